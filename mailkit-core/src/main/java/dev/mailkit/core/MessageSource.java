@@ -1,0 +1,260 @@
+package dev.mailkit.core;
+
+import dev.mailkit.core.internal.Segment;
+import dev.mailkit.core.internal.SegmentedData;
+import dev.mailkit.core.internal.SegmentedInputStream;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeMessage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The bytes of one message (RFC 5322: header, blank line, body, lines ending in CRLF), readable any number of times
+ * and by several threads at once, whether it is held in memory or spooled to a file.
+ *
+ * <p>Small messages live in memory; big ones live in a spool file (see {@link MessageSpool}) and are never loaded
+ * whole: {@link #openStream()} streams them, and {@link #mimeMessage()} parses the header and MIME structure lazily
+ * over a shared stream, reading a part's bytes only when the part is asked for.
+ *
+ * <h2>Ownership</h2>
+ * A source created by a {@link MessageSpool} owns its spool file, which is deleted when the source is closed. The
+ * code that receives a source (an SMTP sink, for example) may keep it beyond the call only by calling
+ * {@link #retain()} and later {@link #close()} once more: the file is deleted when every holder has closed it.
+ * Sources made with {@link #of(byte[])} or {@link #ofFile(Path)} own nothing that needs closing (closing them is
+ * harmless).
+ *
+ * <p>Thread-safe.
+ */
+public final class MessageSource implements Closeable {
+    private final SegmentedData data;
+    private final List<Closeable> resources;
+    private final boolean inMemory;
+    private final AtomicInteger references = new AtomicInteger(1);
+    private volatile MimeMessage parsed;
+
+    private MessageSource(SegmentedData data, List<Closeable> resources, boolean inMemory) {
+        this.data = data;
+        this.resources = resources;
+        this.inMemory = inMemory;
+    }
+
+    /** A source over bytes in memory (not copied: do not modify the array afterwards). */
+    public static MessageSource of(byte[] bytes) {
+        return of(bytes, 0, bytes.length);
+    }
+
+    /** A source over part of a byte array (not copied). */
+    public static MessageSource of(byte[] bytes, int offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > bytes.length) {
+            throw new IndexOutOfBoundsException("offset " + offset + ", length " + length + ", array " + bytes.length);
+        }
+        return new MessageSource(new SegmentedData(List.of(Segment.of(bytes, offset, length))), List.of(), true);
+    }
+
+    /**
+     * A source over a message given as text, encoded as UTF-8. Lone LF line ends are converted to CRLF, so that test
+     * code can write messages as ordinary Java strings.
+     */
+    public static MessageSource ofText(String message) {
+        return of(toCrlf(message).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A source that reads an existing file. The file is not copied and is never deleted by mailkit; it must not
+     * change while the source is in use.
+     *
+     * @throws UncheckedIOException if the file cannot be opened
+     */
+    public static MessageSource ofFile(Path file) {
+        try {
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+            return new MessageSource(new SegmentedData(List.of(Segment.of(ch, 0, ch.size()))), List.of(ch), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open message file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static MessageSource ofSpool(List<Segment> segments, List<Closeable> resources) {
+        return new MessageSource(new SegmentedData(segments), resources, false);
+    }
+
+    /** The size in octets. */
+    public long size() {
+        return data.length();
+    }
+
+    /** Whether all bytes are held in memory (no file behind this source). */
+    public boolean isInMemory() {
+        return inMemory;
+    }
+
+    /** A new stream over all bytes, from the beginning. Streams are independent of each other. */
+    public InputStream openStream() {
+        checkOpen();
+        return new SegmentedInputStream(data);
+    }
+
+    /** Copies all bytes to the stream. */
+    public void writeTo(OutputStream out) throws IOException {
+        checkOpen();
+        byte[] buf = new byte[(int) Math.min(64 * 1024, Math.max(1, size()))];
+        long pos = 0;
+        int n;
+        while ((n = data.read(pos, buf, 0, buf.length)) > 0) {
+            out.write(buf, 0, n);
+            pos += n;
+        }
+    }
+
+    /**
+     * All bytes as one array.
+     *
+     * @throws IllegalStateException if the message is larger than 2 GiB
+     */
+    public byte[] toByteArray() {
+        checkOpen();
+        if (size() > Integer.MAX_VALUE - 16) {
+            throw new IllegalStateException("message of " + size() + " bytes is too large for one array; "
+                    + "use openStream()");
+        }
+        byte[] out = new byte[(int) size()];
+        try {
+            int pos = 0;
+            while (pos < out.length) {
+                int n = data.read(pos, out, pos, out.length - pos);
+                if (n <= 0) {
+                    throw new IOException("message data ended early");
+                }
+                pos += n;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** The whole message decoded as UTF-8 (convenient for tests and small messages). */
+    public String asString() {
+        return new String(toByteArray(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Only the header section (up to the first empty line), parsed. Reads no further than the header.
+     *
+     * @throws UncheckedIOException if the header cannot be read
+     */
+    public InternetHeaders headers() {
+        try (InputStream in = openStream()) {
+            return new InternetHeaders(in);
+        } catch (IOException | MessagingException e) {
+            throw new UncheckedIOException(new IOException("cannot parse the message header: " + e.getMessage(), e));
+        }
+    }
+
+    /**
+     * The message as a Jakarta Mail {@link MimeMessage}, parsed on first use and then kept. The parse is lazy:
+     * part bodies are read from this source only when asked for, so a big message does not fill the heap. The
+     * returned object must be treated as read-only (it is shared by every caller).
+     *
+     * @throws UncheckedIOException if the message cannot be parsed
+     */
+    public MimeMessage mimeMessage() {
+        MimeMessage m = parsed;
+        if (m == null) {
+            synchronized (this) {
+                m = parsed;
+                if (m == null) {
+                    checkOpen();
+                    try {
+                        m = new MimeMessage(SessionHolder.SESSION, new SegmentedInputStream(data));
+                    } catch (MessagingException e) {
+                        throw new UncheckedIOException(new IOException("cannot parse message: " + e.getMessage(), e));
+                    }
+                    parsed = m;
+                }
+            }
+        }
+        return m;
+    }
+
+    /**
+     * A new source whose bytes are {@code prefix} followed by this source's bytes, without copying this source (for
+     * prepending header fields such as {@code Received:}). The new source holds a reference to this one, which the
+     * caller may close independently.
+     */
+    public MessageSource withPrefix(byte[] prefix) {
+        retain();
+        List<Segment> segs = new ArrayList<>(data.segments().size() + 1);
+        segs.add(Segment.of(prefix, 0, prefix.length));
+        segs.addAll(data.segments());
+        return new MessageSource(new SegmentedData(segs), List.of(this), inMemory);
+    }
+
+    /** Adds a holder: the underlying spool file stays until {@link #close()} has been called once more. */
+    public MessageSource retain() {
+        int n;
+        do {
+            n = references.get();
+            if (n <= 0) {
+                throw new IllegalStateException("message source already closed");
+            }
+        } while (!references.compareAndSet(n, n + 1));
+        return this;
+    }
+
+    /** Releases one holder; the last release deletes the spool file, if any. Idempotent per holder. */
+    @Override
+    public void close() {
+        if (references.decrementAndGet() == 0) {
+            for (Closeable c : resources) {
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // nothing a caller could do: the file is in a temporary spool directory
+                }
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (references.get() <= 0) {
+            throw new IllegalStateException("message source already closed (retain() it to keep it beyond the call)");
+        }
+    }
+
+    static String toCrlf(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 64);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' && (i == 0 || s.charAt(i - 1) != '\r')) {
+                sb.append('\r');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "MessageSource{" + size() + " bytes" + (isInMemory() ? ", in memory}" : ", spooled}");
+    }
+
+    /** One Jakarta Mail session for parsing; a Session with empty properties is never modified. */
+    private static final class SessionHolder {
+        static final Session SESSION = Session.getInstance(new Properties());
+    }
+}

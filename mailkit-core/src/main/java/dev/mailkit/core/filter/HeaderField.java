@@ -1,0 +1,66 @@
+package dev.mailkit.core.filter;
+
+import java.util.Objects;
+
+/**
+ * One header field a filter adds to a message ({@code name: value}). The name must be RFC 5322 field-name
+ * characters; the value must not contain CR, LF or NUL (long values are folded by the server). Immutable.
+ */
+public final class HeaderField {
+    private final String name;
+    private final String value;
+
+    /**
+     * Creates the field.
+     *
+     * @throws IllegalArgumentException if the name is not a valid field name or the value contains CR, LF or NUL
+     */
+    public HeaderField(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("header field name is empty");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= 32 || c >= 127 || c == ':') {
+                throw new IllegalArgumentException("header field name '" + name
+                        + "' may only contain printable ASCII other than ':' and space");
+            }
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                throw new IllegalArgumentException("header field value for '" + name
+                        + "' must not contain CR, LF or NUL");
+            }
+        }
+        this.name = name;
+        this.value = value;
+    }
+
+    /** The field name. */
+    public String name() {
+        return name;
+    }
+
+    /** The unfolded value. */
+    public String value() {
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return name + ": " + value;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HeaderField && ((HeaderField) o).name.equals(name) && ((HeaderField) o).value.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + value.hashCode();
+    }
+}

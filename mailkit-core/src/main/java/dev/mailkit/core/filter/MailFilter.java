@@ -1,0 +1,105 @@
+package dev.mailkit.core.filter;
+
+import dev.mailkit.core.Envelope;
+import dev.mailkit.core.MailAddress;
+import dev.mailkit.core.MessageSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The SPI for policy at each SMTP stage: a filter can accept, reject (5xx), fail temporarily (4xx) or, at DATA, add
+ * header fields. Every method has an accepting default, so a filter implements only the stages it cares about.
+ *
+ * <p>Filters run in the order they were configured; the first that does not accept decides the reply, and header
+ * fields from all accepting filters are added in order ({@link #chain}). A filter is called from many sessions at
+ * once and must be thread-safe. A filter that throws fails the stage with {@code 451 4.3.0} (temporary), so a bug
+ * never loses mail.
+ */
+public interface MailFilter {
+    /** A client connected, before the greeting. */
+    default FilterVerdict onConnect(SessionInfo session) {
+        return FilterVerdict.accept();
+    }
+
+    /** HELO or EHLO with the given name. */
+    default FilterVerdict onHelo(SessionInfo session, String heloName) {
+        return FilterVerdict.accept();
+    }
+
+    /** MAIL FROM; the reverse-path is empty for the null reverse-path {@code <>}. */
+    default FilterVerdict onMailFrom(SessionInfo session, Optional<MailAddress> reversePath,
+                                     Map<String, String> parameters) {
+        return FilterVerdict.accept();
+    }
+
+    /** RCPT TO, after the server's own recipient policy accepted the recipient. */
+    default FilterVerdict onRcptTo(SessionInfo session, MailAddress recipient, Map<String, String> parameters) {
+        return FilterVerdict.accept();
+    }
+
+    /**
+     * The whole message has arrived (DATA or the last BDAT chunk). The source can be read any number of times; do not
+     * keep it beyond the call.
+     */
+    default FilterVerdict onData(SessionInfo session, Envelope envelope, MessageSource message) {
+        return FilterVerdict.accept();
+    }
+
+    /** Composes filters in order: the first non-accepting verdict wins; accepted headers accumulate. */
+    static MailFilter chain(List<? extends MailFilter> filters) {
+        List<MailFilter> copy = List.copyOf(filters);
+        if (copy.size() == 1) {
+            return copy.get(0);
+        }
+        return new MailFilter() {
+            private FilterVerdict run(java.util.function.Function<MailFilter, FilterVerdict> stage) {
+                List<HeaderField> headers = new ArrayList<>();
+                for (MailFilter f : copy) {
+                    FilterVerdict v = stage.apply(f);
+                    if (!v.isAccept()) {
+                        return v;
+                    }
+                    headers.addAll(v.headers());
+                }
+                FilterVerdict out = FilterVerdict.accept();
+                for (HeaderField h : headers) {
+                    out = out.withHeader(h.name(), h.value());
+                }
+                return out;
+            }
+
+            @Override
+            public FilterVerdict onConnect(SessionInfo s) {
+                return run(f -> f.onConnect(s));
+            }
+
+            @Override
+            public FilterVerdict onHelo(SessionInfo s, String helo) {
+                return run(f -> f.onHelo(s, helo));
+            }
+
+            @Override
+            public FilterVerdict onMailFrom(SessionInfo s, Optional<MailAddress> from, Map<String, String> p) {
+                return run(f -> f.onMailFrom(s, from, p));
+            }
+
+            @Override
+            public FilterVerdict onRcptTo(SessionInfo s, MailAddress rcpt, Map<String, String> p) {
+                return run(f -> f.onRcptTo(s, rcpt, p));
+            }
+
+            @Override
+            public FilterVerdict onData(SessionInfo s, Envelope e, MessageSource m) {
+                return run(f -> f.onData(s, e, m));
+            }
+
+            @Override
+            public String toString() {
+                return "MailFilter.chain" + copy;
+            }
+        };
+    }
+}

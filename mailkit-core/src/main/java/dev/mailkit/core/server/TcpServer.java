@@ -1,0 +1,418 @@
+package dev.mailkit.core.server;
+
+import dev.mailkit.core.tls.TlsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+
+/**
+ * The accept loop and connection bookkeeping that mailkit's own protocol servers (IMAP, POP3) are built on: bind
+ * (port 0 allowed), implicit TLS, connection limits in total and per client address, a per-read timeout and a
+ * whole-session deadline, one thread per connection (virtual on JDK 21+), and a {@link #close()} that returns within
+ * about a second whatever the clients do.
+ *
+ * <p>A protocol module supplies a {@link Handler} that runs one session over a {@link Connection}, and the bytes
+ * to send a client that is refused because of the limits. Thread-safe.
+ */
+public final class TcpServer implements MailServer {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpServer.class);
+
+    /** Runs one session; returns when the session is over. Exceptions end the session and are logged. */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(Connection connection) throws IOException;
+    }
+
+    private final Builder config;
+    private final ConnectionLimiter limiter;
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicInteger state = new AtomicInteger(); // 0 new, 1 running, 2 closed
+    private volatile ServerSocket serverSocket;
+    private volatile Thread acceptThread;
+    private volatile ExecutorService executor;
+    private volatile ScheduledThreadPoolExecutor watchdog;
+
+    private TcpServer(Builder b) {
+        this.config = b;
+        this.limiter = new ConnectionLimiter(b.maxConnections, b.maxConnectionsPerAddress);
+    }
+
+    /** A builder; {@code name} (e.g. {@code imap}) names threads and log lines. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    @Override
+    public TcpServer start() {
+        if (!state.compareAndSet(0, 1)) {
+            throw new IllegalStateException(config.name + " server was already started" + (state.get() == 2
+                    ? " and closed; build a new one" : ""));
+        }
+        ServerSocket ss;
+        try {
+            ss = new ServerSocket();
+            ss.setReuseAddress(true);
+            ss.bind(new InetSocketAddress(config.bindAddress, config.port), config.backlog);
+        } catch (IOException e) {
+            state.set(2);
+            throw new UncheckedIOException("cannot bind " + config.name + " server to "
+                    + config.bindAddress.getHostAddress() + ":" + config.port + ": " + e.getMessage(), e);
+        }
+        serverSocket = ss;
+        String prefix = "mailkit-" + config.name + "-" + ss.getLocalPort() + "-";
+        executor = ServerExecutors.forConnections(prefix, config.maxConnections + 8, config.virtualThreads);
+        Thread t = new Thread(this::acceptLoop, prefix + "accept");
+        t.setDaemon(true);
+        acceptThread = t;
+        t.start();
+        return this;
+    }
+
+    private void acceptLoop() {
+        ServerSocket ss = serverSocket;
+        while (state.get() == 1) {
+            Socket s;
+            try {
+                s = ss.accept();
+            } catch (IOException e) {
+                if (state.get() == 1) {
+                    LOG.warn("{}: accept failed: {}", config.name, e.toString());
+                    continue;
+                }
+                return;
+            }
+            admit(s);
+        }
+    }
+
+    private void admit(Socket s) {
+        ConnectionLimiter.Permit permit = limiter.acquire(s.getInetAddress());
+        if (!permit.isGranted()) {
+            refuse(s, permit.refusal());
+            return;
+        }
+        try {
+            s.setTcpNoDelay(true);
+            s.setSoTimeout((int) config.readTimeout.toMillis());
+            Connection c = new Connection(config.name + "-" + Long.toString(ids.incrementAndGet(), 36), s,
+                    config.tls);
+            open.add(c);
+            executor.execute(() -> run(c, permit));
+        } catch (IOException | RejectedExecutionException e) {
+            permit.close();
+            closeQuietly(s);
+        }
+    }
+
+    private void refuse(Socket s, ConnectionLimiter.Refusal why) {
+        try {
+            if (config.refusal != null && config.implicitTls == null) {
+                s.setSoTimeout(1000);
+                byte[] b = config.refusal.apply(why, s.getInetAddress()).getBytes(StandardCharsets.UTF_8);
+                OutputStream out = s.getOutputStream();
+                out.write(b);
+                out.flush();
+            }
+        } catch (IOException ignored) {
+            // the client is gone: nothing to tell it
+        } finally {
+            closeQuietly(s);
+        }
+    }
+
+    private void run(Connection c, ConnectionLimiter.Permit permit) {
+        ScheduledFuture<?> deadline = null;
+        try {
+            if (config.sessionTimeout != null) {
+                deadline = watchdog().schedule(c::close, config.sessionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (config.implicitTls != null) {
+                c.implicitTls();
+            }
+            config.handler.handle(c);
+        } catch (SocketException e) {
+            LOG.debug("{}: connection ended: {}", c.id(), e.toString());
+        } catch (IOException e) {
+            LOG.debug("{}: I/O error: {}", c.id(), e.toString());
+        } catch (RuntimeException | Error e) {
+            LOG.error("{}: session failed", c.id(), e);
+        } finally {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            c.close();
+            open.remove(c);
+            permit.close();
+        }
+    }
+
+    private ScheduledThreadPoolExecutor watchdog() {
+        ScheduledThreadPoolExecutor w = watchdog;
+        if (w == null) {
+            synchronized (this) {
+                w = watchdog;
+                if (w == null) {
+                    w = new ScheduledThreadPoolExecutor(1,
+                            ServerExecutors.platformFactory("mailkit-" + config.name + "-deadline-"));
+                    w.setRemoveOnCancelPolicy(true);
+                    w.setKeepAliveTime(10, TimeUnit.SECONDS);
+                    w.allowCoreThreadTimeOut(true);
+                    watchdog = w;
+                }
+            }
+        }
+        return w;
+    }
+
+    @Override
+    public int port() {
+        ServerSocket ss = serverSocket;
+        if (ss == null) {
+            throw new IllegalStateException(config.name + " server is not started");
+        }
+        return ss.getLocalPort();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        ServerSocket ss = serverSocket;
+        if (ss == null) {
+            throw new IllegalStateException(config.name + " server is not started");
+        }
+        return (InetSocketAddress) ss.getLocalSocketAddress();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return state.get() == 1;
+    }
+
+    /** The number of open connections. */
+    public int connectionCount() {
+        return limiter.active();
+    }
+
+    /** The connection limiter (for statistics). */
+    public ConnectionLimiter limiter() {
+        return limiter;
+    }
+
+    @Override
+    public void close() {
+        if (state.getAndSet(2) == 2) {
+            return;
+        }
+        ServerSocket ss = serverSocket;
+        if (ss != null) {
+            closeQuietly(ss);
+        }
+        Thread t = acceptThread;
+        if (t != null) {
+            try {
+                t.join(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Connection c : open) {
+            c.close();
+        }
+        ExecutorService ex = executor;
+        if (ex != null) {
+            ex.shutdown();
+            try {
+                if (!ex.awaitTermination(config.closeGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    ex.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                ex.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        ScheduledThreadPoolExecutor w = watchdog;
+        if (w != null) {
+            w.shutdownNow();
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public String toString() {
+        ServerSocket ss = serverSocket;
+        return "TcpServer{" + config.name + (ss == null ? "" : " " + ss.getLocalSocketAddress()) + "}";
+    }
+
+    /** Builds a {@link TcpServer}. Not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+        private int port;
+        private int backlog = 256;
+        private TlsConfig tls;
+        private TlsConfig implicitTls;
+        private int maxConnections = 1000;
+        private int maxConnectionsPerAddress = 100;
+        private Duration readTimeout = Duration.ofMinutes(5);
+        private Duration sessionTimeout;
+        private Duration closeGrace = Duration.ofMillis(700);
+        private boolean virtualThreads = true;
+        private Handler handler;
+        private BiFunction<ConnectionLimiter.Refusal, InetAddress, String> refusal;
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        /** The address to bind (default the loopback address). */
+        public Builder bindAddress(InetAddress a) {
+            this.bindAddress = Objects.requireNonNull(a, "bindAddress");
+            return this;
+        }
+
+        /** The port; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** TLS for STARTTLS ({@link Connection#startTls()}); none by default. */
+        public Builder tls(TlsConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** Makes every connection start with a TLS handshake (IMAPS, POP3S). Also enables STARTTLS' config. */
+        public Builder implicitTls(TlsConfig tls) {
+            this.implicitTls = tls;
+            this.tls = tls;
+            return this;
+        }
+
+        /** The most connections at once (default 1000). */
+        public Builder maxConnections(int n) {
+            this.maxConnections = positive(n, "maxConnections");
+            return this;
+        }
+
+        /** The most connections at once from one client address (default 100). */
+        public Builder maxConnectionsPerAddress(int n) {
+            this.maxConnectionsPerAddress = positive(n, "maxConnectionsPerAddress");
+            return this;
+        }
+
+        /** The longest wait for each read (default 5 minutes); handlers may change it per connection. */
+        public Builder readTimeout(Duration d) {
+            this.readTimeout = positive(d, "readTimeout");
+            return this;
+        }
+
+        /** The longest a session may last in total (default unlimited); the connection is closed at the deadline. */
+        public Builder sessionTimeout(Duration d) {
+            this.sessionTimeout = d == null ? null : positive(d, "sessionTimeout");
+            return this;
+        }
+
+        /** How long {@link TcpServer#close()} waits for sessions to end before interrupting them (default 700 ms). */
+        public Builder closeGrace(Duration d) {
+            this.closeGrace = Objects.requireNonNull(d, "closeGrace");
+            return this;
+        }
+
+        /** Whether to use virtual threads on JDK 21+ (default true). */
+        public Builder virtualThreads(boolean v) {
+            this.virtualThreads = v;
+            return this;
+        }
+
+        /** The session handler (required). */
+        public Builder handler(Handler h) {
+            this.handler = Objects.requireNonNull(h, "handler");
+            return this;
+        }
+
+        /** The text (with its line end) sent to a client refused by the connection limits, before closing. */
+        public Builder refusalMessage(BiFunction<ConnectionLimiter.Refusal, InetAddress, String> f) {
+            this.refusal = f;
+            return this;
+        }
+
+        /**
+         * Builds the server (not started).
+         *
+         * @throws IllegalStateException if no handler was set
+         */
+        public TcpServer build() {
+            if (handler == null) {
+                throw new IllegalStateException("set a handler before build()");
+            }
+            if (maxConnectionsPerAddress > maxConnections) {
+                maxConnectionsPerAddress = maxConnections;
+            }
+            return new TcpServer(copy());
+        }
+
+        private Builder copy() {
+            Builder b = new Builder(name);
+            b.bindAddress = bindAddress;
+            b.port = port;
+            b.backlog = backlog;
+            b.tls = tls;
+            b.implicitTls = implicitTls;
+            b.maxConnections = maxConnections;
+            b.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            b.readTimeout = readTimeout;
+            b.sessionTimeout = sessionTimeout;
+            b.closeGrace = closeGrace;
+            b.virtualThreads = virtualThreads;
+            b.handler = handler;
+            b.refusal = refusal;
+            return b;
+        }
+
+        private static int positive(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1, was " + n);
+            }
+            return n;
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, was " + d);
+            }
+            return d;
+        }
+    }
+}

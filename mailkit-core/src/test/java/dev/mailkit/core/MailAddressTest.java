@@ -1,0 +1,113 @@
+package dev.mailkit.core;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MailAddressTest {
+
+    @Test
+    void parsesPlainAddress() {
+        MailAddress a = MailAddress.parse("Alice.Smith@Example.COM");
+        assertThat(a.localPart()).isEqualTo("Alice.Smith");
+        assertThat(a.domain()).isEqualTo("Example.COM");
+        assertThat(a.toString()).isEqualTo("Alice.Smith@Example.COM");
+        assertThat(a).isEqualTo(MailAddress.parse("Alice.Smith@example.com"));
+        assertThat(a).isNotEqualTo(MailAddress.parse("alice.smith@example.com"));
+        assertThat(a.lookupKey()).isEqualTo("alice.smith@example.com");
+        assertThat(a.isSmtpUtf8()).isFalse();
+    }
+
+    @Test
+    void quotedLocalPartKeepsItsContentAndIsRequotedCanonically() {
+        MailAddress a = MailAddress.parse("\"john \\\"jd\\\" doe\"@example.com");
+        assertThat(a.localPart()).isEqualTo("john \"jd\" doe");
+        assertThat(a.toString()).isEqualTo("\"john \\\"jd\\\" doe\"@example.com");
+        // quotes that are not needed are dropped
+        assertThat(MailAddress.parse("\"plain\"@example.com").toString()).isEqualTo("plain@example.com");
+        assertThat(MailAddress.of("a b", "x.test").toString()).isEqualTo("\"a b\"@x.test");
+    }
+
+    @Test
+    void openRelayTricksAreJustLocalParts() {
+        // never interpreted as routing: the domain is what follows the last unquoted '@'
+        assertThat(MailAddress.parse("user%ext.test@local.test").domain()).isEqualTo("local.test");
+        assertThat(MailAddress.parse("ext!user@local.test").localPart()).isEqualTo("ext!user");
+        MailAddress quoted = MailAddress.parse("\"user@ext.test\"@local.test");
+        assertThat(quoted.localPart()).isEqualTo("user@ext.test");
+        assertThat(quoted.domain()).isEqualTo("local.test");
+    }
+
+    @Test
+    void smtpUtf8Addresses() {
+        MailAddress a = MailAddress.parse("用户@例子.广告");
+        assertThat(a.isSmtpUtf8()).isTrue();
+        assertThat(a.localPart()).isEqualTo("用户");
+        assertThat(a.domainAscii()).isEqualTo("xn--fsqu00a.xn--4rr70v");
+        assertThat(MailAddress.parse("jöran@example.com").isSmtpUtf8()).isTrue();
+    }
+
+    @Test
+    void addressLiterals() {
+        assertThat(MailAddress.parse("postmaster@[192.0.2.1]").isAddressLiteral()).isTrue();
+        assertThat(MailAddress.parse("postmaster@[IPv6:2001:db8::1]").domain()).isEqualTo("[IPv6:2001:db8::1]");
+        assertThatThrownBy(() -> MailAddress.parse("a@[999.1.1.1]")).hasMessageContaining("IPv4 address literal");
+        assertThatThrownBy(() -> MailAddress.parse("a@[IPv6:zz::1]")).hasMessageContaining("IPv6");
+        assertThatThrownBy(() -> MailAddress.parse("a@[1.2.3.4")).hasMessageContaining("enclosed in [ ]");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "''|empty",
+            "nodomain|has no '@'",
+            "@example.com|local part is empty",
+            "a@|domain is empty",
+            ".a@example.com|must not start with '.'",
+            "a.@example.com|must not end with '.'",
+            "a..b@example.com|'..'",
+            "a b@example.com|not allowed in an unquoted local part",
+            "a@example.com.|must not end with '.'",
+            "a@exa_mple.com|not allowed in the domain",
+            "a@-example.com|starts or ends with '-'",
+            "a@example..com|empty label",
+            "\"unterminated@example.com|no closing",
+            "a@b@example.com|not allowed in the domain",
+    })
+    void rejectsWithAMessageThatSaysWhy(String input, String why) {
+        assertThatThrownBy(() -> MailAddress.parse(input))
+                .isInstanceOf(MailAddressException.class)
+                .hasMessageContaining(why);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a\r\nRCPT TO:<x@y>@example.com", "a@exam\nple.com", "a\u0000b@example.com",
+            "\"a\rb\"@example.com"})
+    void controlCharactersAreRejectedAndShownEscaped(String input) {
+        assertThatThrownBy(() -> MailAddress.parse(input))
+                .isInstanceOf(MailAddressException.class)
+                .hasMessageNotContaining("\r").hasMessageNotContaining("\n").hasMessageNotContaining("\u0000")
+                .hasMessageMatching("(?s).*(CR or LF|NUL).*");
+    }
+
+    @Test
+    void lengthLimits() {
+        String local64 = "a".repeat(64);
+        assertThat(MailAddress.parse(local64 + "@example.com").localPart()).hasSize(64);
+        assertThatThrownBy(() -> MailAddress.parse(local64 + "a@example.com")).hasMessageContaining("64 octets");
+        String label = "b".repeat(63);
+        assertThat(MailAddress.parse("a@" + label + ".com")).isNotNull();
+        assertThatThrownBy(() -> MailAddress.parse("a@" + label + "b.com")).hasMessageContaining("63 characters");
+        String longDomain = (label + ".").repeat(4) + "com";
+        assertThatThrownBy(() -> MailAddress.parse("a@" + longDomain)).hasMessageContaining("255 octets");
+    }
+
+    @Test
+    void withLocalPartStripsTags() {
+        MailAddress a = MailAddress.parse("bob+news@example.com");
+        assertThat(a.withLocalPart("bob")).isEqualTo(MailAddress.parse("bob@example.com"));
+    }
+}

@@ -1,0 +1,75 @@
+package dev.mailkit.core.auth;
+
+import dev.mailkit.core.MailAddress;
+import dev.mailkit.core.MailAddressException;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Field;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class InMemoryUserDirectoryTest {
+    @Test
+    void authenticatesCaseInsensitiveNamesAndFindsOwners() {
+        InMemoryUserDirectory dir = InMemoryUserDirectory.builder().passwordHashIterations(1000)
+                .user("alice@example.test", "s3cret")
+                .user("bob", "bob@example.test", "pw")
+                .build();
+        assertThat(dir.authenticate("ALICE@example.test", "s3cret".toCharArray())).get()
+                .extracting(MailUser::username).isEqualTo("alice@example.test");
+        assertThat(dir.authenticate("alice@example.test", "S3cret".toCharArray())).isEmpty();
+        assertThat(dir.authenticate("nobody@example.test", "s3cret".toCharArray())).isEmpty();
+        assertThat(dir.authenticate("bob", "pw".toCharArray())).isPresent();
+        assertThat(dir.findByAddress(MailAddress.parse("Bob@Example.Test"))).get().extracting(MailUser::username)
+                .isEqualTo("bob");
+        assertThat(dir.findByAddress(MailAddress.parse("carol@example.test"))).isEmpty();
+        assertThat(dir.removeUser("bob")).isTrue();
+        assertThat(dir.findByAddress(MailAddress.parse("bob@example.test"))).isEmpty();
+        dir.addUser("carol@example.test", "x");
+        assertThat(dir.authenticate("carol@example.test", "x".toCharArray())).isPresent();
+    }
+
+    /** Only salted hashes are kept: no field anywhere in the directory holds the password text. */
+    @Test
+    void passwordsAreStoredOnlyAsSaltedHashes() throws Exception {
+        InMemoryUserDirectory dir = InMemoryUserDirectory.builder().passwordHashIterations(1000)
+                .user("a@example.test", "correct horse").user("b@example.test", "correct horse").build();
+        Field f = InMemoryUserDirectory.class.getDeclaredField("byUsername");
+        f.setAccessible(true);
+        Map<?, ?> entries = (Map<?, ?>) f.get(dir);
+        java.util.Set<String> encodings = new java.util.HashSet<>();
+        for (Object e : entries.values()) {
+            Field h = e.getClass().getDeclaredField("hash");
+            h.setAccessible(true);
+            PasswordHash hash = (PasswordHash) h.get(e);
+            assertThat(hash.encoded()).startsWith("$pbkdf2-sha256$1000$").doesNotContain("correct");
+            encodings.add(hash.encoded());
+        }
+        assertThat(encodings).as("same password, different salts").hasSize(2);
+        assertThat(dir.toString()).doesNotContain("correct");
+    }
+
+    @Test
+    void hashesRoundTripAndMalformedOnesAreExplained() {
+        PasswordHash h = PasswordHash.create("pw".toCharArray(), 1000, new java.security.SecureRandom());
+        PasswordHash back = PasswordHash.parse(h.encoded());
+        assertThat(back.matches("pw".toCharArray())).isTrue();
+        assertThat(back.matches("px".toCharArray())).isFalse();
+        assertThat(back).isEqualTo(h);
+        InMemoryUserDirectory dir = InMemoryUserDirectory.builder().userWithHash("u", "u@example.test", h.encoded())
+                .build();
+        assertThat(dir.authenticate("u", "pw".toCharArray())).isPresent();
+        assertThatThrownBy(() -> PasswordHash.parse("{PLAIN}pw")).hasMessageContaining("$pbkdf2-sha256$");
+        assertThatThrownBy(() -> PasswordHash.parse("$pbkdf2-sha256$x$y")).hasMessageContaining("malformed");
+    }
+
+    @Test
+    void badUsersAreRefusedAtBuildTime() {
+        assertThatThrownBy(() -> InMemoryUserDirectory.builder().user("not an address", "pw"))
+                .isInstanceOf(MailAddressException.class);
+        assertThatThrownBy(() -> InMemoryUserDirectory.builder().user("a\r\nb", "a@example.test", "pw").build())
+                .hasMessageContaining("control characters");
+    }
+}
