@@ -1,0 +1,240 @@
+package dev.mailkit.smtp.internal;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Reads the content of an SMTP DATA command (RFC 5321 4.1.1.4, 4.5.2) from the client's buffered input and writes
+ * the un-stuffed message to an output stream.
+ *
+ * <ul>
+ *   <li>The content ends only on a real CRLF "." CRLF. A lone LF or CR never ends a line for framing purposes, so the
+ *       smuggling terminators ({@code \n.\n}, {@code \r\n.\n}, {@code \r.\r\n}, ...) are content, never an end.</li>
+ *   <li>A leading dot is removed from every line that starts with one, including the first line.</li>
+ *   <li>Bare CR and bare LF are counted; with {@code normalize} each becomes CRLF in the output, otherwise the caller
+ *       rejects the message once it has been read to its end.</li>
+ *   <li>Beyond {@code maxSize} bytes, or on a line longer than {@code maxLineLength}, the rest is read and discarded,
+ *       so that the client's data is never taken for commands, and memory stays bounded.</li>
+ * </ul>
+ *
+ * <p>Reads in chunks from a {@link java.io.BufferedInputStream} using mark/reset, so that bytes after the terminator
+ * (pipelined commands) stay in the stream for the command loop. Not thread-safe; one instance per DATA command.
+ */
+public final class DataReader {
+    private static final int CHUNK = 4096;
+
+    private static final int LINE_START = 0;
+    private static final int DOT = 1;
+    private static final int DOT_CR = 2;
+    private static final int MID = 3;
+    private static final int CR = 4;
+
+    private final long maxSize;
+    private final int maxLineLength;
+    private final boolean normalize;
+
+    private long written;
+    private boolean oversize;
+    private boolean lineTooLong;
+    private int bareCr;
+    private int bareLf;
+    private int lineLength;
+
+    /**
+     * @param maxSize       the most content bytes to keep (after un-stuffing); beyond it the content is drained
+     * @param maxLineLength the longest line in octets without its CRLF; 0 for no limit
+     * @param normalize     whether to turn bare CR/LF into CRLF rather than only counting them
+     */
+    public DataReader(long maxSize, int maxLineLength, boolean normalize) {
+        this.maxSize = maxSize;
+        this.maxLineLength = maxLineLength;
+        this.normalize = normalize;
+    }
+
+    /**
+     * Reads up to and including the terminating CRLF.CRLF.
+     *
+     * @param in  the client's input; must support mark/reset (a BufferedInputStream)
+     * @param out where the un-stuffed content goes (nothing is written after a limit is exceeded or, when not
+     *            normalising, after a bare CR/LF was seen)
+     * @throws EOFException if the client closes before the terminator
+     */
+    public void read(InputStream in, OutputStream out) throws IOException {
+        byte[] buf = new byte[CHUNK];
+        byte[] outBuf = new byte[CHUNK + 64];
+        int state = LINE_START;
+        while (true) {
+            in.mark(CHUNK * 2);
+            int n = in.read(buf, 0, CHUNK);
+            if (n < 0) {
+                throw new EOFException("connection closed before the end of DATA");
+            }
+            int o = 0;
+            int end = -1;
+            for (int i = 0; i < n; i++) {
+                byte b = buf[i];
+                switch (state) {
+                    case LINE_START:
+                        lineLength = 0;
+                        if (b == '.') {
+                            state = DOT;
+                        } else if (b == '\r') {
+                            state = CR;
+                        } else if (b == '\n') {
+                            o = bareLf(outBuf, o);
+                            state = afterBare();
+                        } else {
+                            outBuf[o++] = b;
+                            lineLength++;
+                            state = MID;
+                        }
+                        break;
+                    case DOT:
+                        if (b == '\r') {
+                            state = DOT_CR;
+                        } else if (b == '\n') {
+                            // ".\n": a smuggling terminator. The dot is content; the LF is bare.
+                            outBuf[o++] = '.';
+                            o = bareLf(outBuf, o);
+                            state = afterBare();
+                        } else {
+                            // RFC 5321 4.5.2: the first dot of a line that starts with one is deleted
+                            outBuf[o++] = b;
+                            lineLength++;
+                            state = MID;
+                        }
+                        break;
+                    case DOT_CR:
+                        if (b == '\n') {
+                            end = i;
+                        } else {
+                            // ".\r" followed by something else: the dot is content, the CR is bare
+                            outBuf[o++] = '.';
+                            o = bareCr(outBuf, o);
+                            i--; // reprocess b
+                            state = afterBare();
+                        }
+                        break;
+                    case MID:
+                        if (b == '\r') {
+                            state = CR;
+                        } else if (b == '\n') {
+                            o = bareLf(outBuf, o);
+                            state = afterBare();
+                        } else {
+                            outBuf[o++] = b;
+                            if (++lineLength > maxLineLength && maxLineLength > 0) {
+                                lineTooLong = true;
+                            }
+                        }
+                        break;
+                    case CR:
+                        if (b == '\n') {
+                            outBuf[o++] = '\r';
+                            outBuf[o++] = '\n';
+                            state = LINE_START;
+                        } else {
+                            o = bareCr(outBuf, o);
+                            i--; // reprocess b in the middle of a line
+                            state = afterBare();
+                        }
+                        break;
+                    default:
+                        throw new IllegalStateException();
+                }
+                if (end >= 0) {
+                    break;
+                }
+                if (o >= CHUNK) {
+                    emit(out, outBuf, o);
+                    o = 0;
+                }
+            }
+            emit(out, outBuf, o);
+            if (end >= 0) {
+                in.reset();
+                long skip = end + 1;
+                while (skip > 0) {
+                    long k = in.skip(skip);
+                    if (k <= 0) {
+                        throw new IOException("cannot skip past end of DATA");
+                    }
+                    skip -= k;
+                }
+                return;
+            }
+        }
+    }
+
+    /** After a bare CR/LF: a normalised line break starts a new line for length purposes, but never for framing. */
+    private int afterBare() {
+        lineLength = 0;
+        return MID;
+    }
+
+    private int bareLf(byte[] outBuf, int o) {
+        bareLf++;
+        if (normalize) {
+            outBuf[o++] = '\r';
+            outBuf[o++] = '\n';
+        }
+        return o;
+    }
+
+    private int bareCr(byte[] outBuf, int o) {
+        bareCr++;
+        if (normalize) {
+            outBuf[o++] = '\r';
+            outBuf[o++] = '\n';
+        }
+        return o;
+    }
+
+    private void emit(OutputStream out, byte[] b, int len) throws IOException {
+        if (len == 0 || oversize || lineTooLong || (!normalize && (bareCr + bareLf) > 0)) {
+            written += len;
+            if (written > maxSize) {
+                oversize = true;
+            }
+            return;
+        }
+        written += len;
+        if (written > maxSize) {
+            oversize = true;
+            return;
+        }
+        out.write(b, 0, len);
+    }
+
+    /** The content size after un-stuffing (counted even for drained content). */
+    public long size() {
+        return written;
+    }
+
+    /** Whether the content exceeded the maximum size. */
+    public boolean isOversize() {
+        return oversize;
+    }
+
+    /** Whether a line exceeded the maximum line length. */
+    public boolean isLineTooLong() {
+        return lineTooLong;
+    }
+
+    /** The number of bare CRs seen. */
+    public int bareCrCount() {
+        return bareCr;
+    }
+
+    /** The number of bare LFs seen. */
+    public int bareLfCount() {
+        return bareLf;
+    }
+
+    /** Whether a bare CR or LF was seen. */
+    public boolean hasBareLineEndings() {
+        return bareCr + bareLf > 0;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.mailkit.smtp.internal;
+
+import dev.mailkit.core.Envelope;
+import dev.mailkit.core.MailAddress;
+import dev.mailkit.core.MessageSource;
+import dev.mailkit.core.SmtpReply;
+import dev.mailkit.core.filter.FilterVerdict;
+import dev.mailkit.core.filter.HeaderField;
+import dev.mailkit.core.sink.DeliveryReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.util.Map;
+
+/**
+ * The end of DATA/BDAT: adds the {@code Received:} header, runs the DATA filters, hands the message to the sink and
+ * turns the sink's report into the reply. The client hears {@code 250} only after the sink returned, i.e. after the
+ * message is durable.
+ */
+public final class Delivery {
+    private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
+
+    private final SmtpConfig config;
+
+    public Delivery(SmtpConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Delivers the content (as received, without mailkit's headers) for the session's transaction. The caller keeps
+     * ownership of {@code content} and closes it afterwards.
+     */
+    public SmtpReply deliver(SessionState st, MessageSource content) {
+        ZonedDateTime now = ZonedDateTime.now(config.clock);
+        String id = st.listener.ids().next();
+        Envelope envelope = st.transaction
+                .receivedAt(now.toInstant())
+                .transactionId(id)
+                .protocol(st.protocol())
+                .build();
+        byte[] received = ReceivedHeader.build(st, config.hostName, id, envelope.recipients(), now);
+        try (MessageSource withTrace = content.withPrefix(received)) {
+            FilterVerdict v = SmtpListener.safely(st, () -> config.filter.onData(st, envelope, withTrace));
+            if (!v.isAccept()) {
+                return v.reply().orElseThrow();
+            }
+            MessageSource full = withTrace;
+            if (!v.headers().isEmpty()) {
+                full = content.withPrefix(concat(received, headers(v)));
+            }
+            try {
+                DeliveryReport report = config.sink.deliver(envelope, full);
+                LOG.debug("{}: {} from {} to {}: {}", st.sessionId(), id, envelope.reversePathString(),
+                        envelope.recipients(), report);
+                return replyFor(report, id, envelope.recipients().size());
+            } finally {
+                if (full != withTrace) {
+                    full.close();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{}: delivery of {} failed", st.sessionId(), id, e);
+            return SmtpReply.of(451, "4.3.0", "Temporary failure storing the message, try again later");
+        }
+    }
+
+    static SmtpReply replyFor(DeliveryReport report, String id, int recipients) {
+        if (report.isAllDelivered()) {
+            return SmtpReply.of(250, "2.0.0", "Ok: queued as " + id);
+        }
+        Map<MailAddress, SmtpReply> failures = report.failures();
+        if (failures.size() >= recipients) {
+            // nobody got it: a temporary failure makes the client retry, otherwise the first permanent one
+            return failures.values().stream().filter(SmtpReply::isTransientFailure).findFirst()
+                    .orElse(failures.values().iterator().next());
+        }
+        StringBuilder sb = new StringBuilder("Ok: queued as ").append(id).append(", but not for ");
+        int n = 0;
+        for (Map.Entry<MailAddress, SmtpReply> e : failures.entrySet()) {
+            if (n++ > 0) {
+                sb.append(", ");
+            }
+            if (n > 5) {
+                sb.append(failures.size() - 5).append(" more");
+                break;
+            }
+            sb.append('<').append(e.getKey()).append("> (").append(e.getValue().code()).append(' ')
+                    .append(e.getValue().enhancedStatus()).append(')');
+        }
+        return SmtpReply.of(250, "2.0.0", sb.toString());
+    }
+
+    private static byte[] headers(FilterVerdict v) {
+        StringBuilder sb = new StringBuilder();
+        for (HeaderField h : v.headers()) {
+            sb.append(fold(h.name() + ": " + h.value())).append("\r\n");
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Folds a header line at spaces so that no line exceeds 78 characters where possible. */
+    static String fold(String line) {
+        if (line.length() <= 78) {
+            return line;
+        }
+        StringBuilder sb = new StringBuilder(line.length() + 16);
+        int lineStart = 0;
+        int lastSpace = -1;
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) == ' ' && i > lineStart) {
+                lastSpace = i;
+            }
+            if (i - lineStart >= 78 && lastSpace > lineStart) {
+                sb.append(line, lineStart, lastSpace).append("\r\n\t");
+                lineStart = lastSpace + 1;
+                lastSpace = -1;
+            }
+        }
+        return sb.append(line.substring(lineStart)).toString();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.mailkit.smtp.internal;
+
+import dev.mailkit.core.Envelope;
+import dev.mailkit.core.MessageSpool;
+import dev.mailkit.core.SmtpReply;
+import dev.mailkit.core.TlsInfo;
+import dev.mailkit.core.filter.SessionInfo;
+import dev.mailkit.core.server.ConnectionLimiter;
+import dev.mailkit.smtp.SmtpRole;
+import org.subethamail.smtp.server.Session;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * mailkit's state for one SMTP session, kept beside SubEthaSMTP's {@link Session}: the role, HELO name, TLS and
+ * authentication, and the mail transaction in progress. Used only by the session's own thread (but read by filters
+ * through {@link SessionInfo}).
+ */
+public final class SessionState implements SessionInfo {
+    final Session session;
+    final SmtpListener listener;
+    private final Transcript transcript;
+    private final InetSocketAddress client;
+    private final InetSocketAddress local;
+
+    String heloName;
+    boolean extended; // EHLO rather than HELO
+    TlsInfo tls;
+    String authenticatedUser;
+    int authFailures;
+
+    /** The transaction in progress (after MAIL), or null. */
+    Envelope.Builder transaction;
+    boolean smtpUtf8;
+    /** BDAT state within the transaction. */
+    MessageSpool.Writer chunkWriter;
+    ChunkReader chunkReader;
+
+    ConnectionLimiter.Permit permit;
+    ScheduledFuture<?> deadline;
+
+    SessionState(Session session, SmtpListener listener, boolean transcripts) {
+        this.session = session;
+        this.listener = listener;
+        this.transcript = Transcript.create(transcripts);
+        this.client = session.getRealRemoteAddress();
+        this.local = (InetSocketAddress) session.getSocket().getLocalSocketAddress();
+    }
+
+    /** The role of the port this session came in on. */
+    public SmtpRole role() {
+        return listener.role();
+    }
+
+    /** The transcript of this session. */
+    public Transcript transcript() {
+        return transcript;
+    }
+
+    /** Sends a reply. */
+    public void reply(SmtpReply reply) throws IOException {
+        session.sendResponse(reply.toWireFormat());
+    }
+
+    /** Sends a reply given as code, status and text. */
+    public void reply(int code, String status, String text) throws IOException {
+        reply(SmtpReply.of(code, status, text));
+    }
+
+    /** The SubEthaSMTP session. */
+    public Session session() {
+        return session;
+    }
+
+    /** Whether a transaction (MAIL ... DATA) is in progress. */
+    public boolean inTransaction() {
+        return transaction != null;
+    }
+
+    /** The transaction's envelope so far. */
+    public Envelope.Builder transaction() {
+        return transaction;
+    }
+
+    /** Starts a transaction. */
+    public void startTransaction(Envelope.Builder b, boolean utf8) {
+        this.transaction = b;
+        this.smtpUtf8 = utf8;
+    }
+
+    /** Whether the transaction declared SMTPUTF8. */
+    public boolean smtpUtf8() {
+        return smtpUtf8;
+    }
+
+    /** Records HELO/EHLO. */
+    public void hello(String name, boolean ehlo) {
+        this.heloName = name;
+        this.extended = ehlo;
+    }
+
+    /** Whether the client has said HELO or EHLO (since the last STARTTLS). */
+    public boolean greeted() {
+        return heloName != null;
+    }
+
+    /** Forgets HELO/EHLO (after STARTTLS the client must say EHLO again). */
+    public void forgetHello() {
+        this.heloName = null;
+        this.extended = false;
+    }
+
+    /** Whether the client used EHLO. */
+    public boolean extended() {
+        return extended;
+    }
+
+    /** Records the authenticated user. */
+    public void authenticated(String user) {
+        this.authenticatedUser = user;
+    }
+
+    /** Counts a failed AUTH; returns the number of failures in this session. */
+    public int authFailed() {
+        return ++authFailures;
+    }
+
+    /** The BDAT spool writer of the transaction, or null before the first chunk. */
+    public MessageSpool.Writer chunkWriter() {
+        return chunkWriter;
+    }
+
+    /** The BDAT reader of the transaction, or null before the first chunk. */
+    public ChunkReader chunkReader() {
+        return chunkReader;
+    }
+
+    /** Starts collecting BDAT chunks. */
+    public void startChunking(MessageSpool.Writer w, ChunkReader r) {
+        this.chunkWriter = w;
+        this.chunkReader = r;
+    }
+
+    /** Hands over the BDAT writer (so that resetting the transaction does not abort it). */
+    public MessageSpool.Writer takeChunkWriter() {
+        MessageSpool.Writer w = chunkWriter;
+        chunkWriter = null;
+        chunkReader = null;
+        return w;
+    }
+
+    /** Ends the transaction, discarding any partly received BDAT content. */
+    public void resetTransaction() {
+        transaction = null;
+        smtpUtf8 = false;
+        if (chunkWriter != null) {
+            chunkWriter.abort();
+            chunkWriter = null;
+        }
+        chunkReader = null;
+    }
+
+    /** The RFC 3848 / RFC 6531 "with" protocol name for the Received header and the envelope. */
+    public String protocol() {
+        String base = smtpUtf8 ? "UTF8SMTP" : extended ? "ESMTP" : "SMTP";
+        if (!extended && !smtpUtf8) {
+            return base;
+        }
+        return base + (tls != null ? "S" : "") + (authenticatedUser != null ? "A" : "");
+    }
+
+    @Override
+    public String sessionId() {
+        return session.getSessionId();
+    }
+
+    @Override
+    public InetSocketAddress clientAddress() {
+        return client;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public Optional<String> heloName() {
+        return Optional.ofNullable(heloName);
+    }
+
+    @Override
+    public Optional<String> authenticatedUser() {
+        return Optional.ofNullable(authenticatedUser);
+    }
+
+    @Override
+    public Optional<TlsInfo> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    @Override
+    public String toString() {
+        return "SmtpSession{" + sessionId() + " " + client + "}";
+    }
+}

@@ -1,0 +1,261 @@
+package dev.mailkit.smtp.internal;
+
+import dev.mailkit.core.SmtpReply;
+import dev.mailkit.core.filter.FilterVerdict;
+import dev.mailkit.core.server.ConnectionLimiter;
+import dev.mailkit.core.server.ServerExecutors;
+import dev.mailkit.core.tls.TlsConfig;
+import dev.mailkit.smtp.SmtpRole;
+import dev.mailkit.smtp.internal.command.AuthCommand;
+import dev.mailkit.smtp.internal.command.BdatCommand;
+import dev.mailkit.smtp.internal.command.DataCommand;
+import dev.mailkit.smtp.internal.command.EhloCommand;
+import dev.mailkit.smtp.internal.command.MailCommand;
+import dev.mailkit.smtp.internal.command.RcptCommand;
+import dev.mailkit.smtp.internal.command.SimpleCommands;
+import dev.mailkit.smtp.internal.command.StartTlsCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subethamail.smtp.MessageContext;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.Session;
+import org.subethamail.smtp.server.SessionHandler;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One listening port of an SMTP server: a SubEthaSMTP {@link SMTPServer} whose every command is replaced by
+ * mailkit's own, plus the per-session state, limits and deadlines.
+ */
+public final class SmtpListener {
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpListener.class);
+
+    private final SmtpConfig config;
+    private final SmtpRole role;
+    private final SMTPServer server;
+    private final SharedServices shared;
+    private final Map<Session, SessionState> sessions = new ConcurrentHashMap<>();
+
+    /** What the listeners of one server share: limits, the deadline timer, transaction ids, delivery. */
+    public static final class SharedServices {
+        final ConnectionLimiter limiter;
+        final TransactionIds ids;
+        final Delivery delivery;
+        private final java.util.function.Supplier<ScheduledExecutorService> timer;
+
+        public SharedServices(ConnectionLimiter limiter, TransactionIds ids, Delivery delivery,
+                              java.util.function.Supplier<ScheduledExecutorService> timer) {
+            this.limiter = limiter;
+            this.ids = ids;
+            this.delivery = delivery;
+            this.timer = timer;
+        }
+    }
+
+    public SmtpListener(SmtpConfig config, SmtpConfig.Listen listen, SharedServices shared) {
+        this.config = config;
+        this.role = listen.role;
+        this.shared = shared;
+        String prefix = "mailkit-smtp-" + role.name().toLowerCase(java.util.Locale.ROOT) + "-";
+        GracefulExecutor executor = new GracefulExecutor(
+                ServerExecutors.forConnections(prefix, config.maxConnections + 32, config.virtualThreads),
+                config.closeGrace.toMillis());
+        SMTPServer.Builder b = SMTPServer.port(listen.port)
+                .bindAddress(config.bindAddress)
+                .hostName(config.hostName)
+                .softwareName("mailkit")
+                .backlog(256)
+                .executorService(executor)
+                .maxConnections(config.maxConnections + 16) // mailkit's own limiter refuses first, with a clear reply
+                .connectionTimeout((int) config.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .maxRecipients(config.maxRecipients)
+                .insertReceivedHeaders(false)
+                .messageHandlerFactory(SmtpListener::noMessageHandler)
+                .sessionHandler(new Sessions())
+                .serverThreadName(prefix + "accept");
+        if (role == SmtpRole.SMTPS) {
+            TlsConfig tls = config.tls;
+            b.serverSocketFactory(() -> new ImplicitTlsServerSocket(tls));
+        }
+        this.server = b.build();
+        for (org.subethamail.smtp.internal.server.Command c : new org.subethamail.smtp.internal.server.Command[] {
+                new EhloCommand(this, "EHLO"), new EhloCommand(this, "HELO"), new MailCommand(this),
+                new RcptCommand(this), new DataCommand(this), new BdatCommand(this), new StartTlsCommand(this),
+                new AuthCommand(this), SimpleCommands.rset(this), SimpleCommands.noop(this), SimpleCommands.quit(this),
+                SimpleCommands.help(this), SimpleCommands.vrfy(this), SimpleCommands.expn(this)}) {
+            server.getCommandHandler().addCommand(c);
+        }
+    }
+
+    private static MessageHandler noMessageHandler(MessageContext ctx) {
+        throw new IllegalStateException("mailkit's commands never start SubEthaSMTP message handlers");
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    public void stop() {
+        server.stop();
+    }
+
+    public int port() {
+        return server.getPortAllocated();
+    }
+
+    public InetSocketAddress localAddress() {
+        return new InetSocketAddress(config.bindAddress, port());
+    }
+
+    public SmtpRole role() {
+        return role;
+    }
+
+    public SmtpConfig config() {
+        return config;
+    }
+
+    public Delivery delivery() {
+        return shared.delivery;
+    }
+
+    public TransactionIds ids() {
+        return shared.ids;
+    }
+
+    /** The mailkit state of a SubEthaSMTP session. */
+    public SessionState state(Session s) {
+        SessionState st = sessions.get(s);
+        if (st == null) {
+            throw new IllegalStateException("no mailkit state for session " + s.getSessionId());
+        }
+        return st;
+    }
+
+    /** Whether the TLS upgrade is available on this port (configured and not yet active). */
+    public boolean tlsAvailable(SessionState st) {
+        return config.tls != null && st.tls == null;
+    }
+
+    /**
+     * Whether AUTH may be offered and used now: only on submission ports, only with a user directory, and only over
+     * TLS unless insecure authentication was explicitly allowed.
+     */
+    public boolean authAvailable(SessionState st) {
+        return role.requiresAuth() && config.users != null && (st.tls != null || config.allowInsecureAuth);
+    }
+
+    /** Records TLS details once a handshake is complete. */
+    public static void tlsEstablished(SessionState st, SSLSocket s) {
+        SSLSession ssl = s.getSession();
+        st.tls = new dev.mailkit.core.TlsInfo(ssl.getProtocol(), ssl.getCipherSuite());
+    }
+
+    /** Re-installs mailkit's reply writer after the session's socket changed (STARTTLS). */
+    public static void socketChanged(SessionState st) throws IOException {
+        SubethaAccess.installReplyWriter(st.session, st);
+    }
+
+    /** Runs a filter stage, turning an exception into a temporary failure so that a bug never loses mail. */
+    public static FilterVerdict safely(SessionState st, java.util.function.Supplier<FilterVerdict> stage) {
+        try {
+            FilterVerdict v = stage.get();
+            return v == null ? FilterVerdict.accept() : v;
+        } catch (RuntimeException e) {
+            LOG.error("{}: filter failed", st.sessionId(), e);
+            return FilterVerdict.tempFail(451, "4.3.0", "Temporary local problem, try again later");
+        }
+    }
+
+    /** Session lifecycle: mailkit state, implicit TLS, limits, deadline, connect filters. */
+    private final class Sessions implements SessionHandler {
+        @Override
+        public SessionAcceptance accept(Session session) {
+            SessionState st = new SessionState(session, SmtpListener.this, config.transcripts);
+            sessions.put(session, st);
+            try {
+                SubethaAccess.installReplyWriter(session, st);
+                if (session.getSocket() instanceof SSLSocket) {
+                    SSLSocket s = (SSLSocket) session.getSocket();
+                    s.startHandshake();
+                    tlsEstablished(st, s);
+                }
+            } catch (IOException e) {
+                LOG.debug("{}: TLS handshake failed: {}", session.getSessionId(), e.toString());
+                end(session, st);
+                session.quit();
+                return SessionAcceptance.failure(421, "4.7.0 TLS handshake failed");
+            }
+            ConnectionLimiter.Permit permit = shared.limiter.acquire(st.clientAddress().getAddress());
+            if (!permit.isGranted()) {
+                end(session, st);
+                return SessionAcceptance.failure(421, permit.refusal() == ConnectionLimiter.Refusal.PER_ADDRESS
+                        ? "4.7.0 Too many connections from your address, try again later"
+                        : "4.7.0 Too many connections, try again later");
+            }
+            st.permit = permit;
+            if (config.sessionTimeout != null) {
+                st.deadline = shared.timer.get().schedule(() -> {
+                    LOG.debug("{}: session deadline reached", session.getSessionId());
+                    session.quit();
+                }, config.sessionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            FilterVerdict v = safely(st, () -> config.filter.onConnect(st));
+            if (!v.isAccept()) {
+                SmtpReply r = v.reply().orElseThrow();
+                end(session, st);
+                return SessionAcceptance.failure(r.code(), r.enhancedStatus() + " " + r.text());
+            }
+            return SessionAcceptance.success();
+        }
+
+        @Override
+        public void onSessionEnd(Session session) {
+            SessionState st = sessions.get(session);
+            if (st != null) {
+                end(session, st);
+            }
+        }
+
+        private void end(Session session, SessionState st) {
+            st.resetTransaction();
+            if (st.deadline != null) {
+                st.deadline.cancel(false);
+            }
+            if (st.permit != null) {
+                st.permit.close();
+            }
+            sessions.remove(session);
+        }
+    }
+
+    /** Accepts plain sockets and layers server-side TLS over them; the handshake runs in the session's thread. */
+    private static final class ImplicitTlsServerSocket extends ServerSocket {
+        private final TlsConfig tls;
+
+        ImplicitTlsServerSocket(TlsConfig tls) throws IOException {
+            this.tls = tls;
+        }
+
+        @Override
+        public Socket accept() throws IOException {
+            Socket plain = super.accept();
+            try {
+                return tls.wrap(plain);
+            } catch (IOException | RuntimeException e) {
+                plain.close();
+                throw e;
+            }
+        }
+    }
+}

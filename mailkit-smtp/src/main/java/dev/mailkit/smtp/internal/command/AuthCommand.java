@@ -1,0 +1,178 @@
+package dev.mailkit.smtp.internal.command;
+
+import dev.mailkit.core.auth.MailUser;
+import dev.mailkit.smtp.internal.SessionState;
+import dev.mailkit.smtp.internal.SmtpConfig;
+import dev.mailkit.smtp.internal.SmtpListener;
+import org.subethamail.smtp.DropConnectionException;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * AUTH (RFC 4954) with the PLAIN (RFC 4616) and LOGIN mechanisms, on submission ports only, and only over TLS unless
+ * insecure authentication was explicitly allowed. Unknown user and wrong password get the same reply after the same
+ * work; every failure is followed by the per-address growing delay, and after a few failures the connection is
+ * closed.
+ */
+public final class AuthCommand extends MailkitCommand {
+    private static final String USERNAME = Base64.getEncoder().encodeToString("Username:".getBytes(StandardCharsets.US_ASCII));
+    private static final String PASSWORD = Base64.getEncoder().encodeToString("Password:".getBytes(StandardCharsets.US_ASCII));
+
+    public AuthCommand(SmtpListener listener) {
+        super(listener, "AUTH", "Authenticate: AUTH mechanism [initial-response]");
+    }
+
+    @Override
+    protected String transcriptLine(String line) {
+        String[] p = line.split(" ");
+        return p.length > 2 ? p[0] + " " + p[1] + " ****" : line;
+    }
+
+    @Override
+    protected void run(String args, SessionState st) throws IOException, DropConnectionException {
+        SmtpConfig c = listener.config();
+        if (!st.role().requiresAuth() || c.users == null) {
+            st.reply(502, "5.5.1", "AUTH is not available on this port");
+            return;
+        }
+        if (!listener.authAvailable(st)) {
+            st.reply(538, "5.7.11", "Encryption required for requested authentication mechanism (use STARTTLS)");
+            return;
+        }
+        if (!st.greeted()) {
+            st.reply(EhloCommand.notGreeted());
+            return;
+        }
+        if (st.authenticatedUser().isPresent()) {
+            st.reply(503, "5.5.1", "Already authenticated");
+            return;
+        }
+        if (st.inTransaction()) {
+            st.reply(503, "5.5.1", "AUTH is not allowed during a mail transaction");
+            return;
+        }
+        String[] parts = args.strip().split(" +");
+        String mechanism = parts[0].toUpperCase(Locale.ROOT);
+        String initial = parts.length > 1 ? parts[1] : null;
+        if (parts.length > 2 || mechanism.isEmpty()) {
+            st.reply(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
+            return;
+        }
+        String username;
+        char[] password;
+        try {
+            if (mechanism.equals("PLAIN")) {
+                byte[] resp = initial != null ? decode(initial) : decode(challenge(st, ""));
+                int first = indexOf(resp, 0);
+                int second = first < 0 ? -1 : indexOf(resp, first + 1);
+                if (second < 0) {
+                    st.reply(501, "5.5.2", "Malformed PLAIN response (authzid NUL authcid NUL password)");
+                    return;
+                }
+                String authz = utf8(Arrays.copyOfRange(resp, 0, first));
+                username = utf8(Arrays.copyOfRange(resp, first + 1, second));
+                password = utf8Chars(Arrays.copyOfRange(resp, second + 1, resp.length));
+                Arrays.fill(resp, (byte) 0);
+                if (!authz.isEmpty() && !authz.equals(username)) {
+                    fail(st, c);
+                    return;
+                }
+            } else if (mechanism.equals("LOGIN")) {
+                username = utf8(initial != null ? decode(initial) : decode(challenge(st, USERNAME)));
+                byte[] pw = decode(challenge(st, PASSWORD));
+                password = utf8Chars(pw);
+                Arrays.fill(pw, (byte) 0);
+            } else {
+                st.reply(504, "5.5.4", "Unrecognized authentication mechanism (PLAIN and LOGIN are supported)");
+                return;
+            }
+        } catch (Cancelled e) {
+            st.reply(501, "5.7.0", "Authentication cancelled");
+            return;
+        } catch (IllegalArgumentException | CharacterCodingException e) {
+            st.reply(501, "5.5.2", "Cannot decode response (base64 of UTF-8 expected)");
+            return;
+        }
+        Optional<MailUser> user = c.users.authenticate(username, password);
+        Arrays.fill(password, '\0');
+        if (user.isEmpty()) {
+            fail(st, c);
+            return;
+        }
+        c.penalty.recordSuccess(st.clientAddress().getAddress());
+        st.authenticated(user.get().username());
+        st.reply(235, "2.7.0", "Authentication successful");
+    }
+
+    private void fail(SessionState st, SmtpConfig c) throws IOException, DropConnectionException {
+        Duration delay = c.penalty.recordFailure(st.clientAddress().getAddress());
+        if (!delay.isZero()) {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                st.session().quit();
+                return;
+            }
+        }
+        if (st.authFailed() >= c.maxAuthFailures) {
+            throw new DropConnectionException(421, "4.7.0 Too many failed authentication attempts, closing connection");
+        }
+        st.reply(535, "5.7.8", "Authentication credentials invalid");
+    }
+
+    private static String challenge(SessionState st, String text) throws IOException {
+        st.session().sendResponse("334 " + text);
+        String line = st.session().getReader().readLine();
+        if (line == null) {
+            throw new EOFException("client closed during AUTH");
+        }
+        if (line.equals("*")) {
+            throw new Cancelled();
+        }
+        return line;
+    }
+
+    private static byte[] decode(String b64) {
+        if (b64.equals("=")) {
+            return new byte[0];
+        }
+        return Base64.getDecoder().decode(b64);
+    }
+
+    private static int indexOf(byte[] b, int from) {
+        for (int i = from; i < b.length; i++) {
+            if (b[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String utf8(byte[] b) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b)).toString();
+    }
+
+    private static char[] utf8Chars(byte[] b) throws CharacterCodingException {
+        CharBuffer cb = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b));
+        char[] out = new char[cb.remaining()];
+        cb.get(out);
+        return out;
+    }
+
+    private static final class Cancelled extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+}

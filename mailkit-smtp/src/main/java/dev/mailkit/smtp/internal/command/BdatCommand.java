@@ -1,0 +1,77 @@
+package dev.mailkit.smtp.internal.command;
+
+import dev.mailkit.core.MessageSource;
+import dev.mailkit.core.MessageSpool;
+import dev.mailkit.core.SmtpReply;
+import dev.mailkit.smtp.BareLineEndings;
+import dev.mailkit.smtp.internal.ChunkReader;
+import dev.mailkit.smtp.internal.SessionState;
+import dev.mailkit.smtp.internal.SmtpConfig;
+import dev.mailkit.smtp.internal.SmtpListener;
+import org.subethamail.smtp.DropConnectionException;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * BDAT (RFC 3030 CHUNKING). The announced octets are always read, whatever the reply, so that chunk data is never
+ * parsed as commands; a chunk that breaks a limit fails the whole transaction, and later chunks of it are read and
+ * refused. A BDAT line whose size cannot be parsed leaves no way to find the next command, so the connection is
+ * closed.
+ */
+public final class BdatCommand extends MailkitCommand {
+    public BdatCommand(SmtpListener listener) {
+        super(listener, "BDAT", "Send a chunk of the message: BDAT size [LAST]");
+    }
+
+    @Override
+    protected void run(String args, SessionState st) throws IOException, DropConnectionException {
+        SmtpConfig c = listener.config();
+        String[] parts = args.strip().split(" +");
+        long size = -1;
+        if (parts.length >= 1 && parts.length <= 2 && parts[0].matches("[0-9]{1,18}")) {
+            size = Long.parseLong(parts[0]);
+        }
+        boolean last = parts.length == 2 && parts[1].toUpperCase(Locale.ROOT).equals("LAST");
+        if (size < 0 || (parts.length == 2 && !last)) {
+            st.resetTransaction();
+            throw new DropConnectionException(501, "5.5.4 Syntax: BDAT size [LAST]; closing connection");
+        }
+        if (!st.inTransaction() || st.transaction().recipientCount() == 0) {
+            ChunkReader.discard(st.session().getRawInput(), size);
+            st.reply(503, "5.5.1", st.inTransaction() ? "No valid recipients" : "Send MAIL first");
+            return;
+        }
+        if (st.chunkWriter() == null) {
+            st.startChunking(c.spool.newWriter(), new ChunkReader(c.maxMessageSize, c.maxLineLength,
+                    c.bareLineEndings == BareLineEndings.NORMALIZE));
+        }
+        ChunkReader reader = st.chunkReader();
+        try {
+            reader.read(st.session().getRawInput(), size, last, st.chunkWriter());
+        } catch (IOException e) {
+            st.resetTransaction();
+            throw e;
+        }
+        st.transcript().note("<" + size + " octets of message content>");
+        SmtpReply refusal = ContentChecks.refusal(c, reader.isOversize(), reader.isLineTooLong(),
+                reader.hasBareLineEndings() && c.bareLineEndings == BareLineEndings.REJECT);
+        if (refusal != null) {
+            st.resetTransaction(); // later chunks of this transaction get 503 and are drained
+            st.reply(refusal);
+            return;
+        }
+        if (!last) {
+            st.reply(250, "2.0.0", size + " octets received");
+            return;
+        }
+        MessageSpool.Writer w = st.takeChunkWriter();
+        SmtpReply reply;
+        try (MessageSource content = w.finish()) {
+            reply = listener.delivery().deliver(st, content);
+        } finally {
+            st.resetTransaction();
+        }
+        st.reply(reply);
+    }
+}

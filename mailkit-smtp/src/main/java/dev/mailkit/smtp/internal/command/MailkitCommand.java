@@ -1,0 +1,51 @@
+package dev.mailkit.smtp.internal.command;
+
+import dev.mailkit.smtp.internal.SessionState;
+import dev.mailkit.smtp.internal.SmtpListener;
+import org.subethamail.smtp.DropConnectionException;
+import org.subethamail.smtp.internal.server.BaseCommand;
+import org.subethamail.smtp.server.Session;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * Base of mailkit's SMTP command implementations, registered in place of SubEthaSMTP's own. It checks that the verb
+ * is exactly this command (SubEthaSMTP dispatches on the first four letters, so {@code EHLOX} would otherwise run
+ * EHLO), records the line in the transcript and hands the arguments to {@link #run}.
+ */
+public abstract class MailkitCommand extends BaseCommand {
+    protected final SmtpListener listener;
+    private final String verb;
+
+    protected MailkitCommand(SmtpListener listener, String verb, String help) {
+        super(verb, help);
+        this.listener = listener;
+        this.verb = verb;
+    }
+
+    @Override
+    public final void execute(String line, Session session) throws IOException, DropConnectionException {
+        SessionState st = listener.state(session);
+        st.transcript().client(transcriptLine(line));
+        int space = line.indexOf(' ');
+        String given = space < 0 ? line : line.substring(0, space);
+        if (!given.toUpperCase(Locale.ROOT).equals(verb)) {
+            st.reply(500, "5.5.2", "Command not recognized");
+            return;
+        }
+        run(space < 0 ? "" : line.substring(space + 1), st);
+    }
+
+    /** The line as it goes into the transcript (AUTH overrides this to hide credentials). */
+    protected String transcriptLine(String line) {
+        return line;
+    }
+
+    /**
+     * Runs the command.
+     *
+     * @param args the text after the verb and one space (may be empty)
+     */
+    protected abstract void run(String args, SessionState st) throws IOException, DropConnectionException;
+}
