@@ -1,0 +1,188 @@
+package dev.mailkit.examples;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command-line options of the runnable server, parsed and validated. Immutable. {@link #parse} throws
+ * {@link UsageException} with a one-line message for anything it does not understand.
+ */
+public final class ServerOptions {
+    static final String USAGE = String.join("\n",
+            "usage: java -jar mailkit-server.jar [options]",
+            "  --bind ADDR              address to listen on (default 127.0.0.1)",
+            "  --smtp-port N            SMTP MX port (default 2525; 0 picks a free port)",
+            "  --submission-port N      SMTP submission port: AUTH required, STARTTLS before AUTH (default 2587)",
+            "  --smtps-port N           SMTP submission with implicit TLS (default 2465)",
+            "  --domain D               a local domain, repeatable (default: localhost)",
+            "  --user ADDR:PASSWORD     a mailbox user, repeatable, e.g. --user rcpt@local.test:secret",
+            "  --data DIR               where mail and the generated certificate are kept (default ./mailkit-data)",
+            "  --store memory|maildir   the mailbox store (default memory; maildir comes with mailkit-store)",
+            "  --tls-cert FILE          PEM certificate chain (default: a certificate generated at start)",
+            "  --tls-key FILE           PEM private key for --tls-cert",
+            "  --help                   show this help");
+
+    /** A bad command line: the message is one line saying what is wrong. */
+    public static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    final InetAddress bind;
+    final int smtpPort;
+    final int submissionPort;
+    final int smtpsPort;
+    final List<String> domains;
+    final Map<String, String> users;
+    final Path data;
+    final String store;
+    final Path tlsCert;
+    final Path tlsKey;
+    final boolean help;
+
+    private ServerOptions(InetAddress bind, int smtpPort, int submissionPort, int smtpsPort, List<String> domains,
+                          Map<String, String> users, Path data, String store, Path tlsCert, Path tlsKey, boolean help) {
+        this.bind = bind;
+        this.smtpPort = smtpPort;
+        this.submissionPort = submissionPort;
+        this.smtpsPort = smtpsPort;
+        this.domains = List.copyOf(domains);
+        this.users = Map.copyOf(users);
+        this.data = data;
+        this.store = store;
+        this.tlsCert = tlsCert;
+        this.tlsKey = tlsKey;
+        this.help = help;
+    }
+
+    /** Parses the arguments. */
+    public static ServerOptions parse(String... args) throws UsageException {
+        InetAddress bind = null;
+        int smtp = 2525;
+        int submission = 2587;
+        int smtps = 2465;
+        List<String> domains = new ArrayList<>();
+        Map<String, String> users = new LinkedHashMap<>();
+        Path data = Path.of("mailkit-data");
+        String store = "memory";
+        Path cert = null;
+        Path key = null;
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String name = a;
+            String value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                name = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            }
+            switch (name) {
+                case "--help":
+                case "-h":
+                    help = true;
+                    continue;
+                case "--bind":
+                case "--smtp-port":
+                case "--submission-port":
+                case "--smtps-port":
+                case "--domain":
+                case "--user":
+                case "--data":
+                case "--store":
+                case "--tls-cert":
+                case "--tls-key":
+                    break;
+                default:
+                    throw new UsageException("unknown option '" + a + "'");
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException(name + " needs a value");
+                }
+                value = args[++i];
+            }
+            switch (name) {
+                case "--bind":
+                    try {
+                        bind = InetAddress.getByName(value);
+                    } catch (UnknownHostException e) {
+                        throw new UsageException("--bind: cannot resolve '" + value + "'");
+                    }
+                    break;
+                case "--smtp-port":
+                    smtp = port(name, value);
+                    break;
+                case "--submission-port":
+                    submission = port(name, value);
+                    break;
+                case "--smtps-port":
+                    smtps = port(name, value);
+                    break;
+                case "--domain":
+                    if (value.isEmpty() || value.contains("@") || value.contains(" ")) {
+                        throw new UsageException("--domain: '" + value + "' is not a domain name");
+                    }
+                    domains.add(value);
+                    break;
+                case "--user":
+                    int colon = value.indexOf(':');
+                    if (colon <= 0 || colon == value.length() - 1) {
+                        throw new UsageException("--user needs ADDR:PASSWORD, e.g. --user rcpt@local.test:secret");
+                    }
+                    String addr = value.substring(0, colon);
+                    try {
+                        dev.mailkit.core.MailAddress.parse(addr);
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--user: " + e.getMessage());
+                    }
+                    users.put(addr, value.substring(colon + 1));
+                    break;
+                case "--data":
+                    data = Path.of(value);
+                    break;
+                case "--store":
+                    if (!value.equals("memory") && !value.equals("maildir")) {
+                        throw new UsageException("--store must be memory or maildir, was '" + value + "'");
+                    }
+                    store = value;
+                    break;
+                case "--tls-cert":
+                    cert = Path.of(value);
+                    break;
+                case "--tls-key":
+                    key = Path.of(value);
+                    break;
+                default:
+                    throw new IllegalStateException(name);
+            }
+        }
+        if ((cert == null) != (key == null)) {
+            throw new UsageException("--tls-cert and --tls-key go together");
+        }
+        if (bind == null) {
+            bind = InetAddress.getLoopbackAddress();
+        }
+        return new ServerOptions(bind, smtp, submission, smtps, domains, users, data, store, cert, key, help);
+    }
+
+    private static int port(String name, String value) throws UsageException {
+        try {
+            int p = Integer.parseInt(value);
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(name + " must be a port number 0..65535, was '" + value + "'");
+    }
+}

@@ -1,0 +1,88 @@
+package dev.mailkit.examples;
+
+import dev.mailkit.testsupport.ExternalTool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The self-contained jar that {@code mvn package} leaves, run as the README says, stopped with SIGTERM. */
+class ServerJarIT {
+    static final Path JAR = Path.of("target", "mailkit-server.jar");
+
+    @TempDir
+    Path data;
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Test
+    void runsReceivesMailAndStopsCleanlyOnSigterm() throws Exception {
+        assertThat(JAR).exists();
+        Process p = new ProcessBuilder(java(), "-jar", JAR.toString(), "--smtp-port", "0", "--submission-port", "0",
+                "--smtps-port", "0", "--domain", "local.test", "--user", "rcpt@local.test:secret",
+                "--data", data.toString()).redirectError(data.resolve("stderr.log").toFile()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            List<String> lines = new ArrayList<>();
+            String line;
+            while ((line = out.readLine()) != null) {
+                lines.add(line);
+                if (line.contains("store ")) {
+                    break;
+                }
+            }
+            String banner = String.join("\n", lines);
+            Matcher mx = Pattern.compile("SMTP \\(MX\\)\\s+127\\.0\\.0\\.1:(\\d+)").matcher(banner);
+            Matcher sub = Pattern.compile("SMTP submission\\s+127\\.0\\.0\\.1:(\\d+)").matcher(banner);
+            assertThat(mx.find()).as(banner).isTrue();
+            assertThat(sub.find()).as(banner).isTrue();
+            String script = String.join("\n",
+                    "import smtplib, ssl, sys",
+                    "ctx = ssl.create_default_context(cafile=sys.argv[3])",
+                    "with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=10) as s:",
+                    "    s.sendmail('a@remote.test', ['rcpt@local.test'], b'Subject: to the jar\\r\\n\\r\\nhi\\r\\n')",
+                    "with smtplib.SMTP('localhost', int(sys.argv[2]), timeout=10) as s:",
+                    "    s.starttls(context=ctx); s.login('rcpt@local.test', 'secret')",
+                    "    s.sendmail('rcpt@local.test', ['rcpt@local.test'], b'Subject: submitted\\r\\n\\r\\nhi\\r\\n')");
+            ExternalTool.Result r = ExternalTool.run(List.of(ExternalTool.python().toString(), "-c", script,
+                    mx.group(1), sub.group(1), data.resolve("certificate.pem").toString()), null, Duration.ofSeconds(30));
+            assertThat(r.exitCode).as(r.toString()).isZero();
+            assertThat(out.readLine()).contains("to [rcpt@local.test]").contains("subject: to the jar");
+            assertThat(out.readLine()).contains("subject: submitted");
+            p.toHandle().destroy(); // SIGTERM (Process.destroy() would also close our end of its output)
+            assertThat(out.readLine()).isEqualTo("mailkit stopped");
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        Path spool = data.resolve("spool");
+        if (Files.exists(spool)) {
+            try (var files = Files.list(spool)) {
+                assertThat(files).as("spool files left behind").isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void unknownOptionsGiveAOneLineErrorAndTheUsage() throws Exception {
+        Process p = new ProcessBuilder(java(), "-jar", JAR.toString(), "--smtp-prot", "25").start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(err).startsWith("mailkit: unknown option '--smtp-prot'\nusage: java -jar mailkit-server.jar");
+    }
+}

@@ -1,0 +1,41 @@
+package dev.mailkit.examples;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServerOptionsTest {
+    @Test
+    void defaults() throws Exception {
+        ServerOptions o = ServerOptions.parse();
+        assertThat(o.bind.getHostAddress()).isEqualTo("127.0.0.1");
+        assertThat(o.smtpPort).isEqualTo(2525);
+        assertThat(o.submissionPort).isEqualTo(2587);
+        assertThat(o.smtpsPort).isEqualTo(2465);
+        assertThat(o.store).isEqualTo("memory");
+        assertThat(o.data.toString()).isEqualTo("mailkit-data");
+    }
+
+    @Test
+    void repeatableAndEqualsForms() throws Exception {
+        ServerOptions o = ServerOptions.parse("--domain", "a.test", "--domain=b.test", "--user", "x@a.test:pw:with:colons",
+                "--smtp-port=0", "--bind", "0.0.0.0");
+        assertThat(o.domains).containsExactly("a.test", "b.test");
+        assertThat(o.users).containsEntry("x@a.test", "pw:with:colons");
+        assertThat(o.smtpPort).isZero();
+        assertThat(o.bind.isAnyLocalAddress()).isTrue();
+    }
+
+    @Test
+    void errorsAreOneLineAndSayWhatIsWrong() {
+        assertThatThrownBy(() -> ServerOptions.parse("--frobnicate")).hasMessage("unknown option '--frobnicate'");
+        assertThatThrownBy(() -> ServerOptions.parse("--smtp-port", "99999"))
+                .hasMessage("--smtp-port must be a port number 0..65535, was '99999'");
+        assertThatThrownBy(() -> ServerOptions.parse("--smtp-port")).hasMessage("--smtp-port needs a value");
+        assertThatThrownBy(() -> ServerOptions.parse("--user", "nopassword")).hasMessageContaining("ADDR:PASSWORD");
+        assertThatThrownBy(() -> ServerOptions.parse("--user", "not an address:pw")).hasMessageContaining("--user: Invalid mailbox");
+        assertThatThrownBy(() -> ServerOptions.parse("--store", "mbox")).hasMessageContaining("memory or maildir");
+        assertThatThrownBy(() -> ServerOptions.parse("--tls-cert", "c.pem")).hasMessageContaining("go together");
+    }
+}
