@@ -32,6 +32,8 @@ public final class MessageSpool {
 
     private final Path directory;
     private final int threshold;
+    /** A running average of message sizes, so that a writer's first buffer usually fits its message exactly. */
+    private final java.util.concurrent.atomic.AtomicInteger typicalSize = new java.util.concurrent.atomic.AtomicInteger(4096);
 
     private MessageSpool(Path directory, int threshold) {
         this.directory = directory;
@@ -88,7 +90,7 @@ public final class MessageSpool {
      * (or {@link #close()} without finish) discards them and deletes any file. Not thread-safe.
      */
     public final class Writer extends OutputStream {
-        private byte[] buf = new byte[Math.min(16 * 1024, Math.max(threshold, 512))];
+        private byte[] buf = new byte[Math.max(512, Math.min(threshold, typicalSize.get() + typicalSize.get() / 8))];
         private int count;
         private Path file;
         private OutputStream fileOut;
@@ -172,8 +174,13 @@ public final class MessageSpool {
             checkState();
             done = true;
             if (fileOut == null) {
+                int typical = typicalSize.get();
+                typicalSize.lazySet(typical + (count - typical) / 8); // moving average, races are harmless
                 byte[] b = buf;
                 buf = null;
+                if (b.length - count > 1024 && b.length - count > count / 4) {
+                    b = Arrays.copyOf(b, count); // do not keep the slack of the growth buffer alive with the message
+                }
                 return MessageSource.of(b, 0, count);
             }
             Path f = file;

@@ -2,7 +2,6 @@ package dev.mailkit.core;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * An SMTP reply: a three-digit code (RFC 5321 4.2), an enhanced status code (RFC 3463, such as {@code 5.7.1}) and
@@ -12,7 +11,6 @@ import java.util.regex.Pattern;
  * methods refuse CR, LF and NUL. Immutable and thread-safe.
  */
 public final class SmtpReply {
-    private static final Pattern ENHANCED = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
 
     private final int code;
     private final String enhancedStatus;
@@ -125,11 +123,30 @@ public final class SmtpReply {
 
     private static String checkStatus(int code, String status) {
         Objects.requireNonNull(status, "enhancedStatus");
-        if (!ENHANCED.matcher(status).matches() || status.charAt(0) - '0' != code / 100) {
+        if (!isEnhancedStatus(status) || status.charAt(0) - '0' != code / 100) {
             throw new IllegalArgumentException("enhanced status '" + status + "' is not an RFC 3463 code of class "
                     + code / 100 + " (for example " + code / 100 + ".0.0)");
         }
         return status;
+    }
+
+    /** RFC 3463: class "." subject "." detail, class 2, 4 or 5, subject and detail of 1 to 3 digits. */
+    private static boolean isEnhancedStatus(String s) {
+        int n = s.length();
+        if (n < 5 || (s.charAt(0) != '2' && s.charAt(0) != '4' && s.charAt(0) != '5') || s.charAt(1) != '.') {
+            return false;
+        }
+        int dot = s.indexOf('.', 2);
+        return dot > 2 && dot <= 5 && digits(s, 2, dot) && n - dot - 1 >= 1 && n - dot - 1 <= 3 && digits(s, dot + 1, n);
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String checkText(String text) {

@@ -6,7 +6,6 @@ import dev.mailkit.core.filter.MailFilter;
 import dev.mailkit.core.server.AuthFailurePenalty;
 import dev.mailkit.core.server.ConnectionLimiter;
 import dev.mailkit.core.server.MailServer;
-import dev.mailkit.core.server.ServerExecutors;
 import dev.mailkit.core.sink.DeliveryReport;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.core.tls.TlsConfig;
@@ -27,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -64,13 +62,13 @@ public final class SmtpServer implements MailServer {
     private final SmtpConfig config;
     private final List<SmtpListener> listeners = new ArrayList<>();
     private final AtomicInteger state = new AtomicInteger(); // 0 new, 1 running, 2 closed
-    private volatile ScheduledThreadPoolExecutor timer;
+    private volatile Thread reaper;
 
     private SmtpServer(SmtpConfig config) {
         this.config = config;
         ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerAddress);
         SmtpListener.SharedServices shared = new SmtpListener.SharedServices(limiter,
-                new TransactionIds(config.clock.millis()), new Delivery(config), this::timer);
+                new TransactionIds(config.clock.millis()), new Delivery(config));
         for (SmtpConfig.Listen l : config.listeners) {
             listeners.add(new SmtpListener(config, l, shared));
         }
@@ -105,7 +103,29 @@ public final class SmtpServer implements MailServer {
                         : new java.io.IOException(cause));
             }
         }
+        if (config.sessionTimeout != null) {
+            Thread t = new Thread(this::reapExpiredSessions, "mailkit-smtp-deadlines");
+            t.setDaemon(true);
+            reaper = t;
+            t.start();
+        }
         return this;
+    }
+
+    /** Enforces the session deadline: checks every listener's sessions a few times per timeout period. */
+    private void reapExpiredSessions() {
+        long timeout = config.sessionTimeout.toNanos();
+        long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(20), Math.min(TimeUnit.SECONDS.toNanos(1), timeout / 4));
+        while (state.get() == 1) {
+            java.util.concurrent.locks.LockSupport.parkNanos(tick);
+            if (Thread.interrupted()) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (SmtpListener l : listeners) {
+                l.closeExpired(now, timeout);
+            }
+        }
     }
 
     /** The port of the first listener. */
@@ -172,9 +192,9 @@ public final class SmtpServer implements MailServer {
                 break;
             }
         }
-        ScheduledThreadPoolExecutor tm = timer;
-        if (tm != null) {
-            tm.shutdownNow();
+        Thread r = reaper;
+        if (r != null) {
+            r.interrupt();
         }
     }
 
@@ -182,23 +202,6 @@ public final class SmtpServer implements MailServer {
         if (state.get() == 0) {
             throw new IllegalStateException("SMTP server is not started: call start() first");
         }
-    }
-
-    private ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor t = timer;
-        if (t == null) {
-            synchronized (this) {
-                t = timer;
-                if (t == null) {
-                    t = new ScheduledThreadPoolExecutor(1, ServerExecutors.platformFactory("mailkit-smtp-deadline-"));
-                    t.setRemoveOnCancelPolicy(true);
-                    t.setKeepAliveTime(10, TimeUnit.SECONDS);
-                    t.allowCoreThreadTimeOut(true);
-                    timer = t;
-                }
-            }
-        }
-        return t;
     }
 
     @Override

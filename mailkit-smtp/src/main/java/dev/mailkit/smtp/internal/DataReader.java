@@ -23,7 +23,7 @@ import java.io.OutputStream;
  * (pipelined commands) stay in the stream for the command loop. Not thread-safe; one instance per DATA command.
  */
 public final class DataReader {
-    private static final int CHUNK = 4096;
+    private static final int CHUNK = 2048;
 
     private static final int LINE_START = 0;
     private static final int DOT = 1;

@@ -1,9 +1,9 @@
 package dev.mailkit.smtp.internal;
 
-import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -16,7 +16,7 @@ final class ReplyWriter extends PrintWriter {
     private final SessionState state;
 
     ReplyWriter(OutputStream out, SessionState state) {
-        super(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1024), false);
+        super(new Utf8Writer(out), false);
         this.state = state;
     }
 
@@ -50,5 +50,44 @@ final class ReplyWriter extends PrintWriter {
             return "421 4.7.0 Too many connections, try again later\r\n";
         }
         return reply;
+    }
+
+    /**
+     * Collects the characters of one reply and writes them to the socket as UTF-8 in one write on flush; much
+     * lighter per session than an OutputStreamWriter with its 8 KiB encoder buffer.
+     */
+    private static final class Utf8Writer extends Writer {
+        private final OutputStream out;
+        private final StringBuilder pending = new StringBuilder(128);
+
+        Utf8Writer(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) {
+            pending.append(cbuf, off, len);
+        }
+
+        @Override
+        public void write(String str, int off, int len) {
+            pending.append(str, off, off + len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (pending.length() > 0) {
+                byte[] b = pending.toString().getBytes(StandardCharsets.UTF_8);
+                pending.setLength(0);
+                out.write(b);
+            }
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+            out.close();
+        }
     }
 }

@@ -12,7 +12,6 @@ import org.subethamail.smtp.server.Session;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * mailkit's state for one SMTP session, kept beside SubEthaSMTP's {@link Session}: the role, HELO name, TLS and
@@ -24,7 +23,7 @@ public final class SessionState implements SessionInfo {
     final SmtpListener listener;
     private final Transcript transcript;
     private final InetSocketAddress client;
-    private final InetSocketAddress local;
+    private InetSocketAddress local;
 
     String heloName;
     boolean extended; // EHLO rather than HELO
@@ -40,14 +39,13 @@ public final class SessionState implements SessionInfo {
     ChunkReader chunkReader;
 
     ConnectionLimiter.Permit permit;
-    ScheduledFuture<?> deadline;
+    final long startNanos = System.nanoTime();
 
     SessionState(Session session, SmtpListener listener, boolean transcripts) {
         this.session = session;
         this.listener = listener;
         this.transcript = Transcript.create(transcripts);
         this.client = session.getRealRemoteAddress();
-        this.local = (InetSocketAddress) session.getSocket().getLocalSocketAddress();
     }
 
     /** The role of the port this session came in on. */
@@ -184,6 +182,9 @@ public final class SessionState implements SessionInfo {
 
     @Override
     public InetSocketAddress localAddress() {
+        if (local == null) {
+            local = (InetSocketAddress) session.getSocket().getLocalSocketAddress(); // a system call: only on demand
+        }
         return local;
     }
 

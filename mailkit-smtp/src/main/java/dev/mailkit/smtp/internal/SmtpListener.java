@@ -28,7 +28,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -46,19 +45,16 @@ public final class SmtpListener {
     private final SharedServices shared;
     private final Map<Session, SessionState> sessions = new ConcurrentHashMap<>();
 
-    /** What the listeners of one server share: limits, the deadline timer, transaction ids, delivery. */
+    /** What the listeners of one server share: limits, transaction ids, delivery. */
     public static final class SharedServices {
         final ConnectionLimiter limiter;
         final TransactionIds ids;
         final Delivery delivery;
-        private final java.util.function.Supplier<ScheduledExecutorService> timer;
 
-        public SharedServices(ConnectionLimiter limiter, TransactionIds ids, Delivery delivery,
-                              java.util.function.Supplier<ScheduledExecutorService> timer) {
+        public SharedServices(ConnectionLimiter limiter, TransactionIds ids, Delivery delivery) {
             this.limiter = limiter;
             this.ids = ids;
             this.delivery = delivery;
-            this.timer = timer;
         }
     }
 
@@ -133,6 +129,20 @@ public final class SmtpListener {
         return shared.ids;
     }
 
+    /**
+     * Closes every session that started more than {@code timeoutNanos} before {@code nowNanos} (the session
+     * deadline; checked periodically by the server rather than scheduled per session, which would cost a timer
+     * hand-off for every connection).
+     */
+    public void closeExpired(long nowNanos, long timeoutNanos) {
+        for (SessionState st : sessions.values()) {
+            if (nowNanos - st.startNanos > timeoutNanos) {
+                LOG.debug("{}: session deadline reached", st.sessionId());
+                st.session.quit();
+            }
+        }
+    }
+
     /** The mailkit state of a SubEthaSMTP session. */
     public SessionState state(Session s) {
         SessionState st = sessions.get(s);
@@ -204,12 +214,6 @@ public final class SmtpListener {
                         : "4.7.0 Too many connections, try again later");
             }
             st.permit = permit;
-            if (config.sessionTimeout != null) {
-                st.deadline = shared.timer.get().schedule(() -> {
-                    LOG.debug("{}: session deadline reached", session.getSessionId());
-                    session.quit();
-                }, config.sessionTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
             FilterVerdict v = safely(st, () -> config.filter.onConnect(st));
             if (!v.isAccept()) {
                 SmtpReply r = v.reply().orElseThrow();
@@ -229,9 +233,6 @@ public final class SmtpListener {
 
         private void end(Session session, SessionState st) {
             st.resetTransaction();
-            if (st.deadline != null) {
-                st.deadline.cancel(false);
-            }
             if (st.permit != null) {
                 st.permit.close();
             }
