@@ -226,6 +226,7 @@ public final class SmtpServer implements MailServer {
         private final List<MailFilter> filters = new ArrayList<>();
         private TlsConfig tls;
         private boolean allowInsecureAuth;
+        private boolean requireTls;
         private long maxMessageSize = 25L * 1024 * 1024;
         private int maxRecipients = 1000;
         private int maxLineLength = 998;
@@ -354,6 +355,15 @@ public final class SmtpServer implements MailServer {
          */
         public Builder allowInsecureAuth() {
             this.allowInsecureAuth = true;
+            return this;
+        }
+
+        /**
+         * Requires STARTTLS before MAIL on every port, the MX port included ({@code 530 5.7.0} otherwise). Needs
+         * {@link #tls}. Submission ports always require TLS before AUTH.
+         */
+        public Builder requireTls() {
+            this.requireTls = true;
             return this;
         }
 
@@ -489,6 +499,9 @@ public final class SmtpServer implements MailServer {
                             + "protected, or allowInsecureAuth() for tests");
                 }
             }
+            if (requireTls && tls == null) {
+                throw new IllegalStateException("requireTls() needs tls(...), e.g. tls(TlsConfig.selfSigned())");
+            }
             Set<String> domains = new LinkedHashSet<>(localDomains);
             if (domains.isEmpty()) {
                 domains.add("localhost");
@@ -497,7 +510,7 @@ public final class SmtpServer implements MailServer {
                 maxConnectionsPerAddress = maxConnections;
             }
             return new SmtpServer(new SmtpConfig(hostName, bindAddress, ls, domains, acceptAllDomains, users,
-                    recipientPolicy, sink, MailFilter.chain(filters), tls, allowInsecureAuth, maxMessageSize,
+                    recipientPolicy, sink, MailFilter.chain(filters), tls, allowInsecureAuth, requireTls, maxMessageSize,
                     maxRecipients, maxLineLength, readTimeout, sessionTimeout, maxConnections,
                     maxConnectionsPerAddress, penalty == null ? AuthFailurePenalty.defaults() : penalty,
                     maxAuthFailures, bareLineEndings, spool == null ? MessageSpool.temporary() : spool, clock,

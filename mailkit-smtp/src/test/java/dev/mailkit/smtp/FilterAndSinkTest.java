@@ -193,4 +193,76 @@ class FilterAndSinkTest {
         }
         assertThat(got).hasSize(1);
     }
+
+    @Test
+    void disconnectAnd421CloseTheConnection() throws Exception {
+        MailFilter dropAtData = new MailFilter() {
+            @Override
+            public FilterVerdict onData(SessionInfo s, Envelope e, MessageSource m) {
+                return FilterVerdict.disconnect();
+            }
+
+            @Override
+            public FilterVerdict onRcptTo(SessionInfo s, MailAddress r, Map<String, String> p) {
+                return r.localPart().equals("shutdown") ? FilterVerdict.tempFail(421, "4.3.2", "Going down")
+                        : FilterVerdict.accept();
+            }
+        };
+        InMemorySink sink = new InMemorySink();
+        try (SmtpServer s = SmtpTesting.mx(sink).filters(dropAtData).build().start()) {
+            try (RawClient c = new RawClient(s.port())) {
+                c.readReply();
+                c.command("EHLO client.test");
+                c.command("MAIL FROM:<a@remote.test>");
+                c.command("RCPT TO:<x@local.test>");
+                c.command("DATA");
+                c.send("Subject: t\r\n\r\nbody\r\n.\r\n");
+                assertThat(c.readReply()).as("no reply at all").isNull();
+            }
+            try (RawClient c = new RawClient(s.port())) {
+                c.readReply();
+                c.command("EHLO client.test");
+                c.command("MAIL FROM:<a@remote.test>");
+                assertThat(c.command("RCPT TO:<shutdown@local.test>")).isEqualTo("421 4.3.2 Going down");
+                assertThat(c.isClosedByServer()).isTrue();
+            }
+        }
+        assertThat(sink.count()).isZero();
+    }
+
+    @Test
+    void filtersCanReadTheTranscript() throws Exception {
+        List<String> seen = new ArrayList<>();
+        MailFilter f = new MailFilter() {
+            @Override
+            public FilterVerdict onData(SessionInfo s, Envelope e, MessageSource m) {
+                seen.addAll(s.transcript());
+                return FilterVerdict.accept();
+            }
+        };
+        try (SmtpServer s = SmtpTesting.mx(new InMemorySink()).filters(f).transcripts(true).build().start();
+             RawClient c = new RawClient(s.port())) {
+            c.readReply();
+            assertThat(send(c, "a@remote.test", "x@local.test")).startsWith("250");
+        }
+        assertThat(seen).contains("S: 220 localhost ESMTP mailkit", "C: EHLO client.test", "C: MAIL FROM:<a@remote.test>",
+                "S: 250 2.1.5 Recipient <x@local.test> OK", "C: DATA").anyMatch(l -> l.contains("octets"));
+    }
+
+    @Test
+    void requireTlsOnTheMx() throws Exception {
+        dev.mailkit.core.tls.TlsConfig tls = dev.mailkit.core.tls.TlsConfig.selfSigned();
+        try (SmtpServer s = SmtpTesting.mx(new InMemorySink()).tls(tls).requireTls().build().start();
+             RawClient c = new RawClient(s.port())) {
+            c.readReply();
+            c.command("EHLO client.test");
+            assertThat(c.command("MAIL FROM:<a@remote.test>")).isEqualTo("530 5.7.0 Must issue a STARTTLS command first");
+            c.command("STARTTLS");
+            c.startTls(tls.clientSslContext());
+            c.command("EHLO client.test");
+            assertThat(c.command("MAIL FROM:<a@remote.test>")).startsWith("250");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SmtpTesting.mx(new InMemorySink()).requireTls().build())
+                .hasMessageContaining("requireTls() needs tls(");
+    }
 }

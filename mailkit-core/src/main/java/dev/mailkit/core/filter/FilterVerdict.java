@@ -10,19 +10,31 @@ import java.util.Optional;
 /**
  * What a {@link MailFilter} decides at one SMTP stage: accept (optionally adding header fields, which only the DATA
  * stage can add to the message), reject permanently with a 5xx reply, or fail temporarily with a 4xx reply so that
- * the client tries again later. A temporary failure with code 421 also closes the connection.
+ * the client tries again later. A temporary failure with code 421 also closes the connection, and
+ * {@link #disconnect()} closes it without any reply (to simulate a failing server in tests, or to drop a client).
  *
  * <p>Immutable and thread-safe.
  */
 public final class FilterVerdict {
-    private static final FilterVerdict ACCEPT = new FilterVerdict(null, List.of());
+    private static final FilterVerdict ACCEPT = new FilterVerdict(null, List.of(), false);
+    private static final FilterVerdict DISCONNECT = new FilterVerdict(null, List.of(), true);
 
     private final SmtpReply reply;
     private final List<HeaderField> headers;
+    private final boolean disconnect;
 
-    private FilterVerdict(SmtpReply reply, List<HeaderField> headers) {
+    private FilterVerdict(SmtpReply reply, List<HeaderField> headers, boolean disconnect) {
         this.reply = reply;
         this.headers = headers;
+        this.disconnect = disconnect;
+    }
+
+    /**
+     * Close the connection at once, without a reply. The transaction is abandoned: nothing is delivered, and a
+     * well-behaved client will try again later.
+     */
+    public static FilterVerdict disconnect() {
+        return DISCONNECT;
     }
 
     /** Accept and go on to the next filter. */
@@ -41,7 +53,7 @@ public final class FilterVerdict {
         if (code < 500 || code > 599) {
             throw new IllegalArgumentException("reject needs a 5xx code, was " + code + " (use tempFail for 4xx)");
         }
-        return new FilterVerdict(SmtpReply.of(code, enhancedStatus, text), List.of());
+        return new FilterVerdict(SmtpReply.of(code, enhancedStatus, text), List.of(), false);
     }
 
     /**
@@ -54,7 +66,7 @@ public final class FilterVerdict {
         if (code < 400 || code > 499) {
             throw new IllegalArgumentException("tempFail needs a 4xx code, was " + code + " (use reject for 5xx)");
         }
-        return new FilterVerdict(SmtpReply.of(code, enhancedStatus, text), List.of());
+        return new FilterVerdict(SmtpReply.of(code, enhancedStatus, text), List.of(), false);
     }
 
     /** Accept and add a header field at the top of the message (honoured at the DATA stage). */
@@ -68,20 +80,25 @@ public final class FilterVerdict {
      * @throws IllegalStateException if this verdict is not an accept
      */
     public FilterVerdict withHeader(String name, String value) {
-        if (reply != null) {
+        if (!isAccept()) {
             throw new IllegalStateException("only an accepting verdict can add header fields");
         }
         List<HeaderField> l = new ArrayList<>(headers);
         l.add(new HeaderField(name, value));
-        return new FilterVerdict(null, Collections.unmodifiableList(l));
+        return new FilterVerdict(null, Collections.unmodifiableList(l), false);
     }
 
     /** Whether the stage may go on. */
     public boolean isAccept() {
-        return reply == null;
+        return reply == null && !disconnect;
     }
 
-    /** The failure reply, for a reject or a temporary failure. */
+    /** Whether the connection is to be closed without a reply. */
+    public boolean isDisconnect() {
+        return disconnect;
+    }
+
+    /** The failure reply, for a reject or a temporary failure (empty for accept and disconnect). */
     public Optional<SmtpReply> reply() {
         return Optional.ofNullable(reply);
     }
@@ -93,6 +110,9 @@ public final class FilterVerdict {
 
     @Override
     public String toString() {
+        if (disconnect) {
+            return "disconnect";
+        }
         return reply == null ? "accept" + (headers.isEmpty() ? "" : " " + headers) : reply.toString();
     }
 }

@@ -3,6 +3,7 @@ package dev.mailkit.core.filter;
 import dev.mailkit.core.TlsInfo;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,4 +28,12 @@ public interface SessionInfo {
 
     /** The TLS in use, if any. */
     Optional<TlsInfo> tls();
+
+    /**
+     * The session's conversation so far, one line per command and reply ({@code C: }, {@code S: }), without message
+     * content or credentials; empty unless the server records transcripts.
+     */
+    default List<String> transcript() {
+        return List.of();
+    }
 }

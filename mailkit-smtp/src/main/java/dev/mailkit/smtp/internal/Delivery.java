@@ -32,6 +32,8 @@ public final class Delivery {
     /**
      * Delivers the content (as received, without mailkit's headers) for the session's transaction. The caller keeps
      * ownership of {@code content} and closes it afterwards.
+     *
+     * @return the reply, or null when a filter asked to drop the connection without one
      */
     public SmtpReply deliver(SessionState st, MessageSource content) {
         ZonedDateTime now = ZonedDateTime.now(config.clock);
@@ -45,7 +47,7 @@ public final class Delivery {
         try (MessageSource withTrace = content.withPrefix(received)) {
             FilterVerdict v = SmtpListener.safely(st, () -> config.filter.onData(st, envelope, withTrace));
             if (!v.isAccept()) {
-                return v.reply().orElseThrow();
+                return v.isDisconnect() ? null : v.reply().orElseThrow();
             }
             MessageSource full = withTrace;
             if (!v.headers().isEmpty()) {

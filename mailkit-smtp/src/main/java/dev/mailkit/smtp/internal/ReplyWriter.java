@@ -23,7 +23,7 @@ final class ReplyWriter extends PrintWriter {
     @Override
     public void print(String s) {
         String fixed = fix(s);
-        state.transcript().server(fixed);
+        state.recorder().server(fixed);
         super.print(fixed);
     }
 

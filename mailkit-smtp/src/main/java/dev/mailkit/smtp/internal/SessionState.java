@@ -53,14 +53,37 @@ public final class SessionState implements SessionInfo {
         return listener.role();
     }
 
-    /** The transcript of this session. */
-    public Transcript transcript() {
+    /** The transcript recorder of this session. */
+    public Transcript recorder() {
         return transcript;
+    }
+
+    @Override
+    public java.util.List<String> transcript() {
+        return transcript.lines();
     }
 
     /** Sends a reply. */
     public void reply(SmtpReply reply) throws IOException {
         session.sendResponse(reply.toWireFormat());
+    }
+
+    /** Sends a reply; a {@code 421} also closes the connection (RFC 5321 3.8). */
+    public void finish(SmtpReply reply) throws IOException {
+        reply(reply);
+        if (reply.code() == 421) {
+            session.quit();
+        }
+    }
+
+    /** Acts on a verdict that did not accept: sends its reply (closing after a 421) or drops the connection. */
+    public void refuse(dev.mailkit.core.filter.FilterVerdict verdict) throws IOException {
+        if (verdict.isDisconnect()) {
+            resetTransaction();
+            session.quit();
+            return;
+        }
+        finish(verdict.reply().orElseThrow());
     }
 
     /** Sends a reply given as code, status and text. */

@@ -31,6 +31,7 @@ public final class SmtpConfig {
     public final MailFilter filter;
     public final TlsConfig tls;
     public final boolean allowInsecureAuth;
+    public final boolean requireTls;
     public final long maxMessageSize;
     public final int maxRecipients;
     public final int maxLineLength;
@@ -61,7 +62,7 @@ public final class SmtpConfig {
     @SuppressWarnings("checkstyle:ParameterNumber")
     public SmtpConfig(String hostName, InetAddress bindAddress, List<Listen> listeners, Set<String> localDomains,
                       boolean acceptAllDomains, UserDirectory users, RecipientPolicy recipientPolicy,
-                      MessageSink sink, MailFilter filter, TlsConfig tls, boolean allowInsecureAuth,
+                      MessageSink sink, MailFilter filter, TlsConfig tls, boolean allowInsecureAuth, boolean requireTls,
                       long maxMessageSize, int maxRecipients, int maxLineLength, Duration readTimeout,
                       Duration sessionTimeout, int maxConnections, int maxConnectionsPerAddress,
                       AuthFailurePenalty penalty, int maxAuthFailures, BareLineEndings bareLineEndings,
@@ -78,6 +79,7 @@ public final class SmtpConfig {
         this.filter = filter;
         this.tls = tls;
         this.allowInsecureAuth = allowInsecureAuth;
+        this.requireTls = requireTls;
         this.maxMessageSize = maxMessageSize;
         this.maxRecipients = maxRecipients;
         this.maxLineLength = maxLineLength;

@@ -215,6 +215,11 @@ public final class SmtpListener {
             }
             st.permit = permit;
             FilterVerdict v = safely(st, () -> config.filter.onConnect(st));
+            if (v.isDisconnect()) {
+                end(session, st);
+                session.quit(); // the greeting below then fails quietly on the closed socket
+                return SessionAcceptance.failure(421, "4.3.0 Closing connection");
+            }
             if (!v.isAccept()) {
                 SmtpReply r = v.reply().orElseThrow();
                 end(session, st);

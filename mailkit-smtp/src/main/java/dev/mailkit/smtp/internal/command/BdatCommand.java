@@ -53,7 +53,7 @@ public final class BdatCommand extends MailkitCommand {
             st.resetTransaction();
             throw e;
         }
-        st.transcript().note("<" + size + " octets of message content>");
+        st.recorder().note("<" + size + " octets of message content>");
         SmtpReply refusal = ContentChecks.refusal(c, reader.isOversize(), reader.isLineTooLong(),
                 reader.hasBareLineEndings() && c.bareLineEndings == BareLineEndings.REJECT);
         if (refusal != null) {
@@ -72,6 +72,10 @@ public final class BdatCommand extends MailkitCommand {
         } finally {
             st.resetTransaction();
         }
-        st.reply(reply);
+        if (reply == null) {
+            st.session().quit(); // a filter asked to drop the connection without a reply
+            return;
+        }
+        st.finish(reply);
     }
 }

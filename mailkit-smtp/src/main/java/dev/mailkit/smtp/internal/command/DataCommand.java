@@ -52,7 +52,7 @@ public final class DataCommand extends MailkitCommand {
             st.resetTransaction();
             throw e; // the client went away: nothing was accepted
         }
-        st.transcript().note("<message content, " + reader.size() + " octets>");
+        st.recorder().note("<message content, " + reader.size() + " octets>");
         SmtpReply refusal = ContentChecks.refusal(c, reader.isOversize(), reader.isLineTooLong(),
                 reader.hasBareLineEndings() && c.bareLineEndings == BareLineEndings.REJECT);
         if (refusal != null) {
@@ -67,6 +67,10 @@ public final class DataCommand extends MailkitCommand {
         } finally {
             st.resetTransaction();
         }
-        st.reply(reply);
+        if (reply == null) {
+            st.session().quit(); // a filter asked to drop the connection without a reply
+            return;
+        }
+        st.finish(reply);
     }
 }

@@ -37,7 +37,7 @@ public final class EhloCommand extends MailkitCommand {
         st.resetTransaction();
         FilterVerdict v = SmtpListener.safely(st, () -> listener.config().filter.onHelo(st, name));
         if (!v.isAccept()) {
-            st.reply(v.reply().orElseThrow());
+            st.refuse(v);
             return;
         }
         st.hello(name, ehlo);

@@ -29,6 +29,10 @@ public final class MailCommand extends MailkitCommand {
             st.reply(EhloCommand.notGreeted());
             return;
         }
+        if (c.requireTls && st.tls().isEmpty()) {
+            st.reply(530, "5.7.0", "Must issue a STARTTLS command first");
+            return;
+        }
         if (st.role().requiresAuth() && st.authenticatedUser().isEmpty()) {
             if (listener.tlsAvailable(st) && !c.allowInsecureAuth) {
                 st.reply(530, "5.7.0", "Must issue a STARTTLS command first");
@@ -93,7 +97,7 @@ public final class MailCommand extends MailkitCommand {
         Optional<MailAddress> from = Optional.ofNullable(p.address);
         FilterVerdict v = SmtpListener.safely(st, () -> c.filter.onMailFrom(st, from, p.parameters));
         if (!v.isAccept()) {
-            st.reply(v.reply().orElseThrow());
+            st.refuse(v);
             return;
         }
         Envelope.Builder b = Envelope.builder()

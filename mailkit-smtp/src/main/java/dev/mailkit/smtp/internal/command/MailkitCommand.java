@@ -27,7 +27,7 @@ public abstract class MailkitCommand extends BaseCommand {
     @Override
     public final void execute(String line, Session session) throws IOException, DropConnectionException {
         SessionState st = listener.state(session);
-        st.transcript().client(transcriptLine(line));
+        st.recorder().client(transcriptLine(line));
         int space = line.indexOf(' ');
         String given = space < 0 ? line : line.substring(0, space);
         if (!given.toUpperCase(Locale.ROOT).equals(verb)) {

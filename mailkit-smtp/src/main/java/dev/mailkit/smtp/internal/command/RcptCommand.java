@@ -87,7 +87,7 @@ public final class RcptCommand extends MailkitCommand {
         }
         FilterVerdict v = SmtpListener.safely(st, () -> c.filter.onRcptTo(st, rcpt, p.parameters));
         if (!v.isAccept()) {
-            st.reply(v.reply().orElseThrow());
+            st.refuse(v);
             return;
         }
         st.transaction().recipient(rcpt, p.parameters);
