@@ -227,6 +227,7 @@ public final class SmtpServer implements MailServer {
         private TlsConfig tls;
         private boolean allowInsecureAuth;
         private boolean requireTls;
+        private boolean authOnMx;
         private long maxMessageSize = 25L * 1024 * 1024;
         private int maxRecipients = 1000;
         private int maxLineLength = 998;
@@ -367,6 +368,15 @@ public final class SmtpServer implements MailServer {
             return this;
         }
 
+        /**
+         * Offers AUTH on MX ports too, without requiring it (as a test server, or an internal relay that some
+         * clients log in to, would). Needs {@link #users}. AUTH still needs TLS unless {@link #allowInsecureAuth()}.
+         */
+        public Builder optionalAuthOnMx() {
+            this.authOnMx = true;
+            return this;
+        }
+
         /** The largest message accepted, in octets (default 25 MiB); advertised with SIZE. */
         public Builder maxMessageSize(long bytes) {
             if (bytes < 1) {
@@ -499,6 +509,9 @@ public final class SmtpServer implements MailServer {
                             + "protected, or allowInsecureAuth() for tests");
                 }
             }
+            if (authOnMx && users == null) {
+                throw new IllegalStateException("optionalAuthOnMx() needs users(...)");
+            }
             if (requireTls && tls == null) {
                 throw new IllegalStateException("requireTls() needs tls(...), e.g. tls(TlsConfig.selfSigned())");
             }
@@ -510,7 +523,7 @@ public final class SmtpServer implements MailServer {
                 maxConnectionsPerAddress = maxConnections;
             }
             return new SmtpServer(new SmtpConfig(hostName, bindAddress, ls, domains, acceptAllDomains, users,
-                    recipientPolicy, sink, MailFilter.chain(filters), tls, allowInsecureAuth, requireTls, maxMessageSize,
+                    recipientPolicy, sink, MailFilter.chain(filters), tls, allowInsecureAuth, requireTls, authOnMx, maxMessageSize,
                     maxRecipients, maxLineLength, readTimeout, sessionTimeout, maxConnections,
                     maxConnectionsPerAddress, penalty == null ? AuthFailurePenalty.defaults() : penalty,
                     maxAuthFailures, bareLineEndings, spool == null ? MessageSpool.temporary() : spool, clock,

@@ -265,4 +265,49 @@ class FilterAndSinkTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SmtpTesting.mx(new InMemorySink()).requireTls().build())
                 .hasMessageContaining("requireTls() needs tls(");
     }
+
+    @Test
+    void disconnectIsReportedOncePerSessionWithItsTranscript() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<List<String>> ended = new java.util.concurrent.LinkedBlockingQueue<>();
+        MailFilter f = new MailFilter() {
+            @Override
+            public void onDisconnect(SessionInfo s) {
+                ended.add(s.transcript());
+            }
+        };
+        try (SmtpServer s = SmtpTesting.mx(new InMemorySink()).filters(f).transcripts(true).build().start()) {
+            try (RawClient c = new RawClient(s.port())) {
+                c.readReply();
+                c.command("EHLO client.test");
+                c.command("QUIT");
+            }
+            List<String> t = ended.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(t).containsExactly("S: 220 localhost ESMTP mailkit", "C: EHLO client.test",
+                    "S: 250-localhost Hello client.test", "S: 250-PIPELINING", "S: 250-SIZE 26214400",
+                    "S: 250-8BITMIME", "S: 250-SMTPUTF8", "S: 250-ENHANCEDSTATUSCODES", "S: 250 CHUNKING",
+                    "C: QUIT", "S: 221 2.0.0 localhost closing connection");
+            try (RawClient c = new RawClient(s.port())) {
+                c.readReply(); // and then the client just goes away
+            }
+            assertThat(ended.poll(10, java.util.concurrent.TimeUnit.SECONDS)).containsExactly("S: 220 localhost ESMTP mailkit");
+            assertThat(ended).isEmpty();
+        }
+    }
+
+    @Test
+    void optionalAuthOnTheMx() throws Exception {
+        InMemorySink sink = new InMemorySink();
+        try (SmtpServer s = SmtpTesting.mx(sink).users(SmtpTesting.users()).allowInsecureAuth().optionalAuthOnMx()
+                .build().start(); RawClient c = new RawClient(s.port())) {
+            c.readReply();
+            assertThat(c.command("EHLO client.test")).contains("250 AUTH PLAIN LOGIN");
+            assertThat(c.command("MAIL FROM:<a@remote.test>")).as("not required").startsWith("250");
+            c.command("RSET");
+            String plain = java.util.Base64.getEncoder().encodeToString(
+                    "\0alice@local.test\0alice-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(c.command("AUTH PLAIN " + plain)).startsWith("235");
+            assertThat(send(c, "alice@local.test", "x@local.test")).startsWith("250");
+        }
+        assertThat(SmtpTesting.await(sink, 1).get(0).envelope().authenticatedUser()).contains("alice@local.test");
+    }
 }

@@ -48,6 +48,13 @@ public interface MailFilter {
         return FilterVerdict.accept();
     }
 
+    /**
+     * The session has ended (the client quit or went away, or the server closed it). Called once for every session
+     * whose {@link #onConnect} was called, so that a filter can release per-session state. Exceptions are ignored.
+     */
+    default void onDisconnect(SessionInfo session) {
+    }
+
     /** Composes filters in order: the first non-accepting verdict wins; accepted headers accumulate. */
     static MailFilter chain(List<? extends MailFilter> filters) {
         List<MailFilter> copy = List.copyOf(filters);
@@ -94,6 +101,17 @@ public interface MailFilter {
             @Override
             public FilterVerdict onData(SessionInfo s, Envelope e, MessageSource m) {
                 return run(f -> f.onData(s, e, m));
+            }
+
+            @Override
+            public void onDisconnect(SessionInfo s) {
+                for (MailFilter f : copy) {
+                    try {
+                        f.onDisconnect(s);
+                    } catch (RuntimeException ignored) {
+                        // one filter's failure must not keep the others from cleaning up
+                    }
+                }
             }
 
             @Override

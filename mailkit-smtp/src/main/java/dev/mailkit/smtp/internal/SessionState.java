@@ -39,6 +39,8 @@ public final class SessionState implements SessionInfo {
     ChunkReader chunkReader;
 
     ConnectionLimiter.Permit permit;
+    /** Whether the connect filters ran, so that the disconnect filters must run too. */
+    boolean connectFiltered;
     final long startNanos = System.nanoTime();
 
     SessionState(Session session, SmtpListener listener, boolean transcripts) {

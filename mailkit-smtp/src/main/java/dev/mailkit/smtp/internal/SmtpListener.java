@@ -158,11 +158,16 @@ public final class SmtpListener {
     }
 
     /**
-     * Whether AUTH may be offered and used now: only on submission ports, only with a user directory, and only over
-     * TLS unless insecure authentication was explicitly allowed.
+     * Whether AUTH may be offered and used now: on submission ports (and on MX ports when optional AUTH was asked
+     * for), only with a user directory, and only over TLS unless insecure authentication was explicitly allowed.
      */
     public boolean authAvailable(SessionState st) {
-        return role.requiresAuth() && config.users != null && (st.tls != null || config.allowInsecureAuth);
+        return authOffered() && (st.tls != null || config.allowInsecureAuth);
+    }
+
+    /** Whether this port offers AUTH at all (TLS aside). */
+    public boolean authOffered() {
+        return (role.requiresAuth() || config.authOnMx) && config.users != null;
     }
 
     /** Records TLS details once a handshake is complete. */
@@ -214,6 +219,7 @@ public final class SmtpListener {
                         : "4.7.0 Too many connections, try again later");
             }
             st.permit = permit;
+            st.connectFiltered = true;
             FilterVerdict v = safely(st, () -> config.filter.onConnect(st));
             if (v.isDisconnect()) {
                 end(session, st);
@@ -237,6 +243,14 @@ public final class SmtpListener {
         }
 
         private void end(Session session, SessionState st) {
+            if (st.connectFiltered) {
+                st.connectFiltered = false;
+                try {
+                    config.filter.onDisconnect(st);
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: filter failed at disconnect", st.sessionId(), e);
+                }
+            }
             st.resetTransaction();
             if (st.permit != null) {
                 st.permit.close();

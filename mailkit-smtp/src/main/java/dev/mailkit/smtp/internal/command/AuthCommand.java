@@ -41,7 +41,7 @@ public final class AuthCommand extends MailkitCommand {
     @Override
     protected void run(String args, SessionState st) throws IOException, DropConnectionException {
         SmtpConfig c = listener.config();
-        if (!st.role().requiresAuth() || c.users == null) {
+        if (!listener.authOffered()) {
             st.reply(502, "5.5.1", "AUTH is not available on this port");
             return;
         }
