@@ -1,0 +1,374 @@
+package dev.mailkit.test;
+
+import dev.mailkit.core.auth.InMemoryUserDirectory;
+import dev.mailkit.core.auth.UserDirectory;
+import dev.mailkit.core.server.AuthFailurePenalty;
+import dev.mailkit.core.tls.TlsConfig;
+import dev.mailkit.smtp.SmtpRole;
+import dev.mailkit.smtp.SmtpServer;
+import dev.mailkit.test.internal.AnyLoginDirectory;
+import dev.mailkit.test.internal.Recorder;
+
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A throwaway mail server for integration tests, built from the real mailkit servers: SMTP on a free port of
+ * 127.0.0.1 that accepts mail for any domain and records every transaction with its whole envelope. Starts in a
+ * millisecond or two; needs no JUnit (see {@code dev.mailkit.test.junit.MailKitExtension} for the extension).
+ *
+ * <pre>{@code
+ * try (MailKit mail = MailKit.builder().smtp().build().start()) {
+ *     app.sendWelcomeMail("bob@example.test", "localhost", mail.smtpPort());
+ *     ReceivedMail m = mail.takeMessage();          // waits up to 10 s, then fails listing what did arrive
+ *     assertThat(m.subject()).isEqualTo("Welcome");
+ * }
+ * }</pre>
+ *
+ * <p>Defaults: an SMTP port that offers (but does not require) AUTH and accepts any login, no TLS, any recipient
+ * domain, a 10 second wait. {@link Builder#tls()} adds STARTTLS and an implicit-TLS port with a certificate generated
+ * for localhost, which clients trust through {@link #sslContext()}, {@link #trustStore()} or
+ * {@link #certificatePem()} (no JVM-wide settings are touched). Thread-safe.
+ */
+public final class MailKit implements AutoCloseable {
+    private final Builder config;
+    private final Recorder recorder = new Recorder();
+    private final Faults faults = new Faults();
+    private final TlsConfig tls;
+    private final UserDirectory users;
+    private final SmtpServer smtp;
+
+    private MailKit(Builder b) {
+        this.config = b;
+        this.tls = b.tls ? TlsConfig.selfSigned() : null;
+        if (b.users.isEmpty() && !b.strict) {
+            this.users = new AnyLoginDirectory(b.domains.isEmpty() ? "localhost" : b.domains.get(0));
+        } else {
+            // passwords are throwaway test data: hash them cheaply so that a server starts fast
+            InMemoryUserDirectory.Builder ub = InMemoryUserDirectory.builder().passwordHashIterations(1);
+            b.users.forEach(ub::user);
+            this.users = ub.build();
+        }
+        SmtpServer.Builder sb = SmtpServer.builder()
+                .hostName("localhost")
+                .users(users)
+                .allowInsecureAuth()
+                .authFailurePenalty(AuthFailurePenalty.none())
+                .maxConnectionsPerAddress(10_000)
+                .maxConnections(10_000)
+                .maxMessageSize(b.maxMessageSize)
+                .transcripts(true)
+                .filters(faults.filter(), recorder)
+                .sink(recorder);
+        if (b.domains.isEmpty()) {
+            sb.acceptAllDomains();
+        } else {
+            sb.localDomains(b.domains.toArray(new String[0]));
+        }
+        sb.listener(b.requireAuth ? SmtpRole.SUBMISSION : SmtpRole.MX, 0);
+        if (!b.requireAuth) {
+            sb.optionalAuthOnMx();
+        }
+        if (tls != null) {
+            sb.tls(tls).smtps(0);
+            if (b.requireTls) {
+                sb.requireTls();
+            }
+        }
+        this.smtp = sb.build();
+    }
+
+    /** A builder: {@code MailKit.builder().smtp().user(...).build().start()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts a server with the defaults (SMTP on a free port). */
+    public static MailKit startDefault() {
+        return builder().build().start();
+    }
+
+    /** Binds the ports and starts accepting. */
+    public MailKit start() {
+        smtp.start();
+        return this;
+    }
+
+    /** The host to connect to: {@code 127.0.0.1} (use {@code localhost} to check the TLS host name). */
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    /** The SMTP port (plain, with STARTTLS when TLS is on). */
+    public int smtpPort() {
+        return smtp.port();
+    }
+
+    /**
+     * The implicit-TLS SMTP port.
+     *
+     * @throws IllegalStateException if the server was built without {@link Builder#tls()}
+     */
+    public int smtpsPort() {
+        requireTls();
+        return smtp.port(SmtpRole.SMTPS);
+    }
+
+    /** The TLS configuration with the generated certificate (requires {@link Builder#tls()}). */
+    public TlsConfig tls() {
+        requireTls();
+        return tls;
+    }
+
+    /** An {@link SSLContext} that trusts this server's certificate, for clients (host name checks stay on). */
+    public SSLContext sslContext() {
+        return tls().clientSslContext();
+    }
+
+    /** A trust store holding this server's certificate. */
+    public KeyStore trustStore() {
+        return tls().trustStore();
+    }
+
+    /** This server's certificate in PEM form (for curl {@code --cacert}, Python's {@code cafile}, ...). */
+    public String certificatePem() {
+        return tls().certificatePem();
+    }
+
+    /** The scripted failures of this server. */
+    public Faults faults() {
+        return faults;
+    }
+
+    /**
+     * The next message not yet taken, waiting up to the default timeout (10 s).
+     *
+     * @throws AssertionError if none arrives in time; the message lists what did arrive and the SMTP transcripts
+     */
+    public ReceivedMail takeMessage() {
+        return takeMessage(config.timeout);
+    }
+
+    /** Like {@link #takeMessage()} with an explicit timeout. */
+    public ReceivedMail takeMessage(Duration timeout) {
+        try {
+            ReceivedMail m = recorder.take(timeout);
+            if (m == null) {
+                throw new AssertionError(describe("No message arrived within " + human(timeout)
+                        + " (" + recorder.taken() + " taken before)"));
+            }
+            return m;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for a message", e);
+        }
+    }
+
+    /**
+     * Waits until at least {@code n} messages in all have arrived and returns all of them (oldest first).
+     *
+     * @throws AssertionError if fewer arrive within the default timeout, listing what did
+     */
+    public List<ReceivedMail> awaitMessages(int n) {
+        return awaitMessages(n, config.timeout);
+    }
+
+    /** Like {@link #awaitMessages(int)} with an explicit timeout. */
+    public List<ReceivedMail> awaitMessages(int n, Duration timeout) {
+        return await(n, timeout, m -> true, n + " messages");
+    }
+
+    /** Waits until at least {@code n} messages for the recipient (envelope) have arrived, and returns them. */
+    public List<ReceivedMail> awaitMessagesTo(String recipient, int n) {
+        return await(n, config.timeout, m -> m.hasRecipient(recipient), n + " messages to " + recipient);
+    }
+
+    private List<ReceivedMail> await(int n, Duration timeout, Predicate<ReceivedMail> filter, String what) {
+        try {
+            List<ReceivedMail> got = recorder.await(n, timeout, filter);
+            if (got == null) {
+                throw new AssertionError(describe("Expected " + what + " within " + human(timeout)));
+            }
+            return got;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for messages", e);
+        }
+    }
+
+    /** Every message received so far, oldest first. */
+    public List<ReceivedMail> messages() {
+        return recorder.messages();
+    }
+
+    /** The messages whose envelope names this recipient. */
+    public List<ReceivedMail> messagesTo(String recipient) {
+        return find(m -> m.hasRecipient(recipient));
+    }
+
+    /** The messages matching a condition. */
+    public List<ReceivedMail> find(Predicate<ReceivedMail> condition) {
+        List<ReceivedMail> out = new ArrayList<>();
+        for (ReceivedMail m : recorder.messages()) {
+            if (condition.test(m)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** The transcripts of the most recent SMTP sessions that have ended (up to 50), oldest first. */
+    public List<List<String>> sessionTranscripts() {
+        return recorder.sessions();
+    }
+
+    /** Forgets all received messages and transcripts. */
+    public void purge() {
+        recorder.purge();
+    }
+
+    /** Stops the servers (idempotent, returns within about a second). */
+    @Override
+    public void close() {
+        smtp.close();
+        recorder.purge();
+    }
+
+    private void requireTls() {
+        if (tls == null) {
+            throw new IllegalStateException("this test server has no TLS: build it with MailKit.builder().tls()");
+        }
+    }
+
+    private String describe(String headline) {
+        StringBuilder sb = new StringBuilder(headline).append('.');
+        List<ReceivedMail> all = recorder.messages();
+        sb.append("\nMessages received (").append(all.size()).append("):");
+        if (all.isEmpty()) {
+            sb.append(" none");
+        }
+        int i = 1;
+        for (ReceivedMail m : all) {
+            sb.append("\n  ").append(i++).append(". ").append(m);
+        }
+        List<List<String>> sessions = recorder.sessions();
+        int from = Math.max(0, sessions.size() - 3);
+        sb.append("\nSMTP sessions ended: ").append(sessions.size());
+        for (int s = from; s < sessions.size(); s++) {
+            sb.append("\n  session ").append(s + 1).append(':');
+            for (String line : sessions.get(s)) {
+                sb.append("\n    ").append(line);
+            }
+        }
+        if (sessions.isEmpty()) {
+            sb.append(" (did the application connect to 127.0.0.1:").append(smtp.isRunning() ? smtpPort() : 0)
+                    .append("?)");
+        }
+        return sb.toString();
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    @Override
+    public String toString() {
+        return "MailKit{" + smtp + "}";
+    }
+
+    /** Builds a {@link MailKit}. Not thread-safe. */
+    public static final class Builder {
+        private final Map<String, String> users = new LinkedHashMap<>();
+        private final List<String> domains = new ArrayList<>();
+        private boolean strict;
+        private boolean tls;
+        private boolean requireAuth;
+        private boolean requireTls;
+        private Duration timeout = Duration.ofSeconds(10);
+        private long maxMessageSize = 50L * 1024 * 1024;
+
+        private Builder() {
+        }
+
+        /** Turns on SMTP (on by default; here for readable set-ups like {@code .smtp().imap()}). */
+        public Builder smtp() {
+            return this;
+        }
+
+        /** Adds a user; with users, logins are checked (strict mode). */
+        public Builder user(String address, String password) {
+            users.put(Objects.requireNonNull(address, "address"), Objects.requireNonNull(password, "password"));
+            strict = true;
+            return this;
+        }
+
+        /** Accepts any user name and password (the default when no users are added). */
+        public Builder acceptAnyLogin() {
+            if (!users.isEmpty()) {
+                throw new IllegalStateException("acceptAnyLogin() cannot be combined with user(...)");
+            }
+            strict = false;
+            return this;
+        }
+
+        /** Checks logins against the added users only (with no users, every login fails). */
+        public Builder strictLogin() {
+            strict = true;
+            return this;
+        }
+
+        /** Accepts mail only for these domains (default: every domain). */
+        public Builder domains(String... ds) {
+            for (String d : ds) {
+                domains.add(Objects.requireNonNull(d, "domain"));
+            }
+            return this;
+        }
+
+        /** Adds STARTTLS and an implicit-TLS port, with a certificate generated for localhost. */
+        public Builder tls() {
+            this.tls = true;
+            return this;
+        }
+
+        /** Requires AUTH before MAIL on the SMTP port. */
+        public Builder requireAuth() {
+            this.requireAuth = true;
+            return this;
+        }
+
+        /** Requires STARTTLS before MAIL on the SMTP port (turns on {@link #tls()}). */
+        public Builder requireTls() {
+            this.tls = true;
+            this.requireTls = true;
+            return this;
+        }
+
+        /** The default wait of {@code takeMessage()} and {@code awaitMessages()} (default 10 s). */
+        public Builder timeout(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, was " + d);
+            }
+            this.timeout = d;
+            return this;
+        }
+
+        /** The largest message accepted (default 50 MiB). */
+        public Builder maxMessageSize(long bytes) {
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /** Builds the server (not started). */
+        public MailKit build() {
+            return new MailKit(this);
+        }
+    }
+}
