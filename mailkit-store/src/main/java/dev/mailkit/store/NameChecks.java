@@ -4,15 +4,18 @@ import java.text.Normalizer;
 
 /** Character rules shared by mailbox names and account names. Stateless. */
 final class NameChecks {
+    /** Characters that look like {@code /} or {@code \\} without normalising to them. */
+    private static final String SLASH_LOOKALIKES = "\u2044\u2215\u2216\u2571\u2572\u29F5\u29F8\u29F9\u3033";
+
     private NameChecks() {
     }
 
     /**
      * Why a name component is unsafe, or null if it is fine. Rejects control characters, invisible format characters
      * (bidi overrides, zero-width characters), line/paragraph separators, unpaired surrogates, noncharacters,
-     * path separators, leading or trailing white space, text not in Unicode NFC, and characters whose compatibility
-     * form (NFKC) is a separator or dot ({@code ／ ＼ ․ ．}), so that no later normalisation can turn the name into a
-     * path.
+     * path separators and characters that look like them ({@code ∕ ⁄ ∖}), leading or trailing white space, text
+     * not in Unicode NFC, and characters whose compatibility form (NFKC) is a separator or dot ({@code ／ ＼ ․ ．}),
+     * so that no later normalisation can turn the name into a path.
      *
      * @param forbidden further ASCII characters that must not occur
      */
@@ -39,6 +42,9 @@ final class NameChecks {
             }
             if (cp < 0x80 && forbidden.indexOf(cp) >= 0) {
                 return "contains '" + (char) cp + "'";
+            }
+            if (SLASH_LOOKALIKES.indexOf(cp) >= 0) {
+                return "contains " + hex(cp) + ", which looks like a slash";
             }
             int type = Character.getType(cp);
             if (type == Character.FORMAT) {

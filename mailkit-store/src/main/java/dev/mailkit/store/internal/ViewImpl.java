@@ -277,7 +277,7 @@ final class ViewImpl implements MailboxView {
             Uids.IntList added = new Uids.IntList();
             Uids.IntList expunged = new Uids.IntList();
             Uids.IntList flagged = new Uids.IntList();
-            long last = syncedModSeq;
+            long last = Math.max(syncedModSeq, c.modSeq);
             long minExpunge = deferredMinModSeq;
             boolean deletedNow = false;
             for (Change n = c.next; n != null; n = n.next) {
