@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * <p>Unchecked, immutable.
  */
-public class MailStoreException extends RuntimeException {
+public final class MailStoreException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** What kind of failure this is. */

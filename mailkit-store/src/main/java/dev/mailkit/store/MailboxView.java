@@ -73,6 +73,12 @@ public interface MailboxView extends AutoCloseable {
     /** The sequence number of the first message without {@code \Seen} (IMAP {@code [UNSEEN n]}), or 0 if none. */
     int firstUnseen();
 
+    /**
+     * UIDNEXT as of the snapshot (IMAP SELECT's {@code [UIDNEXT n]}): above every UID the session has been told
+     * of, and at or below the UID of every message it has not. {@link Mailbox#status()} may already be ahead.
+     */
+    long uidNext();
+
     /** The HIGHESTMODSEQ as of the snapshot: every change up to it has been reported to this session. */
     long highestModSeq();
 

@@ -868,7 +868,10 @@ public abstract class MailStoreContractTest {
         inbox.append(msg("new"));
         theirs.store(UidSet.of(1), FlagOperation.ADD, Flags.of(SystemFlag.SEEN));
 
+        assertThat(mine.uidNext()).isEqualTo(5);
+        assertThat(inbox.status().uidNext()).isEqualTo(6);
         MailboxChanges c = mine.syncWithoutExpunges();
+        assertThat(mine.uidNext()).isEqualTo(6);
         assertThat(c.expunged().isEmpty()).isTrue();
         assertThat(c.newMessages()).isEqualTo(1);
         assertThat(c.messageCount()).isEqualTo(5);
@@ -897,6 +900,7 @@ public abstract class MailStoreContractTest {
         theirs.sync();
         theirs.expunge(UidSet.of(uid));
         for (MailboxChanges c : List.of(mine.syncWithoutExpunges(), mine.sync())) {
+            assertThat(mine.uidNext()).isEqualTo(uid + 1); // the UID was used, even if never seen
             assertThat(c.newMessages()).isZero();
             assertThat(c.expunged().isEmpty()).isTrue();
             assertThat(c.messageCount()).isEqualTo(2);

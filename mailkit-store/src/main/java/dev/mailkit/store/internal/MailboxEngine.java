@@ -622,7 +622,7 @@ public abstract class MailboxEngine {
                 } else {
                     recent = new int[0];
                 }
-                view.init(uids, tail, highestModSeq, keywords.size(), recent);
+                view.init(uids, tail, highestModSeq, next, keywords.size(), recent);
             } finally {
                 lock.readLock().unlock();
             }

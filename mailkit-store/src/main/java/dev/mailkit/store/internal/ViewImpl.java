@@ -50,6 +50,7 @@ final class ViewImpl implements MailboxView {
     private int[] deferred = new int[0];
     private long deferredMinModSeq = Long.MAX_VALUE;
     private long syncedModSeq;
+    private long uidNext;
     private int knownKeywords;
     private boolean deletedReported;
 
@@ -59,9 +60,10 @@ final class ViewImpl implements MailboxView {
         this.handle = new MailboxHandle(engine);
     }
 
-    void init(int[] uids, Change start, long highestModSeq, int keywordCount, int[] recentUids) {
+    void init(int[] uids, Change start, long highestModSeq, long nextUid, int keywordCount, int[] recentUids) {
         lock.lock();
         try {
+            this.uidNext = nextUid;
             this.snap = uids.length == 0 ? new int[16] : uids;
             this.count = uids.length;
             this.cursor = start;
@@ -194,6 +196,16 @@ final class ViewImpl implements MailboxView {
     }
 
     @Override
+    public long uidNext() {
+        lock.lock();
+        try {
+            return uidNext;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public long highestModSeq() {
         lock.lock();
         try {
@@ -285,6 +297,7 @@ final class ViewImpl implements MailboxView {
                 switch (n.kind) {
                     case Change.APPEND:
                         added.addAll(n.uids);
+                        uidNext = Math.max(uidNext, Uids.value(n.uids[n.uids.length - 1]) + 1);
                         break;
                     case Change.FLAGS:
                         if (n.origin != this) {
