@@ -224,7 +224,13 @@ final class ViewImpl implements MailboxView {
 
     @Override
     public boolean awaitChanges(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long total;
+        try {
+            total = Math.max(0, timeout.toNanos());
+        } catch (ArithmeticException e) {
+            total = Long.MAX_VALUE; // "forever"
+        }
+        long start = System.nanoTime();
         Thread me = Thread.currentThread();
         waiters.add(me);
         try {
@@ -235,7 +241,7 @@ final class ViewImpl implements MailboxView {
                 if (closed) {
                     return false;
                 }
-                long left = deadline - System.nanoTime();
+                long left = total - (System.nanoTime() - start);
                 if (left <= 0) {
                     return false;
                 }
