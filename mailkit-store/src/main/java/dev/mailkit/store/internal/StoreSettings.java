@@ -1,0 +1,37 @@
+package dev.mailkit.store.internal;
+
+import dev.mailkit.store.MailboxName;
+import dev.mailkit.store.QuotaPolicy;
+import dev.mailkit.store.SpecialUse;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The settings every mailkit store shares, validated by the stores' builders.
+ *
+ * @param clock                  the time source (internal dates, UIDVALIDITY)
+ * @param quota                  the quota policy
+ * @param specialUse             special uses given to mailboxes of these names when they are created
+ * @param autoCreate             mailboxes created with every account, besides INBOX
+ * @param maxKeywordsPerMailbox  the most keywords one mailbox may define
+ * @param maxMailboxesPerAccount the most mailboxes one account may have
+ */
+public record StoreSettings(Clock clock, QuotaPolicy quota, Map<MailboxName, Set<SpecialUse>> specialUse,
+                            List<MailboxName> autoCreate, int maxKeywordsPerMailbox, int maxMailboxesPerAccount) {
+    /** Validates and copies. */
+    public StoreSettings {
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(quota, "quota");
+        specialUse = Map.copyOf(specialUse);
+        autoCreate = List.copyOf(autoCreate);
+    }
+
+    /** The special uses configured for a name (empty if none). */
+    public Set<SpecialUse> specialUseFor(MailboxName name) {
+        return specialUse.getOrDefault(name, Set.of());
+    }
+}
