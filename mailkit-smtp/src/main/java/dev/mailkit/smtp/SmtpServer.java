@@ -227,7 +227,7 @@ public final class SmtpServer implements MailServer {
         private TlsConfig tls;
         private boolean allowInsecureAuth;
         private boolean requireTls;
-        private boolean authOnMx;
+        private boolean optionalAuth;
         private long maxMessageSize = 25L * 1024 * 1024;
         private int maxRecipients = 1000;
         private int maxLineLength = 998;
@@ -369,11 +369,12 @@ public final class SmtpServer implements MailServer {
         }
 
         /**
-         * Offers AUTH on MX ports too, without requiring it (as a test server, or an internal relay that some
-         * clients log in to, would). Needs {@link #users}. AUTH still needs TLS unless {@link #allowInsecureAuth()}.
+         * Makes AUTH optional: offered on every port (MX included) but required on none, as a throwaway test server
+         * or an internal relay that some clients log in to needs. Needs {@link #users}. AUTH still needs TLS unless
+         * {@link #allowInsecureAuth()}. Unauthenticated clients still cannot relay.
          */
-        public Builder optionalAuthOnMx() {
-            this.authOnMx = true;
+        public Builder optionalAuth() {
+            this.optionalAuth = true;
             return this;
         }
 
@@ -509,8 +510,8 @@ public final class SmtpServer implements MailServer {
                             + "protected, or allowInsecureAuth() for tests");
                 }
             }
-            if (authOnMx && users == null) {
-                throw new IllegalStateException("optionalAuthOnMx() needs users(...)");
+            if (optionalAuth && users == null) {
+                throw new IllegalStateException("optionalAuth() needs users(...)");
             }
             if (requireTls && tls == null) {
                 throw new IllegalStateException("requireTls() needs tls(...), e.g. tls(TlsConfig.selfSigned())");
@@ -523,7 +524,7 @@ public final class SmtpServer implements MailServer {
                 maxConnectionsPerAddress = maxConnections;
             }
             return new SmtpServer(new SmtpConfig(hostName, bindAddress, ls, domains, acceptAllDomains, users,
-                    recipientPolicy, sink, MailFilter.chain(filters), tls, allowInsecureAuth, requireTls, authOnMx, maxMessageSize,
+                    recipientPolicy, sink, MailFilter.chain(filters), tls, allowInsecureAuth, requireTls, optionalAuth, maxMessageSize,
                     maxRecipients, maxLineLength, readTimeout, sessionTimeout, maxConnections,
                     maxConnectionsPerAddress, penalty == null ? AuthFailurePenalty.defaults() : penalty,
                     maxAuthFailures, bareLineEndings, spool == null ? MessageSpool.temporary() : spool, clock,

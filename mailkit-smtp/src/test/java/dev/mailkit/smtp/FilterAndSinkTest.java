@@ -295,9 +295,9 @@ class FilterAndSinkTest {
     }
 
     @Test
-    void optionalAuthOnTheMx() throws Exception {
+    void optionalAuthOnEveryPort() throws Exception {
         InMemorySink sink = new InMemorySink();
-        try (SmtpServer s = SmtpTesting.mx(sink).users(SmtpTesting.users()).allowInsecureAuth().optionalAuthOnMx()
+        try (SmtpServer s = SmtpTesting.mx(sink).users(SmtpTesting.users()).allowInsecureAuth().optionalAuth()
                 .build().start(); RawClient c = new RawClient(s.port())) {
             c.readReply();
             assertThat(c.command("EHLO client.test")).contains("250 AUTH PLAIN LOGIN");

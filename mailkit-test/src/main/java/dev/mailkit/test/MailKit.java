@@ -74,7 +74,7 @@ public final class MailKit implements AutoCloseable {
         }
         sb.listener(b.requireAuth ? SmtpRole.SUBMISSION : SmtpRole.MX, 0);
         if (!b.requireAuth) {
-            sb.optionalAuthOnMx();
+            sb.optionalAuth(); // AUTH offered everywhere (the SMTPS port too), required nowhere
         }
         if (tls != null) {
             sb.tls(tls).smtps(0);

@@ -32,7 +32,7 @@ public final class SmtpConfig {
     public final TlsConfig tls;
     public final boolean allowInsecureAuth;
     public final boolean requireTls;
-    public final boolean authOnMx;
+    public final boolean optionalAuth;
     public final long maxMessageSize;
     public final int maxRecipients;
     public final int maxLineLength;
@@ -63,7 +63,7 @@ public final class SmtpConfig {
     @SuppressWarnings("checkstyle:ParameterNumber")
     public SmtpConfig(String hostName, InetAddress bindAddress, List<Listen> listeners, Set<String> localDomains,
                       boolean acceptAllDomains, UserDirectory users, RecipientPolicy recipientPolicy,
-                      MessageSink sink, MailFilter filter, TlsConfig tls, boolean allowInsecureAuth, boolean requireTls, boolean authOnMx,
+                      MessageSink sink, MailFilter filter, TlsConfig tls, boolean allowInsecureAuth, boolean requireTls, boolean optionalAuth,
                       long maxMessageSize, int maxRecipients, int maxLineLength, Duration readTimeout,
                       Duration sessionTimeout, int maxConnections, int maxConnectionsPerAddress,
                       AuthFailurePenalty penalty, int maxAuthFailures, BareLineEndings bareLineEndings,
@@ -81,7 +81,7 @@ public final class SmtpConfig {
         this.tls = tls;
         this.allowInsecureAuth = allowInsecureAuth;
         this.requireTls = requireTls;
-        this.authOnMx = authOnMx;
+        this.optionalAuth = optionalAuth;
         this.maxMessageSize = maxMessageSize;
         this.maxRecipients = maxRecipients;
         this.maxLineLength = maxLineLength;

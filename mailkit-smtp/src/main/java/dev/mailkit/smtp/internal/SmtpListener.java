@@ -158,8 +158,8 @@ public final class SmtpListener {
     }
 
     /**
-     * Whether AUTH may be offered and used now: on submission ports (and on MX ports when optional AUTH was asked
-     * for), only with a user directory, and only over TLS unless insecure authentication was explicitly allowed.
+     * Whether AUTH may be offered and used now: on submission ports (and on every port when AUTH is optional), only
+     * with a user directory, and only over TLS unless insecure authentication was explicitly allowed.
      */
     public boolean authAvailable(SessionState st) {
         return authOffered() && (st.tls != null || config.allowInsecureAuth);
@@ -167,7 +167,7 @@ public final class SmtpListener {
 
     /** Whether this port offers AUTH at all (TLS aside). */
     public boolean authOffered() {
-        return (role.requiresAuth() || config.authOnMx) && config.users != null;
+        return (role.requiresAuth() || config.optionalAuth) && config.users != null;
     }
 
     /** Records TLS details once a handshake is complete. */

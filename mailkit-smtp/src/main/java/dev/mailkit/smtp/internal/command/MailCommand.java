@@ -33,7 +33,7 @@ public final class MailCommand extends MailkitCommand {
             st.reply(530, "5.7.0", "Must issue a STARTTLS command first");
             return;
         }
-        if (st.role().requiresAuth() && st.authenticatedUser().isEmpty()) {
+        if (st.role().requiresAuth() && !c.optionalAuth && st.authenticatedUser().isEmpty()) {
             if (listener.tlsAvailable(st) && !c.allowInsecureAuth) {
                 st.reply(530, "5.7.0", "Must issue a STARTTLS command first");
             } else {
