@@ -68,7 +68,7 @@ public final class SmtpServer implements MailServer {
         this.config = config;
         ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerAddress);
         SmtpListener.SharedServices shared = new SmtpListener.SharedServices(limiter,
-                new TransactionIds(config.clock.millis()), new Delivery(config));
+                new TransactionIds(config.clock.millis()), new Delivery(config), this::sessionStarted);
         for (SmtpConfig.Listen l : config.listeners) {
             listeners.add(new SmtpListener(config, l, shared));
         }
@@ -103,13 +103,21 @@ public final class SmtpServer implements MailServer {
                         : new java.io.IOException(cause));
             }
         }
-        if (config.sessionTimeout != null) {
-            Thread t = new Thread(this::reapExpiredSessions, "mailkit-smtp-deadlines");
-            t.setDaemon(true);
-            reaper = t;
-            t.start();
-        }
         return this;
+    }
+
+    /** Starts the session-deadline sweeper when the first session arrives (a server nobody uses costs no thread). */
+    private void sessionStarted() {
+        if (config.sessionTimeout != null && reaper == null) {
+            synchronized (this) {
+                if (reaper == null && state.get() == 1) {
+                    Thread t = new Thread(this::reapExpiredSessions, "mailkit-smtp-deadlines");
+                    t.setDaemon(true);
+                    t.start();
+                    reaper = t;
+                }
+            }
+        }
     }
 
     /** Enforces the session deadline: checks every listener's sessions a few times per timeout period. */
@@ -176,9 +184,12 @@ public final class SmtpServer implements MailServer {
         if (state.getAndSet(2) == 2) {
             return;
         }
-        // stop the listeners in parallel so that close() stays within its time budget
+        if (listeners.size() == 1) {
+            listeners.get(0).stop();
+        }
+        // stop several listeners in parallel so that close() stays within its time budget
         List<Thread> stoppers = new ArrayList<>();
-        for (SmtpListener l : listeners) {
+        for (SmtpListener l : listeners.size() == 1 ? List.<SmtpListener>of() : listeners) {
             Thread t = new Thread(l::stop, "mailkit-smtp-stop");
             t.setDaemon(true);
             t.start();
@@ -192,7 +203,10 @@ public final class SmtpServer implements MailServer {
                 break;
             }
         }
-        Thread r = reaper;
+        Thread r;
+        synchronized (this) {
+            r = reaper;
+        }
         if (r != null) {
             r.interrupt();
         }

@@ -50,11 +50,13 @@ public final class SmtpListener {
         final ConnectionLimiter limiter;
         final TransactionIds ids;
         final Delivery delivery;
+        final Runnable onSession;
 
-        public SharedServices(ConnectionLimiter limiter, TransactionIds ids, Delivery delivery) {
+        public SharedServices(ConnectionLimiter limiter, TransactionIds ids, Delivery delivery, Runnable onSession) {
             this.limiter = limiter;
             this.ids = ids;
             this.delivery = delivery;
+            this.onSession = onSession;
         }
     }
 
@@ -219,6 +221,7 @@ public final class SmtpListener {
                         : "4.7.0 Too many connections, try again later");
             }
             st.permit = permit;
+            shared.onSession.run();
             st.connectFiltered = true;
             FilterVerdict v = safely(st, () -> config.filter.onConnect(st));
             if (v.isDisconnect()) {
