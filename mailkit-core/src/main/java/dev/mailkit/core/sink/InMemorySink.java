@@ -2,14 +2,11 @@ package dev.mailkit.core.sink;
 
 import dev.mailkit.core.Envelope;
 import dev.mailkit.core.MessageSource;
+import dev.mailkit.core.internal.Arrivals;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link MessageSink} that records every transaction in memory, once, with its whole envelope (every recipient,
@@ -20,42 +17,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * Thread-safe.
  */
 public final class InMemorySink implements MessageSink {
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition arrived = lock.newCondition();
-    private final List<ReceivedMessage> messages = new ArrayList<>();
-    private int taken;
+    private final Arrivals<ReceivedMessage> messages = new Arrivals<>();
 
     @Override
     public DeliveryReport deliver(Envelope envelope, MessageSource message) {
-        ReceivedMessage m = new ReceivedMessage(envelope, message.retain());
-        lock.lock();
-        try {
-            messages.add(m);
-            arrived.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        messages.add(new ReceivedMessage(envelope, message.retain()));
         return DeliveryReport.allDelivered(envelope.transactionId());
     }
 
     /** A snapshot of every message recorded so far, oldest first. */
     public List<ReceivedMessage> messages() {
-        lock.lock();
-        try {
-            return List.copyOf(messages);
-        } finally {
-            lock.unlock();
-        }
+        return messages.snapshot();
     }
 
     /** The number of messages recorded so far. */
     public int count() {
-        lock.lock();
-        try {
-            return messages.size();
-        } finally {
-            lock.unlock();
-        }
+        return messages.size();
     }
 
     /**
@@ -64,20 +41,7 @@ public final class InMemorySink implements MessageSink {
      * @return whether they arrived before the timeout
      */
     public boolean await(int n, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        lock.lock();
-        try {
-            while (messages.size() < n) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                arrived.awaitNanos(left);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return messages.awaitMatching(n, timeout, m -> true) != null;
     }
 
     /**
@@ -86,34 +50,12 @@ public final class InMemorySink implements MessageSink {
      * @return the message, or empty on timeout
      */
     public Optional<ReceivedMessage> poll(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        lock.lock();
-        try {
-            while (taken >= messages.size()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return Optional.empty();
-                }
-                arrived.await(left, TimeUnit.NANOSECONDS);
-            }
-            return Optional.of(messages.get(taken++));
-        } finally {
-            lock.unlock();
-        }
+        return Optional.ofNullable(messages.takeNext(timeout));
     }
 
     /** Forgets every recorded message and releases their sources. */
     public void clear() {
-        List<ReceivedMessage> old;
-        lock.lock();
-        try {
-            old = new ArrayList<>(messages);
-            messages.clear();
-            taken = 0;
-        } finally {
-            lock.unlock();
-        }
-        for (ReceivedMessage m : old) {
+        for (ReceivedMessage m : messages.clear()) {
             m.source().close();
         }
     }

@@ -12,21 +12,12 @@ import java.io.OutputStream;
  * command was refused, so that chunk data is never taken for commands. Not thread-safe.
  */
 public final class ChunkReader {
-    private final long maxSize;
-    private final int maxLineLength;
-    private final boolean normalize;
-    private long written;
-    private boolean oversize;
-    private boolean lineTooLong;
-    private int bare;
+    private final ContentLimits limits;
     private boolean pendingCr;
-    private int lineLength;
 
     /** See {@link DataReader#DataReader(long, int, boolean)}. */
     public ChunkReader(long maxSize, int maxLineLength, boolean normalize) {
-        this.maxSize = maxSize;
-        this.maxLineLength = maxLineLength;
-        this.normalize = normalize;
+        this.limits = new ContentLimits(maxSize, maxLineLength, normalize);
     }
 
     /** Reads and discards exactly {@code size} octets (for a refused BDAT command). */
@@ -65,69 +56,51 @@ public final class ChunkReader {
                     if (b == '\n') {
                         o[k++] = '\r';
                         o[k++] = '\n';
-                        lineLength = 0;
+                        limits.lineEnd();
                         continue;
                     }
-                    k = bare(o, k);
+                    k = limits.bare(o, k);
                 }
                 if (b == '\r') {
                     pendingCr = true;
                 } else if (b == '\n') {
-                    k = bare(o, k);
+                    k = limits.bare(o, k);
                 } else {
                     o[k++] = b;
-                    if (++lineLength > maxLineLength && maxLineLength > 0) {
-                        lineTooLong = true;
-                    }
+                    limits.lineOctet();
                 }
             }
-            emit(out, o, k);
+            limits.emit(out, o, k);
         }
         if (last && pendingCr) {
             pendingCr = false;
-            int k = bare(o, 0);
-            emit(out, o, k);
+            int k = limits.bare(o, 0);
+            limits.emit(out, o, k);
         }
     }
 
-    private int bare(byte[] o, int k) {
-        bare++;
-        lineLength = 0;
-        if (normalize) {
-            o[k++] = '\r';
-            o[k++] = '\n';
-        }
-        return k;
-    }
-
-    private void emit(OutputStream out, byte[] b, int len) throws IOException {
-        written += len;
-        if (written > maxSize) {
-            oversize = true;
-        }
-        if (len == 0 || oversize || lineTooLong || (!normalize && bare > 0)) {
-            return;
-        }
-        out.write(b, 0, len);
+    /** The limits and counters of the content read so far. */
+    public ContentLimits limits() {
+        return limits;
     }
 
     /** The content size so far. */
     public long size() {
-        return written;
+        return limits.size();
     }
 
     /** Whether the content exceeded the maximum size. */
     public boolean isOversize() {
-        return oversize;
+        return limits.isOversize();
     }
 
     /** Whether a line exceeded the maximum line length. */
     public boolean isLineTooLong() {
-        return lineTooLong;
+        return limits.isLineTooLong();
     }
 
     /** Whether a bare CR or LF was seen. */
     public boolean hasBareLineEndings() {
-        return bare > 0;
+        return limits.hasBareLineEndings();
     }
 }

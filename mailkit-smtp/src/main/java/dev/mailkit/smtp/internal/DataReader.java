@@ -31,16 +31,9 @@ public final class DataReader {
     private static final int MID = 3;
     private static final int CR = 4;
 
-    private final long maxSize;
-    private final int maxLineLength;
-    private final boolean normalize;
-
-    private long written;
-    private boolean oversize;
-    private boolean lineTooLong;
+    private final ContentLimits limits;
     private int bareCr;
     private int bareLf;
-    private int lineLength;
 
     /**
      * @param maxSize       the most content bytes to keep (after un-stuffing); beyond it the content is drained
@@ -48,9 +41,7 @@ public final class DataReader {
      * @param normalize     whether to turn bare CR/LF into CRLF rather than only counting them
      */
     public DataReader(long maxSize, int maxLineLength, boolean normalize) {
-        this.maxSize = maxSize;
-        this.maxLineLength = maxLineLength;
-        this.normalize = normalize;
+        this.limits = new ContentLimits(maxSize, maxLineLength, normalize);
     }
 
     /**
@@ -77,7 +68,7 @@ public final class DataReader {
                 byte b = buf[i];
                 switch (state) {
                     case LINE_START:
-                        lineLength = 0;
+                        limits.lineEnd();
                         if (b == '.') {
                             state = DOT;
                         } else if (b == '\r') {
@@ -87,7 +78,7 @@ public final class DataReader {
                             state = afterBare();
                         } else {
                             outBuf[o++] = b;
-                            lineLength++;
+                            limits.lineOctet();
                             state = MID;
                         }
                         break;
@@ -102,7 +93,7 @@ public final class DataReader {
                         } else {
                             // RFC 5321 4.5.2: the first dot of a line that starts with one is deleted
                             outBuf[o++] = b;
-                            lineLength++;
+                            limits.lineOctet();
                             state = MID;
                         }
                         break;
@@ -125,9 +116,7 @@ public final class DataReader {
                             state = afterBare();
                         } else {
                             outBuf[o++] = b;
-                            if (++lineLength > maxLineLength && maxLineLength > 0) {
-                                lineTooLong = true;
-                            }
+                            limits.lineOctet();
                         }
                         break;
                     case CR:
@@ -148,11 +137,11 @@ public final class DataReader {
                     break;
                 }
                 if (o >= CHUNK) {
-                    emit(out, outBuf, o);
+                    limits.emit(out, outBuf, o);
                     o = 0;
                 }
             }
-            emit(out, outBuf, o);
+            limits.emit(out, outBuf, o);
             if (end >= 0) {
                 in.reset();
                 long skip = end + 1;
@@ -170,57 +159,37 @@ public final class DataReader {
 
     /** After a bare CR/LF: a normalised line break starts a new line for length purposes, but never for framing. */
     private int afterBare() {
-        lineLength = 0;
         return MID;
     }
 
     private int bareLf(byte[] outBuf, int o) {
         bareLf++;
-        if (normalize) {
-            outBuf[o++] = '\r';
-            outBuf[o++] = '\n';
-        }
-        return o;
+        return limits.bare(outBuf, o);
     }
 
     private int bareCr(byte[] outBuf, int o) {
         bareCr++;
-        if (normalize) {
-            outBuf[o++] = '\r';
-            outBuf[o++] = '\n';
-        }
-        return o;
+        return limits.bare(outBuf, o);
     }
 
-    private void emit(OutputStream out, byte[] b, int len) throws IOException {
-        if (len == 0 || oversize || lineTooLong || (!normalize && (bareCr + bareLf) > 0)) {
-            written += len;
-            if (written > maxSize) {
-                oversize = true;
-            }
-            return;
-        }
-        written += len;
-        if (written > maxSize) {
-            oversize = true;
-            return;
-        }
-        out.write(b, 0, len);
+    /** The limits and counters of the content read. */
+    public ContentLimits limits() {
+        return limits;
     }
 
     /** The content size after un-stuffing (counted even for drained content). */
     public long size() {
-        return written;
+        return limits.size();
     }
 
     /** Whether the content exceeded the maximum size. */
     public boolean isOversize() {
-        return oversize;
+        return limits.isOversize();
     }
 
     /** Whether a line exceeded the maximum line length. */
     public boolean isLineTooLong() {
-        return lineTooLong;
+        return limits.isLineTooLong();
     }
 
     /** The number of bare CRs seen. */
@@ -235,6 +204,6 @@ public final class DataReader {
 
     /** Whether a bare CR or LF was seen. */
     public boolean hasBareLineEndings() {
-        return bareCr + bareLf > 0;
+        return limits.hasBareLineEndings();
     }
 }

@@ -69,6 +69,24 @@ public final class Delivery {
         }
     }
 
+    /**
+     * Ends a transaction whose content is complete: delivers it, resets the transaction, and answers the client (or,
+     * when a filter asked for it, drops the connection without an answer).
+     */
+    public void complete(SessionState st, dev.mailkit.core.MessageSpool.Writer content) throws IOException {
+        SmtpReply reply;
+        try (MessageSource source = content.finish()) {
+            reply = deliver(st, source);
+        } finally {
+            st.resetTransaction();
+        }
+        if (reply == null) {
+            st.session().quit(); // a filter asked to drop the connection without a reply
+            return;
+        }
+        st.finish(reply);
+    }
+
     static SmtpReply replyFor(DeliveryReport report, String id, int recipients) {
         if (report.isAllDelivered()) {
             return SmtpReply.of(250, "2.0.0", "Ok: queued as " + id);

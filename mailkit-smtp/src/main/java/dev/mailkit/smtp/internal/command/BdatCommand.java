@@ -1,7 +1,5 @@
 package dev.mailkit.smtp.internal.command;
 
-import dev.mailkit.core.MessageSource;
-import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.SmtpReply;
 import dev.mailkit.smtp.BareLineEndings;
 import dev.mailkit.smtp.internal.ChunkReader;
@@ -54,8 +52,7 @@ public final class BdatCommand extends MailkitCommand {
             throw e;
         }
         st.recorder().note("<" + size + " octets of message content>");
-        SmtpReply refusal = ContentChecks.refusal(c, reader.isOversize(), reader.isLineTooLong(),
-                reader.hasBareLineEndings() && c.bareLineEndings == BareLineEndings.REJECT);
+        SmtpReply refusal = reader.limits().refusal();
         if (refusal != null) {
             st.resetTransaction(); // later chunks of this transaction get 503 and are drained
             st.reply(refusal);
@@ -65,17 +62,6 @@ public final class BdatCommand extends MailkitCommand {
             st.reply(250, "2.0.0", size + " octets received");
             return;
         }
-        MessageSpool.Writer w = st.takeChunkWriter();
-        SmtpReply reply;
-        try (MessageSource content = w.finish()) {
-            reply = listener.delivery().deliver(st, content);
-        } finally {
-            st.resetTransaction();
-        }
-        if (reply == null) {
-            st.session().quit(); // a filter asked to drop the connection without a reply
-            return;
-        }
-        st.finish(reply);
+        listener.delivery().complete(st, st.takeChunkWriter());
     }
 }

@@ -1,6 +1,5 @@
 package dev.mailkit.smtp.internal.command;
 
-import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.SmtpReply;
 import dev.mailkit.smtp.BareLineEndings;
@@ -53,24 +52,13 @@ public final class DataCommand extends MailkitCommand {
             throw e; // the client went away: nothing was accepted
         }
         st.recorder().note("<message content, " + reader.size() + " octets>");
-        SmtpReply refusal = ContentChecks.refusal(c, reader.isOversize(), reader.isLineTooLong(),
-                reader.hasBareLineEndings() && c.bareLineEndings == BareLineEndings.REJECT);
+        SmtpReply refusal = reader.limits().refusal();
         if (refusal != null) {
             w.abort();
             st.resetTransaction();
             st.reply(refusal);
             return;
         }
-        SmtpReply reply;
-        try (MessageSource content = w.finish()) {
-            reply = listener.delivery().deliver(st, content);
-        } finally {
-            st.resetTransaction();
-        }
-        if (reply == null) {
-            st.session().quit(); // a filter asked to drop the connection without a reply
-            return;
-        }
-        st.finish(reply);
+        listener.delivery().complete(st, w);
     }
 }
