@@ -1,0 +1,31 @@
+package dev.mailkit.imap.internal.command;
+
+/** The FETCH data items that take no section (RFC 3501 6.4.5, RFC 7162 MODSEQ). */
+public enum FetchAttribute implements FetchItem {
+    UID("UID"),
+    FLAGS("FLAGS"),
+    INTERNALDATE("INTERNALDATE"),
+    RFC822_SIZE("RFC822.SIZE"),
+    ENVELOPE("ENVELOPE"),
+    /** BODY without a section: the non-extensible BODYSTRUCTURE. */
+    BODY("BODY"),
+    BODYSTRUCTURE("BODYSTRUCTURE"),
+    MODSEQ("MODSEQ"),
+    /** RFC822: the whole message, like BODY[] (sets \Seen). */
+    RFC822("RFC822"),
+    /** RFC822.HEADER: like BODY.PEEK[HEADER]. */
+    RFC822_HEADER("RFC822.HEADER"),
+    /** RFC822.TEXT: like BODY[TEXT] (sets \Seen). */
+    RFC822_TEXT("RFC822.TEXT");
+
+    private final String imapName;
+
+    FetchAttribute(String imapName) {
+        this.imapName = imapName;
+    }
+
+    /** The name in FETCH responses. */
+    public String imapName() {
+        return imapName;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.mailkit.imap.internal.command;
+
+import java.util.Set;
+
+/**
+ * SEARCH / UID SEARCH [RETURN (options)] [CHARSET charset] keys (RFC 3501 6.4.4, ESEARCH RFC 4731). {@code returns}
+ * is null for the classic SEARCH response, empty or not for ESEARCH ({@code RETURN ()} means ALL).
+ */
+public record SearchCommand(String tag, boolean uid, Set<SearchReturn> returns, String charset, SearchKey key)
+        implements Command {
+    public SearchCommand {
+        returns = returns == null ? null : Set.copyOf(returns);
+    }
+
+    @Override
+    public String name() {
+        return uid ? "UID SEARCH" : "SEARCH";
+    }
+}

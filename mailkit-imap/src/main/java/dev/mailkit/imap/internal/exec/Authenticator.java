@@ -1,0 +1,57 @@
+package dev.mailkit.imap.internal.exec;
+
+import dev.mailkit.core.auth.MailUser;
+import dev.mailkit.imap.internal.session.ImapSession;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The login decision shared by LOGIN and AUTHENTICATE: refuses before TLS where TLS is required, answers unknown
+ * users and wrong passwords identically and only after the growing failure delay, and closes the connection after
+ * too many failures.
+ */
+final class Authenticator {
+    static final String FAILED = "Authentication failed";
+
+    private Authenticator() {
+    }
+
+    /** Refuses with NO [PRIVACYREQUIRED] if login must wait for TLS; true if it did. */
+    static boolean refuseWithoutTls(ImapSession s, String tag) throws IOException {
+        if (s.loginDisabled()) {
+            s.out().tagged(tag, "NO", "PRIVACYREQUIRED",
+                    "Plaintext authentication is disabled: use STARTTLS first");
+            return true;
+        }
+        return false;
+    }
+
+    static void login(ImapSession s, String tag, String username, char[] password) throws IOException {
+        try {
+            if (refuseWithoutTls(s, tag)) {
+                return;
+            }
+            Optional<MailUser> u = s.config().users().authenticate(username, password);
+            if (u.isPresent()) {
+                s.loggedIn(u.get());
+                s.out().tagged(tag, "OK", "CAPABILITY " + s.capabilities(), "Logged in");
+                return;
+            }
+            failed(s, tag);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    static void failed(ImapSession s, String tag) throws IOException {
+        boolean goOn = s.loginFailed();
+        s.out().tagged(tag, "NO", "AUTHENTICATIONFAILED", FAILED);
+        if (!goOn) {
+            s.out().ascii("* BYE Too many failed logins").crlf();
+            s.out().flush();
+            s.logout();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.mailkit.imap.internal.exec;
+
+import dev.mailkit.imap.internal.command.EnableCommand;
+import dev.mailkit.imap.internal.session.CommandHandler;
+import dev.mailkit.imap.internal.session.ImapSession;
+
+import java.io.IOException;
+
+/** ENABLE (RFC 5161): CONDSTORE can be enabled; other names are ignored, as the RFC asks. */
+final class EnableHandler implements CommandHandler<EnableCommand> {
+    @Override
+    public void handle(EnableCommand c, ImapSession s) throws IOException {
+        StringBuilder enabled = new StringBuilder();
+        for (String cap : c.capabilities()) {
+            if (cap.equals("CONDSTORE") && !s.enabled().contains(cap)) {
+                s.enable(cap);
+                enabled.append(' ').append(cap);
+            }
+        }
+        s.out().ascii("* ENABLED").ascii(enabled.toString()).crlf();
+        s.out().tagged(c.tag(), "OK", null, "Enabled");
+    }
+}

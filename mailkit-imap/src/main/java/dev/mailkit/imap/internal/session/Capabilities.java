@@ -1,0 +1,30 @@
+package dev.mailkit.imap.internal.session;
+
+/** The CAPABILITY lists, which depend on the session's state and on TLS. */
+final class Capabilities {
+    private static final String COMMON = "IMAP4rev1 SASL-IR ID ENABLE IDLE LITERAL+";
+
+    private Capabilities() {
+    }
+
+    /** Before login: STARTTLS while TLS can still start; LOGINDISABLED while login must wait for TLS. */
+    static String beforeLogin(SessionConfig config, boolean tlsActive, boolean canStartTls) {
+        StringBuilder sb = new StringBuilder(COMMON);
+        if (canStartTls) {
+            sb.append(" STARTTLS");
+        }
+        if (config.requireTlsForLogin() && !tlsActive) {
+            sb.append(" LOGINDISABLED");
+        } else {
+            sb.append(" AUTH=PLAIN");
+        }
+        return sb.toString();
+    }
+
+    /** After login: the extensions the server implements. */
+    static String afterLogin(SessionConfig config) {
+        return COMMON + " NAMESPACE UNSELECT CHILDREN UIDPLUS MOVE SPECIAL-USE LIST-EXTENDED LIST-STATUS"
+                + " QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE APPENDLIMIT=" + config.appendLimit()
+                + " ESEARCH CONDSTORE WITHIN MULTIAPPEND";
+    }
+}

@@ -1,0 +1,314 @@
+package dev.mailkit.imap.internal.session;
+
+import dev.mailkit.core.auth.MailUser;
+import dev.mailkit.core.server.Connection;
+import dev.mailkit.imap.internal.command.AppendCommand;
+import dev.mailkit.imap.internal.command.Command;
+import dev.mailkit.imap.internal.encode.ImapWriter;
+import dev.mailkit.imap.internal.exec.Handlers;
+import dev.mailkit.imap.internal.protocol.CommandParser;
+import dev.mailkit.imap.internal.protocol.CommandReader;
+import dev.mailkit.imap.internal.protocol.ParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One IMAP connection: reads commands with the {@link CommandParser}, checks them against the connection state,
+ * runs them with their {@link CommandHandler} and writes the responses through one buffered {@link ImapWriter}.
+ * Pipelined commands are answered together: output is flushed only when no further command is waiting in the
+ * input buffer. Anything the parser refuses is answered with a tagged BAD or NO and the session goes on; only a
+ * literal too large to skip, a failed TLS handshake, too many failed logins or the client's silence end it.
+ *
+ * <p>Used by its connection's thread; the write lock lets another thread (IDLE notification) write between
+ * commands.
+ */
+public final class ImapSession {
+    private static final Logger LOG = LoggerFactory.getLogger(ImapSession.class);
+
+    private final SessionConfig config;
+    private final Connection connection;
+    private final ImapWriter out;
+    private final CommandReader reader;
+    private final CommandParser parser;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Set<String> enabled = new HashSet<>();
+    private SessionState state = SessionState.NOT_AUTHENTICATED;
+    private MailUser user;
+    private int authFailures;
+
+    /** A session over a connection (not yet running). */
+    public ImapSession(SessionConfig config, Connection connection) {
+        this.config = config;
+        this.connection = connection;
+        this.out = new ImapWriter(connection.output());
+        this.reader = new CommandReader(connection.input(), this::sendContinuation);
+        this.parser = new CommandParser(reader, config.spool(), config.appendLimit());
+        applyLimits();
+    }
+
+    private void applyLimits() {
+        boolean loggedIn = user != null;
+        int line = loggedIn ? config.maxLineLength() : config.maxLineBeforeLogin();
+        long literal = loggedIn ? config.maxLiteral() : config.maxLiteralBeforeLogin();
+        long command = loggedIn ? config.maxCommandSize() : Math.max(2L * line, 2 * literal + line);
+        long drain = loggedIn ? Math.max(config.maxCommandSize(), config.appendLimit()) : literal;
+        reader.setLimits(line, literal, command, drain);
+        parser.tokens().setMaxDepth(config.maxNestingDepth());
+    }
+
+    private void sendContinuation() throws IOException {
+        writeLock.lock();
+        try {
+            out.ascii("+ OK").crlf();
+            out.flush();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Runs the session until LOGOUT, the end of the input, or a fatal error. */
+    public void run() throws IOException {
+        try {
+            writeLock.lock();
+            try {
+                out.ascii("* OK [CAPABILITY ").ascii(capabilities()).ascii("] ").text(config.serverName())
+                        .ascii(" IMAP4rev1 ready").crlf();
+                out.flush();
+            } finally {
+                writeLock.unlock();
+            }
+            while (state != SessionState.LOGOUT) {
+                Command c;
+                try {
+                    c = parser.next(this::check);
+                } catch (ParseException e) {
+                    if (!refuse(e)) {
+                        return;
+                    }
+                    continue;
+                }
+                if (c == null) {
+                    return; // the client closed the connection
+                }
+                if (c instanceof CommandParser.Empty) {
+                    continue;
+                }
+                execute(c);
+            }
+        } catch (SocketTimeoutException e) {
+            bye("Autologout; idle for too long");
+        } finally {
+            closeSelected();
+        }
+    }
+
+    private void execute(Command c) throws IOException {
+        writeLock.lock();
+        try {
+            CommandHandler<Command> h = Handlers.forCommand(c);
+            try {
+                h.handle(c, this);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: {} failed", connection.id(), c.name(), e);
+                out.tagged(c.tag(), "NO", "SERVERBUG", c.name() + " failed: internal server error");
+            }
+            flushUnlessPipelined();
+        } finally {
+            writeLock.unlock();
+            if (c instanceof AppendCommand a) {
+                a.close();
+            }
+        }
+    }
+
+    /** Answers a refused command; false if the connection must be closed. */
+    private boolean refuse(ParseException e) throws IOException {
+        writeLock.lock();
+        try {
+            String tag = e.tag() == null ? "*" : e.tag();
+            String status = tag.equals("*") ? "BAD" : e.kind().name();
+            out.tagged(tag, status, e.code(), e.getMessage());
+            if (e.isFatal()) {
+                bye("Closing connection");
+                return false;
+            }
+            out.flush();
+            if (!reader.skipCommand()) {
+                bye("Literal too large to skip; closing connection");
+                return false;
+            }
+            return true;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void bye(String text) {
+        try {
+            out.ascii("* BYE ").text(text).crlf();
+            out.flush();
+        } catch (IOException ignored) {
+            // the client is gone
+        }
+    }
+
+    /** The state check the parser runs before reading a command's arguments. */
+    private void check(String name) throws ParseException {
+        switch (name) {
+            case "CAPABILITY", "NOOP", "LOGOUT", "ID":
+                return;
+            case "STARTTLS", "LOGIN", "AUTHENTICATE":
+                if (state != SessionState.NOT_AUTHENTICATED) {
+                    throw ParseException.bad(name.equals("STARTTLS") ? "STARTTLS is only allowed before login"
+                            : "Already logged in");
+                }
+                return;
+            case "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE",
+                 "UID FETCH", "UID SEARCH", "UID STORE", "UID COPY", "UID MOVE", "UID EXPUNGE":
+                if (state == SessionState.NOT_AUTHENTICATED) {
+                    throw ParseException.bad("Please log in first");
+                }
+                if (state != SessionState.SELECTED) {
+                    throw ParseException.bad("No mailbox selected");
+                }
+                return;
+            default:
+                if (state == SessionState.NOT_AUTHENTICATED) {
+                    throw ParseException.bad("Please log in first");
+                }
+        }
+    }
+
+    /** Flushes unless the client has already sent further commands (their responses then go out together). */
+    public void flushUnlessPipelined() throws IOException {
+        if (connection.input().buffered() == 0) {
+            out.flush();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- for handlers
+
+    /** The writer (the caller holds the write lock: handlers always do). */
+    public ImapWriter out() {
+        return out;
+    }
+
+    /** The settings. */
+    public SessionConfig config() {
+        return config;
+    }
+
+    /** The connection. */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** The command reader (for the lines IDLE and AUTHENTICATE read). */
+    public CommandReader reader() {
+        return reader;
+    }
+
+    /** The write lock, held by the session thread while it runs a command. */
+    public ReentrantLock writeLock() {
+        return writeLock;
+    }
+
+    /** The state. */
+    public SessionState state() {
+        return state;
+    }
+
+    /** Changes the state. */
+    public void setState(SessionState s) {
+        this.state = s;
+    }
+
+    /** The logged-in user, or null. */
+    public MailUser user() {
+        return user;
+    }
+
+    /** The client's IP address. */
+    public InetAddress clientAddress() {
+        return connection.remoteAddress().getAddress();
+    }
+
+    /** The current CAPABILITY list. */
+    public String capabilities() {
+        if (user != null) {
+            return Capabilities.afterLogin(config);
+        }
+        return Capabilities.beforeLogin(config, connection.isTls(), config.tlsAvailable() && !connection.isTls());
+    }
+
+    /** Whether LOGIN/AUTHENTICATE must be refused because TLS is required and not active. */
+    public boolean loginDisabled() {
+        return config.requireTlsForLogin() && !connection.isTls();
+    }
+
+    /** Records a successful login: state, limits, timeouts. */
+    public void loggedIn(MailUser u) throws IOException {
+        this.user = u;
+        this.state = SessionState.AUTHENTICATED;
+        config.penalty().recordSuccess(clientAddress());
+        connection.setReadTimeout(config.idleTimeout());
+        applyLimits();
+    }
+
+    /**
+     * Records a failed login: waits the growing delay, then tells the caller whether the connection may go on (false
+     * after too many failures).
+     */
+    public boolean loginFailed() throws IOException {
+        Duration delay = config.penalty().recordFailure(clientAddress());
+        if (!delay.isZero()) {
+            out.flush();
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted during the failed-login delay");
+            }
+        }
+        return ++authFailures < config.maxAuthFailures();
+    }
+
+    /** Upgrades the connection to TLS after the OK was written; buffered plaintext is thrown away. */
+    public void startTls() throws IOException {
+        out.flush();
+        int discarded = connection.startTls();
+        if (discarded > 0) {
+            LOG.debug("{}: discarded {} bytes sent before the TLS handshake", connection.id(), discarded);
+        }
+        out.setOutput(connection.output());
+        reader.setInput(connection.input());
+    }
+
+    /** The extensions the client enabled (ENABLE), upper case. */
+    public Set<String> enabled() {
+        return Collections.unmodifiableSet(enabled);
+    }
+
+    /** Marks an extension as enabled. */
+    public void enable(String capability) {
+        enabled.add(capability);
+    }
+
+    /** Ends the session after the current command. */
+    public void logout() {
+        state = SessionState.LOGOUT;
+    }
+
+    private void closeSelected() {
+        // mailbox views are released here once the store is wired in
+    }
+}

@@ -1,0 +1,38 @@
+package dev.mailkit.imap.internal.session;
+
+import dev.mailkit.core.MessageSpool;
+import dev.mailkit.core.auth.UserDirectory;
+import dev.mailkit.core.server.AuthFailurePenalty;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+
+/**
+ * The validated, immutable settings every IMAP session of one server shares. Built by {@code ImapServer.Builder}.
+ *
+ * @param serverName            the name in the greeting and in ID
+ * @param users                 checks passwords
+ * @param tlsAvailable          whether STARTTLS is offered on the plain port
+ * @param requireTlsForLogin    whether LOGIN/AUTHENTICATE are refused (LOGINDISABLED) until TLS is active
+ * @param penalty               the growing delay after failed logins
+ * @param maxAuthFailures       failed logins after which the connection is closed
+ * @param maxLineLength         longest command line after login
+ * @param maxLineBeforeLogin    longest command line before login
+ * @param maxLiteralBeforeLogin largest string literal before login
+ * @param maxLiteral            largest string literal (not APPEND) after login
+ * @param maxCommandSize        most bytes in one command (lines and string literals) after login
+ * @param appendLimit           largest message APPEND accepts (APPENDLIMIT)
+ * @param maxNestingDepth       deepest nesting of lists and search keys
+ * @param loginTimeout          read timeout before login
+ * @param idleTimeout           read timeout after login (autologout)
+ * @param spool                 where APPENDed messages are streamed
+ * @param clock                 the time
+ * @param zone                  the zone INTERNALDATE is shown in
+ */
+public record SessionConfig(String serverName, UserDirectory users, boolean tlsAvailable, boolean requireTlsForLogin,
+                            AuthFailurePenalty penalty, int maxAuthFailures, int maxLineLength,
+                            int maxLineBeforeLogin, long maxLiteralBeforeLogin, long maxLiteral, long maxCommandSize,
+                            long appendLimit, int maxNestingDepth, Duration loginTimeout, Duration idleTimeout,
+                            MessageSpool spool, Clock clock, ZoneId zone) {
+}
