@@ -161,7 +161,7 @@ public final class FetchResponseWriter {
         w.ascii(s.responseName()).sp();
         Sections.Range r = Sections.range(m.structure(), content.size(), s);
         if (r == null) {
-            w.nil();
+            w.ascii("{0}").crlf();
             return;
         }
         long start = Math.max(0, r.start());

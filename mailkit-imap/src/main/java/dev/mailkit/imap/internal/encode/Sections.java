@@ -28,36 +28,30 @@ public final class Sections {
      */
     public static MimePart part(MimePart root, List<Integer> path) {
         MimePart cur = root;
-        boolean isRoot = true;
-        for (int n : path) {
-            MimePart next = child(cur, isRoot, n);
-            if (next == null) {
-                return null;
+        for (int k = 0; k < path.size() && cur != null; k++) {
+            int n = path.get(k);
+            if (cur.isMultipart()) {
+                List<? extends MimePart> c = cur.children();
+                cur = n >= 1 && n <= c.size() ? c.get(n - 1) : null;
+            } else if (k > 0 && cur.isMessage()) {
+                MimePart m = cur.message();
+                if (m.isMultipart()) {
+                    List<? extends MimePart> c = m.children();
+                    cur = n >= 1 && n <= c.size() ? c.get(n - 1) : null;
+                } else {
+                    cur = n == 1 ? m : null;
+                }
+            } else if (n != 1 || k > 0 && cur == root) {
+                cur = null; // only 1 inside a non-multipart; 1.1 of a single-part message is nothing (as Dovecot)
             }
-            cur = next;
-            isRoot = false;
+            // else: part 1 of a non-multipart is the part itself
         }
         return cur;
     }
 
-    private static MimePart child(MimePart p, boolean isRoot, int n) {
-        if (p.isMultipart()) {
-            List<? extends MimePart> c = p.children();
-            return n >= 1 && n <= c.size() ? c.get(n - 1) : null;
-        }
-        if (!isRoot && p.isMessage()) {
-            MimePart m = p.message();
-            if (m.isMultipart()) {
-                List<? extends MimePart> c = m.children();
-                return n >= 1 && n <= c.size() ? c.get(n - 1) : null;
-            }
-            return n == 1 ? m : null;
-        }
-        return isRoot && n == 1 ? p : null;
-    }
-
     /**
-     * The byte range of a section, or null when the section does not exist in this message.
+     * The byte range of a section, or null when the section does not exist in this message (it is then returned as
+     * an empty string, as Dovecot does).
      * For HEADER.FIELDS (NOT) the range is the header from which to pick the fields.
      */
     public static Range range(MimePart root, long messageSize, BodySection s) {

@@ -77,6 +77,11 @@ public final class CommandReader {
         this.maxDrain = maxDrain;
     }
 
+    /** The capacity of the line buffer (for tests: it never grows past the line limit). */
+    int lineCapacity() {
+        return line.length;
+    }
+
     /** The current in-memory literal limit. */
     public long maxLiteral() {
         return maxLiteral;
@@ -261,7 +266,7 @@ public final class CommandReader {
      * @throws ParseException if it is over the limit (nothing was read; a synchronising literal was not asked for)
      */
     public byte[] readLiteral(Literal l) throws IOException, ParseException {
-        if (l.size > maxLiteral) {
+        if (l.size > maxLiteral || l.size > Integer.MAX_VALUE - 16) {
             throw ParseException.bad("TOOBIG", "literal of " + l.size + " octets is larger than the limit of "
                     + maxLiteral + " here");
         }
