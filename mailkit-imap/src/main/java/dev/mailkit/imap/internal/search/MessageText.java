@@ -1,0 +1,237 @@
+package dev.mailkit.imap.internal.search;
+
+import dev.mailkit.core.MessageSource;
+import dev.mailkit.imap.internal.message.MimePart;
+import dev.mailkit.imap.internal.message.Param;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeUtility;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The text of a message as SEARCH sees it: header fields unfolded and with RFC 2047 encoded words decoded, and
+ * bodies of text parts decoded from their transfer encoding and charset, streamed part by part into a
+ * {@link TextMatcher} so that a big body is never held in memory. Stateless helpers.
+ */
+public final class MessageText {
+    /** Headers beyond this size are not searched (a message cannot make a search hold more). */
+    static final int MAX_HEADER = 1024 * 1024;
+
+    private MessageText() {
+    }
+
+    /** One header field: its name and its unfolded value. */
+    public record Field(String name, String value) {
+    }
+
+    /** Reads and splits the header block [start, end) of the content. */
+    public static List<Field> headerFields(MessageSource content, long start, long end) throws IOException {
+        int len = (int) Math.min(Math.max(0, end - start), MAX_HEADER);
+        byte[] b = new byte[len];
+        try (InputStream in = content.openStream()) {
+            skipFully(in, start);
+            int got = 0;
+            while (got < len) {
+                int n = in.read(b, got, len - got);
+                if (n < 0) {
+                    break;
+                }
+                got += n;
+            }
+            len = got;
+        }
+        return parseFields(new String(b, 0, len, StandardCharsets.UTF_8));
+    }
+
+    static List<Field> parseFields(String header) {
+        List<Field> fields = new ArrayList<>();
+        String name = null;
+        StringBuilder value = new StringBuilder();
+        int i = 0;
+        int n = header.length();
+        while (i < n) {
+            int eol = header.indexOf('\n', i);
+            if (eol < 0) {
+                eol = n;
+            }
+            int lineEnd = eol > i && header.charAt(eol - 1) == '\r' ? eol - 1 : eol;
+            String line = header.substring(i, lineEnd);
+            i = eol + 1;
+            if (line.isEmpty()) {
+                break;
+            }
+            char first = line.charAt(0);
+            if ((first == ' ' || first == '\t') && name != null) {
+                value.append(line);
+                continue;
+            }
+            if (name != null) {
+                fields.add(new Field(name, value.toString().trim()));
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                name = null;
+                value.setLength(0);
+                continue;
+            }
+            name = line.substring(0, colon).trim();
+            value.setLength(0);
+            value.append(line, colon + 1, line.length());
+        }
+        if (name != null) {
+            fields.add(new Field(name, value.toString().trim()));
+        }
+        return fields;
+    }
+
+    /** The value with encoded words decoded (as it is when they are malformed). */
+    public static String decode(String value) {
+        if (value == null || !value.contains("=?")) {
+            return value;
+        }
+        try {
+            return MimeUtility.decodeText(value);
+        } catch (IOException | RuntimeException e) {
+            return value;
+        }
+    }
+
+    /**
+     * Feeds the decoded text of the body parts under {@code part} to the matcher (text parts, and the header and
+     * text of encapsulated messages); true as soon as it matched.
+     */
+    public static boolean searchBody(MessageSource content, MimePart part, TextMatcher m) throws IOException {
+        return searchBody(content, part, m, 0);
+    }
+
+    private static boolean searchBody(MessageSource content, MimePart part, TextMatcher m, int depth)
+            throws IOException {
+        if (depth > 50) {
+            return false;
+        }
+        if (part.isMultipart()) {
+            for (MimePart c : part.children()) {
+                if (searchBody(content, c, m, depth + 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (part.isMessage()) {
+            MimePart inner = part.message();
+            for (Field f : headerFields(content, inner.headerOffset(), inner.bodyOffset())) {
+                m.reset();
+                if (m.feed(decode(f.value()))) {
+                    return true;
+                }
+            }
+            return searchBody(content, inner, m, depth + 1);
+        }
+        if (part.type() != null && !part.type().equalsIgnoreCase("text")) {
+            return false;
+        }
+        m.reset();
+        try (InputStream raw = range(content, part.bodyOffset(), part.endOffset());
+             Reader r = new InputStreamReader(transferDecoded(raw, part.encoding()), charset(part))) {
+            char[] buf = new char[8192];
+            int n;
+            while ((n = r.read(buf)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (m.feed(buf[i])) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static InputStream transferDecoded(InputStream raw, String encoding) {
+        if (encoding == null) {
+            return raw;
+        }
+        String e = encoding.trim().toLowerCase(Locale.ROOT);
+        if (!e.equals("base64") && !e.equals("quoted-printable")) {
+            return raw;
+        }
+        try {
+            return MimeUtility.decode(raw, e);
+        } catch (MessagingException ex) {
+            return raw;
+        }
+    }
+
+    private static Charset charset(MimePart part) {
+        for (Param p : part.params()) {
+            if (p.name().equalsIgnoreCase("charset") && p.value() != null) {
+                try {
+                    return Charset.forName(p.value().trim());
+                } catch (RuntimeException e) {
+                    return StandardCharsets.UTF_8;
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    /** A stream over bytes [start, end) of the content. */
+    static InputStream range(MessageSource content, long start, long end) throws IOException {
+        InputStream in = content.openStream();
+        skipFully(in, start);
+        long len = Math.max(0, end - start);
+        return new InputStream() {
+            private long left = len;
+
+            @Override
+            public int read() throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int c = in.read();
+                if (c >= 0) {
+                    left--;
+                }
+                return c;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int n) throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int r = in.read(b, off, (int) Math.min(n, left));
+                if (r > 0) {
+                    left -= r;
+                }
+                return r;
+            }
+
+            @Override
+            public void close() throws IOException {
+                in.close();
+            }
+        };
+    }
+
+    private static void skipFully(InputStream in, long n) throws IOException {
+        long done = 0;
+        while (done < n) {
+            long k = in.skip(n - done);
+            if (k <= 0) {
+                if (in.read() < 0) {
+                    return;
+                }
+                k = 1;
+            }
+            done += k;
+        }
+    }
+}

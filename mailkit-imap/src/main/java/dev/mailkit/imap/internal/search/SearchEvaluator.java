@@ -1,0 +1,229 @@
+package dev.mailkit.imap.internal.search;
+
+import dev.mailkit.core.MessageSource;
+import dev.mailkit.imap.internal.command.SearchKey;
+import dev.mailkit.imap.internal.message.EnvelopeFields;
+import dev.mailkit.imap.internal.message.MessageData;
+import dev.mailkit.imap.internal.message.MimePart;
+
+import java.io.IOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Decides whether a message matches a SEARCH key (RFC 3501 6.4.4). Keys that need only index data (flags, numbers,
+ * sizes, dates, MODSEQ) are decided without touching the message; FROM/TO/CC/BCC/SUBJECT and SENT* use the cached
+ * envelope; other HEADER keys read only the header; BODY and TEXT stream the decoded text parts. {@link #optimize}
+ * puts the cheap keys of a conjunction first, so expensive ones run only on messages that are still candidates.
+ *
+ * <p>One evaluator per search; not thread-safe.
+ */
+public final class SearchEvaluator {
+    private final SearchContext ctx;
+
+    public SearchEvaluator(SearchContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Reorders conjunctions so that cheap keys are tried first (semantics unchanged). */
+    public static SearchKey optimize(SearchKey key) {
+        if (key instanceof SearchKey.And a) {
+            List<SearchKey> keys = new ArrayList<>(a.keys().size());
+            for (SearchKey k : a.keys()) {
+                keys.add(optimize(k));
+            }
+            keys.sort(Comparator.comparingInt(SearchEvaluator::cost));
+            return new SearchKey.And(keys);
+        }
+        if (key instanceof SearchKey.Or o) {
+            SearchKey x = optimize(o.a());
+            SearchKey y = optimize(o.b());
+            return cost(y) < cost(x) ? new SearchKey.Or(y, x) : new SearchKey.Or(x, y);
+        }
+        if (key instanceof SearchKey.Not n) {
+            return new SearchKey.Not(optimize(n.key()));
+        }
+        return key;
+    }
+
+    /** 0 index data, 1 envelope, 2 header, 3 body. */
+    static int cost(SearchKey key) {
+        if (key instanceof SearchKey.Header h) {
+            return isEnvelopeField(h.field()) ? 1 : 2;
+        }
+        if (key instanceof SearchKey.Date d) {
+            return d.field() == SearchKey.DateField.SENT ? 1 : 0;
+        }
+        if (key instanceof SearchKey.Text) {
+            return 3;
+        }
+        if (key instanceof SearchKey.Not n) {
+            return cost(n.key());
+        }
+        if (key instanceof SearchKey.Or o) {
+            return Math.max(cost(o.a()), cost(o.b()));
+        }
+        if (key instanceof SearchKey.And a) {
+            int c = 0;
+            for (SearchKey k : a.keys()) {
+                c = Math.max(c, cost(k));
+            }
+            return c;
+        }
+        return 0;
+    }
+
+    private static boolean isEnvelopeField(String field) {
+        return switch (field) {
+            case "FROM", "TO", "CC", "BCC", "SUBJECT" -> true;
+            default -> false;
+        };
+    }
+
+    /** Whether the message (with this sequence number) matches. */
+    public boolean matches(SearchKey key, long seq, MessageData m) throws IOException {
+        Lazy lazy = new Lazy(m);
+        try {
+            return eval(key, seq, m, lazy);
+        } finally {
+            lazy.close();
+        }
+    }
+
+    private boolean eval(SearchKey key, long seq, MessageData m, Lazy lazy) throws IOException {
+        if (key instanceof SearchKey.All) {
+            return true;
+        }
+        if (key instanceof SearchKey.Flag f) {
+            return m.flags().has(f.flag()) == f.set();
+        }
+        if (key instanceof SearchKey.Keyword k) {
+            return m.flags().hasKeyword(k.keyword()) == k.set();
+        }
+        if (key instanceof SearchKey.Sequence s) {
+            return s.uid() ? s.set().contains(m.uid(), ctx.maxUid()) : s.set().contains(seq, ctx.messageCount());
+        }
+        if (key instanceof SearchKey.Size s) {
+            return s.larger() ? m.size() > s.octets() : m.size() < s.octets();
+        }
+        if (key instanceof SearchKey.ModSeq s) {
+            return m.modseq() >= s.modseq();
+        }
+        if (key instanceof SearchKey.Within w) {
+            long age = ctx.now().getEpochSecond() - m.internalDate().getEpochSecond();
+            return w.older() ? age >= w.seconds() : age < w.seconds();
+        }
+        if (key instanceof SearchKey.Date d) {
+            LocalDate date = d.field() == SearchKey.DateField.INTERNAL
+                    ? m.internalDate().atZone(ctx.zone()).toLocalDate()
+                    : SentDate.parse(m.envelope().date());
+            if (date == null) {
+                return false;
+            }
+            return switch (d.op()) {
+                case BEFORE -> date.isBefore(d.date());
+                case ON -> date.isEqual(d.date());
+                case SINCE -> !date.isBefore(d.date());
+            };
+        }
+        if (key instanceof SearchKey.Header h) {
+            return header(h, m, lazy);
+        }
+        if (key instanceof SearchKey.Text t) {
+            return text(t, m, lazy);
+        }
+        if (key instanceof SearchKey.Not n) {
+            return !eval(n.key(), seq, m, lazy);
+        }
+        if (key instanceof SearchKey.Or o) {
+            return eval(o.a(), seq, m, lazy) || eval(o.b(), seq, m, lazy);
+        }
+        if (key instanceof SearchKey.And a) {
+            for (SearchKey k : a.keys()) {
+                if (!eval(k, seq, m, lazy)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        throw new IllegalArgumentException("unknown search key " + key);
+    }
+
+    private boolean header(SearchKey.Header h, MessageData m, Lazy lazy) throws IOException {
+        TextMatcher matcher = new TextMatcher(h.value());
+        if (isEnvelopeField(h.field())) {
+            EnvelopeFields e = m.envelope();
+            String v = switch (h.field()) {
+                case "FROM" -> e.from();
+                case "TO" -> e.to();
+                case "CC" -> e.cc();
+                case "BCC" -> e.bcc();
+                default -> e.subject();
+            };
+            return v != null && matcher.find(MessageText.decode(v));
+        }
+        for (MessageText.Field f : lazy.header()) {
+            if (f.name().equalsIgnoreCase(h.field()) && matcher.find(MessageText.decode(f.value()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean text(SearchKey.Text t, MessageData m, Lazy lazy) throws IOException {
+        TextMatcher matcher = new TextMatcher(t.value());
+        if (matcher.isEmpty()) {
+            return true;
+        }
+        if (!t.bodyOnly()) {
+            for (MessageText.Field f : lazy.header()) {
+                if (matcher.find(f.name()) || matcher.find(MessageText.decode(f.value()))) {
+                    return true;
+                }
+            }
+        }
+        return MessageText.searchBody(lazy.content(), lazy.structure(), matcher);
+    }
+
+    /** What one message's evaluation loads at most once. */
+    private static final class Lazy {
+        private final MessageData m;
+        private MessageSource content;
+        private MimePart structure;
+        private List<MessageText.Field> header;
+
+        Lazy(MessageData m) {
+            this.m = m;
+        }
+
+        MessageSource content() throws IOException {
+            if (content == null) {
+                content = m.content();
+            }
+            return content;
+        }
+
+        MimePart structure() throws IOException {
+            if (structure == null) {
+                structure = m.structure();
+            }
+            return structure;
+        }
+
+        List<MessageText.Field> header() throws IOException {
+            if (header == null) {
+                MimePart root = structure();
+                header = MessageText.headerFields(content(), root.headerOffset(), root.bodyOffset());
+            }
+            return header;
+        }
+
+        void close() {
+            if (content != null) {
+                content.close();
+            }
+        }
+    }
+}
