@@ -6,6 +6,7 @@ import dev.mailkit.core.server.AuthFailurePenalty;
 import dev.mailkit.core.server.MailServer;
 import dev.mailkit.core.server.TcpServer;
 import dev.mailkit.core.tls.TlsConfig;
+import dev.mailkit.imap.internal.session.IdleNotifier;
 import dev.mailkit.imap.internal.session.ImapSession;
 import dev.mailkit.imap.internal.session.SessionConfig;
 
@@ -42,11 +43,13 @@ import java.util.Objects;
  */
 public final class ImapServer implements MailServer {
     private final SessionConfig config;
+    private final IdleNotifier notifier;
     private final TcpServer plain;
     private final TcpServer implicit;
 
     private ImapServer(Builder b, SessionConfig config) {
         this.config = config;
+        this.notifier = new IdleNotifier("mailkit-imap-idle-", b.virtualThreads);
         this.plain = tcp(b, "imap", b.port, false);
         this.implicit = b.implicitTlsPort >= 0 ? tcp(b, "imaps", b.implicitTlsPort, true) : null;
     }
@@ -59,7 +62,7 @@ public final class ImapServer implements MailServer {
                 .maxConnectionsPerAddress(b.maxConnectionsPerAddress)
                 .readTimeout(config.loginTimeout())
                 .virtualThreads(b.virtualThreads)
-                .handler(c -> new ImapSession(config, c).run())
+                .handler(c -> new ImapSession(config, notifier, c).run())
                 .refusalMessage((why, addr) -> "* BYE [UNAVAILABLE] Too many connections, try again later\r\n");
         if (implicitTls) {
             t.implicitTls(b.tls);
@@ -133,6 +136,7 @@ public final class ImapServer implements MailServer {
             implicit.close();
         }
         plain.close();
+        notifier.close();
     }
 
     @Override

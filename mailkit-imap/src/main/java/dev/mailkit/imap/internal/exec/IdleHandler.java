@@ -16,13 +16,16 @@ final class IdleHandler implements CommandHandler<IdleCommand> {
     @Override
     public void handle(IdleCommand c, ImapSession s) throws IOException {
         s.out().ascii("+ idling").crlf();
+        s.reportUpdates(true);
         s.out().flush();
         byte[] line;
+        s.setIdling(true);
         s.writeLock().unlock();
         try {
             line = s.reader().readRawLine();
         } finally {
             s.writeLock().lock();
+            s.setIdling(false);
         }
         if (line == null) {
             s.logout();

@@ -40,14 +40,18 @@ public final class ImapSession {
     private final CommandReader reader;
     private final CommandParser parser;
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final IdleNotifier notifier;
+    private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean idling;
     private final Set<String> enabled = new HashSet<>();
     private SessionState state = SessionState.NOT_AUTHENTICATED;
     private MailUser user;
     private int authFailures;
 
     /** A session over a connection (not yet running). */
-    public ImapSession(SessionConfig config, Connection connection) {
+    public ImapSession(SessionConfig config, IdleNotifier notifier, Connection connection) {
         this.config = config;
+        this.notifier = notifier;
         this.connection = connection;
         this.out = new ImapWriter(connection.output());
         this.reader = new CommandReader(connection.input(), this::sendContinuation);
@@ -306,6 +310,51 @@ public final class ImapSession {
     /** Ends the session after the current command. */
     public void logout() {
         state = SessionState.LOGOUT;
+    }
+
+    // ---------------------------------------------------------------------------------------- IDLE
+
+    /**
+     * Enters or leaves IDLE. While idling, {@link #wake()} from any thread makes the notifier write the pending
+     * mailbox updates.
+     */
+    public void setIdling(boolean on) {
+        idling = on;
+    }
+
+    /**
+     * Called by a store's change listener on any thread: if the session is idling, its pending updates are written
+     * soon by the notifier (never on the caller's thread). Repeated wakes before the update runs are merged.
+     */
+    public void wake() {
+        if (idling && wakeQueued.compareAndSet(false, true)) {
+            notifier.submit(this::writeUpdatesWhileIdle);
+        }
+    }
+
+    private void writeUpdatesWhileIdle() {
+        wakeQueued.set(false);
+        writeLock.lock();
+        try {
+            if (idling) {
+                reportUpdates(true);
+                out.flush();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: cannot write IDLE update: {}", connection.id(), e.toString());
+            connection.close();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Writes the untagged responses for what changed in the selected mailbox since the last report (EXISTS,
+     * EXPUNGE, FETCH FLAGS); {@code expungesAllowed} is false after FETCH, STORE and SEARCH, where RFC 3501 forbids
+     * EXPUNGE responses. The caller holds the write lock.
+     */
+    public void reportUpdates(boolean expungesAllowed) throws IOException {
+        // nothing is selected until the store is wired in
     }
 
     private void closeSelected() {

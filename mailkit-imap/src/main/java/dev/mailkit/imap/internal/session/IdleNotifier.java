@@ -1,0 +1,46 @@
+package dev.mailkit.imap.internal.session;
+
+import dev.mailkit.core.server.ServerExecutors;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes mailbox updates to idling clients. A store's change listener runs on the thread that made the change and
+ * must not block, so it only asks this notifier to run the session's update; the update runs here, on a virtual
+ * thread (JDK 21+) or on a small pool of daemon threads (JDK 17), so that a delivery never waits for a slow client
+ * and a thousand idling sessions need no thread each beyond their own. One per server. Thread-safe.
+ */
+public final class IdleNotifier implements AutoCloseable {
+    private final ExecutorService executor;
+
+    /** A notifier; {@code name} prefixes thread names. */
+    public IdleNotifier(String name, boolean virtualThreads) {
+        if (virtualThreads && ServerExecutors.virtualThreadsAvailable()) {
+            executor = ServerExecutors.forConnections(name, 1, true);
+        } else {
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    ServerExecutors.platformFactory(name));
+            pool.allowCoreThreadTimeOut(true);
+            executor = pool;
+        }
+    }
+
+    /** Runs the task soon on another thread; dropped after {@link #close()}. */
+    public void submit(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closing: the session is closing too
+        }
+    }
+
+    /** Stops the threads (sessions are closed by their server). */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
