@@ -1,0 +1,190 @@
+package dev.mailkit.imap.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a server's IMAP output into comparable lines, for differential tests against Dovecot: literals become quoted
+ * strings, the items of each FETCH response are sorted by name, the human-readable text after status responses is
+ * dropped, and values that legitimately differ between servers (UIDVALIDITY, CAPABILITY lists, PERMANENTFLAGS'
+ * keywords order) are masked.
+ */
+public final class ImapTranscript {
+    private static final Pattern TIMING = Pattern.compile(" \\(\\d+\\.\\d+ \\+ \\d+\\.\\d+( \\+ \\d+\\.\\d+)? secs\\)");
+
+    private ImapTranscript() {
+    }
+
+    /** Splits the raw output into logical responses (a response with literals is one entry), canonicalised. */
+    public static List<String> normalize(byte[] output) {
+        List<String> out = new ArrayList<>();
+        int pos = 0;
+        while (pos < output.length) {
+            StringBuilder response = new StringBuilder();
+            while (true) {
+                int eol = indexOf(output, (byte) '\n', pos);
+                if (eol < 0) {
+                    eol = output.length;
+                }
+                int end = eol > pos && output[eol - 1] == '\r' ? eol - 1 : eol;
+                String line = new String(output, pos, end - pos, StandardCharsets.UTF_8);
+                pos = Math.min(output.length, eol + 1);
+                int lit = literalSize(line);
+                if (lit < 0) {
+                    response.append(line);
+                    break;
+                }
+                response.append(line, 0, line.lastIndexOf('{'));
+                int n = Math.min(lit, output.length - pos);
+                response.append(quote(new String(output, pos, n, StandardCharsets.UTF_8)));
+                pos += n;
+            }
+            String r = response.toString();
+            if (!r.isEmpty()) {
+                out.add(canonical(r));
+            }
+        }
+        return out;
+    }
+
+    private static int indexOf(byte[] b, byte x, int from) {
+        for (int i = from; i < b.length; i++) {
+            if (b[i] == x) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int literalSize(String line) {
+        if (!line.endsWith("}")) {
+            return -1;
+        }
+        int open = line.lastIndexOf('{');
+        if (open < 0) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(line.substring(open + 1, line.length() - 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static String canonical(String r) {
+        r = TIMING.matcher(r).replaceAll("");
+        String[] words = r.split(" ", 3);
+        if (words.length >= 2 && !words[0].equals("*") && !words[0].equals("+")
+                && (words[1].equals("OK") || words[1].equals("NO") || words[1].equals("BAD"))) {
+            return words[0] + " " + words[1] + code(words.length > 2 ? words[2] : "");
+        }
+        if (words[0].equals("+")) {
+            return "+";
+        }
+        if (words.length >= 2 && (words[1].equals("OK") || words[1].equals("NO") || words[1].equals("BAD")
+                || words[1].equals("BYE") || words[1].equals("PREAUTH"))) {
+            String c = code(words.length > 2 ? words[2] : "");
+            if (c.startsWith(" [CAPABILITY")) {
+                c = " [CAPABILITY]";
+            } else if (c.startsWith(" [UIDVALIDITY")) {
+                c = " [UIDVALIDITY]";
+            } else if (c.startsWith(" [COPYUID") || c.startsWith(" [APPENDUID")) {
+                String[] parts = c.split(" ");
+                parts[2] = "V"; // the UIDVALIDITY of the target
+                c = String.join(" ", parts);
+            } else if (c.startsWith(" [PERMANENTFLAGS")) {
+                c = " [PERMANENTFLAGS]";
+            }
+            return "* " + words[1] + c;
+        }
+        if (words.length >= 2 && words[1].equals("CAPABILITY")) {
+            return "* CAPABILITY";
+        }
+        if (words.length >= 3 && words[2].startsWith("FETCH (")) {
+            return "* " + words[1] + " FETCH " + sortFetch(words[2].substring("FETCH ".length()));
+        }
+        return r;
+    }
+
+    private static String code(String rest) {
+        if (!rest.startsWith("[")) {
+            return "";
+        }
+        int close = rest.indexOf(']');
+        return close < 0 ? "" : " " + rest.substring(0, close + 1);
+    }
+
+    /** "(B x A (y z))" becomes "(A (y z) B x)". */
+    private static String sortFetch(String list) {
+        List<String> tokens = tokens(list.substring(1, list.length() - 1));
+        List<String> pairs = new ArrayList<>();
+        for (int i = 0; i + 1 < tokens.size(); i += 2) {
+            pairs.add(tokens.get(i) + " " + tokens.get(i + 1));
+        }
+        pairs.sort(String::compareTo);
+        return "(" + String.join(" ", pairs) + ")";
+    }
+
+    /** Top-level tokens: atoms (with [..] and <..> attached), quoted strings, parenthesised lists. */
+    private static List<String> tokens(String s) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == ' ') {
+                i++;
+                continue;
+            }
+            int start = i;
+            if (c == '"') {
+                i++;
+                while (i < s.length() && s.charAt(i) != '"') {
+                    if (s.charAt(i) == '\\') {
+                        i++;
+                    }
+                    i++;
+                }
+                i++;
+            } else if (c == '(') {
+                int depth = 0;
+                boolean inQuote = false;
+                while (i < s.length()) {
+                    char d = s.charAt(i);
+                    if (inQuote) {
+                        if (d == '\\') {
+                            i++;
+                        } else if (d == '"') {
+                            inQuote = false;
+                        }
+                    } else if (d == '"') {
+                        inQuote = true;
+                    } else if (d == '(') {
+                        depth++;
+                    } else if (d == ')' && --depth == 0) {
+                        i++;
+                        break;
+                    }
+                    i++;
+                }
+            } else {
+                int bracket = 0;
+                while (i < s.length() && (s.charAt(i) != ' ' || bracket > 0)) {
+                    if (s.charAt(i) == '[') {
+                        bracket++;
+                    } else if (s.charAt(i) == ']') {
+                        bracket--;
+                    }
+                    i++;
+                }
+            }
+            out.add(s.substring(start, Math.min(i, s.length())));
+        }
+        return out;
+    }
+}
