@@ -9,6 +9,7 @@ import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.imap.internal.session.IdleNotifier;
 import dev.mailkit.imap.internal.session.ImapSession;
 import dev.mailkit.imap.internal.session.SessionConfig;
+import dev.mailkit.store.MailStore;
 
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -26,6 +27,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * try (ImapServer imap = ImapServer.builder()
+ *         .store(MemoryMailStore.create())
  *         .users(users)
  *         .tls(TlsConfig.selfSigned())
  *         .build().start()) {
@@ -147,6 +149,7 @@ public final class ImapServer implements MailServer {
     /** Builds an {@link ImapServer}. Not thread-safe. */
     public static final class Builder {
         private UserDirectory users;
+        private MailStore store;
         private TlsConfig tls;
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
         private int port;
@@ -171,6 +174,16 @@ public final class ImapServer implements MailServer {
         private boolean virtualThreads = true;
 
         private Builder() {
+        }
+
+        /**
+         * The mailboxes the server serves (required for anything beyond login), e.g.
+         * {@code MemoryMailStore.create()} for tests. Each logged-in user sees the account
+         * {@code store.account(user)}.
+         */
+        public Builder store(MailStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
         }
 
         /** Who may log in (required). */
@@ -358,7 +371,7 @@ public final class ImapServer implements MailServer {
                     penalty == null ? AuthFailurePenalty.defaults() : penalty, maxAuthFailures, maxLineLength,
                     Math.min(maxLineLength, 8 * 1024), Math.min(maxLiteralBeforeLogin, maxLiteral), maxLiteral,
                     maxCommandSize, appendLimit, maxNestingDepth, loginTimeout, idleTimeout,
-                    spool == null ? MessageSpool.temporary() : spool, clock, zone);
+                    spool == null ? MessageSpool.temporary() : spool, clock, zone, store);
             return new ImapServer(this, c);
         }
 

@@ -229,7 +229,7 @@ class ImapServerTest {
             assertThat(c.line()).startsWith("* CAPABILITY");
             assertThat(c.line()).isEqualTo("b OK Capability completed");
             assertThat(c.line()).startsWith("c OK [CAPABILITY");
-            assertThat(c.line()).isEqualTo("* NAMESPACE ((\"\" \"/\")) NIL NIL");
+            assertThat(c.line()).isEqualTo("* NAMESPACE ((\"\" \".\")) NIL NIL");
             assertThat(c.line()).isEqualTo("d OK Namespace completed");
         }
     }

@@ -10,7 +10,8 @@ import java.io.IOException;
 final class NamespaceHandler implements CommandHandler<NamespaceCommand> {
     @Override
     public void handle(NamespaceCommand c, ImapSession s) throws IOException {
-        s.out().ascii("* NAMESPACE ((\"\" \"/\")) NIL NIL").crlf();
+        s.out().ascii("* NAMESPACE ((\"\" \"").write(dev.mailkit.store.MailboxName.DELIMITER).ascii("\")) NIL NIL")
+                .crlf();
         s.out().tagged(c.tag(), "OK", null, "Namespace completed");
     }
 }

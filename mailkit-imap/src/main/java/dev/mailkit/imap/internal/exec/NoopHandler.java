@@ -6,10 +6,10 @@ import dev.mailkit.imap.internal.session.ImapSession;
 
 import java.io.IOException;
 
-/** NOOP and CHECK: nothing to do but report pending mailbox changes (once a mailbox is selected). */
+/** NOOP and CHECK: report pending mailbox changes. */
 final class NoopHandler implements CommandHandler<NoopCommand> {
     @Override
     public void handle(NoopCommand c, ImapSession s) throws IOException {
-        s.out().tagged(c.tag(), "OK", null, c.name().equals("CHECK") ? "Check completed" : "NOOP completed");
+        s.complete(c, null, c.name().equals("CHECK") ? "Check completed" : "NOOP completed");
     }
 }

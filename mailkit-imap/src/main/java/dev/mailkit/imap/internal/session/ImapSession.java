@@ -5,6 +5,14 @@ import dev.mailkit.core.server.Connection;
 import dev.mailkit.imap.internal.command.AppendCommand;
 import dev.mailkit.imap.internal.command.Command;
 import dev.mailkit.imap.internal.encode.ImapWriter;
+import dev.mailkit.imap.internal.encode.Responses;
+import dev.mailkit.imap.internal.store.StoreFlags;
+import dev.mailkit.store.MailAccount;
+import dev.mailkit.store.MailStoreException;
+import dev.mailkit.store.Mailbox;
+import dev.mailkit.store.MailboxChanges;
+import dev.mailkit.store.MessageInfo;
+import dev.mailkit.store.UidSet;
 import dev.mailkit.imap.internal.exec.Handlers;
 import dev.mailkit.imap.internal.protocol.CommandParser;
 import dev.mailkit.imap.internal.protocol.CommandReader;
@@ -46,6 +54,9 @@ public final class ImapSession {
     private final Set<String> enabled = new HashSet<>();
     private SessionState state = SessionState.NOT_AUTHENTICATED;
     private MailUser user;
+    private MailAccount account;
+    private SelectedMailbox selected;
+    private boolean condstore;
     private int authFailures;
 
     /** A session over a connection (not yet running). */
@@ -118,9 +129,11 @@ public final class ImapSession {
     private void execute(Command c) throws IOException {
         writeLock.lock();
         try {
-            CommandHandler<Command> h = Handlers.forCommand(c);
+            CommandHandler<Command> h = Handlers.forCommand(c, account != null);
             try {
                 h.handle(c, this);
+            } catch (MailStoreException e) {
+                StoreErrors.reply(this, c, e);
             } catch (RuntimeException e) {
                 LOG.warn("{}: {} failed", connection.id(), c.name(), e);
                 out.tagged(c.tag(), "NO", "SERVERBUG", c.name() + " failed: internal server error");
@@ -259,9 +272,12 @@ public final class ImapSession {
         return config.requireTlsForLogin() && !connection.isTls();
     }
 
-    /** Records a successful login: state, limits, timeouts. */
+    /** Records a successful login: state, limits, timeouts, the user's mailboxes. */
     public void loggedIn(MailUser u) throws IOException {
         this.user = u;
+        if (config.store() != null) {
+            this.account = config.store().account(u);
+        }
         this.state = SessionState.AUTHENTICATED;
         config.penalty().recordSuccess(clientAddress());
         connection.setReadTimeout(config.idleTimeout());
@@ -305,6 +321,9 @@ public final class ImapSession {
     /** Marks an extension as enabled. */
     public void enable(String capability) {
         enabled.add(capability);
+        if (capability.equals("CONDSTORE")) {
+            condstore = true;
+        }
     }
 
     /** Ends the session after the current command. */
@@ -354,10 +373,111 @@ public final class ImapSession {
      * EXPUNGE responses. The caller holds the write lock.
      */
     public void reportUpdates(boolean expungesAllowed) throws IOException {
-        // nothing is selected until the store is wired in
+        SelectedMailbox sel = selected;
+        if (sel == null || !sel.view().hasPendingChanges()) {
+            return;
+        }
+        MailboxChanges ch = expungesAllowed ? sel.view().sync() : sel.view().syncWithoutExpunges();
+        if (ch.isEmpty()) {
+            return;
+        }
+        for (int seq : ch.expunged().sequenceNumbers()) {
+            Responses.expunge(out, seq);
+        }
+        if (ch.newMessages() > 0 || !ch.expunged().isEmpty()) {
+            if (ch.newMessages() > 0) {
+                Responses.exists(out, ch.messageCount());
+                Responses.recent(out, ch.recentCount());
+            }
+        }
+        if (ch.keywordsChanged()) {
+            Mailbox m = sel.mailbox();
+            Responses.flags(out, m.keywords());
+            Responses.permanentFlags(out, m.keywords(), m.canCreateKeywords(), sel.readOnly());
+        }
+        UidSet changed = ch.flagsChanged();
+        for (int i = 0; i < changed.rangeCount(); i++) {
+            for (long uid = changed.rangeStart(i); uid <= changed.rangeEnd(i); uid++) {
+                int seq = sel.view().seq(uid);
+                if (seq == 0) {
+                    continue;
+                }
+                java.util.Optional<MessageInfo> info = sel.mailbox().message(uid);
+                if (info.isPresent()) {
+                    Responses.flagUpdate(out, seq, StoreFlags.toImap(info.get().flags(), sel.view().isRecent(seq)),
+                            uid, condstore ? info.get().modSeq() : 0);
+                }
+            }
+        }
+        if (ch.mailboxDeleted()) {
+            out.ascii("* BYE Selected mailbox was deleted, have to disconnect").crlf();
+            logout();
+        }
+    }
+
+    /**
+     * Ends a command successfully: reports pending mailbox changes (EXPUNGEs only where RFC 3501 allows them), then
+     * the tagged OK.
+     */
+    public void complete(Command c, String code, String text) throws IOException {
+        reportUpdates(expungesAllowedAfter(c));
+        if (state == SessionState.LOGOUT) {
+            out.tagged(c.tag(), "NO", "UNAVAILABLE", "Mailbox was deleted");
+            return;
+        }
+        out.tagged(c.tag(), "OK", code, text);
+    }
+
+    /** RFC 3501 7.4.1: no EXPUNGE responses while answering FETCH, STORE or SEARCH (UID variants may). */
+    private static boolean expungesAllowedAfter(Command c) {
+        String n = c.name();
+        return !(n.equals("FETCH") || n.equals("STORE") || n.equals("SEARCH"));
+    }
+
+    /** The logged-in user's mailboxes, or null when the server has no store. */
+    public MailAccount account() {
+        return account;
+    }
+
+    /** The selected mailbox, or null. */
+    public SelectedMailbox selected() {
+        return selected;
+    }
+
+    /** Selects a mailbox (the previous selection must have been closed); IDLE updates start flowing. */
+    public void select(SelectedMailbox s) {
+        this.selected = s;
+        this.state = SessionState.SELECTED;
+        s.view().setChangeListener(this::wake);
+    }
+
+    /** Leaves the selected state (without expunging). */
+    public void deselect() {
+        closeSelected();
+        if (state == SessionState.SELECTED) {
+            state = SessionState.AUTHENTICATED;
+        }
+    }
+
+    /** Whether CONDSTORE is enabled for this session (RFC 7162 3.1: by ENABLE or an enabling command). */
+    public boolean condstore() {
+        return condstore;
+    }
+
+    /** Enables CONDSTORE (after a CONDSTORE-enabling command). */
+    public void enableCondstore() {
+        condstore = true;
     }
 
     private void closeSelected() {
-        // mailbox views are released here once the store is wired in
+        SelectedMailbox s = selected;
+        selected = null;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                LOG.debug("{}: closing the mailbox view failed: {}", connection.id(), e.toString());
+            }
+        }
     }
 }

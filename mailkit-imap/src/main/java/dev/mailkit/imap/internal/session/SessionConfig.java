@@ -3,6 +3,7 @@ package dev.mailkit.imap.internal.session;
 import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.server.AuthFailurePenalty;
+import dev.mailkit.store.MailStore;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -29,10 +30,11 @@ import java.time.ZoneId;
  * @param spool                 where APPENDed messages are streamed
  * @param clock                 the time
  * @param zone                  the zone INTERNALDATE is shown in
+ * @param store                 the mailboxes, or null when none is configured (mailbox commands then say NO)
  */
 public record SessionConfig(String serverName, UserDirectory users, boolean tlsAvailable, boolean requireTlsForLogin,
                             AuthFailurePenalty penalty, int maxAuthFailures, int maxLineLength,
                             int maxLineBeforeLogin, long maxLiteralBeforeLogin, long maxLiteral, long maxCommandSize,
                             long appendLimit, int maxNestingDepth, Duration loginTimeout, Duration idleTimeout,
-                            MessageSpool spool, Clock clock, ZoneId zone) {
+                            MessageSpool spool, Clock clock, ZoneId zone, MailStore store) {
 }

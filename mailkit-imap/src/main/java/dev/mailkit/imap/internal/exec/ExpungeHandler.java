@@ -1,0 +1,28 @@
+package dev.mailkit.imap.internal.exec;
+
+import dev.mailkit.imap.internal.command.ExpungeCommand;
+import dev.mailkit.imap.internal.encode.Responses;
+import dev.mailkit.imap.internal.session.CommandHandler;
+import dev.mailkit.imap.internal.session.ImapSession;
+import dev.mailkit.imap.internal.session.SelectedMailbox;
+import dev.mailkit.store.Expunges;
+
+import java.io.IOException;
+
+/** EXPUNGE (RFC 3501 6.4.3) and UID EXPUNGE (RFC 4315). */
+final class ExpungeHandler implements CommandHandler<ExpungeCommand> {
+    @Override
+    public void handle(ExpungeCommand c, ImapSession s) throws IOException {
+        SelectedMailbox sel = s.selected();
+        if (sel.readOnly()) {
+            s.out().tagged(c.tag(), "NO", null, "Mailbox is read-only");
+            return;
+        }
+        Expunges done = c.uids() == null ? sel.view().expunge()
+                : sel.view().expunge(sel.resolveLeniently(c.uids(), true));
+        for (int seq : done.sequenceNumbers()) {
+            Responses.expunge(s.out(), seq);
+        }
+        s.complete(c, null, "Expunge completed");
+    }
+}

@@ -1,0 +1,106 @@
+package dev.mailkit.imap.internal.exec;
+
+import dev.mailkit.imap.internal.command.BodySection;
+import dev.mailkit.imap.internal.command.FetchAttribute;
+import dev.mailkit.imap.internal.command.FetchCommand;
+import dev.mailkit.imap.internal.command.FetchItem;
+import dev.mailkit.imap.internal.command.FetchRequest;
+import dev.mailkit.imap.internal.encode.FetchResponseWriter;
+import dev.mailkit.imap.internal.message.MessageFlags;
+import dev.mailkit.imap.internal.session.CommandHandler;
+import dev.mailkit.imap.internal.session.ImapSession;
+import dev.mailkit.imap.internal.session.SelectedMailbox;
+import dev.mailkit.imap.internal.store.StoreFlags;
+import dev.mailkit.imap.internal.store.StoreMessage;
+import dev.mailkit.store.FlagOperation;
+import dev.mailkit.store.Flags;
+import dev.mailkit.store.StoreResult;
+import dev.mailkit.store.SystemFlag;
+import dev.mailkit.store.UidSet;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * FETCH and UID FETCH (RFC 3501 6.4.5, CHANGEDSINCE RFC 7162). Sets \Seen for non-peek body fetches in one store
+ * operation up front, then writes each message's response, streaming bodies. Messages another session expunged
+ * meanwhile are left out and the command ends with {@code NO [EXPUNGEISSUED]} (RFC 2180 4.1.2, as Dovecot).
+ */
+final class FetchHandler implements CommandHandler<FetchCommand> {
+    @Override
+    public void handle(FetchCommand c, ImapSession s) throws IOException {
+        for (FetchItem i : c.request().items()) {
+            if (i instanceof BodySection b && b.kind() != BodySection.Kind.BODY) {
+                s.out().tagged(c.tag(), "BAD", null, "BINARY is not supported");
+                return;
+            }
+        }
+        SelectedMailbox sel = s.selected();
+        UidSet uids;
+        try {
+            uids = sel.resolve(c.set(), c.uid());
+        } catch (SelectedMailbox.InvalidSetException e) {
+            s.out().tagged(c.tag(), "BAD", null, "Error in IMAP command " + c.name() + ": Invalid messageset");
+            return;
+        }
+        FetchRequest request = c.request();
+        if (c.uid()) {
+            request = request.withFirst(FetchAttribute.UID);
+        }
+        if (c.changedSince() >= 0 || request.has(FetchAttribute.MODSEQ)) {
+            s.enableCondstore();
+        }
+        if (c.changedSince() >= 0) {
+            request = request.withLast(FetchAttribute.MODSEQ);
+        }
+        Set<Long> seenNow = Set.of();
+        if (request.setsSeen() && !sel.readOnly() && !uids.isEmpty()) {
+            StoreResult r = sel.view().store(uids, FlagOperation.ADD, Flags.of(SystemFlag.SEEN));
+            seenNow = new HashSet<>();
+            for (StoreResult.Entry e : r.updates()) {
+                if (e.changed()) {
+                    seenNow.add(e.uid());
+                }
+            }
+        }
+        FetchResponseWriter writer = new FetchResponseWriter(s.config().zone());
+        boolean needsStructure = needsStructure(request);
+        boolean needsContent = request.needsContent();
+        FetchRequest req = request;
+        Set<Long> seen = seenNow;
+        boolean[] missing = {false};
+        long changedSince = c.changedSince();
+        sel.forEach(uids, (seq, uid) -> {
+            Optional<StoreMessage> m = sel.message(seq, uid);
+            if (m.isEmpty()) {
+                missing[0] = true;
+                return;
+            }
+            StoreMessage msg = m.get();
+            if (changedSince >= 0 && msg.modseq() <= changedSince) {
+                return;
+            }
+            try {
+                msg.prepare(needsStructure, needsContent);
+            } catch (StoreMessage.ExpungedException e) {
+                missing[0] = true;
+                return;
+            }
+            MessageFlags flags = StoreFlags.toImap(msg.info().flags(), sel.view().isRecent(seq));
+            writer.write(s.out(), seq, req, msg, flags, seen.contains(uid));
+        });
+        if (missing[0]) {
+            s.reportUpdates(c.uid());
+            s.out().tagged(c.tag(), "NO", "EXPUNGEISSUED", "Some of the requested messages no longer exist");
+            return;
+        }
+        s.complete(c, null, "Fetch completed");
+    }
+
+    private static boolean needsStructure(FetchRequest r) {
+        return r.has(FetchAttribute.ENVELOPE) || r.has(FetchAttribute.BODY) || r.has(FetchAttribute.BODYSTRUCTURE)
+                || r.needsContent();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.mailkit.imap.internal.exec;
+
+import dev.mailkit.imap.internal.command.SearchCommand;
+import dev.mailkit.imap.internal.command.SearchKey;
+import dev.mailkit.imap.internal.encode.Responses;
+import dev.mailkit.imap.internal.search.SearchContext;
+import dev.mailkit.imap.internal.search.SearchEvaluator;
+import dev.mailkit.imap.internal.session.CommandHandler;
+import dev.mailkit.imap.internal.session.ImapSession;
+import dev.mailkit.imap.internal.session.SelectedMailbox;
+import dev.mailkit.imap.internal.store.StoreMessage;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * SEARCH and UID SEARCH (RFC 3501 6.4.4), with ESEARCH results (RFC 4731) and MODSEQ (RFC 7162). ALL and plain
+ * sequence/UID sets are answered from the snapshot alone; other keys are evaluated per message, cheap keys first.
+ */
+final class SearchHandler implements CommandHandler<SearchCommand> {
+    @Override
+    public void handle(SearchCommand c, ImapSession s) throws IOException {
+        SelectedMailbox sel = s.selected();
+        SearchKey key = SearchEvaluator.optimize(c.key());
+        boolean modseq = mentionsModSeq(key);
+        if (modseq) {
+            s.enableCondstore();
+        }
+        int count = sel.view().messageCount();
+        long[] hits = new long[Math.min(count, 1024)];
+        int n = 0;
+        long highest = 0;
+        if (key instanceof SearchKey.All) {
+            hits = new long[count];
+            for (int seq = 1; seq <= count; seq++) {
+                hits[n++] = c.uid() ? sel.view().uid(seq) : seq;
+            }
+        } else {
+            SearchEvaluator eval = new SearchEvaluator(new SearchContext(count, sel.maxUid(), s.config().zone(),
+                    s.config().clock().instant()));
+            for (int seq = 1; seq <= count; seq++) {
+                long uid = sel.view().uid(seq);
+                Optional<StoreMessage> m = sel.message(seq, uid);
+                if (m.isEmpty()) {
+                    continue; // expunged by another session: matches nothing
+                }
+                boolean match;
+                try {
+                    match = eval.matches(key, seq, m.get());
+                } catch (StoreMessage.ExpungedException e) {
+                    continue;
+                }
+                if (match) {
+                    if (n == hits.length) {
+                        hits = Arrays.copyOf(hits, Math.max(16, n * 2));
+                    }
+                    hits[n++] = c.uid() ? uid : seq;
+                    highest = Math.max(highest, m.get().modseq());
+                }
+            }
+        }
+        if (c.returns() == null) {
+            Responses.search(s.out(), hits, n, modseq ? highest : 0);
+        } else {
+            Responses.esearch(s.out(), c.tag(), c.uid(), c.returns(), hits, n, modseq ? highest : 0);
+        }
+        s.complete(c, null, "Search completed");
+    }
+
+    private static boolean mentionsModSeq(SearchKey k) {
+        if (k instanceof SearchKey.ModSeq) {
+            return true;
+        }
+        if (k instanceof SearchKey.Not n) {
+            return mentionsModSeq(n.key());
+        }
+        if (k instanceof SearchKey.Or o) {
+            return mentionsModSeq(o.a()) || mentionsModSeq(o.b());
+        }
+        if (k instanceof SearchKey.And a) {
+            for (SearchKey x : a.keys()) {
+                if (mentionsModSeq(x)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

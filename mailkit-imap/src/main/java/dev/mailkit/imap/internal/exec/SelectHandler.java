@@ -1,0 +1,59 @@
+package dev.mailkit.imap.internal.exec;
+
+import dev.mailkit.imap.internal.command.SelectCommand;
+import dev.mailkit.imap.internal.encode.Responses;
+import dev.mailkit.imap.internal.session.CommandHandler;
+import dev.mailkit.imap.internal.session.ImapSession;
+import dev.mailkit.imap.internal.session.SelectedMailbox;
+import dev.mailkit.store.MailStoreException;
+import dev.mailkit.store.Mailbox;
+import dev.mailkit.store.MailboxName;
+import dev.mailkit.store.MailboxView;
+import dev.mailkit.store.ViewMode;
+
+import java.io.IOException;
+
+/** SELECT and EXAMINE (RFC 3501 6.3.1/6.3.2, CONDSTORE RFC 7162 3.1.8). */
+final class SelectHandler implements CommandHandler<SelectCommand> {
+    @Override
+    public void handle(SelectCommand c, ImapSession s) throws IOException {
+        s.deselect();
+        MailboxName name;
+        Mailbox mailbox;
+        try {
+            name = MailboxName.of(c.mailbox());
+            mailbox = s.account().open(name);
+        } catch (MailStoreException e) {
+            s.out().tagged(c.tag(), "NO", "NONEXISTENT", "Mailbox doesn't exist: " + c.mailbox());
+            return;
+        }
+        MailboxView view;
+        try {
+            view = mailbox.openView(c.readOnly() ? ViewMode.READ_ONLY : ViewMode.READ_WRITE);
+        } catch (MailStoreException | IllegalStateException e) {
+            mailbox.close();
+            throw e;
+        }
+        if (c.condstore()) {
+            s.enableCondstore();
+        }
+        SelectedMailbox sel = new SelectedMailbox(name, mailbox, view, c.readOnly());
+        var out = s.out();
+        Responses.flags(out, mailbox.keywords());
+        Responses.permanentFlags(out, mailbox.keywords(), mailbox.canCreateKeywords(), c.readOnly());
+        Responses.exists(out, view.messageCount());
+        Responses.recent(out, view.recentCount());
+        int unseen = view.firstUnseen();
+        if (unseen > 0) {
+            Responses.okCode(out, "UNSEEN", unseen, "First unseen.");
+        }
+        Responses.okCode(out, "UIDVALIDITY", mailbox.uidValidity(), "UIDs valid");
+        Responses.okCode(out, "UIDNEXT", view.uidNext(), "Predicted next UID");
+        if (s.condstore()) {
+            Responses.okCode(out, "HIGHESTMODSEQ", view.highestModSeq(), "Highest");
+        }
+        s.select(sel);
+        out.tagged(c.tag(), "OK", c.readOnly() ? "READ-ONLY" : "READ-WRITE", c.name().equals("EXAMINE")
+                ? "Examine completed" : "Select completed");
+    }
+}

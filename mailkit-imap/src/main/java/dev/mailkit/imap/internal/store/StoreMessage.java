@@ -1,0 +1,110 @@
+package dev.mailkit.imap.internal.store;
+
+import dev.mailkit.core.MessageSource;
+import dev.mailkit.imap.internal.message.EnvelopeFields;
+import dev.mailkit.imap.internal.message.MessageData;
+import dev.mailkit.imap.internal.message.MessageFlags;
+import dev.mailkit.imap.internal.message.MimePart;
+import dev.mailkit.store.Mailbox;
+import dev.mailkit.store.MessageInfo;
+import dev.mailkit.store.mime.MessageStructure;
+
+import java.io.IOException;
+import java.time.Instant;
+
+/**
+ * One stored message as FETCH and SEARCH see it: index data from the store's {@link MessageInfo}, and the cached
+ * structure and the content fetched from the mailbox only when asked for (once per FETCH of the message).
+ */
+public final class StoreMessage implements MessageData {
+    private final Mailbox mailbox;
+    private final MessageInfo info;
+    private final boolean recent;
+    private MessageStructure structure;
+    private MessageSource prepared;
+
+    public StoreMessage(Mailbox mailbox, MessageInfo info, boolean recent) {
+        this.mailbox = mailbox;
+        this.info = info;
+        this.recent = recent;
+    }
+
+    /** The store's data. */
+    public MessageInfo info() {
+        return info;
+    }
+
+    @Override
+    public long uid() {
+        return info.uid();
+    }
+
+    @Override
+    public MessageFlags flags() {
+        return StoreFlags.toImap(info.flags(), recent);
+    }
+
+    @Override
+    public Instant internalDate() {
+        return info.internalDate();
+    }
+
+    @Override
+    public long size() {
+        return info.size();
+    }
+
+    @Override
+    public long modseq() {
+        return info.modSeq();
+    }
+
+    private MessageStructure structure0() throws IOException {
+        if (structure == null) {
+            structure = mailbox.structure(info.uid()).orElseThrow(() -> new ExpungedException(info.uid()));
+        }
+        return structure;
+    }
+
+    @Override
+    public EnvelopeFields envelope() throws IOException {
+        return StoreParts.envelope(structure0().envelope());
+    }
+
+    @Override
+    public MimePart structure() throws IOException {
+        return StoreParts.root(structure0());
+    }
+
+    @Override
+    public MessageSource content() throws IOException {
+        MessageSource p = prepared;
+        if (p != null) {
+            prepared = null;
+            return p;
+        }
+        return mailbox.content(info.uid()).orElseThrow(() -> new ExpungedException(info.uid()));
+    }
+
+    /**
+     * Loads what a response will need before any of it is written, so that a message expunged meanwhile is noticed
+     * before its response starts. The content opened here is handed out by the next {@link #content()} call.
+     */
+    public void prepare(boolean structure, boolean content) throws IOException {
+        if (structure) {
+            structure0();
+        }
+        if (content && prepared == null) {
+            prepared = mailbox.content(info.uid()).orElseThrow(() -> new ExpungedException(info.uid()));
+        }
+    }
+
+    /** The message was expunged by another session while this one still has it in its snapshot. */
+    public static final class ExpungedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public ExpungedException(long uid) {
+            super("message with UID " + uid + " has been expunged");
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package dev.mailkit.imap;
+
+import dev.mailkit.core.MessageSource;
+import dev.mailkit.imap.testing.RawImap;
+import dev.mailkit.store.AccountId;
+import dev.mailkit.store.Flags;
+import dev.mailkit.store.MailAccount;
+import dev.mailkit.store.Mailbox;
+import dev.mailkit.store.MailboxName;
+import dev.mailkit.store.QuotaLimits;
+import dev.mailkit.store.QuotaPolicy;
+import dev.mailkit.store.SystemFlag;
+import dev.mailkit.store.memory.MemoryMailStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every mailbox command over a real socket against the in-memory store. */
+class MailboxCommandsTest {
+    static final String M1 = "From: Ann <ann@example.com>\r\nTo: joe@example.com\r\nSubject: first\r\n"
+            + "Date: Mon, 1 Jan 2024 10:00:00 +0000\r\nMessage-ID: <m1@x>\r\n\r\nhello world\r\n";
+    static final String M2 = "From: Bob <bob@example.com>\r\nSubject: second\r\nContent-Type: multipart/mixed; "
+            + "boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nbody two\r\n--b\r\nContent-Type: text/html\r\n"
+            + "\r\n<p>html</p>\r\n--b--\r\n";
+    static final String M3 = "From: ann@example.com\r\nSubject: third\r\n\r\nneedle in a haystack\r\n";
+
+    MemoryMailStore store;
+    MailAccount account;
+    ImapServer server;
+
+    @BeforeEach
+    void start() {
+        store = MemoryMailStore.builder().standardMailboxes().build();
+        account = store.account(AccountId.parse("joe@example.com"));
+        try (Mailbox inbox = account.open(MailboxName.INBOX)) {
+            inbox.append(MessageSource.of(M1.getBytes()), Flags.of(SystemFlag.SEEN), Instant.parse("2024-01-01T10:00:00Z"));
+            inbox.append(MessageSource.of(M2.getBytes()), Flags.NONE, Instant.parse("2024-01-02T10:00:00Z"));
+            inbox.append(MessageSource.of(M3.getBytes()), Flags.NONE, Instant.parse("2024-01-03T10:00:00Z"));
+        }
+        server = ImapServerTest.plain().store(store).build().start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        store.close();
+    }
+
+    RawImap login() throws Exception {
+        RawImap c = new RawImap(server.port());
+        c.greeting();
+        assertThat(c.tagged("LOGIN joe@example.com secret")).endsWith("Logged in");
+        return c;
+    }
+
+    RawImap selected() throws Exception {
+        RawImap c = login();
+        assertThat(c.tagged("SELECT INBOX")).isEqualTo("OK [READ-WRITE] Select completed");
+        return c;
+    }
+
+    @Test
+    void selectAndExamineReportTheMailbox() throws Exception {
+        try (RawImap c = login()) {
+            List<String> r = c.command("SELECT inbox");
+            assertThat(r).contains("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)", "* 3 EXISTS",
+                    "* 3 RECENT", "* OK [UNSEEN 2] First unseen.", "* OK [UIDNEXT 4] Predicted next UID",
+                    "t2 OK [READ-WRITE] Select completed");
+            assertThat(r).anyMatch(l -> l.startsWith("* OK [UIDVALIDITY "));
+            assertThat(r).anyMatch(l -> l.startsWith("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen "
+                    + "\\Draft \\*)]"));
+            List<String> e = c.command("EXAMINE INBOX (CONDSTORE)");
+            assertThat(e).contains("* 0 RECENT", "* OK [PERMANENTFLAGS ()] Read-only mailbox",
+                    "t3 OK [READ-ONLY] Examine completed");
+            assertThat(e).anyMatch(l -> l.startsWith("* OK [HIGHESTMODSEQ "));
+            assertThat(c.tagged("SELECT Nonexistent")).startsWith("NO [NONEXISTENT]");
+            assertThat(c.tagged("FETCH 1 FLAGS")).isEqualTo("BAD No mailbox selected");
+        }
+    }
+
+    @Test
+    void fetchIndexDataSectionsAndStructure() throws Exception {
+        try (RawImap c = selected()) {
+            assertThat(c.command("FETCH 1:* (UID FLAGS RFC822.SIZE)")).containsExactly(
+                    "* 1 FETCH (UID 1 FLAGS (\\Seen \\Recent) RFC822.SIZE " + M1.length() + ")",
+                    "* 2 FETCH (UID 2 FLAGS (\\Recent) RFC822.SIZE " + M2.length() + ")",
+                    "* 3 FETCH (UID 3 FLAGS (\\Recent) RFC822.SIZE " + M3.length() + ")",
+                    "t3 OK Fetch completed");
+            assertThat(c.command("UID FETCH 2 (BODY.PEEK[HEADER.FIELDS (SUBJECT)] INTERNALDATE)")).containsExactly(
+                    "* 2 FETCH (UID 2 BODY[HEADER.FIELDS (SUBJECT)] {19}", "Subject: second", "",
+                    " INTERNALDATE \"02-Jan-2024 10:00:00 +0000\")", "t4 OK Fetch completed");
+            assertThat(c.command("FETCH 1 (ENVELOPE)").get(0)).isEqualTo("* 1 FETCH (ENVELOPE (\"Mon, 1 Jan 2024 "
+                    + "10:00:00 +0000\" \"first\" ((\"Ann\" NIL \"ann\" \"example.com\")) ((\"Ann\" NIL \"ann\" "
+                    + "\"example.com\")) ((\"Ann\" NIL \"ann\" \"example.com\")) ((NIL NIL \"joe\" \"example.com\")) NIL "
+                    + "NIL NIL \"<m1@x>\"))");
+            assertThat(c.command("FETCH 2 BODYSTRUCTURE").get(0)).isEqualTo("* 2 FETCH (BODYSTRUCTURE ((\"text\" "
+                    + "\"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 8 0 NIL NIL NIL NIL)(\"text\" \"html\" "
+                    + "(\"charset\" \"us-ascii\") NIL NIL \"7bit\" 11 0 NIL NIL NIL NIL) \"mixed\" (\"boundary\" \"b\") "
+                    + "NIL NIL NIL))");
+            assertThat(c.command("FETCH 2 (BODY.PEEK[2] BODY.PEEK[1.MIME])")).containsExactly(
+                    "* 2 FETCH (BODY[2] {11}", "<p>html</p> BODY[1.MIME] {28}", "Content-Type: text/plain", "", ")",
+                    "t7 OK Fetch completed");
+            // a non-peek body fetch sets \Seen and says so
+            assertThat(c.command("FETCH 3 BODY[TEXT]")).containsExactly("* 3 FETCH (BODY[TEXT] {22}",
+                    "needle in a haystack", " FLAGS (\\Seen \\Recent))", "t8 OK Fetch completed");
+            assertThat(c.command("FETCH 3 BODY[TEXT]<0.6>")).containsExactly("* 3 FETCH (BODY[TEXT]<0> {6}",
+                    "needle)", "t9 OK Fetch completed");
+            assertThat(c.tagged("FETCH 4 FLAGS")).isEqualTo("BAD Error in IMAP command FETCH: Invalid messageset");
+            assertThat(c.command("UID FETCH 4:* FLAGS")).containsExactly("* 3 FETCH (UID 3 FLAGS (\\Seen \\Recent))",
+                    "t11 OK Fetch completed");
+            assertThat(c.command("UID FETCH 100,5:9 FLAGS")).containsExactly("t12 OK Fetch completed");
+            assertThat(c.command("FETCH 1 (MODSEQ)").get(0)).matches("\\* 1 FETCH \\(MODSEQ \\(\\d+\\)\\)");
+            assertThat(c.tagged("FETCH 1 BINARY[1]")).isEqualTo("BAD BINARY is not supported");
+        }
+    }
+
+    @Test
+    void storeFlagsWithAndWithoutConditions() throws Exception {
+        try (RawImap c = selected()) {
+            assertThat(c.command("STORE 2 +FLAGS (\\Flagged $Work)")).containsExactly(
+                    "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)",
+                    "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work \\*)] Flags permitted",
+                    "* 2 FETCH (FLAGS (\\Flagged \\Recent $Work))", "t3 OK Store completed");
+            assertThat(c.command("UID STORE 2 -FLAGS.SILENT (\\Flagged)")).containsExactly("t4 OK Store completed");
+            assertThat(c.command("STORE 1:2 FLAGS (\\Deleted)")).containsExactly(
+                    "* 1 FETCH (FLAGS (\\Deleted \\Recent))", "* 2 FETCH (FLAGS (\\Deleted \\Recent))",
+                    "t5 OK Store completed");
+            List<String> mod = c.command("FETCH 3 MODSEQ");
+            long modseq = Long.parseLong(mod.get(0).replaceAll("\\D+(\\d+)\\D+(\\d+)\\D*", "$2"));
+            assertThat(c.command("STORE 3 (UNCHANGEDSINCE " + modseq + ") +FLAGS (\\Answered)").get(0))
+                    .startsWith("* 3 FETCH (FLAGS (\\Answered \\Recent) MODSEQ (");
+            assertThat(c.tagged("STORE 3 (UNCHANGEDSINCE " + modseq + ") +FLAGS (\\Draft)"))
+                    .isEqualTo("OK [MODIFIED 3] Conditional STORE failed");
+            assertThat(c.tagged("STORE 9 +FLAGS (\\Seen)")).startsWith("BAD");
+            assertThat(c.command("FETCH 2 FLAGS")).contains("* 2 FETCH (FLAGS (\\Deleted \\Recent))");
+            List<String> flags = c.command("NOOP");
+            assertThat(flags).containsExactly("t11 OK NOOP completed");
+        }
+    }
+
+    @Test
+    void searchKeysAndResultForms() throws Exception {
+        try (RawImap c = selected()) {
+            assertThat(c.command("SEARCH ALL")).containsExactly("* SEARCH 1 2 3", "t3 OK Search completed");
+            assertThat(c.command("SEARCH UNSEEN")).containsExactly("* SEARCH 2 3", "t4 OK Search completed");
+            assertThat(c.command("UID SEARCH FROM ann")).containsExactly("* SEARCH 1 3", "t5 OK Search completed");
+            assertThat(c.command("SEARCH BODY needle")).containsExactly("* SEARCH 3", "t6 OK Search completed");
+            assertThat(c.command("SEARCH CHARSET UTF-8 SUBJECT {6+}\r\nsecond")).containsExactly("* SEARCH 2",
+                    "t7 OK Search completed");
+            assertThat(c.command("SEARCH OR SUBJECT first SUBJECT third NOT 3")).containsExactly("* SEARCH 1",
+                    "t8 OK Search completed");
+            assertThat(c.command("SEARCH SINCE 2-Jan-2024")).containsExactly("* SEARCH 2 3", "t9 OK Search completed");
+            assertThat(c.command("SEARCH 2:*")).containsExactly("* SEARCH 2 3", "t10 OK Search completed");
+            assertThat(c.command("SEARCH 7:9")).containsExactly("* SEARCH", "t11 OK Search completed");
+            assertThat(c.command("UID SEARCH RETURN (MIN MAX COUNT ALL) UNSEEN")).containsExactly(
+                    "* ESEARCH (TAG \"t12\") UID MIN 2 MAX 3 COUNT 2 ALL 2:3", "t12 OK Search completed");
+            assertThat(c.command("SEARCH TEXT haystack").get(0)).isEqualTo("* SEARCH 3");
+            assertThat(c.tagged("SEARCH CHARSET KOI8-R ALL")).startsWith("NO [BADCHARSET (UTF-8 US-ASCII)]");
+            assertThat(c.command("SEARCH MODSEQ 1").get(0)).matches("\\* SEARCH 1 2 3 \\(MODSEQ \\d+\\)");
+        }
+    }
+
+    @Test
+    void copyMoveExpungeAndClose() throws Exception {
+        try (RawImap c = selected()) {
+            List<String> copy = c.command("COPY 1:2 Archive");
+            assertThat(copy.get(0)).matches("t3 OK \\[COPYUID \\d+ 1:2 1:2\\] Copy completed");
+            assertThat(c.tagged("COPY 1 Nowhere")).startsWith("NO [TRYCREATE]");
+            List<String> move = c.command("UID MOVE 2 Trash");
+            assertThat(move.get(0)).matches("\\* OK \\[COPYUID \\d+ 2 1\\] Moved UIDs\\.");
+            assertThat(move.subList(1, move.size())).containsExactly("* 2 EXPUNGE", "t5 OK Move completed");
+            assertThat(c.command("FETCH 1:* UID")).containsExactly("* 1 FETCH (UID 1)", "* 2 FETCH (UID 3)",
+                    "t6 OK Fetch completed");
+            c.tagged("STORE 1 +FLAGS.SILENT (\\Deleted)");
+            assertThat(c.command("EXPUNGE")).containsExactly("* 1 EXPUNGE", "t8 OK Expunge completed");
+            c.tagged("STORE 1 +FLAGS.SILENT (\\Deleted)");
+            assertThat(c.command("CLOSE")).containsExactly("t10 OK Close completed");
+            assertThat(c.tagged("FETCH 1 FLAGS")).isEqualTo("BAD No mailbox selected");
+            assertThat(c.command("STATUS INBOX (MESSAGES)")).containsExactly("* STATUS \"INBOX\" (MESSAGES 0)",
+                    "t12 OK Status completed");
+            assertThat(c.command("STATUS Archive (MESSAGES UNSEEN)")).containsExactly(
+                    "* STATUS \"Archive\" (MESSAGES 2 UNSEEN 1)", "t13 OK Status completed");
+            assertThat(c.tagged("UID EXPUNGE 1")).isEqualTo("BAD No mailbox selected");
+        }
+    }
+
+    @Test
+    void appendWithFlagsDateAndLimits() throws Exception {
+        try (RawImap c = login()) {
+            String msg = "Subject: appended\r\n\r\nbody\r\n";
+            c.send("a1 APPEND INBOX (\\Seen $Label) \"05-Mar-2024 10:11:12 +0100\" {" + msg.length() + "}\r\n");
+            assertThat(c.line()).isEqualTo("+ OK");
+            c.send(msg + "\r\n");
+            assertThat(c.line()).matches("a1 OK \\[APPENDUID \\d+ 4\\] Append completed");
+            c.send("a2 APPEND Drafts {" + msg.length() + "+}\r\n" + msg + "\r\n");
+            assertThat(c.line()).matches("a2 OK \\[APPENDUID \\d+ 1\\] Append completed");
+            c.send("a3 APPEND Nowhere {" + msg.length() + "+}\r\n" + msg + "\r\n");
+            assertThat(c.line()).startsWith("a3 NO [TRYCREATE]");
+            c.send("a4 APPEND INBOX {0+}\r\n\r\n");
+            assertThat(c.line()).isEqualTo("a4 NO Can't save a zero byte message");
+            c.tagged("SELECT INBOX");
+            assertThat(c.command("FETCH 4 (FLAGS INTERNALDATE BODY[])").get(0)).isEqualTo("* 4 FETCH (FLAGS (\\Seen "
+                    + "\\Recent $Label) INTERNALDATE \"05-Mar-2024 09:11:12 +0000\" BODY[] {" + msg.length() + "}");
+        }
+    }
+
+    @Test
+    void mailboxHierarchyListAndStatus() throws Exception {
+        try (RawImap c = login()) {
+            assertThat(c.command("LIST \"\" \"\"")).containsExactly("* LIST (\\Noselect) \".\" \"\"",
+                    "t2 OK List completed");
+            assertThat(c.tagged("CREATE Projects.2024.")).isEqualTo("OK Create completed");
+            assertThat(c.tagged("CREATE Gel&APY-scht")).isEqualTo("OK Create completed");
+            assertThat(c.tagged("CREATE INBOX")).startsWith("NO [ALREADYEXISTS]");
+            assertThat(c.command("LIST \"\" *")).containsExactly(
+                    "* LIST (\\HasNoChildren) \".\" \"INBOX\"",
+                    "* LIST (\\HasNoChildren \\Archive) \".\" \"Archive\"",
+                    "* LIST (\\HasNoChildren \\Drafts) \".\" \"Drafts\"",
+                    "* LIST (\\HasNoChildren) \".\" \"Gel&APY-scht\"",
+                    "* LIST (\\HasNoChildren \\Junk) \".\" \"Junk\"",
+                    "* LIST (\\Noselect \\HasChildren) \".\" \"Projects\"",
+                    "* LIST (\\HasNoChildren) \".\" \"Projects.2024\"",
+                    "* LIST (\\HasNoChildren \\Sent) \".\" \"Sent\"",
+                    "* LIST (\\HasNoChildren \\Trash) \".\" \"Trash\"",
+                    "t6 OK List completed");
+            assertThat(c.command("LIST \"\" %")).doesNotContain("* LIST (\\HasNoChildren) \".\" \"Projects.2024\"")
+                    .contains("* LIST (\\Noselect \\HasChildren) \".\" \"Projects\"");
+            assertThat(c.command("LIST Projects. %")).containsExactly(
+                    "* LIST (\\HasNoChildren) \".\" \"Projects.2024\"", "t8 OK List completed");
+            assertThat(c.tagged("SUBSCRIBE Sent")).isEqualTo("OK Subscribe completed");
+            assertThat(c.command("LSUB \"\" *")).containsExactly("* LSUB () \".\" \"Sent\"", "t10 OK Lsub completed");
+            assertThat(c.command("LIST (SUBSCRIBED) \"\" * RETURN (STATUS (MESSAGES UIDNEXT))")).containsExactly(
+                    "* LIST (\\HasNoChildren \\Sent \\Subscribed) \".\" \"Sent\"",
+                    "* STATUS \"Sent\" (MESSAGES 0 UIDNEXT 1)", "t11 OK List completed");
+            assertThat(c.command("LIST (SPECIAL-USE) \"\" *")).hasSize(6);
+            assertThat(c.tagged("RENAME Projects.2024 Projects.2025")).isEqualTo("OK Rename completed");
+            assertThat(c.tagged("DELETE Projects.2025")).isEqualTo("OK Delete completed");
+            assertThat(c.tagged("DELETE INBOX")).startsWith("NO [CANNOT]");
+            assertThat(c.command("STATUS INBOX (MESSAGES RECENT UIDNEXT UNSEEN SIZE APPENDLIMIT DELETED)")).contains(
+                    "* STATUS \"INBOX\" (MESSAGES 3 RECENT 3 UIDNEXT 4 UNSEEN 2 SIZE " + (M1.length() + M2.length()
+                            + M3.length()) + " APPENDLIMIT 67108864 DELETED 0)");
+            assertThat(c.tagged("STATUS Nowhere (MESSAGES)")).startsWith("NO [NONEXISTENT]");
+            assertThat(c.tagged("CREATE \"bad*name\"")).startsWith("NO [CANNOT]");
+        }
+    }
+
+    @Test
+    void quota() throws Exception {
+        store.close();
+        server.close();
+        store = MemoryMailStore.builder().quota(QuotaPolicy.of(QuotaLimits.ofBytes(1024 * 1024))).build();
+        server = ImapServerTest.plain().store(store).build().start();
+        try (RawImap c = login()) {
+            assertThat(c.command("GETQUOTAROOT INBOX")).containsExactly("* QUOTAROOT \"INBOX\" \"\"",
+                    "* QUOTA \"\" (STORAGE 0 1024)", "t2 OK Getquotaroot completed");
+            assertThat(c.command("GETQUOTA \"\"")).contains("* QUOTA \"\" (STORAGE 0 1024)");
+            assertThat(c.tagged("SETQUOTA \"\" (STORAGE 1)")).startsWith("NO [CANNOT]");
+        }
+    }
+}
