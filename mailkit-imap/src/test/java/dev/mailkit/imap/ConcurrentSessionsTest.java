@@ -1,0 +1,145 @@
+package dev.mailkit.imap;
+
+import dev.mailkit.core.MessageSource;
+import dev.mailkit.imap.testing.RawImap;
+import dev.mailkit.store.AccountId;
+import dev.mailkit.store.Flags;
+import dev.mailkit.store.MailAccount;
+import dev.mailkit.store.Mailbox;
+import dev.mailkit.store.MailboxName;
+import dev.mailkit.store.memory.MemoryMailStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Several sessions on one mailbox: each hears of the others' appends, flag changes and expunges through untagged
+ * responses, at the moments RFC 3501 allows (never an EXPUNGE while answering FETCH, STORE or SEARCH), and IDLE
+ * hears them as they happen.
+ */
+class ConcurrentSessionsTest {
+    MemoryMailStore store;
+    MailAccount account;
+    ImapServer server;
+
+    @BeforeEach
+    void start() {
+        store = MemoryMailStore.create();
+        account = store.account(AccountId.parse("joe@example.com"));
+        try (Mailbox inbox = account.open(MailboxName.INBOX)) {
+            for (int i = 1; i <= 3; i++) {
+                inbox.append(MessageSource.ofText("Subject: m" + i + "\n\nbody " + i + "\n"));
+            }
+        }
+        server = ImapServerTest.plain().store(store).build().start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        store.close();
+    }
+
+    RawImap selected() throws Exception {
+        RawImap c = new RawImap(server.port());
+        c.greeting();
+        c.tagged("LOGIN joe@example.com secret");
+        assertThat(c.tagged("SELECT INBOX")).isEqualTo("OK [READ-WRITE] Select completed");
+        return c;
+    }
+
+    void deliver(String subject) {
+        try (Mailbox inbox = account.open(MailboxName.INBOX)) {
+            inbox.append(MessageSource.ofText("Subject: " + subject + "\n\nnew\n"), Flags.NONE, null);
+        }
+    }
+
+    @Test
+    void appendsFlagChangesAndExpungesAreReportedAtTheRightMoments() throws Exception {
+        try (RawImap a = selected(); RawImap b = selected()) {
+            deliver("m4");
+            assertThat(a.command("NOOP")).containsExactly("* 4 EXISTS", "* 4 RECENT", "t3 OK NOOP completed");
+            b.tagged("NOOP");
+            b.tagged("STORE 2 +FLAGS.SILENT (\\Flagged)");
+            assertThat(a.command("NOOP")).containsExactly("* 2 FETCH (UID 2 FLAGS (\\Flagged \\Recent))",
+                    "t4 OK NOOP completed");
+            b.tagged("STORE 1 +FLAGS.SILENT (\\Deleted)");
+            assertThat(b.command("EXPUNGE")).containsExactly("* 1 EXPUNGE", "t6 OK Expunge completed");
+            // FETCH must not renumber: no EXPUNGE, message 1 is still there as a number but gone as data
+            List<String> fetch = a.command("FETCH 1:* (UID)");
+            assertThat(fetch).noneMatch(l -> l.endsWith("EXPUNGE"));
+            assertThat(fetch).contains("* 2 FETCH (UID 2)", "* 4 FETCH (UID 4)");
+            assertThat(fetch.get(fetch.size() - 1)).isEqualTo("t5 NO [EXPUNGEISSUED] Some of the requested messages "
+                    + "no longer exist");
+            List<String> search = a.command("SEARCH ALL");
+            assertThat(search).noneMatch(l -> l.endsWith("EXPUNGE"));
+            assertThat(a.command("STORE 2 +FLAGS (\\Seen)")).noneMatch(l -> l.endsWith("EXPUNGE"));
+            // NOOP may: now the numbers change
+            assertThat(a.command("NOOP")).containsExactly("* 1 EXPUNGE", "t8 OK NOOP completed");
+            assertThat(a.command("FETCH 1:* (UID)")).containsExactly("* 1 FETCH (UID 2)", "* 2 FETCH (UID 3)",
+                    "* 3 FETCH (UID 4)", "t9 OK Fetch completed");
+        }
+    }
+
+    @Test
+    void uidCommandsMayReportExpunges() throws Exception {
+        try (RawImap a = selected(); RawImap b = selected()) {
+            b.tagged("UID STORE 3 +FLAGS.SILENT (\\Deleted)");
+            b.tagged("UID EXPUNGE 3");
+            assertThat(a.command("UID FETCH 1 (FLAGS)")).containsExactly("* 1 FETCH (UID 1 FLAGS (\\Recent))",
+                    "* 3 EXPUNGE", "t3 OK Fetch completed");
+        }
+    }
+
+    @Test
+    void idleHearsOfNewMailExpungesAndFlagsAsTheyHappen() throws Exception {
+        try (RawImap a = selected(); RawImap b = selected()) {
+            a.send("i1 IDLE\r\n");
+            assertThat(a.line()).isEqualTo("+ idling");
+            deliver("during idle");
+            assertThat(a.line()).isEqualTo("* 4 EXISTS");
+            assertThat(a.line()).isEqualTo("* 4 RECENT"); // a selected first: every message is recent to it
+            b.tagged("NOOP");
+            b.tagged("STORE 1 +FLAGS.SILENT (\\Deleted)");
+            assertThat(a.line()).isEqualTo("* 1 FETCH (UID 1 FLAGS (\\Deleted \\Recent))");
+            b.tagged("EXPUNGE");
+            assertThat(a.line()).isEqualTo("* 1 EXPUNGE");
+            a.send("DONE\r\n");
+            assertThat(a.line()).isEqualTo("i1 OK IDLE terminated");
+            assertThat(a.command("FETCH 1:* UID")).hasSize(4);
+        }
+    }
+
+    @Test
+    void changesWhileNotIdlingWaitForTheNextCommand() throws Exception {
+        try (RawImap a = selected()) {
+            deliver("queued");
+            deliver("queued too");
+            a.send("i1 IDLE\r\n");
+            // pending changes are reported as IDLE starts
+            assertThat(a.line()).isEqualTo("+ idling");
+            assertThat(a.line()).isEqualTo("* 5 EXISTS");
+            assertThat(a.line()).isEqualTo("* 5 RECENT");
+            a.send("DONE\r\n");
+            assertThat(a.line()).isEqualTo("i1 OK IDLE terminated");
+        }
+    }
+
+    @Test
+    void deletedSelectedMailboxEndsTheSession() throws Exception {
+        account.create(MailboxName.of("Temp"));
+        try (RawImap a = new RawImap(server.port())) {
+            a.greeting();
+            a.tagged("LOGIN joe@example.com secret");
+            a.tagged("SELECT Temp");
+            account.delete(MailboxName.of("Temp"));
+            List<String> r = a.command("NOOP");
+            assertThat(r.get(0)).startsWith("* BYE");
+            assertThat(a.isClosedByServer()).isTrue();
+        }
+    }
+}
