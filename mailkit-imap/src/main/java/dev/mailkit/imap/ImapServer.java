@@ -132,6 +132,11 @@ public final class ImapServer implements MailServer {
         return plain.connectionCount() + (implicit == null ? 0 : implicit.connectionCount());
     }
 
+    /** The number of sessions in IDLE now (for monitoring). */
+    public int idlingSessions() {
+        return notifier.idlingSessions();
+    }
+
     @Override
     public void close() {
         if (implicit != null) {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IdleNotifier implements AutoCloseable {
     private final ExecutorService executor;
+    private final java.util.concurrent.atomic.AtomicInteger idling = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A notifier; {@code name} prefixes thread names. */
     public IdleNotifier(String name, boolean virtualThreads) {
@@ -36,6 +37,16 @@ public final class IdleNotifier implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // closing: the session is closing too
         }
+    }
+
+    /** Counts a session entering (+1) or leaving (-1) IDLE. */
+    void idling(int delta) {
+        idling.addAndGet(delta);
+    }
+
+    /** The number of sessions in IDLE now. */
+    public int idlingSessions() {
+        return idling.get();
     }
 
     /** Stops the threads (sessions are closed by their server). */

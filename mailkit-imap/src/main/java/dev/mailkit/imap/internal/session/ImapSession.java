@@ -338,6 +338,9 @@ public final class ImapSession {
      * mailbox updates.
      */
     public void setIdling(boolean on) {
+        if (idling != on) {
+            notifier.idling(on ? 1 : -1);
+        }
         idling = on;
     }
 
