@@ -173,18 +173,18 @@ class MailboxCommandsTest {
             assertThat(c.tagged("COPY 1 Nowhere")).startsWith("NO [TRYCREATE]");
             List<String> move = c.command("UID MOVE 2 Trash");
             assertThat(move.get(0)).matches("\\* OK \\[COPYUID \\d+ 2 1\\] Moved UIDs\\.");
-            assertThat(move.subList(1, move.size())).containsExactly("* 2 EXPUNGE", "t5 OK Move completed");
+            assertThat(move.subList(1, move.size())).containsExactly("* 2 EXPUNGE", "* 2 RECENT", "t5 OK Move completed");
             assertThat(c.command("FETCH 1:* UID")).containsExactly("* 1 FETCH (UID 1)", "* 2 FETCH (UID 3)",
                     "t6 OK Fetch completed");
             c.tagged("STORE 1 +FLAGS.SILENT (\\Deleted)");
-            assertThat(c.command("EXPUNGE")).containsExactly("* 1 EXPUNGE", "t8 OK Expunge completed");
+            assertThat(c.command("EXPUNGE")).containsExactly("* 1 EXPUNGE", "* 1 RECENT", "t8 OK Expunge completed");
             c.tagged("STORE 1 +FLAGS.SILENT (\\Deleted)");
             assertThat(c.command("CLOSE")).containsExactly("t10 OK Close completed");
             assertThat(c.tagged("FETCH 1 FLAGS")).isEqualTo("BAD No mailbox selected");
-            assertThat(c.command("STATUS INBOX (MESSAGES)")).containsExactly("* STATUS \"INBOX\" (MESSAGES 0)",
+            assertThat(c.command("STATUS INBOX (MESSAGES)")).containsExactly("* STATUS INBOX (MESSAGES 0)",
                     "t12 OK Status completed");
             assertThat(c.command("STATUS Archive (MESSAGES UNSEEN)")).containsExactly(
-                    "* STATUS \"Archive\" (MESSAGES 2 UNSEEN 1)", "t13 OK Status completed");
+                    "* STATUS Archive (MESSAGES 2 UNSEEN 1)", "t13 OK Status completed");
             assertThat(c.tagged("UID EXPUNGE 1")).isEqualTo("BAD No mailbox selected");
         }
     }
@@ -218,31 +218,31 @@ class MailboxCommandsTest {
             assertThat(c.tagged("CREATE Gel&APY-scht")).isEqualTo("OK Create completed");
             assertThat(c.tagged("CREATE INBOX")).startsWith("NO [ALREADYEXISTS]");
             assertThat(c.command("LIST \"\" *")).containsExactly(
-                    "* LIST (\\HasNoChildren) \".\" \"INBOX\"",
-                    "* LIST (\\HasNoChildren \\Archive) \".\" \"Archive\"",
-                    "* LIST (\\HasNoChildren \\Drafts) \".\" \"Drafts\"",
-                    "* LIST (\\HasNoChildren) \".\" \"Gel&APY-scht\"",
-                    "* LIST (\\HasNoChildren \\Junk) \".\" \"Junk\"",
-                    "* LIST (\\Noselect \\HasChildren) \".\" \"Projects\"",
-                    "* LIST (\\HasNoChildren) \".\" \"Projects.2024\"",
-                    "* LIST (\\HasNoChildren \\Sent) \".\" \"Sent\"",
-                    "* LIST (\\HasNoChildren \\Trash) \".\" \"Trash\"",
+                    "* LIST (\\HasNoChildren) \".\" INBOX",
+                    "* LIST (\\HasNoChildren \\Archive) \".\" Archive",
+                    "* LIST (\\HasNoChildren \\Drafts) \".\" Drafts",
+                    "* LIST (\\HasNoChildren) \".\" Gel&APY-scht",
+                    "* LIST (\\HasNoChildren \\Junk) \".\" Junk",
+                    "* LIST (\\Noselect \\HasChildren) \".\" Projects",
+                    "* LIST (\\HasNoChildren) \".\" Projects.2024",
+                    "* LIST (\\HasNoChildren \\Sent) \".\" Sent",
+                    "* LIST (\\HasNoChildren \\Trash) \".\" Trash",
                     "t6 OK List completed");
-            assertThat(c.command("LIST \"\" %")).doesNotContain("* LIST (\\HasNoChildren) \".\" \"Projects.2024\"")
-                    .contains("* LIST (\\Noselect \\HasChildren) \".\" \"Projects\"");
+            assertThat(c.command("LIST \"\" %")).doesNotContain("* LIST (\\HasNoChildren) \".\" Projects.2024")
+                    .contains("* LIST (\\Noselect \\HasChildren) \".\" Projects");
             assertThat(c.command("LIST Projects. %")).containsExactly(
-                    "* LIST (\\HasNoChildren) \".\" \"Projects.2024\"", "t8 OK List completed");
+                    "* LIST (\\HasNoChildren) \".\" Projects.2024", "t8 OK List completed");
             assertThat(c.tagged("SUBSCRIBE Sent")).isEqualTo("OK Subscribe completed");
-            assertThat(c.command("LSUB \"\" *")).containsExactly("* LSUB () \".\" \"Sent\"", "t10 OK Lsub completed");
+            assertThat(c.command("LSUB \"\" *")).containsExactly("* LSUB () \".\" Sent", "t10 OK Lsub completed");
             assertThat(c.command("LIST (SUBSCRIBED) \"\" * RETURN (STATUS (MESSAGES UIDNEXT))")).containsExactly(
-                    "* LIST (\\HasNoChildren \\Sent \\Subscribed) \".\" \"Sent\"",
-                    "* STATUS \"Sent\" (MESSAGES 0 UIDNEXT 1)", "t11 OK List completed");
+                    "* LIST (\\HasNoChildren \\Sent \\Subscribed) \".\" Sent",
+                    "* STATUS Sent (MESSAGES 0 UIDNEXT 1)", "t11 OK List completed");
             assertThat(c.command("LIST (SPECIAL-USE) \"\" *")).hasSize(6);
             assertThat(c.tagged("RENAME Projects.2024 Projects.2025")).isEqualTo("OK Rename completed");
             assertThat(c.tagged("DELETE Projects.2025")).isEqualTo("OK Delete completed");
             assertThat(c.tagged("DELETE INBOX")).startsWith("NO [CANNOT]");
             assertThat(c.command("STATUS INBOX (MESSAGES RECENT UIDNEXT UNSEEN SIZE APPENDLIMIT DELETED)")).contains(
-                    "* STATUS \"INBOX\" (MESSAGES 3 RECENT 3 UIDNEXT 4 UNSEEN 2 SIZE " + (M1.length() + M2.length()
+                    "* STATUS INBOX (MESSAGES 3 RECENT 3 UIDNEXT 4 UNSEEN 2 SIZE " + (M1.length() + M2.length()
                             + M3.length()) + " APPENDLIMIT 67108864 DELETED 0)");
             assertThat(c.tagged("STATUS Nowhere (MESSAGES)")).startsWith("NO [NONEXISTENT]");
             assertThat(c.tagged("CREATE \"bad*name\"")).startsWith("NO [CANNOT]");

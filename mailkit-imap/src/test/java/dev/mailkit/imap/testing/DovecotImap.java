@@ -51,6 +51,29 @@ public final class DovecotImap {
         return r.stdout.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Starts Dovecot over the Maildir for an interactive conversation (TZ=UTC, so INTERNALDATE is in UTC). The
+     * caller destroys the process.
+     */
+    public static Process start(Path maildir) throws IOException {
+        Path imap = require();
+        openUp(maildir);
+        List<String> cmd = new ArrayList<>();
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            cmd.addAll(List.of(ExternalTool.require("setpriv").toString(), "--reuid=65534", "--regid=65534",
+                    "--clear-groups"));
+        }
+        cmd.addAll(List.of(imap.toString(), "-o", "mail_location=maildir:" + maildir, "-o", "mail_fsync=never"));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().clear();
+        pb.environment().putAll(Map.of("USER", root ? "nobody" : System.getProperty("user.name"),
+                "HOME", maildir.toString(), "TZ", "UTC", "PATH", "/usr/bin:/bin"));
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.directory(maildir.toFile());
+        return pb.start();
+    }
+
     private static void openUp(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {

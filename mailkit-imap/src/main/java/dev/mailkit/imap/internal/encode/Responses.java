@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * The untagged responses of the mailbox commands, written without intermediate strings: SELECT's FLAGS,
- * PERMANENTFLAGS, EXISTS and friends; LIST/LSUB; STATUS; SEARCH and ESEARCH; EXPUNGE. Stateless.
+ * PERMANENTFLAGS, EXISTS and friends; LIST/LSUB; STATUS; SEARCH and ESEARCH; EXPUNGE. Mailbox names are written
+ * as atoms when they can be and quoted otherwise, as Dovecot does. Stateless.
  */
 public final class Responses {
     private Responses() {
@@ -83,7 +84,7 @@ public final class Responses {
             w.write('\\');
         }
         w.write(delimiter).ascii("\" ");
-        w.mailbox(name);
+        w.astring(ModifiedUtf7.encode(name));
         if (!childInfo.isEmpty()) {
             w.ascii(" (\"CHILDINFO\" (");
             for (int i = 0; i < childInfo.size(); i++) {
@@ -101,7 +102,7 @@ public final class Responses {
     public static void status(ImapWriter w, String name, List<StatusItem> items, Map<StatusItem, Long> values)
             throws IOException {
         w.ascii("* STATUS ");
-        w.mailbox(name);
+        w.astring(ModifiedUtf7.encode(name));
         w.ascii(" (");
         boolean first = true;
         for (StatusItem i : items) {

@@ -53,6 +53,7 @@ final class CopyHandler implements CommandHandler<CopyCommand> {
                 for (int seq : r.expunged().sequenceNumbers()) {
                     Responses.expunge(s.out(), seq);
                 }
+                s.reportRecentIfChanged();
                 s.complete(c, null, "Move completed");
             } else {
                 s.complete(c, copyUid, "Copy completed");

@@ -23,6 +23,7 @@ final class ExpungeHandler implements CommandHandler<ExpungeCommand> {
         for (int seq : done.sequenceNumbers()) {
             Responses.expunge(s.out(), seq);
         }
+        s.reportRecentIfChanged();
         s.complete(c, null, "Expunge completed");
     }
 }

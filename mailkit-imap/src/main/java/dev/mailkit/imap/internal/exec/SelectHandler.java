@@ -43,6 +43,7 @@ final class SelectHandler implements CommandHandler<SelectCommand> {
         Responses.permanentFlags(out, mailbox.keywords(), mailbox.canCreateKeywords(), c.readOnly());
         Responses.exists(out, view.messageCount());
         Responses.recent(out, view.recentCount());
+        sel.reportedRecent(view.recentCount());
         int unseen = view.firstUnseen();
         if (unseen > 0) {
             Responses.okCode(out, "UNSEEN", unseen, "First unseen.");

@@ -37,8 +37,14 @@ final class StatusHandler implements CommandHandler<StatusCommand> {
         if (c.items().contains(StatusItem.HIGHESTMODSEQ)) {
             s.enableCondstore();
         }
+        boolean selected = s.selected() != null && s.selected().name().equals(name);
+        if (selected) {
+            // RFC 3501 6.3.10 discourages STATUS on the selected mailbox; answer from the session's view (as Dovecot)
+            st = new MailboxStatus(st.messages(), s.selected().view().recentCount(), st.uidNext(), st.uidValidity(),
+                    st.unseen(), st.deleted(), st.size(), st.highestModSeq());
+        }
         write(s, c.mailbox(), c.items(), st);
-        s.complete(c, null, "Status completed");
+        s.complete(c, selected ? "CLIENTBUG" : null, "Status completed");
     }
 
     static void write(ImapSession s, String name, List<StatusItem> items, MailboxStatus st) throws IOException {

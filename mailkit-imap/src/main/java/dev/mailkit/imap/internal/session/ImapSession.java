@@ -387,11 +387,12 @@ public final class ImapSession {
         for (int seq : ch.expunged().sequenceNumbers()) {
             Responses.expunge(out, seq);
         }
-        if (ch.newMessages() > 0 || !ch.expunged().isEmpty()) {
-            if (ch.newMessages() > 0) {
-                Responses.exists(out, ch.messageCount());
-                Responses.recent(out, ch.recentCount());
-            }
+        if (ch.newMessages() > 0) {
+            Responses.exists(out, ch.messageCount());
+            Responses.recent(out, ch.recentCount());
+            sel.reportedRecent(ch.recentCount());
+        } else {
+            reportRecentIfChanged();
         }
         if (ch.keywordsChanged()) {
             Mailbox m = sel.mailbox();
@@ -415,6 +416,18 @@ public final class ImapSession {
         if (ch.mailboxDeleted()) {
             out.ascii("* BYE Selected mailbox was deleted, have to disconnect").crlf();
             logout();
+        }
+    }
+
+    /** After EXPUNGE responses: {@code * n RECENT} if the \Recent count changed (as Dovecot does). */
+    public void reportRecentIfChanged() throws IOException {
+        SelectedMailbox sel = selected;
+        if (sel != null) {
+            int r = sel.view().recentCount();
+            if (r != sel.reportedRecent()) {
+                Responses.recent(out, r);
+                sel.reportedRecent(r);
+            }
         }
     }
 

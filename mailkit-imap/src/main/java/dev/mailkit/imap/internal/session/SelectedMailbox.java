@@ -35,6 +35,7 @@ public final class SelectedMailbox implements AutoCloseable {
     private final Mailbox mailbox;
     private final MailboxView view;
     private final boolean readOnly;
+    private int reportedRecent;
 
     public SelectedMailbox(MailboxName name, Mailbox mailbox, MailboxView view, boolean readOnly) {
         this.name = name;
@@ -57,6 +58,16 @@ public final class SelectedMailbox implements AutoCloseable {
 
     public boolean readOnly() {
         return readOnly;
+    }
+
+    /** The \Recent count the client was last told. */
+    public int reportedRecent() {
+        return reportedRecent;
+    }
+
+    /** Remembers the \Recent count the client was told. */
+    public void reportedRecent(int n) {
+        reportedRecent = n;
     }
 
     /** The highest UID in the snapshot, 0 if it is empty. */

@@ -34,12 +34,12 @@ class ResponsesTest {
                 + "Elemente \u00fc", List.of()))).isEqualTo("* LIST (\\HasNoChildren \\Sent) \"/\" \"Gesendete Elemente "
                 + "&APw-\"\r\n");
         assertThat(Render.of(w -> Responses.list(w, false, List.of(), '/', "Foo", List.of("SUBSCRIBED"))))
-                .isEqualTo("* LIST () \"/\" \"Foo\" (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n");
+                .isEqualTo("* LIST () \"/\" Foo (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n");
         Map<StatusItem, Long> v = new EnumMap<>(StatusItem.class);
         v.put(StatusItem.MESSAGES, 4L);
         v.put(StatusItem.UIDNEXT, 9L);
         assertThat(Render.of(w -> Responses.status(w, "INBOX", List.of(StatusItem.UIDNEXT, StatusItem.MESSAGES), v)))
-                .isEqualTo("* STATUS \"INBOX\" (UIDNEXT 9 MESSAGES 4)\r\n");
+                .isEqualTo("* STATUS INBOX (UIDNEXT 9 MESSAGES 4)\r\n");
     }
 
     @Test

@@ -1,0 +1,189 @@
+package dev.mailkit.imap;
+
+import dev.mailkit.core.MessageSource;
+import dev.mailkit.imap.testing.DovecotImap;
+import dev.mailkit.imap.testing.ImapConversation;
+import dev.mailkit.imap.testing.ImapTranscript;
+import dev.mailkit.store.AccountId;
+import dev.mailkit.store.Flags;
+import dev.mailkit.store.Mailbox;
+import dev.mailkit.store.MailboxName;
+import dev.mailkit.store.SystemFlag;
+import dev.mailkit.store.memory.MemoryMailStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The same IMAP commands sent to Dovecot's {@code imap} (over a Maildir) and to mailkit (over the same messages in
+ * a store) give the same results after normalising tags, wording, literal-versus-quoted and item order: flags,
+ * UIDs, sizes, dates, ENVELOPE, BODYSTRUCTURE, BODY sections, SEARCH hits, STORE and EXPUNGE effects.
+ */
+class DovecotDifferentialTest {
+    /** The corpus, with the Maildir flags each message starts with. */
+    static final String[][] CORPUS = {
+        {"01-simple.eml", "S"}, {"02-mixed.eml", ""}, {"03-alternative.eml", "FS"}, {"04-forward.eml", ""},
+        {"05-notype.eml", "D"}, {"06-reply.eml", "RS"}, {"07-related.eml", ""}, {"08-empty-body.eml", ""},
+    };
+
+    static final List<String> COMMANDS = List.of(
+            "FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)",
+            "FETCH 1:* ENVELOPE",
+            "FETCH 1:* BODYSTRUCTURE",
+            "FETCH 1:* BODY",
+            "FETCH 1:* (BODY.PEEK[HEADER] BODY.PEEK[TEXT])",
+            "FETCH 1:* BODY.PEEK[1]",
+            "FETCH 1:* (BODY.PEEK[1.MIME] BODY.PEEK[2] BODY.PEEK[2.MIME])",
+            "FETCH 4 (BODY.PEEK[2.HEADER] BODY.PEEK[2.TEXT] BODY.PEEK[2.1] BODY.PEEK[2.2.MIME] BODY.PEEK[2.2] "
+                    + "BODY.PEEK[2.1.MIME])",
+            "FETCH 7 (BODY.PEEK[1.1] BODY.PEEK[1.2] BODY.PEEK[1.2.MIME] BODY.PEEK[2] BODY.PEEK[3])",
+            "FETCH 1:* BODY.PEEK[HEADER.FIELDS (From Subject X-Folded)]",
+            "FETCH 1:* BODY.PEEK[HEADER.FIELDS.NOT (Received Message-ID Date)]",
+            "FETCH 1:* (BODY.PEEK[]<0.20> BODY.PEEK[TEXT]<5.10>)",
+            "FETCH 2 (RFC822.HEADER RFC822.SIZE)",
+            "FETCH 1:8 (BODY.PEEK[1.HEADER] BODY.PEEK[1.TEXT] BODY.PEEK[9])",
+            "SEARCH ALL", "SEARCH SEEN", "SEARCH UNSEEN", "SEARCH FLAGGED", "SEARCH ANSWERED", "SEARCH DRAFT",
+            "SEARCH NEW", "SEARCH OLD", "SEARCH RECENT", "SEARCH UNDRAFT UNFLAGGED",
+            "SEARCH FROM ann", "SEARCH TO joe", "SEARCH CC team", "SEARCH BCC hidden", "SEARCH SUBJECT lunch",
+            "SEARCH SUBJECT newsletter", "SEARCH FROM \"doe, john\"",
+            "SEARCH BODY needle-word", "SEARCH CHARSET UTF-8 BODY {7+}\r\nmünchen", "SEARCH TEXT joe",
+            "SEARCH HEADER X-Folded continued", "SEARCH HEADER Message-ID simple", "SEARCH HEADER Sender \"\"",
+            "SEARCH LARGER 500", "SEARCH SMALLER 300",
+            "SEARCH SINCE 4-Jan-2024", "SEARCH BEFORE 3-Jan-2024", "SEARCH ON 5-Jan-2024",
+            "SEARCH SENTSINCE 4-Jan-2024", "SEARCH SENTBEFORE 3-Jan-2024", "SEARCH SENTON 2-Jan-2024",
+            "SEARCH OR FROM bob FROM legacy", "SEARCH NOT SEEN", "SEARCH (FROM ann SEEN)",
+            "SEARCH 2:4", "UID SEARCH UID 3:*", "SEARCH 2,5:*", "UID SEARCH SUBJECT order",
+            "STORE 2 +FLAGS (\\Flagged)", "STORE 3 -FLAGS (\\Seen)", "STORE 4 FLAGS (\\Answered $Work)",
+            "STORE 6 -FLAGS.SILENT (\\Answered)",
+            "FETCH 1:* FLAGS", "SEARCH KEYWORD $Work", "SEARCH UNKEYWORD $Work",
+            "STORE 5 +FLAGS.SILENT (\\Deleted)", "EXPUNGE", "FETCH 1:* UID",
+            "LIST \"\" *", "STATUS INBOX (MESSAGES UNSEEN UIDNEXT RECENT)",
+            "UID FETCH 1:* (FLAGS)", "FETCH 9 FLAGS", "UID FETCH 99 FLAGS");
+
+    /**
+     * A known difference in mailkit-store's MIME parser (reported to the store's owner): for a multipart nested in
+     * another ({@code --inner--CRLF--outer}), Dovecot counts the CRLF after the inner close delimiter into the
+     * nested part (size +2, one more line), mailkit-store into the outer boundary. It shows in messages 4 and 7 of
+     * the corpus: the sizes and line counts of their nested parts and the bodies of those parts.
+     */
+    static final int KNOWN_STORE_DIFFERENCES = 5;
+
+    private static boolean isKnownStoreDifference(String dovecot, String mailkit) {
+        return (dovecot.startsWith("* 4 FETCH (BODY") || dovecot.startsWith("* 7 FETCH (BODY"))
+                && dovecot.replace("\n", "").replace("\r", "").replace(" 450 ", " 448 ").replace(" 19)", " 18)")
+                .replace(" 19 NIL", " 18 NIL").equals(mailkit.replace("\n", "").replace("\r", ""));
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void mailkitAnswersLikeDovecot() throws Exception {
+        DovecotImap.require();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path maildir = Files.createDirectories(dir.resolve("Maildir"));
+        for (String d : List.of("cur", "new", "tmp")) {
+            Files.createDirectories(maildir.resolve(d));
+        }
+        MemoryMailStore store = MemoryMailStore.create();
+        try (Mailbox inbox = store.account(AccountId.parse("joe@example.com")).open(MailboxName.INBOX)) {
+            for (int i = 0; i < CORPUS.length; i++) {
+                byte[] bytes = crlf(load(CORPUS[i][0]));
+                Instant date = Instant.parse("2024-01-0" + (i + 1) + "T12:00:00Z");
+                Path file = maildir.resolve("cur/1700000000.M" + (100 + i) + ".mk:2," + CORPUS[i][1]);
+                Files.write(file, bytes);
+                Files.setLastModifiedTime(file, FileTime.from(date));
+                inbox.append(MessageSource.of(bytes), flags(CORPUS[i][1]), date);
+            }
+        }
+        List<String> dovecot;
+        Process p = DovecotImap.start(maildir);
+        try {
+            ImapConversation c = new ImapConversation(p.getInputStream(), p.getOutputStream());
+            c.response(); // PREAUTH
+            dovecot = run(c);
+        } finally {
+            p.destroyForcibly();
+        }
+        List<String> mailkit;
+        try (ImapServer server = ImapServerTest.plain().store(store).build().start();
+             Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(20_000);
+            ImapConversation c = new ImapConversation(s.getInputStream(), s.getOutputStream());
+            c.response();
+            c.command("l", "LOGIN joe@example.com secret");
+            mailkit = run(c);
+        } finally {
+            store.close();
+        }
+        if (System.getenv("MAILKIT_DIFF_DUMP") != null) {
+            Files.write(Path.of(System.getenv("MAILKIT_DIFF_DUMP"), "dovecot.txt"), dovecot);
+            Files.write(Path.of(System.getenv("MAILKIT_DIFF_DUMP"), "mailkit.txt"), mailkit);
+        }
+        assertThat(mailkit).hasSameSizeAs(dovecot);
+        List<String> differences = new ArrayList<>();
+        List<String> known = new ArrayList<>();
+        for (int i = 0; i < dovecot.size(); i++) {
+            if (!dovecot.get(i).equals(mailkit.get(i))) {
+                String d = "dovecot: " + dovecot.get(i) + "\nmailkit: " + mailkit.get(i);
+                if (isKnownStoreDifference(dovecot.get(i), mailkit.get(i))) {
+                    known.add(d);
+                } else {
+                    differences.add(d);
+                }
+            }
+        }
+        assertThat(differences).as(String.join("\n\n", differences)).isEmpty();
+        assertThat(known).as("known store differences (remove this allowance once mailkit-store is fixed)")
+                .hasSize(KNOWN_STORE_DIFFERENCES);
+    }
+
+    private static List<String> run(ImapConversation c) throws Exception {
+        List<String> out = new ArrayList<>();
+        out.addAll(ImapTranscript.normalize(c.command("s", "SELECT INBOX")));
+        for (int i = 0; i < COMMANDS.size(); i++) {
+            String cmd = COMMANDS.get(i);
+            out.add("### " + cmd);
+            out.addAll(ImapTranscript.normalize(c.command("c" + i, cmd)));
+        }
+        return out;
+    }
+
+    private static Flags flags(String maildirFlags) {
+        List<SystemFlag> f = new ArrayList<>();
+        for (char ch : maildirFlags.toCharArray()) {
+            f.add(switch (ch) {
+                case 'D' -> SystemFlag.DRAFT;
+                case 'F' -> SystemFlag.FLAGGED;
+                case 'R' -> SystemFlag.ANSWERED;
+                case 'S' -> SystemFlag.SEEN;
+                case 'T' -> SystemFlag.DELETED;
+                default -> throw new IllegalArgumentException(String.valueOf(ch));
+            });
+        }
+        return Flags.of(f.toArray(new SystemFlag[0]));
+    }
+
+    static byte[] load(String name) throws Exception {
+        try (InputStream in = DovecotDifferentialTest.class.getResourceAsStream("/corpus/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    static byte[] crlf(byte[] lf) {
+        String s = new String(lf, StandardCharsets.ISO_8859_1).replace("\r\n", "\n").replace("\n", "\r\n");
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+}
