@@ -47,6 +47,26 @@ public final class MessageFlags {
         return new MessageFlags(system, k.toArray(new String[0]));
     }
 
+    private static final MessageFlags[] SYSTEM_ONLY = new MessageFlags[64];
+
+    static {
+        for (int i = 0; i < 64; i++) {
+            SYSTEM_ONLY[i] = i == 0 ? null : new MessageFlags(i, new String[0]);
+        }
+    }
+
+    /**
+     * Flags from keywords that are already distinct (as a store keeps them): no copying beyond the array, no
+     * duplicate check; system flags alone come from a shared table.
+     */
+    public static MessageFlags ofDistinct(int system, List<String> keywords) {
+        if (keywords.isEmpty()) {
+            return system == 0 ? NONE : system > 0 && system < 64 ? SYSTEM_ONLY[system]
+                    : new MessageFlags(system, NONE.keywords);
+        }
+        return new MessageFlags(system, keywords.toArray(new String[0]));
+    }
+
     /**
      * Parses a flag as IMAP writes it: {@code \Seen} etc. (any case) or a keyword atom.
      *

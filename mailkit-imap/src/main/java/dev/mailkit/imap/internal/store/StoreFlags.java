@@ -4,8 +4,6 @@ import dev.mailkit.imap.internal.message.MessageFlags;
 import dev.mailkit.store.Flags;
 import dev.mailkit.store.SystemFlag;
 
-import java.util.List;
-
 /** Converts between the store's {@link Flags} and the protocol's {@link MessageFlags}. Stateless. */
 public final class StoreFlags {
     private static final int[] BIT = new int[SystemFlag.values().length];
@@ -37,8 +35,7 @@ public final class StoreFlags {
         if (recent) {
             bits |= MessageFlags.RECENT;
         }
-        List<String> k = f.keywords();
-        return MessageFlags.of(bits, k);
+        return MessageFlags.ofDistinct(bits, f.keywords());
     }
 
     /** The protocol's flags (without \Recent) as the store takes them. */

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# bench/imap-idle.sh [connections] [jvm-heap]
+#
+# IDLE at scale: N connections (default 1000) log in, select INBOX and IDLE on one mailkit ImapServer running with a
+# heap of at most JVM-HEAP (default 256m); the heap in use is measured after a full collection while they idle;
+# then one message is appended over another connection and every idling connection's delay until it hears
+# "* n EXISTS" is measured (median, p99, max). The server (ImapBenchServer, in-memory store with 100 messages of
+# 10 KiB) and the client (ImapIdleBench, one selector thread) run in separate JVMs.
+# Needs: python3 (for the messages), maven, a JDK. Run from anywhere.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
+n=${1:-1000}; heap=${2:-256m}
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+py=/usr/bin/python3; [ -x $py ] || py=python3
+work=$(mktemp -d)
+trap 'exec 3>&- 4>&- 2>/dev/null; kill $mk_pid $cl_pid 2>/dev/null; rm -rf "$work"' EXIT
+mk_pid=; cl_pid=
+ulimit -n 65536 2>/dev/null || true
+"$py" "$here/gen-maildir.py" "$work/box" 100
+cp_file=$work/cp
+(cd "$root" && mvn -q -B -o -pl mailkit-imap -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null 2>&1 \
+  || mvn -q -B -pl mailkit-imap -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null)
+cp="$root/mailkit-imap/target/classes:$root/mailkit-imap/target/test-classes:$(cat "$cp_file")"
+
+mkfifo "$work/sin" "$work/cin"
+"$java" -Xms$heap -Xmx$heap -cp "$cp" dev.mailkit.imap.bench.ImapBenchServer "$work/box" 0 < "$work/sin" > "$work/sout" 2>"$work/serr" &
+mk_pid=$!
+exec 3>"$work/sin"
+for i in $(seq 600); do grep -q '^ready' "$work/sout" 2>/dev/null && break; sleep 0.1; done
+port=$(awk '/^ready/{print $2}' "$work/sout")
+[ -n "$port" ] || { cat "$work/serr"; exit 1; }
+
+"$java" -Xmx512m -cp "$cp" dev.mailkit.imap.bench.ImapIdleBench "$port" "$n" < "$work/cin" > "$work/cout" 2>&1 &
+cl_pid=$!
+exec 4>"$work/cin"
+for i in $(seq 1200); do grep -q '^idling' "$work/cout" 2>/dev/null && break; kill -0 $cl_pid 2>/dev/null || break; sleep 0.1; done
+cat "$work/cout"
+echo heap >&3
+for i in $(seq 300); do grep -q '^heap' "$work/sout" 2>/dev/null && break; sleep 0.1; done
+awk '/^heap/{printf "server heap in use with the connections idling: %.1f MiB (max %.0f MiB), %d connections, %d idling\n", $2/1048576, $4/1048576, $6, $8}' "$work/sout"
+echo go >&4
+wait $cl_pid || true
+tail -n +2 "$work/cout"
+echo "($("$java" -version 2>&1 | head -1); heap limit $heap)"
