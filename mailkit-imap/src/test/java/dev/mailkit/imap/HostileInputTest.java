@@ -124,6 +124,57 @@ class HostileInputTest {
         }
     }
 
+    private RawImap selectedWithStore() throws Exception {
+        dev.mailkit.store.memory.MemoryMailStore store = dev.mailkit.store.memory.MemoryMailStore.create();
+        try (dev.mailkit.store.Mailbox inbox = store.account(dev.mailkit.store.AccountId.parse("joe@example.com"))
+                .open(dev.mailkit.store.MailboxName.INBOX)) {
+            inbox.append(dev.mailkit.core.MessageSource.ofText("Subject: x\n\nbody\n"));
+        }
+        RawImap c = connect(ImapServerTest.plain().store(store));
+        c.tagged("LOGIN joe@example.com secret");
+        assertThat(c.tagged("SELECT INBOX")).startsWith("OK");
+        return c;
+    }
+
+    @Test
+    void deeplyNestedSearchIsRefusedAndTheSessionGoesOn() throws Exception {
+        try (RawImap c = selectedWithStore()) {
+            assertThat(c.tagged("SEARCH " + "(".repeat(10_000) + "ALL" + ")".repeat(10_000)))
+                    .isEqualTo("BAD [CLIENTBUG] nesting deeper than 100 levels");
+            assertThat(c.tagged("SEARCH " + "NOT ".repeat(10_000) + "ALL"))
+                    .isEqualTo("BAD [CLIENTBUG] nesting deeper than 100 levels");
+            assertThat(c.tagged("FETCH 1 BODY[" + "1.".repeat(5000) + "1]")).startsWith("BAD");
+            assertThat(c.tagged("FETCH 1 BODY[99999999999]")).startsWith("BAD");
+            assertThat(c.command("SEARCH ALL")).contains("* SEARCH 1");
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void wildcardBombsInListFinishQuickly() throws Exception {
+        try (RawImap c = selectedWithStore()) {
+            for (int i = 0; i < 20; i++) {
+                c.tagged("CREATE \"folder" + i + ".sub" + i + "\"");
+            }
+            String bomb = "*%".repeat(20_000) + "x";
+            assertThat(c.command("LIST \"\" \"" + bomb + "\"")).hasSize(1);
+            assertThat(c.command("LIST \"\" \"" + "%*".repeat(20_000) + "\"").size()).isGreaterThan(20);
+            assertThat(c.tagged("NOOP")).startsWith("OK");
+        }
+    }
+
+    @Test
+    void keywordFloodsHitTheStoresLimit() throws Exception {
+        try (RawImap c = selectedWithStore()) {
+            StringBuilder flags = new StringBuilder();
+            for (int i = 0; i < 1000; i++) {
+                flags.append(i == 0 ? "" : " ").append("kw").append(i);
+            }
+            assertThat(c.tagged("STORE 1 +FLAGS (" + flags + ")")).startsWith("NO [LIMIT]");
+            assertThat(c.tagged("NOOP")).startsWith("OK");
+        }
+    }
+
     @Test
     void theFailureDelayAppliesPerAddressAcrossConnections() throws Exception {
         AuthFailurePenalty penalty = AuthFailurePenalty.builder().initialDelay(java.time.Duration.ofMillis(100))
