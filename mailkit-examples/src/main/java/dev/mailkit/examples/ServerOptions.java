@@ -19,6 +19,8 @@ public final class ServerOptions {
             "  --smtp-port N            SMTP MX port (default 2525; 0 picks a free port)",
             "  --submission-port N      SMTP submission port: AUTH required, STARTTLS before AUTH (default 2587)",
             "  --smtps-port N           SMTP submission with implicit TLS (default 2465)",
+            "  --imap-port N            IMAP port, STARTTLS before login (default 1143)",
+            "  --imaps-port N           IMAP with implicit TLS (default 1993)",
             "  --domain D               a local domain, repeatable (default: localhost)",
             "  --user ADDR:PASSWORD     a mailbox user, repeatable, e.g. --user rcpt@local.test:secret",
             "  --data DIR               where mail and the generated certificate are kept (default ./mailkit-data)",
@@ -40,6 +42,8 @@ public final class ServerOptions {
     final int smtpPort;
     final int submissionPort;
     final int smtpsPort;
+    final int imapPort;
+    final int imapsPort;
     final List<String> domains;
     final Map<String, String> users;
     final Path data;
@@ -48,12 +52,15 @@ public final class ServerOptions {
     final Path tlsKey;
     final boolean help;
 
-    private ServerOptions(InetAddress bind, int smtpPort, int submissionPort, int smtpsPort, List<String> domains,
-                          Map<String, String> users, Path data, String store, Path tlsCert, Path tlsKey, boolean help) {
+    private ServerOptions(InetAddress bind, int smtpPort, int submissionPort, int smtpsPort, int imapPort,
+                          int imapsPort, List<String> domains, Map<String, String> users, Path data, String store,
+                          Path tlsCert, Path tlsKey, boolean help) {
         this.bind = bind;
         this.smtpPort = smtpPort;
         this.submissionPort = submissionPort;
         this.smtpsPort = smtpsPort;
+        this.imapPort = imapPort;
+        this.imapsPort = imapsPort;
         this.domains = List.copyOf(domains);
         this.users = Map.copyOf(users);
         this.data = data;
@@ -69,6 +76,8 @@ public final class ServerOptions {
         int smtp = 2525;
         int submission = 2587;
         int smtps = 2465;
+        int imap = 1143;
+        int imaps = 1993;
         List<String> domains = new ArrayList<>();
         Map<String, String> users = new LinkedHashMap<>();
         Path data = Path.of("mailkit-data");
@@ -94,6 +103,8 @@ public final class ServerOptions {
                 case "--smtp-port":
                 case "--submission-port":
                 case "--smtps-port":
+                case "--imap-port":
+                case "--imaps-port":
                 case "--domain":
                 case "--user":
                 case "--data":
@@ -126,6 +137,12 @@ public final class ServerOptions {
                     break;
                 case "--smtps-port":
                     smtps = port(name, value);
+                    break;
+                case "--imap-port":
+                    imap = port(name, value);
+                    break;
+                case "--imaps-port":
+                    imaps = port(name, value);
                     break;
                 case "--domain":
                     if (value.isEmpty() || value.contains("@") || value.contains(" ")) {
@@ -171,7 +188,8 @@ public final class ServerOptions {
         if (bind == null) {
             bind = InetAddress.getLoopbackAddress();
         }
-        return new ServerOptions(bind, smtp, submission, smtps, domains, users, data, store, cert, key, help);
+        return new ServerOptions(bind, smtp, submission, smtps, imap, imaps, domains, users, data, store, cert, key,
+                help);
     }
 
     private static int port(String name, String value) throws UsageException {

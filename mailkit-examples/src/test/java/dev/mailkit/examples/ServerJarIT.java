@@ -33,7 +33,8 @@ class ServerJarIT {
     void runsReceivesMailAndStopsCleanlyOnSigterm() throws Exception {
         assertThat(JAR).exists();
         Process p = new ProcessBuilder(java(), "-jar", JAR.toString(), "--smtp-port", "0", "--submission-port", "0",
-                "--smtps-port", "0", "--domain", "local.test", "--user", "rcpt@local.test:secret",
+                "--smtps-port", "0", "--imap-port", "0", "--imaps-port", "0", "--domain", "local.test",
+                "--user", "rcpt@local.test:secret",
                 "--data", data.toString()).redirectError(data.resolve("stderr.log").toFile()).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

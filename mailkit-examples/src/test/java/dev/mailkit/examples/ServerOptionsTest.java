@@ -13,6 +13,8 @@ class ServerOptionsTest {
         assertThat(o.smtpPort).isEqualTo(2525);
         assertThat(o.submissionPort).isEqualTo(2587);
         assertThat(o.smtpsPort).isEqualTo(2465);
+        assertThat(o.imapPort).isEqualTo(1143);
+        assertThat(o.imapsPort).isEqualTo(1993);
         assertThat(o.store).isEqualTo("memory");
         assertThat(o.data.toString()).isEqualTo("mailkit-data");
     }
