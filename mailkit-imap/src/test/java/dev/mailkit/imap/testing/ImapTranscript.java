@@ -82,7 +82,7 @@ public final class ImapTranscript {
         String[] words = r.split(" ", 3);
         if (words.length >= 2 && !words[0].equals("*") && !words[0].equals("+")
                 && (words[1].equals("OK") || words[1].equals("NO") || words[1].equals("BAD"))) {
-            return words[0] + " " + words[1] + code(words.length > 2 ? words[2] : "");
+            return words[0] + " " + words[1] + maskUidValidity(code(words.length > 2 ? words[2] : ""));
         }
         if (words[0].equals("+")) {
             return "+";
@@ -95,9 +95,7 @@ public final class ImapTranscript {
             } else if (c.startsWith(" [UIDVALIDITY")) {
                 c = " [UIDVALIDITY]";
             } else if (c.startsWith(" [COPYUID") || c.startsWith(" [APPENDUID")) {
-                String[] parts = c.split(" ");
-                parts[2] = "V"; // the UIDVALIDITY of the target
-                c = String.join(" ", parts);
+                c = maskUidValidity(c);
             } else if (c.startsWith(" [PERMANENTFLAGS")) {
                 c = " [PERMANENTFLAGS]";
             }
@@ -110,6 +108,16 @@ public final class ImapTranscript {
             return "* " + words[1] + " FETCH " + sortFetch(words[2].substring("FETCH ".length()));
         }
         return r;
+    }
+
+    /** COPYUID and APPENDUID carry the target's UIDVALIDITY, which each server chooses itself. */
+    private static String maskUidValidity(String code) {
+        if (code.startsWith(" [COPYUID ") || code.startsWith(" [APPENDUID ")) {
+            String[] parts = code.split(" ");
+            parts[2] = "V";
+            return String.join(" ", parts);
+        }
+        return code;
     }
 
     private static String code(String rest) {

@@ -15,7 +15,8 @@ final class ExpungeHandler implements CommandHandler<ExpungeCommand> {
     public void handle(ExpungeCommand c, ImapSession s) throws IOException {
         SelectedMailbox sel = s.selected();
         if (sel.readOnly()) {
-            s.out().tagged(c.tag(), "NO", null, "Mailbox is read-only");
+            // EXAMINE: nothing may be expunged; like Dovecot, a successful no-op
+            s.complete(c, null, "Expunge completed");
             return;
         }
         Expunges done = c.uids() == null ? sel.view().expunge()

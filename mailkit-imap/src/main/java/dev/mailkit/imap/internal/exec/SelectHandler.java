@@ -17,7 +17,10 @@ import java.io.IOException;
 final class SelectHandler implements CommandHandler<SelectCommand> {
     @Override
     public void handle(SelectCommand c, ImapSession s) throws IOException {
-        s.deselect();
+        if (s.selected() != null) {
+            s.deselect();
+            s.out().ascii("* OK [CLOSED] Previous mailbox closed.").crlf();
+        }
         MailboxName name;
         Mailbox mailbox;
         try {

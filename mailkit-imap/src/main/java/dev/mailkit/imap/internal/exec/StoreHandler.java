@@ -30,7 +30,8 @@ final class StoreHandler implements CommandHandler<StoreCommand> {
             return;
         }
         if (sel.readOnly()) {
-            s.out().tagged(c.tag(), "NO", null, "Mailbox is read-only");
+            // EXAMINE: nothing may change; like Dovecot, the STORE is a successful no-op
+            s.complete(c, null, "Store completed");
             return;
         }
         if (c.unchangedSince() >= 0) {

@@ -387,17 +387,18 @@ public final class ImapSession {
         for (int seq : ch.expunged().sequenceNumbers()) {
             Responses.expunge(out, seq);
         }
+        if (ch.keywordsChanged()) {
+            // FLAGS before the EXISTS and FETCH responses that may use the new keywords (as Dovecot)
+            Mailbox m = sel.mailbox();
+            Responses.flags(out, m.keywords());
+            Responses.permanentFlags(out, m.keywords(), m.canCreateKeywords(), sel.readOnly());
+        }
         if (ch.newMessages() > 0) {
             Responses.exists(out, ch.messageCount());
             Responses.recent(out, ch.recentCount());
             sel.reportedRecent(ch.recentCount());
         } else {
             reportRecentIfChanged();
-        }
-        if (ch.keywordsChanged()) {
-            Mailbox m = sel.mailbox();
-            Responses.flags(out, m.keywords());
-            Responses.permanentFlags(out, m.keywords(), m.canCreateKeywords(), sel.readOnly());
         }
         UidSet changed = ch.flagsChanged();
         for (int i = 0; i < changed.rangeCount(); i++) {
