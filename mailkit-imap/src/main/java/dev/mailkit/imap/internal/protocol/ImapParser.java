@@ -152,7 +152,10 @@ public final class ImapParser {
         return atom().toUpperCase(Locale.ROOT);
     }
 
-    /** A grammar keyword that stops before '[' and '.'-less... : letters, digits, '.', '-' only. */
+    /**
+     * A keyword of the FETCH grammar, upper-cased: letters, digits, '.' and '-' only, so that it stops before
+     * '[' ({@code BODY.PEEK[}), '&lt;' and spaces.
+     */
     public String word() throws ParseException {
         int start = r.position();
         int c;

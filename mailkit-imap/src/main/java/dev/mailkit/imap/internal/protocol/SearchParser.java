@@ -16,16 +16,6 @@ final class SearchParser {
         this.p = p;
     }
 
-    /** 1*(SP search-key) up to the end of the command, as one key. */
-    SearchKey keys() throws ParseException, IOException {
-        List<SearchKey> keys = new ArrayList<>();
-        do {
-            p.sp();
-            keys.add(key());
-        } while (!p.atEnd());
-        return keys.size() == 1 ? keys.get(0) : new SearchKey.And(keys);
-    }
-
     SearchKey key() throws ParseException, IOException {
         int c = p.peek();
         if (c == '(') {
