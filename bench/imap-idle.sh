@@ -3,8 +3,9 @@
 #
 # IDLE at scale: N connections (default 1000) log in, select INBOX and IDLE on one mailkit ImapServer running with a
 # heap of at most JVM-HEAP (default 256m); the heap in use is measured after a full collection while they idle;
-# then one message is appended over another connection and every idling connection's delay until it hears
-# "* n EXISTS" is measured (median, p99, max). The server (ImapBenchServer, in-memory store with 100 messages of
+# then messages are appended one at a time over another connection (default 5) and every idling connection's
+# delay until it hears "* n EXISTS" is measured (median, p99, max). The first delivery runs through cold code
+# (class loading, the interpreter); the later ones are the steady state. The server (ImapBenchServer, in-memory store with 100 messages of
 # 10 KiB) and the client (ImapIdleBench, one selector thread) run in separate JVMs.
 # Needs: python3 (for the messages), maven, a JDK. Run from anywhere.
 set -euo pipefail
@@ -23,14 +24,14 @@ cp_file=$work/cp
 cp="$root/mailkit-imap/target/classes:$root/mailkit-imap/target/test-classes:$(cat "$cp_file")"
 
 mkfifo "$work/sin" "$work/cin"
-"$java" -Xms$heap -Xmx$heap -cp "$cp" dev.mailkit.imap.bench.ImapBenchServer "$work/box" 0 < "$work/sin" > "$work/sout" 2>"$work/serr" &
+"$java" -Xms$heap -Xmx$heap ${SERVER_OPTS:-} -cp "$cp" dev.mailkit.imap.bench.ImapBenchServer "$work/box" 0 < "$work/sin" > "$work/sout" 2>"$work/serr" &
 mk_pid=$!
 exec 3>"$work/sin"
 for i in $(seq 600); do grep -q '^ready' "$work/sout" 2>/dev/null && break; sleep 0.1; done
 port=$(awk '/^ready/{print $2}' "$work/sout")
 [ -n "$port" ] || { cat "$work/serr"; exit 1; }
 
-"$java" -Xmx512m -cp "$cp" dev.mailkit.imap.bench.ImapIdleBench "$port" "$n" < "$work/cin" > "$work/cout" 2>&1 &
+"$java" -Xmx512m -cp "$cp" dev.mailkit.imap.bench.ImapIdleBench "$port" "$n" "${ROUNDS:-5}" < "$work/cin" > "$work/cout" 2>&1 &
 cl_pid=$!
 exec 4>"$work/cin"
 for i in $(seq 1200); do grep -q '^idling' "$work/cout" 2>/dev/null && break; kill -0 $cl_pid 2>/dev/null || break; sleep 0.1; done
