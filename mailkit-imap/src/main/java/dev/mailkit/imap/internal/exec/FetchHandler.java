@@ -89,7 +89,11 @@ final class FetchHandler implements CommandHandler<FetchCommand> {
                 return;
             }
             MessageFlags flags = StoreFlags.toImap(msg.info().flags(), sel.view().isRecent(seq));
-            writer.write(s.out(), seq, req, msg, flags, seen.contains(uid));
+            try {
+                writer.write(s.out(), seq, req, msg, flags, seen.contains(uid));
+            } finally {
+                msg.release();
+            }
         });
         if (missing[0]) {
             s.reportUpdates(c.uid());

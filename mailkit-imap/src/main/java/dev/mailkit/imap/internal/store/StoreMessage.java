@@ -99,6 +99,15 @@ public final class StoreMessage implements MessageData {
         }
     }
 
+    /** Closes content opened by {@link #prepare} that was never handed out (after a failed response). */
+    public void release() {
+        MessageSource p = prepared;
+        prepared = null;
+        if (p != null) {
+            p.close();
+        }
+    }
+
     /** The message was expunged by another session while this one still has it in its snapshot. */
     public static final class ExpungedException extends IOException {
         private static final long serialVersionUID = 1L;
