@@ -52,7 +52,8 @@ final class FetchHandler implements CommandHandler<FetchCommand> {
         if (c.changedSince() >= 0 || request.has(FetchAttribute.MODSEQ)) {
             s.enableCondstore();
         }
-        if (c.changedSince() >= 0) {
+        if (c.changedSince() >= 0 || s.condstore() && request.has(FetchAttribute.FLAGS)) {
+            // RFC 7162 3.1.4.1, and as Dovecot: with CONDSTORE on, flags come with their MODSEQ
             request = request.withLast(FetchAttribute.MODSEQ);
         }
         Set<Long> seenNow = Set.of();

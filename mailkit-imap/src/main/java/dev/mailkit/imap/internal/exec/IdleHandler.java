@@ -15,16 +15,21 @@ import java.nio.charset.StandardCharsets;
 final class IdleHandler implements CommandHandler<IdleCommand> {
     @Override
     public void handle(IdleCommand c, ImapSession s) throws IOException {
-        s.out().ascii("+ idling").crlf();
-        s.reportUpdates(true);
-        s.out().flush();
-        byte[] line;
+        // idling before the continuation goes out: a change that arrives from now on wakes the notifier, whose
+        // update waits for the write lock; one that arrived before is pending and reported right here
         s.setIdling(true);
-        s.writeLock().unlock();
+        byte[] line;
         try {
-            line = s.reader().readRawLine();
+            s.out().ascii("+ idling").crlf();
+            s.reportUpdates(true);
+            s.out().flush();
+            s.writeLock().unlock();
+            try {
+                line = s.reader().readRawLine();
+            } finally {
+                s.writeLock().lock();
+            }
         } finally {
-            s.writeLock().lock();
             s.setIdling(false);
         }
         if (line == null) {
