@@ -78,6 +78,13 @@ public final class SessionState implements SessionInfo {
         }
     }
 
+    /** Gives back this session's place under the connection limits (idempotent). */
+    public void releaseConnectionSlot() {
+        if (permit != null) {
+            permit.close();
+        }
+    }
+
     /** Acts on a verdict that did not accept: sends its reply (closing after a 421) or drops the connection. */
     public void refuse(dev.mailkit.core.filter.FilterVerdict verdict) throws IOException {
         if (verdict.isDisconnect()) {

@@ -43,6 +43,7 @@ public final class SimpleCommands {
         return of(l, "QUIT", "Close the connection", (args, st, x) -> {
             st.resetTransaction();
             st.reply(221, "2.0.0", x.config().hostName + " closing connection");
+            st.releaseConnectionSlot(); // before the close, so a client that reconnects at once is not refused
             st.session().quit();
         });
     }
