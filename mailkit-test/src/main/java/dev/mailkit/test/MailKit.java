@@ -1,14 +1,29 @@
 package dev.mailkit.test;
 
+import dev.mailkit.core.Envelope;
+import dev.mailkit.core.MailAddress;
+import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.auth.InMemoryUserDirectory;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.server.AuthFailurePenalty;
+import dev.mailkit.core.sink.DeliveryReport;
+import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.core.tls.TlsConfig;
+import dev.mailkit.imap.ImapServer;
 import dev.mailkit.smtp.SmtpRole;
+import dev.mailkit.store.Flags;
+import dev.mailkit.store.MailStore;
+import dev.mailkit.store.Mailbox;
+import dev.mailkit.store.MailboxName;
+import dev.mailkit.store.memory.MemoryMailStore;
 import dev.mailkit.smtp.SmtpServer;
 import dev.mailkit.test.internal.AnyLoginDirectory;
 import dev.mailkit.test.internal.Recorder;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,8 +36,9 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A throwaway mail server for integration tests, built from the real mailkit servers: SMTP on a free port of
- * 127.0.0.1 that accepts mail for any domain and records every transaction with its whole envelope. Starts in a
- * millisecond or two; needs no JUnit (see {@code dev.mailkit.test.junit.MailKitExtension} for the extension).
+ * 127.0.0.1 that accepts mail for any domain and records every transaction with its whole envelope, and on request
+ * IMAP over mailboxes that the same mail is filed into. Starts in a millisecond or two; needs no JUnit (see
+ * {@code dev.mailkit.test.junit.MailKitExtension} for the extension).
  *
  * <pre>{@code
  * try (MailKit mail = MailKit.builder().smtp().build().start()) {
@@ -44,6 +60,8 @@ public final class MailKit implements AutoCloseable {
     private final TlsConfig tls;
     private final UserDirectory users;
     private final SmtpServer smtp;
+    private final MemoryMailStore store;
+    private final ImapServer imap;
 
     private MailKit(Builder b) {
         this.config = b;
@@ -65,8 +83,9 @@ public final class MailKit implements AutoCloseable {
                 .maxConnections(10_000)
                 .maxMessageSize(b.maxMessageSize)
                 .transcripts(true)
-                .filters(faults.filter(), recorder)
-                .sink(recorder);
+                .filters(faults.filter(), recorder);
+        this.store = b.imap ? MemoryMailStore.builder().standardMailboxes().build() : null;
+        sb.sink(store == null ? recorder : fileAndRecord(store, recorder));
         if (b.domains.isEmpty()) {
             sb.acceptAllDomains();
         } else {
@@ -83,6 +102,32 @@ public final class MailKit implements AutoCloseable {
             }
         }
         this.smtp = sb.build();
+        if (b.imap) {
+            ImapServer.Builder ib = ImapServer.builder().store(store).users(users).port(0)
+                    .authFailurePenalty(AuthFailurePenalty.none())
+                    .maxConnectionsPerAddress(10_000).maxConnections(10_000);
+            if (tls != null) {
+                ib.tls(tls).implicitTlsPort(0).requireTlsForLogin(b.requireTls);
+            }
+            this.imap = ib.build();
+        } else {
+            this.imap = null;
+        }
+    }
+
+    /**
+     * Files each accepted message into the INBOX of every envelope recipient (so that IMAP and POP3 show the same
+     * mail the SMTP record has), then records it.
+     */
+    private static MessageSink fileAndRecord(MailStore store, Recorder recorder) {
+        return (Envelope e, MessageSource m) -> {
+            for (MailAddress rcpt : e.recipients()) {
+                try (Mailbox inbox = store.account(rcpt).open(MailboxName.INBOX)) {
+                    inbox.append(m, Flags.NONE, e.receivedAt());
+                }
+            }
+            return recorder.deliver(e, m);
+        };
     }
 
     /** A builder: {@code MailKit.builder().smtp().user(...).build().start()}. */
@@ -98,6 +143,14 @@ public final class MailKit implements AutoCloseable {
     /** Binds the ports and starts accepting. */
     public MailKit start() {
         smtp.start();
+        if (imap != null) {
+            try {
+                imap.start();
+            } catch (RuntimeException e) {
+                smtp.close();
+                throw e;
+            }
+        }
         return this;
     }
 
@@ -119,6 +172,62 @@ public final class MailKit implements AutoCloseable {
     public int smtpsPort() {
         requireTls();
         return smtp.port(SmtpRole.SMTPS);
+    }
+
+    /**
+     * The IMAP port (plain, with STARTTLS when TLS is on).
+     *
+     * @throws IllegalStateException if the server was built without {@link Builder#imap()}
+     */
+    public int imapPort() {
+        return imap().port();
+    }
+
+    /** The implicit-TLS IMAP port (needs {@link Builder#imap()} and {@link Builder#tls()}). */
+    public int imapsPort() {
+        requireTls();
+        return imap().implicitTlsPort();
+    }
+
+    private ImapServer imap() {
+        if (imap == null) {
+            throw new IllegalStateException("this test server has no IMAP: build it with MailKit.builder().imap()");
+        }
+        return imap;
+    }
+
+    /**
+     * The mailbox store behind IMAP (and POP3): every accepted message is filed into the INBOX of each envelope
+     * recipient's account. Use it to inspect flags and folders, or to prepare mailboxes.
+     */
+    public MailStore store() {
+        if (store == null) {
+            throw new IllegalStateException("this test server has no mailboxes: build it with MailKit.builder().imap()");
+        }
+        return store;
+    }
+
+    /**
+     * Puts messages straight into a user's INBOX (not through SMTP, so they are not in {@link #messages()}): each
+     * argument is the text of an RFC 5322 message; lone LF line ends are turned into CRLF.
+     */
+    public void deliver(String address, String... messages) {
+        try (Mailbox inbox = store().account(MailAddress.parse(address)).open(MailboxName.INBOX)) {
+            for (String m : messages) {
+                inbox.append(MessageSource.ofText(m));
+            }
+        }
+    }
+
+    /** Puts {@code .eml} files into a user's INBOX, in the order given (see {@link #deliver(String, String...)}). */
+    public void preload(String address, Path... emlFiles) {
+        try (Mailbox inbox = store().account(MailAddress.parse(address)).open(MailboxName.INBOX)) {
+            for (Path f : emlFiles) {
+                inbox.append(MessageSource.of(Files.readAllBytes(f)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + e.getMessage(), e);
+        }
     }
 
     /** The TLS configuration with the generated certificate (requires {@link Builder#tls()}). */
@@ -237,6 +346,9 @@ public final class MailKit implements AutoCloseable {
     /** Stops the servers (idempotent, returns within about a second). */
     @Override
     public void close() {
+        if (imap != null) {
+            imap.close();
+        }
         smtp.close();
         recorder.purge();
     }
@@ -280,7 +392,7 @@ public final class MailKit implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "MailKit{" + smtp + "}";
+        return "MailKit{" + smtp + (imap == null ? "" : ", " + imap) + "}";
     }
 
     /** Builds a {@link MailKit}. Not thread-safe. */
@@ -291,6 +403,7 @@ public final class MailKit implements AutoCloseable {
         private boolean tls;
         private boolean requireAuth;
         private boolean requireTls;
+        private boolean imap;
         private Duration timeout = Duration.ofSeconds(10);
         private long maxMessageSize = 50L * 1024 * 1024;
 
@@ -299,6 +412,15 @@ public final class MailKit implements AutoCloseable {
 
         /** Turns on SMTP (on by default; here for readable set-ups like {@code .smtp().imap()}). */
         public Builder smtp() {
+            return this;
+        }
+
+        /**
+         * Adds an IMAP server over an in-memory mailbox store: every message accepted over SMTP is filed into the
+         * INBOX of each envelope recipient, and users log in as their address.
+         */
+        public Builder imap() {
+            this.imap = true;
             return this;
         }
 

@@ -204,6 +204,21 @@ public final class MailKitExtension implements BeforeAllCallback, AfterAllCallba
         return server().smtpPort();
     }
 
+    /** See {@link MailKit#imapPort()}. */
+    public int imapPort() {
+        return server().imapPort();
+    }
+
+    /** See {@link MailKit#imapsPort()}. */
+    public int imapsPort() {
+        return server().imapsPort();
+    }
+
+    /** See {@link MailKit#deliver(String, String...)}. */
+    public void deliver(String address, String... messages) {
+        server().deliver(address, messages);
+    }
+
     /** See {@link MailKit#smtpsPort()}. */
     public int smtpsPort() {
         return server().smtpsPort();
@@ -235,6 +250,12 @@ public final class MailKitExtension implements BeforeAllCallback, AfterAllCallba
         /** SMTP (on by default). */
         public Builder smtp() {
             setup.add(MailKit.Builder::smtp);
+            return this;
+        }
+
+        /** See {@link MailKit.Builder#imap}. */
+        public Builder imap() {
+            setup.add(MailKit.Builder::imap);
             return this;
         }
 
