@@ -88,6 +88,20 @@ public final class MessageSource implements Closeable {
         }
     }
 
+    /**
+     * A source over segments, for mailkit's mailbox stores (a Maildir message file, possibly presented with CRLF line
+     * ends through {@link Segment#crlfView}); {@link Segment} is internal API and may change with mailkit. The
+     * segments must be immutable and safe to read from several threads.
+     *
+     * @param segments the bytes, in order; together they must form a message with CRLF line ends
+     * @param resource closed (once) when the last holder closes the source, for example the file's channel; may be
+     *                 null
+     */
+    public static MessageSource ofSegments(List<? extends Segment> segments, Closeable resource) {
+        List<Segment> copy = List.copyOf(segments);
+        return new MessageSource(new SegmentedData(copy), resource == null ? List.of() : List.of(resource), false);
+    }
+
     static MessageSource ofSpool(List<Segment> segments, List<Closeable> resources) {
         return new MessageSource(new SegmentedData(segments), resources, false);
     }

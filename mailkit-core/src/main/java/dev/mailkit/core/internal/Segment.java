@@ -63,4 +63,13 @@ public interface Segment {
             }
         };
     }
+
+    /**
+     * A segment over a region of a file whose lines end in bare LF, read as CRLF (see {@link CrlfSegment}).
+     *
+     * @param crlfLength the CRLF length if known, or -1 to measure it when first needed
+     */
+    static Segment crlfView(FileChannel channel, long start, long fileLength, long crlfLength) {
+        return CrlfSegment.of(channel, start, fileLength, crlfLength);
+    }
 }

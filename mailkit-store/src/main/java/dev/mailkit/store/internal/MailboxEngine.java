@@ -93,11 +93,31 @@ public abstract class MailboxEngine {
     protected abstract Object storeContent(MessageSource message) throws IOException;
 
     /**
+     * Stores a new message's content with the flags and internal date it will have, for stores that keep them
+     * with the content (a Maildir file name carries the flags, its mtime the date). The default ignores them.
+     *
+     * @param date epoch seconds
+     */
+    protected Object storeContent(MessageSource message, int flagBits, List<String> keywords, long date)
+            throws IOException {
+        return storeContent(message);
+    }
+
+    /**
      * Shares or copies a message of another mailbox (of any store) into this one's storage without going through
      * its content, or returns null to have it streamed through {@link #storeContent}. Called without locks.
      */
     protected Object importContent(MailboxEngine source, Object sourceRef) throws IOException {
         return null;
+    }
+
+    /**
+     * Like {@link #importContent(MailboxEngine, Object)}, with the flags and internal date the copy will have. The
+     * default ignores them.
+     */
+    protected Object importContent(MailboxEngine source, Object sourceRef, int flagBits, List<String> keywords,
+                                   long date) throws IOException {
+        return importContent(source, sourceRef);
     }
 
     /** Opens a stored message's content. */
@@ -111,6 +131,51 @@ public abstract class MailboxEngine {
 
     /** Caches the structure of a message. */
     protected abstract void cacheStructure(Object ref, byte[] structure);
+
+    // ---------------------------------------------------------------------------------------------- change hooks
+    // A durable store records changes here. Every hook below except refresh() runs under the mailbox's write lock,
+    // in the order of the changes; changesDone() ends each locked section that called one of them.
+
+    /** Whether the change hooks want their arguments (if not, the engine skips computing them). */
+    protected boolean recordsChanges() {
+        return false;
+    }
+
+    /** Before UIDs up to {@code lastUid} are assigned: a durable store makes sure they can never be assigned again. */
+    protected void reserveUids(long lastUid) {
+    }
+
+    /** Before MODSEQ {@code modSeq} is used: a durable store makes sure HIGHESTMODSEQ never goes back below it. */
+    protected void reserveModSeq(long modSeq) {
+    }
+
+    /** New keywords were defined (in definition order). */
+    protected void keywordsDefined(List<String> newKeywords) {
+    }
+
+    /** A message was added. */
+    protected void appended(long uid, Object ref, int flagBits, List<String> keywords, long modSeq, long date,
+                            long size) {
+    }
+
+    /** A message's flags changed. */
+    protected void flagsChanged(long uid, Object ref, int flagBits, List<String> keywords, long modSeq) {
+    }
+
+    /** Messages were expunged (their content is discarded after the lock is released). */
+    protected void expunged(int[] uids, Object[] refs, long modSeq) {
+    }
+
+    /** The end of a locked section that called the hooks above: a store flushes what it recorded. */
+    protected void changesDone() {
+    }
+
+    /**
+     * Called, without locks, before {@link #status()} and {@link #openView}: a store that other programs write to
+     * picks up their changes here (see {@link #adopt}).
+     */
+    protected void refresh() {
+    }
 
     // ---------------------------------------------------------------------------------------------- accessors
 
@@ -158,6 +223,7 @@ public abstract class MailboxEngine {
 
     /** The counters now. */
     public MailboxStatus status() {
+        refresh();
         lock.readLock().lock();
         try {
             checkNotDeleted();
@@ -282,9 +348,27 @@ public abstract class MailboxEngine {
             throw new MailStoreException(MailStoreException.Reason.LIMIT, "mailbox " + name
                     + " has used up its UIDs; rename it and create a new one");
         }
+        reserveUids(uidNext + n - 1);
         long first = uidNext;
         uidNext += n;
         return first;
+    }
+
+    /** The next MODSEQ (reserved with the store first); the caller assigns it to highestModSeq. */
+    private long peekModSeq() {
+        long m = highestModSeq + 1;
+        reserveModSeq(m);
+        return m;
+    }
+
+    /** Defines missing keywords (see {@link KeywordTable#bits}) and tells the store of new ones. */
+    private long[] keywordBits(List<String> kw, boolean define) {
+        int before = keywords.size();
+        long[] bits = keywords.bits(kw, define);
+        if (keywords.size() > before && recordsChanges()) {
+            keywordsDefined(keywords.names().subList(before, keywords.size()));
+        }
+        return bits;
     }
 
     private void publish(int kind, long modSeq, int[] uids, Object origin) {
@@ -324,7 +408,7 @@ public abstract class MailboxEngine {
         quota.reserve(size, 1, true);
         Object ref;
         try {
-            ref = storeContent(message);
+            ref = storeContent(message, flags.systemBits(), flags.keywords(), date);
         } catch (IOException | UncheckedIOException e) {
             quota.release(size, 1);
             throw new MailStoreException(MailStoreException.Reason.IO_ERROR,
@@ -338,14 +422,19 @@ public abstract class MailboxEngine {
         lock.writeLock().lock();
         try {
             checkNotDeleted();
-            long[] kw = keywords.bits(flags.keywords(), true);
+            long[] kw = keywordBits(flags.keywords(), true);
             table.ensureStride(keywords.words());
             uid = nextUids(1);
-            long modSeq = ++highestModSeq;
+            long modSeq = peekModSeq();
+            highestModSeq = modSeq;
             table.add(uid, flags.systemBits(), kw, modSeq, date, size, ref);
             countRow(flags.systemBits(), size, 1);
             publish(Change.APPEND, modSeq, new int[] {(int) uid}, null);
             committed = true;
+            if (recordsChanges()) {
+                appended(uid, ref, flags.systemBits(), flags.keywords(), modSeq, date, size);
+                changesDone();
+            }
         } finally {
             lock.writeLock().unlock();
             if (!committed) {
@@ -397,7 +486,10 @@ public abstract class MailboxEngine {
         }
     }
 
-    /** Adds messages from another mailbox (copy, move, INBOX rename). Returns their new UIDs, ascending. */
+    /**
+     * Adds messages from another mailbox (copy, move, INBOX rename). Returns their new UIDs, ascending, in the order
+     * of {@code items}; 0 for a message that was expunged from the source (and its content lost) meanwhile.
+     */
     private long[] appendAll(List<Incoming> items, MailboxEngine source, boolean enforceQuota) {
         checkNotDeleted();
         if (items.isEmpty()) {
@@ -410,44 +502,66 @@ public abstract class MailboxEngine {
         quota.reserve(bytes, items.size(), enforceQuota);
         Object[] refs = new Object[items.size()];
         boolean committed = false;
-        long[] uids = new long[items.size()];
+        long[] uids;
         try {
             for (int k = 0; k < refs.length; k++) {
                 Incoming in = items.get(k);
-                Object ref = importContent(source, in.ref);
-                if (ref == null) {
-                    try (MessageSource src = source.openContent(in.ref)) {
-                        ref = storeContent(src);
+                try {
+                    Object ref = importContent(source, in.ref, in.flagBits, in.keywords, in.date);
+                    if (ref == null) {
+                        try (MessageSource src = source.openContent(in.ref)) {
+                            ref = storeContent(src, in.flagBits, in.keywords, in.date);
+                        }
+                    }
+                    refs[k] = ref;
+                } catch (IOException | UncheckedIOException e) {
+                    if (source.refOf(in.sourceUid) != null) {
+                        throw e;
+                    }
+                    // expunged from the source meanwhile and its content is gone: not copied
+                }
+            }
+            int copied = 0;
+            for (Object r : refs) {
+                if (r != null) {
+                    copied++;
+                }
+            }
+            if (copied < refs.length) {
+                // some were expunged from the source meanwhile: their UIDs stay 0
+                List<Incoming> kept = new ArrayList<>(copied);
+                Object[] keptRefs = new Object[copied];
+                int[] at = new int[copied];
+                long keptBytes = 0;
+                for (int k = 0, j = 0; k < refs.length; k++) {
+                    if (refs[k] != null) {
+                        kept.add(items.get(k));
+                        at[j] = k;
+                        keptRefs[j++] = refs[k];
+                        keptBytes += items.get(k).size;
                     }
                 }
-                refs[k] = ref;
-            }
-            lock.writeLock().lock();
-            try {
-                checkNotDeleted();
-                List<String> allKeywords = new ArrayList<>();
-                for (Incoming in : items) {
-                    allKeywords.addAll(in.keywords);
+                quota.release(bytes - keptBytes, refs.length - copied);
+                long[] all = new long[refs.length];
+                bytes = keptBytes;
+                refs = keptRefs;
+                int n = items.size();
+                items = kept;
+                if (!items.isEmpty()) {
+                    long[] got = commitRows(items, refs);
+                    for (int j = 0; j < got.length; j++) {
+                        all[at[j]] = got[j];
+                    }
                 }
-                keywords.bits(allKeywords, true);
-                table.ensureStride(keywords.words());
-                long first = nextUids(items.size());
-                long modSeq = ++highestModSeq;
-                int[] raw = new int[items.size()];
-                for (int k = 0; k < refs.length; k++) {
-                    Incoming in = items.get(k);
-                    long uid = first + k;
-                    table.add(uid, in.flagBits, keywords.bits(in.keywords, false), modSeq, in.date, in.size,
-                            refs[k]);
-                    countRow(in.flagBits, in.size, 1);
-                    uids[k] = uid;
-                    raw[k] = (int) uid;
-                }
-                publish(Change.APPEND, modSeq, raw, null);
                 committed = true;
-            } finally {
-                lock.writeLock().unlock();
+                uids = all;
+                if (n > 0 && items.isEmpty()) {
+                    return uids;
+                }
+            } else {
+                uids = commitRows(items, refs);
             }
+            committed = true;
         } catch (IOException | UncheckedIOException e) {
             throw new MailStoreException(MailStoreException.Reason.IO_ERROR,
                     "cannot copy messages into " + name + ": " + e.getMessage(), e);
@@ -461,10 +575,213 @@ public abstract class MailboxEngine {
                 }
             }
         }
-        if (uids.length > 0) {
-            notifyViews();
+        notifyViews();
+        return uids;
+    }
+
+    /** Adds rows for stored content under one new MODSEQ; returns their new UIDs. Quota is the caller's. */
+    private long[] commitRows(List<Incoming> items, Object[] refs) {
+        long[] uids = new long[items.size()];
+        lock.writeLock().lock();
+        try {
+            checkNotDeleted();
+            List<String> allKeywords = new ArrayList<>();
+            for (Incoming in : items) {
+                allKeywords.addAll(in.keywords);
+            }
+            keywordBits(allKeywords, true);
+            table.ensureStride(keywords.words());
+            long first = nextUids(items.size());
+            long modSeq = peekModSeq();
+            highestModSeq = modSeq;
+            int[] raw = new int[items.size()];
+            boolean record = recordsChanges();
+            for (int k = 0; k < refs.length; k++) {
+                Incoming in = items.get(k);
+                long uid = first + k;
+                table.add(uid, in.flagBits, keywords.bits(in.keywords, false), modSeq, in.date, in.size, refs[k]);
+                countRow(in.flagBits, in.size, 1);
+                uids[k] = uid;
+                raw[k] = (int) uid;
+                if (record) {
+                    appended(uid, refs[k], in.flagBits, in.keywords, modSeq, in.date, in.size);
+                }
+            }
+            publish(Change.APPEND, modSeq, raw, null);
+            if (record) {
+                changesDone();
+            }
+        } finally {
+            lock.writeLock().unlock();
         }
         return uids;
+    }
+
+    /** A message that another program put into the mailbox's storage, found by {@link #refresh()}. */
+    protected static final class Adopted {
+        final Object ref;
+        final int flagBits;
+        final List<String> keywords;
+        final long date;
+        final long size;
+
+        /**
+         * @param ref      the store's reference to it
+         * @param flagBits its system flags
+         * @param keywords its keywords
+         * @param date     its internal date, epoch seconds
+         * @param size     its size (as {@link #openContent} will present it)
+         */
+        public Adopted(Object ref, int flagBits, List<String> keywords, long date, long size) {
+            this.ref = ref;
+            this.flagBits = flagBits;
+            this.keywords = List.copyOf(keywords);
+            this.date = date;
+            this.size = size;
+        }
+    }
+
+    /**
+     * Adds messages that another program stored (files dropped into a Maildir's {@code new/}): they get new UIDs
+     * and every view is told, as for an append. Quota is counted but not enforced (they are there already).
+     *
+     * @return their UIDs, in the order given
+     */
+    protected final long[] adopt(List<Adopted> found) {
+        if (found.isEmpty()) {
+            return new long[0];
+        }
+        List<Incoming> items = new ArrayList<>(found.size());
+        Object[] refs = new Object[found.size()];
+        long bytes = 0;
+        for (int k = 0; k < refs.length; k++) {
+            Adopted a = found.get(k);
+            items.add(new Incoming(0, a.ref, a.flagBits, a.keywords, a.date, a.size));
+            refs[k] = a.ref;
+            bytes += a.size;
+        }
+        quota.reserve(bytes, items.size(), false);
+        long[] uids;
+        try {
+            uids = commitRows(items, refs);
+        } catch (RuntimeException e) {
+            quota.release(bytes, items.size());
+            throw e;
+        }
+        notifyViews();
+        return uids;
+    }
+
+    /**
+     * Removes messages whose content another program deleted; views learn of it as of an expunge. Their content is
+     * still {@link #discardContent discarded} (which must tolerate content that is gone).
+     */
+    protected final void expungeGone(long[] uids) {
+        Uids.IntList raw = new Uids.IntList();
+        for (long u : uids) {
+            raw.add((int) u);
+        }
+        raw.sortDistinct();
+        expunge(null, raw.toArray(), false);
+    }
+
+    // ---------------------------------------------------------------------------------------------- restoring
+
+    /** Defines a keyword while a store loads a mailbox (before anyone can see it). */
+    protected final void restoreKeyword(String keyword) {
+        lock.writeLock().lock();
+        try {
+            keywords.bits(List.of(keyword), true);
+            table.ensureStride(keywords.words());
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Adds a message while a store loads a mailbox (before anyone can see it), with its recorded UID, which must be
+     * above every UID restored before. Quota is counted, not enforced.
+     */
+    protected final void restoreRow(long uid, int flagBits, List<String> kw, long modSeq, long date, long size,
+                                    Object ref) {
+        lock.writeLock().lock();
+        try {
+            long[] bits;
+            try {
+                bits = keywords.bits(kw, true);
+            } catch (MailStoreException e) {
+                LOG.warn("{}: message {} has more keywords than the mailbox allows; keeping the defined ones", name,
+                        uid);
+                bits = keywords.bits(kw, false);
+            }
+            table.ensureStride(keywords.words());
+            table.add(uid, flagBits, bits, modSeq, date, size, ref);
+            countRow(flagBits, size, 1);
+            uidNext = Math.max(uidNext, uid + 1);
+            highestModSeq = Math.max(highestModSeq, modSeq);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        quota.reserve(size, 1, false);
+    }
+
+    /**
+     * Sets the counters after a store restored the rows (they only grow): UIDNEXT, HIGHESTMODSEQ, and which
+     * messages are {@code \Recent} (those from {@code firstRecentUid} on).
+     */
+    protected final void restoreCounters(long nextUid, long modSeq, long firstRecent) {
+        lock.writeLock().lock();
+        try {
+            uidNext = Math.max(uidNext, nextUid);
+            highestModSeq = Math.max(highestModSeq, modSeq);
+            firstRecentUid.set(Math.max(1, firstRecent));
+            tail = new Change(Change.START, highestModSeq, new int[0], null);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** What {@link #forEachRow} shows of one message. */
+    @FunctionalInterface
+    protected interface RowVisitor {
+        /** One message, in ascending UID order. */
+        void visit(long uid, int flagBits, List<String> keywords, long modSeq, long date, long size, Object ref);
+    }
+
+    /** Shows every message under the read lock (callable from the change hooks, which hold the write lock). */
+    protected final void forEachRow(RowVisitor visitor) {
+        lock.readLock().lock();
+        try {
+            for (int i = 0; i < table.size(); i++) {
+                int stride = table.stride();
+                List<String> kw = stride == 0 || !table.hasKeywords(i) ? List.of()
+                        : keywords.namesOf(table.keywordWords(), i * stride, stride);
+                visitor.visit(table.uid(i), table.flags(i), kw, table.modSeq(i), table.date(i),
+                        table.messageSize(i), table.ref(i));
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Runs an action under the mailbox's write lock (for a store's own bookkeeping, such as closing its index). */
+    protected final void underWriteLock(Runnable action) {
+        lock.writeLock().lock();
+        try {
+            action.run();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** UIDNEXT and HIGHESTMODSEQ now: {@code [uidNext, highestModSeq]}. */
+    protected final long[] counters() {
+        lock.readLock().lock();
+        try {
+            return new long[] {uidNext, highestModSeq};
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /** Changes flags; see {@link dev.mailkit.store.MailboxView#store}. */
@@ -475,13 +792,14 @@ public abstract class MailboxEngine {
         lock.writeLock().lock();
         try {
             checkNotDeleted();
-            long[] kw = keywords.bits(flags.keywords(), op != FlagOperation.REMOVE);
+            long next = peekModSeq();
+            long[] kw = keywordBits(flags.keywords(), op != FlagOperation.REMOVE);
             table.ensureStride(keywords.words());
             int stride = table.stride();
             long[] words = table.keywordWords();
             long[] scratch = new long[stride];
             int arg = flags.systemBits();
-            long next = highestModSeq + 1;
+            boolean record = recordsChanges();
             for (int raw : uids) {
                 long uid = Uids.value(raw);
                 int i = table.indexOf(uid);
@@ -509,11 +827,18 @@ public abstract class MailboxEngine {
                     table.setFlags(i, nb, scratch, next);
                     changed.add(raw);
                 }
-                entries.add(new StoreResult.Entry(uid, flagsAt(i), table.modSeq(i), diff));
+                Flags now = flagsAt(i);
+                if (diff && record) {
+                    flagsChanged(uid, table.ref(i), nb, now.keywords(), next);
+                }
+                entries.add(new StoreResult.Entry(uid, now, table.modSeq(i), diff));
             }
             if (changed.size() > 0) {
                 highestModSeq = next;
                 publish(Change.FLAGS, next, changed.toArray(), origin);
+            }
+            if (record) {
+                changesDone();
             }
         } finally {
             lock.writeLock().unlock();
@@ -549,8 +874,15 @@ public abstract class MailboxEngine {
                 countRow(table.flags(i), table.messageSize(i), -1);
             }
             if (removed.size() > 0) {
+                long modSeq = peekModSeq();
+                highestModSeq = modSeq;
                 table.removeRows(rows.array(), rows.size());
-                publish(Change.EXPUNGE, ++highestModSeq, removed.toArray(), origin);
+                int[] gone = removed.toArray();
+                publish(Change.EXPUNGE, modSeq, gone, origin);
+                if (recordsChanges()) {
+                    expunged(gone, refs.toArray(), modSeq);
+                    changesDone();
+                }
             }
         } finally {
             lock.writeLock().unlock();
@@ -576,8 +908,10 @@ public abstract class MailboxEngine {
             boolean sameAccount = te.quota == quota;
             long[] newUids = te.appendAll(items, this, !(forMove && sameAccount));
             for (int k = 0; k < newUids.length; k++) {
-                src.add(items.get(k).sourceUid);
-                dst.add(newUids[k]);
+                if (newUids[k] != 0) {
+                    src.add(items.get(k).sourceUid);
+                    dst.add(newUids[k]);
+                }
             }
             targetValidity = te.uidValidity;
         } else {
@@ -602,6 +936,7 @@ public abstract class MailboxEngine {
     /** Opens a view. */
     public ViewImpl openView(ViewMode mode) {
         Objects.requireNonNull(mode, "mode");
+        refresh();
         ViewImpl view = new ViewImpl(this, mode);
         if (mode == ViewMode.EXCLUSIVE && !exclusive.compareAndSet(null, view)) {
             throw new MailStoreException(MailStoreException.Reason.IN_USE,
@@ -700,6 +1035,7 @@ public abstract class MailboxEngine {
             }
             deleted = true;
             n = table.size();
+            highestModSeq++; // nothing to reserve: the mailbox is gone
             int[] rows = new int[n];
             for (int i = 0; i < n; i++) {
                 rows[i] = i;
@@ -710,7 +1046,7 @@ public abstract class MailboxEngine {
             unseen = 0;
             deletedCount = 0;
             totalSize = 0;
-            publish(Change.DELETE, ++highestModSeq, new int[0], null);
+            publish(Change.DELETE, highestModSeq, new int[0], null);
         } finally {
             lock.writeLock().unlock();
         }

@@ -15,14 +15,25 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class QuotaCounter {
     private final AccountId account;
     private final QuotaPolicy policy;
+    private final Runnable complete;
     private final ReentrantLock lock = new ReentrantLock();
     private long bytes;
     private long messages;
 
     /** A counter starting at zero. */
     public QuotaCounter(AccountId account, QuotaPolicy policy) {
+        this(account, policy, () -> { });
+    }
+
+    /**
+     * A counter starting at zero, for a store that counts an account's mailboxes only as it loads them:
+     * {@code complete} is run (outside this counter's lock) before usage is reported or checked against a limit,
+     * and must make sure every mailbox has been counted.
+     */
+    public QuotaCounter(AccountId account, QuotaPolicy policy, Runnable complete) {
         this.account = account;
         this.policy = policy;
+        this.complete = complete;
     }
 
     /**
@@ -32,6 +43,9 @@ public final class QuotaCounter {
      */
     public void reserve(long addBytes, long addMessages, boolean enforce) {
         QuotaLimits limits = enforce ? policy.limits(account) : null;
+        if (limits != null && limits.isLimited()) {
+            complete.run();
+        }
         lock.lock();
         try {
             if (enforce) {
@@ -67,6 +81,7 @@ public final class QuotaCounter {
     /** The usage and limits now. */
     public Quota quota() {
         QuotaLimits limits = policy.limits(account);
+        complete.run();
         lock.lock();
         try {
             return new Quota(bytes, messages, limits);

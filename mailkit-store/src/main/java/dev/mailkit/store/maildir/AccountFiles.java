@@ -1,0 +1,151 @@
+package dev.mailkit.store.maildir;
+
+import dev.mailkit.store.MailStoreException;
+import dev.mailkit.store.MailboxName;
+import dev.mailkit.store.ModifiedUtf7;
+import dev.mailkit.store.SpecialUse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The account-level files of a Maildir and how mailbox names map to directories:
+ * <ul>
+ *   <li>folders: {@code .} plus the name in modified UTF-7, levels separated by {@code .} (Dovecot's Maildir++
+ *       layout, so {@code Archive.2026} is {@code .Archive.2026} and {@code Entwürfe} is {@code .Entw&APw-rfe});</li>
+ *   <li>{@code subscriptions}: Dovecot's format (version 2: {@code V\t2}, an empty line, then one name per line with
+ *       levels separated by a tab); version 1 (names with {@code .}) is read too;</li>
+ *   <li>{@code mailkit-account}: the highest UIDVALIDITY handed out in the account and the special uses of its
+ *       mailboxes, which Dovecot keeps in its configuration instead.</li>
+ * </ul>
+ * Stateless.
+ */
+final class AccountFiles {
+    static final String SUBSCRIPTIONS = "subscriptions";
+    static final String ACCOUNT = "mailkit-account";
+    private static final String ACCOUNT_HEADER = "mailkit-account 1";
+    private static final Logger LOG = LoggerFactory.getLogger(AccountFiles.class);
+
+    private AccountFiles() {
+    }
+
+    /** The directory name of a (non-INBOX) mailbox. */
+    static String dirName(MailboxName name) {
+        return "." + ModifiedUtf7.encode(name.toString());
+    }
+
+    /** The mailbox a directory entry of the account stands for, or null if it is not a valid folder name. */
+    static MailboxName folderOf(String entry) {
+        if (entry.length() < 2 || entry.charAt(0) != '.' || entry.equals("..")) {
+            return null;
+        }
+        try {
+            MailboxName n = MailboxName.of(ModifiedUtf7.decode(entry.substring(1)));
+            return n.isInbox() ? null : n;
+        } catch (IllegalArgumentException | MailStoreException e) {
+            return null;
+        }
+    }
+
+    /** What {@code mailkit-account} holds. */
+    static final class AccountState {
+        long watermark;
+        final Map<MailboxName, Set<SpecialUse>> specialUse = new TreeMap<>();
+    }
+
+    static AccountState readAccount(Path root) {
+        AccountState st = new AccountState();
+        try {
+            byte[] data = Fs.readSmall(root.resolve(ACCOUNT), 16 << 20);
+            if (data == null) {
+                return st;
+            }
+            String[] lines = new String(data, StandardCharsets.UTF_8).split("\n");
+            if (lines.length == 0 || !lines[0].equals(ACCOUNT_HEADER)) {
+                LOG.warn("{}: {} is not understood; special uses fall back to the defaults", root, ACCOUNT);
+                return st;
+            }
+            for (int i = 1; i < lines.length; i++) {
+                String[] t = lines[i].split("\t");
+                if (t[0].equals("V") && t.length == 2) {
+                    st.watermark = Math.max(st.watermark, Long.parseLong(t[1]));
+                } else if (t[0].equals("U") && t.length >= 2) {
+                    MailboxName n = MailboxName.of(t[1]);
+                    Set<SpecialUse> uses = EnumSet.noneOf(SpecialUse.class);
+                    if (t.length > 2 && !t[2].isEmpty()) {
+                        for (String a : t[2].split(" ")) {
+                            uses.add(SpecialUse.fromAttribute(a));
+                        }
+                    }
+                    st.specialUse.put(n, uses);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: cannot read {}: {}", root, ACCOUNT, e.toString());
+        }
+        return st;
+    }
+
+    static void writeAccount(Path root, AccountState st, boolean sync) throws IOException {
+        StringBuilder sb = new StringBuilder(ACCOUNT_HEADER).append('\n');
+        sb.append("V\t").append(st.watermark).append('\n');
+        for (Map.Entry<MailboxName, Set<SpecialUse>> e : st.specialUse.entrySet()) {
+            sb.append("U\t").append(e.getKey()).append('\t');
+            boolean first = true;
+            for (SpecialUse u : e.getValue()) {
+                if (!first) {
+                    sb.append(' ');
+                }
+                sb.append(u.attribute());
+                first = false;
+            }
+            sb.append('\n');
+        }
+        Fs.replace(root.resolve(ACCOUNT), sb.toString().getBytes(StandardCharsets.UTF_8), sync,
+                "mailkit-account.tmp");
+    }
+
+    static TreeSet<MailboxName> readSubscriptions(Path root) {
+        TreeSet<MailboxName> out = new TreeSet<>();
+        try {
+            byte[] data = Fs.readSmall(root.resolve(SUBSCRIPTIONS), 16 << 20);
+            if (data == null) {
+                return out;
+            }
+            String[] lines = new String(data, StandardCharsets.UTF_8).split("\n");
+            boolean v2 = lines.length > 0 && lines[0].equals("V\t2");
+            for (int i = v2 ? 1 : 0; i < lines.length; i++) {
+                String line = lines[i];
+                if (line.isEmpty()) {
+                    continue;
+                }
+                try {
+                    String name = v2 ? line.replace('\t', MailboxName.DELIMITER) : line;
+                    out.add(MailboxName.of(ModifiedUtf7.decode(name)));
+                } catch (IllegalArgumentException | MailStoreException e) {
+                    LOG.debug("{}: ignoring the subscription {}: {}", root, line, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: cannot read {}: {}", root, SUBSCRIPTIONS, e.toString());
+        }
+        return out;
+    }
+
+    static void writeSubscriptions(Path root, Set<MailboxName> names, boolean sync) throws IOException {
+        StringBuilder sb = new StringBuilder("V\t2\n\n");
+        for (MailboxName n : names) {
+            sb.append(ModifiedUtf7.encode(n.toString()).replace(MailboxName.DELIMITER, '\t')).append('\n');
+        }
+        Fs.replace(root.resolve(SUBSCRIPTIONS), sb.toString().getBytes(StandardCharsets.UTF_8), sync,
+                "mailkit-subscriptions.tmp");
+    }
+}

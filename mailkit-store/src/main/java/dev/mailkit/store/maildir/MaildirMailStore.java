@@ -1,0 +1,334 @@
+package dev.mailkit.store.maildir;
+
+import dev.mailkit.store.AccountId;
+import dev.mailkit.store.MailAccount;
+import dev.mailkit.store.MailStore;
+import dev.mailkit.store.MailStoreException;
+import dev.mailkit.store.MailboxName;
+import dev.mailkit.store.QuotaPolicy;
+import dev.mailkit.store.SpecialUse;
+import dev.mailkit.store.internal.StoreSettings;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The durable {@link MailStore}: every user's mail in a Maildir under {@code DATA/<domain>/<local part>/}, laid out
+ * as Dovecot lays it out, so that Dovecot configured with {@code mail_location = maildir:DATA/%d/%n} serves the same
+ * directories as they are, and mailkit reads Maildirs that Postfix, Dovecot or mutt wrote.
+ *
+ * <pre>{@code
+ * try (MaildirMailStore store = MaildirMailStore.builder(Path.of("/var/mail/mailkit")).build()) {
+ *     MailAccount ann = store.account(MailAddress.parse("ann@example.com"));  // DATA/example.com/ann/
+ *     try (Mailbox inbox = ann.open(MailboxName.INBOX)) {
+ *         long uid = inbox.append(message);   // durable when it returns
+ *     }
+ * }
+ * }</pre>
+ *
+ * <h2>On disk</h2>
+ * <ul>
+ *   <li>INBOX is the account directory ({@code cur/ new/ tmp/}); every other mailbox is a Maildir++ folder beside it,
+ *       {@code .} plus its name in modified UTF-7 ({@code .Sent}, {@code .Archive.2026}, {@code .Entw&APw-rfe}), with
+ *       a {@code maildirfolder} file.</li>
+ *   <li>Message files are named {@code <time>.M<usec>P<pid>Q<n>R<random>.<host>,S=<size>,W=<size>}, with
+ *       {@code :2,<flags>} once in {@code cur/}; mailkit writes CRLF line ends (so {@code S} = {@code W}). Keywords
+ *       are the letters {@code a}..{@code z} of {@code dovecot-keywords}.</li>
+ *   <li>Files written by others may end lines in bare LF (Postfix, Dovecot): they are read as CRLF, with sizes to
+ *       match, without converting the file.</li>
+ *   <li>mailkit's own state: {@code mailkit-index} (UIDVALIDITY, UIDs, MODSEQs, internal dates: survives restarts,
+ *       is rebuilt from the files with a new UIDVALIDITY if lost, or adopts Dovecot's {@code dovecot-uidlist} the
+ *       first time), {@code mailkit-cache} (parsed MIME structures), {@code mailkit-account} (special uses),
+ *       {@code subscriptions} (Dovecot's format).</li>
+ * </ul>
+ *
+ * <h2>Durability</h2>
+ * An append returns only after the file was written to {@code tmp/}, fsync'd, renamed into {@code new/} or
+ * {@code cur/} and the directory fsync'd; concurrent deliveries share directory fsyncs (group commit). Nothing
+ * half-written ever appears in a mailbox. Folder creation, deletion and renaming are atomic renames.
+ *
+ * <h2>Other programs</h2>
+ * The first open of a mailbox after a start takes over everything another program did to it (new files, flag
+ * renames, deletions); while running, files dropped into {@code new/} are picked up at the next SELECT or STATUS
+ * (a cheap mtime check), and a message file renamed or deleted by another program is found again or expunged when
+ * it is read. Two mailkit stores may not use one directory at once: {@link Builder#build()} locks {@code DATA}.
+ *
+ * <h2>Safety</h2>
+ * Account and mailbox names are checked ({@link AccountId}, {@link MailboxName}) before they become paths; symbolic
+ * links are never followed below {@code DATA} (a link planted in a Maildir is refused, not read); files and
+ * directories are created readable by the owner only.
+ *
+ * <p>Defaults as {@link dev.mailkit.store.memory.MemoryMailStore}'s (system clock, no quota, only INBOX, special uses
+ * for Drafts/Sent/Trash/Junk/Archive, 256 keywords per mailbox, 10 000 mailboxes per account), plus fsync on, host
+ * name from the system. Thread-safe; {@link #close()} records a clean stop in every open mailbox's index.
+ */
+public final class MaildirMailStore implements MailStore {
+    static final String LOCK_FILE = ".mailkit.lock";
+
+    private final Path root;
+    private final MaildirContext ctx;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final ConcurrentHashMap<AccountId, MaildirAccount> accounts = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private MaildirMailStore(Path root, MaildirContext ctx, FileChannel lockChannel, FileLock lock) {
+        this.root = root;
+        this.ctx = ctx;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /** A builder for a store in the directory {@code root} (created if missing). */
+    public static Builder builder(Path root) {
+        return new Builder(root);
+    }
+
+    /** The data directory. */
+    public Path root() {
+        return root;
+    }
+
+    /** The directory of an account's INBOX: {@code DATA/<domain>/<local part>}. */
+    public Path accountDirectory(AccountId id) {
+        return root.resolve(id.domain()).resolve(id.localPart());
+    }
+
+    @Override
+    public MailAccount account(AccountId id) {
+        Objects.requireNonNull(id, "id");
+        if (closed) {
+            throw new IllegalStateException("the Maildir store in " + root + " is closed");
+        }
+        return accounts.computeIfAbsent(id, this::openAccount);
+    }
+
+    private MaildirAccount openAccount(AccountId id) {
+        Path domain = root.resolve(id.domain());
+        Path dir = domain.resolve(id.localPart());
+        if (!dir.normalize().startsWith(root) || !dir.getParent().equals(domain)) {
+            throw new MailStoreException(MailStoreException.Reason.INVALID_NAME, "account " + id
+                    + " would not be inside " + root);
+        }
+        try {
+            Fs.ensureDirectory(domain, ctx.sync);
+            return MaildirAccount.open(id, ctx, dir);
+        } catch (IOException e) {
+            throw new MailStoreException(MailStoreException.Reason.IO_ERROR, "cannot open the Maildir of " + id
+                    + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Records a clean stop in every open mailbox and releases the directory. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (MaildirAccount a : accounts.values()) {
+            a.close();
+        }
+        accounts.clear();
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException ignored) {
+            // the process is letting go of it either way
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MaildirMailStore{" + root + "}";
+    }
+
+    /** Configures a {@link MaildirMailStore}. Not thread-safe. */
+    public static final class Builder {
+        /** The default limit of keywords per mailbox. */
+        public static final int DEFAULT_MAX_KEYWORDS = 256;
+        /** The default limit of mailboxes per account. */
+        public static final int DEFAULT_MAX_MAILBOXES = 10_000;
+
+        private final Path root;
+        private Clock clock = Clock.systemUTC();
+        private QuotaPolicy quota = QuotaPolicy.unlimited();
+        private final Map<MailboxName, Set<SpecialUse>> specialUse = new LinkedHashMap<>();
+        private final List<MailboxName> autoCreate = new ArrayList<>();
+        private int maxKeywords = DEFAULT_MAX_KEYWORDS;
+        private int maxMailboxes = DEFAULT_MAX_MAILBOXES;
+        private boolean fsync = true;
+        private String hostName;
+        private Random random;
+
+        private Builder(Path root) {
+            this.root = Objects.requireNonNull(root, "root");
+            specialUse.put(MailboxName.of("Drafts"), Set.of(SpecialUse.DRAFTS));
+            specialUse.put(MailboxName.of("Sent"), Set.of(SpecialUse.SENT));
+            specialUse.put(MailboxName.of("Trash"), Set.of(SpecialUse.TRASH));
+            specialUse.put(MailboxName.of("Junk"), Set.of(SpecialUse.JUNK));
+            specialUse.put(MailboxName.of("Archive"), Set.of(SpecialUse.ARCHIVE));
+        }
+
+        /** The time source for internal dates, file names and UIDVALIDITY (default: the system clock, UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The quota of each account (default: unlimited). */
+        public Builder quota(QuotaPolicy quota) {
+            this.quota = Objects.requireNonNull(quota, "quota");
+            return this;
+        }
+
+        /**
+         * Gives mailboxes of this name these special uses when they are created without explicit ones, and folders
+         * that other programs created under this name (replacing the default for that name; no uses removes it).
+         */
+        public Builder specialUse(String mailboxName, SpecialUse... uses) {
+            MailboxName n = MailboxName.of(mailboxName);
+            if (uses.length == 0) {
+                specialUse.remove(n);
+            } else {
+                EnumSet<SpecialUse> set = EnumSet.noneOf(SpecialUse.class);
+                set.addAll(List.of(uses));
+                specialUse.put(n, set);
+            }
+            return this;
+        }
+
+        /** Creates this mailbox in every new account, besides INBOX. */
+        public Builder autoCreate(String mailboxName) {
+            MailboxName n = MailboxName.of(mailboxName);
+            if (!n.isInbox() && !autoCreate.contains(n)) {
+                autoCreate.add(n);
+            }
+            return this;
+        }
+
+        /** Creates Drafts, Sent, Trash, Junk and Archive in every new account. */
+        public Builder standardMailboxes() {
+            for (String n : List.of("Drafts", "Sent", "Trash", "Junk", "Archive")) {
+                autoCreate(n);
+            }
+            return this;
+        }
+
+        /** The most keywords one mailbox may define (default {@value #DEFAULT_MAX_KEYWORDS}). */
+        public Builder maxKeywordsPerMailbox(int max) {
+            this.maxKeywords = max;
+            return this;
+        }
+
+        /** The most mailboxes (and subscriptions) one account may have (default {@value #DEFAULT_MAX_MAILBOXES}). */
+        public Builder maxMailboxesPerAccount(int max) {
+            this.maxMailboxes = max;
+            return this;
+        }
+
+        /**
+         * Whether to fsync files and directories (default true). Only for tests and throwaway data: without it a
+         * power loss or an operating-system crash can lose messages that were acknowledged (a JVM crash cannot).
+         */
+        public Builder fsync(boolean fsync) {
+            this.fsync = fsync;
+            return this;
+        }
+
+        /** The host name in message file names (default: the system's host name). */
+        public Builder hostName(String hostName) {
+            this.hostName = Objects.requireNonNull(hostName, "hostName");
+            return this;
+        }
+
+        /** The randomness for unique file names (default: a {@link SecureRandom}). */
+        public Builder random(Random random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * The store: creates {@code root} if missing and locks it for this store.
+         *
+         * @throws IllegalStateException if a limit is out of range, or another store (in this or another process)
+         *                               uses the directory
+         * @throws UncheckedIOException  if the directory cannot be created or locked
+         */
+        public MaildirMailStore build() {
+            if (maxKeywords < 0 || maxKeywords > 4096) {
+                throw new IllegalStateException("maxKeywordsPerMailbox must be between 0 and 4096, was " + maxKeywords);
+            }
+            if (maxMailboxes < 1) {
+                throw new IllegalStateException("maxMailboxesPerAccount must be at least 1 (INBOX), was "
+                        + maxMailboxes);
+            }
+            if (autoCreate.size() + 1 > maxMailboxes) {
+                throw new IllegalStateException(autoCreate.size() + " auto-created mailboxes plus INBOX exceed "
+                        + "maxMailboxesPerAccount " + maxMailboxes + "; raise the limit");
+            }
+            Path dir = root.toAbsolutePath().normalize();
+            StoreSettings settings = new StoreSettings(clock, quota, specialUse, autoCreate, maxKeywords,
+                    maxMailboxes);
+            MaildirContext ctx = new MaildirContext(settings, fsync, hostName != null ? hostName : systemHostName(),
+                    random != null ? random : new SecureRandom());
+            FileChannel ch = null;
+            try {
+                Files.createDirectories(dir);
+                ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                FileLock l;
+                try {
+                    l = ch.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    l = null;
+                }
+                if (l == null) {
+                    ch.close();
+                    throw new IllegalStateException("the Maildir directory " + dir + " is in use by another mailkit "
+                            + "store (in this or another process); close that one first");
+                }
+                return new MaildirMailStore(dir, ctx, ch, l);
+            } catch (IOException e) {
+                if (ch != null) {
+                    try {
+                        ch.close();
+                    } catch (IOException ignored) {
+                        // reported below
+                    }
+                }
+                throw new UncheckedIOException("cannot use " + dir + " as a Maildir store: " + e.getMessage(), e);
+            }
+        }
+
+        private static String systemHostName() {
+            try {
+                String h = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).trim();
+                if (!h.isEmpty()) {
+                    return h;
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // not Linux
+            }
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,992 @@
+package dev.mailkit.store.maildir;
+
+import dev.mailkit.core.MessageSource;
+import dev.mailkit.core.internal.Segment;
+import dev.mailkit.store.MailStoreException;
+import dev.mailkit.store.MailboxName;
+import dev.mailkit.store.SpecialUse;
+import dev.mailkit.store.UidSet;
+import dev.mailkit.store.internal.MailboxEngine;
+import dev.mailkit.store.internal.QuotaCounter;
+import dev.mailkit.store.internal.UidValidityGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One Maildir mailbox (INBOX is the account's directory, other mailboxes Maildir++ folders {@code .Name}): the
+ * shared {@link MailboxEngine} semantics, with messages as files in {@code new/} and {@code cur/}, flags in their
+ * names, and mailkit's UID and MODSEQ state in the {@link IndexJournal index} next to them.
+ *
+ * <h2>Delivery</h2>
+ * A message is written to {@code tmp/}, fsync'd, renamed into {@code new/} (or into {@code cur/} with its flags),
+ * and the directory fsync'd ({@link DirectorySync group commit}) before the append returns. No half-written file is
+ * ever visible in {@code new/} or {@code cur/}.
+ *
+ * <h2>Loading</h2>
+ * The first open after a start reads the index and lists {@code new/} and {@code cur/} (names only): files another
+ * program added are adopted with new UIDs, flags changed in file names are taken over (with a new MODSEQ), files
+ * that vanished are dropped. After an unclean stop, UIDs and MODSEQs continue above what the index had reserved, so
+ * none handed out before the crash is ever reused. Later, {@code new/} is checked again (cheaply, by its mtime)
+ * before every SELECT and STATUS, so files that other programs drop there are picked up.
+ */
+final class MaildirMailbox extends MailboxEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(MaildirMailbox.class);
+    /** UIDs and MODSEQs reserved per durable index write. */
+    static final long UID_BLOCK = 1000;
+    static final long MODSEQ_BLOCK = 10_000;
+    /** Files in tmp/ older than this are leftovers of crashed deliveries (Dovecot's rule). */
+    private static final Duration TMP_MAX_AGE = Duration.ofHours(36);
+
+    private final MaildirContext ctx;
+    private volatile Path dir;
+    private final ConcurrentHashMap<String, MaildirMessage> byBase = new ConcurrentHashMap<>();
+    private final KeywordLetters letters;
+    private final StructureCache cache;
+    private final DirectorySync newSync = new DirectorySync();
+    private final DirectorySync curSync = new DirectorySync();
+    private final ReentrantLock refreshLock = new ReentrantLock();
+    /** Held to read while files are addressed by path, to write while the directory moves (rename, delete). */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock dirLock =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+    // guarded by the engine's write lock
+    private IndexJournal journal;
+    private long reservedUid;
+    private long reservedModSeq;
+    private boolean journalBroken;
+    private volatile long newDirStamp = -1;
+    private volatile boolean dropped;
+    private volatile boolean closed;
+
+    private MaildirMailbox(MaildirContext ctx, Path dir, MailboxName name, Set<SpecialUse> uses, long uidValidity,
+                           QuotaCounter quota) {
+        super(name, uses, uidValidity, ctx.settings.maxKeywordsPerMailbox(), quota, ctx.settings.clock());
+        this.ctx = ctx;
+        this.dir = dir;
+        this.letters = KeywordLetters.load(() -> this.dir, ctx.sync);
+        this.cache = new StructureCache(dir.resolve(StructureCache.FILE), byBase::get);
+    }
+
+    // ================================================================================================ loading
+
+    /**
+     * Loads (or, for a new directory, initialises) the mailbox in {@code dir}.
+     *
+     * @param validities hands out UIDVALIDITY when the mailbox has no usable index; {@code watermark} is the highest
+     *                   value it ever handed out in this account (a Dovecot UIDVALIDITY is adopted only above it)
+     */
+    static MaildirMailbox load(MaildirContext ctx, Path dir, MailboxName name, Set<SpecialUse> uses,
+                               QuotaCounter quota, UidValidityGenerator validities, long watermark)
+            throws IOException {
+        Fs.requireRealDirectory(dir);
+        for (String sub : new String[] {"cur", "new", "tmp"}) {
+            Fs.ensureDirectory(dir.resolve(sub), ctx.sync);
+        }
+        cleanTmp(dir.resolve("tmp"));
+        IndexJournal.State state = null;
+        boolean corrupt = false;
+        try {
+            state = IndexJournal.read(dir.resolve(IndexJournal.FILE));
+        } catch (IndexJournal.CorruptIndexException e) {
+            LOG.warn("{}: mailkit's index is unusable ({}); rebuilding it with a new UIDVALIDITY", dir, e.getMessage());
+            corrupt = true;
+        }
+        DovecotUidList dovecot = null;
+        long validity;
+        if (state != null) {
+            validity = state.uidValidity;
+        } else {
+            dovecot = corrupt ? null : DovecotUidList.read(dir);
+            if (dovecot != null && dovecot.uidValidity > watermark) {
+                validity = dovecot.uidValidity;
+            } else {
+                dovecot = null;
+                validity = validities.next();
+            }
+        }
+        MaildirMailbox box = new MaildirMailbox(ctx, dir, name, uses, validity, quota);
+        box.restore(state, dovecot);
+        return box;
+    }
+
+    /** Deletes leftovers of deliveries that died before their rename. */
+    private static void cleanTmp(Path tmp) {
+        long cutoff = System.currentTimeMillis() - TMP_MAX_AGE.toMillis();
+        try {
+            for (String n : Fs.list(tmp)) {
+                Path f = tmp.resolve(n);
+                try {
+                    BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (!a.isDirectory() && a.lastModifiedTime().toMillis() < cutoff) {
+                        Files.deleteIfExists(f);
+                    }
+                } catch (IOException ignored) {
+                    // someone else cleaned it
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot clean {}: {}", tmp, e.toString());
+        }
+    }
+
+    /** A file found in new/ or cur/. */
+    private static final class Found {
+        final MaildirFileName.Parsed name;
+        final boolean inCur;
+
+        Found(MaildirFileName.Parsed name, boolean inCur) {
+            this.name = name;
+            this.inCur = inCur;
+        }
+    }
+
+    /** One message to restore. */
+    private static final class Row {
+        final long uid;
+        final int flags;
+        final List<String> keywords;
+        final long modSeq;
+        final long date;
+        final long size;
+        final MaildirMessage ref;
+
+        Row(long uid, int flags, List<String> keywords, long modSeq, long date, long size, MaildirMessage ref) {
+            this.uid = uid;
+            this.flags = flags;
+            this.keywords = keywords;
+            this.modSeq = modSeq;
+            this.date = date;
+            this.size = size;
+            this.ref = ref;
+        }
+    }
+
+    private void restore(IndexJournal.State st, DovecotUidList dovecot) throws IOException {
+        Map<String, Found> found = listMessages();
+        long uidNext;
+        long modSeq;
+        if (st == null) {
+            uidNext = dovecot != null ? dovecot.nextUid : 1;
+            modSeq = 1;
+        } else if (st.clean) {
+            uidNext = Math.max(st.cleanUidNext, st.maxUid + 1);
+            modSeq = Math.max(st.cleanModSeq, st.maxModSeq);
+        } else {
+            // unclean stop: what was reserved may have been handed out
+            uidNext = Math.max(st.maxUid, st.reservedUid) + 1;
+            modSeq = Math.max(st.maxModSeq, st.reservedModSeq) + 1;
+        }
+        boolean changed = st == null || !st.clean;
+        List<Row> rows = new ArrayList<>(found.size());
+        List<Row> bumped = new ArrayList<>();
+        if (st != null) {
+            for (IndexJournal.Rec r : st.byBase.values()) {
+                Found f = found.remove(r.base);
+                if (f == null) {
+                    changed = true; // deleted by another program
+                    continue;
+                }
+                String info = f.inCur ? f.name.info : null;
+                int flags = info == null ? 0 : MaildirFileName.systemBits(info);
+                List<String> kw = keywordsOf(info, r.keywords);
+                MaildirMessage ref = new MaildirMessage(r.base, info, r.fileSize, r.size);
+                ref.extra = info == null ? null : MaildirFileName.extraLetters(info);
+                Row row = new Row(r.uid, flags, kw, r.modSeq, r.date, r.size, ref);
+                if (flags != r.flags || !new HashSet<>(lower(kw)).equals(new HashSet<>(lower(r.keywords)))) {
+                    bumped.add(row); // changed by another program: gets a new MODSEQ below
+                    changed = true;
+                }
+                rows.add(row);
+            }
+        }
+        // files mailkit has not indexed: from another program, or delivered just before a crash
+        List<Map.Entry<String, Found>> foreign = new ArrayList<>(found.entrySet());
+        foreign.sort(Map.Entry.comparingByKey());
+        List<Row> adopted = new ArrayList<>();
+        long firstRecent = uidNext;
+        for (Map.Entry<String, Found> e : foreign) {
+            MaildirMessage ref = inspectForeign(e.getValue());
+            if (ref == null) {
+                continue;
+            }
+            changed = true;
+            Long known = dovecot != null ? dovecot.uids.get(e.getKey()) : null;
+            String info = ref.info;
+            int flags = info == null ? 0 : MaildirFileName.systemBits(info);
+            List<String> kw = keywordsOf(info, List.of());
+            long date = dateOf(e.getValue());
+            adopted.add(new Row(known != null ? known : 0, flags, kw, 0, date, ref.crlfSize, ref));
+        }
+        // UIDs: those Dovecot gave, then new ones in name order
+        List<Row> all = new ArrayList<>(rows.size() + adopted.size());
+        all.addAll(rows);
+        for (Row a : adopted) {
+            if (a.uid > 0) {
+                all.add(new Row(a.uid, a.flags, a.keywords, modSeq, a.date, a.size, a.ref));
+            }
+        }
+        all.sort(Comparator.comparingLong(r -> r.uid));
+        for (Row a : adopted) {
+            if (a.uid == 0) {
+                all.add(new Row(uidNext++, a.flags, a.keywords, 0, a.date, a.size, a.ref));
+            }
+        }
+        if (!all.isEmpty()) {
+            uidNext = Math.max(uidNext, all.get(all.size() - 1).uid + 1);
+        }
+        // MODSEQs: adopted and externally changed messages get new ones
+        long highest = modSeq;
+        List<Row> restored = new ArrayList<>(all.size());
+        Set<Row> bump = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        bump.addAll(bumped);
+        for (Row r : all) {
+            if (r.modSeq == 0 || bump.contains(r)) {
+                r = new Row(r.uid, r.flags, r.keywords, ++highest, r.date, r.size, r.ref);
+            }
+            restored.add(r);
+        }
+        // keywords: as the index defined them, then the lettered ones, then whatever messages carry
+        Set<String> defined = new LinkedHashSet<>();
+        if (st != null) {
+            defined.addAll(st.keywords);
+        }
+        defined.addAll(letters.lettered());
+        for (String k : defined) {
+            try {
+                restoreKeyword(k);
+            } catch (MailStoreException ex) {
+                LOG.warn("{}: more keywords than the mailbox allows; {} is not defined", dir, k);
+            }
+        }
+        for (Row r : restored) {
+            r.ref.uid = r.uid;
+            byBase.put(r.ref.base, r.ref);
+            restoreRow(r.uid, r.flags, r.keywords, r.modSeq, r.date, r.size, r.ref);
+        }
+        restoreCounters(uidNext, highest, firstRecent);
+        if (changed || st.lines > 2 * restored.size() + 1000) {
+            rewriteIndex();
+        } else {
+            reservedUid = st.reservedUid;
+            reservedModSeq = st.reservedModSeq;
+            journal = IndexJournal.append(dir.resolve(IndexJournal.FILE), st.lines);
+        }
+        if (!adopted.isEmpty() || changed) {
+            LOG.debug("{}: loaded {} messages ({} adopted)", dir, restored.size(), adopted.size());
+        }
+    }
+
+    private static List<String> lower(List<String> kw) {
+        List<String> out = new ArrayList<>(kw.size());
+        for (String k : kw) {
+            out.add(k.toLowerCase(java.util.Locale.ROOT));
+        }
+        return out;
+    }
+
+    /** The keywords of a message: those its file name carries, plus the unlettered ones the index recorded. */
+    private List<String> keywordsOf(String info, List<String> recorded) {
+        List<String> kw = new ArrayList<>(info == null ? List.of() : letters.names(MaildirFileName.keywordMask(info)));
+        for (String k : recorded) {
+            if (!letters.hasLetter(k)) {
+                kw.add(k);
+            }
+        }
+        return kw;
+    }
+
+    /** Lists cur/ and new/ (cur/ wins when a base is in both). */
+    private Map<String, Found> listMessages() throws IOException {
+        String[] cur = Fs.list(dir.resolve("cur"));
+        String[] fresh = Fs.list(dir.resolve("new"));
+        Map<String, Found> found = new HashMap<>((cur.length + fresh.length) * 4 / 3 + 16);
+        for (String n : cur) {
+            MaildirFileName.Parsed p = MaildirFileName.parse(n);
+            if (p == null) {
+                skipped(dir.resolve("cur"), n);
+                continue;
+            }
+            if (p.info == null) {
+                p = new MaildirFileName.Parsed(p.base, "", p.size, p.crlfSize); // cur/ without info: no flags
+                renameQuietly(dir.resolve("cur").resolve(n), dir.resolve("cur").resolve(p.base + ":2,"));
+            }
+            found.put(p.base, new Found(p, true));
+        }
+        for (String n : fresh) {
+            MaildirFileName.Parsed p = MaildirFileName.parse(n);
+            if (p == null || p.info != null) {
+                skipped(dir.resolve("new"), n);
+                continue;
+            }
+            if (found.putIfAbsent(p.base, new Found(p, false)) != null) {
+                LOG.warn("{}: {} is in both new/ and cur/; using the one in cur/", dir, p.base);
+            }
+        }
+        return found;
+    }
+
+    private static void skipped(Path d, String n) {
+        if (!n.startsWith(".")) {
+            LOG.warn("{}: ignoring the file {} (its name is not a Maildir message name mailkit can index: use "
+                    + "printable ASCII without spaces)", d, n.replaceAll("[^\\x21-\\x7e]", "?"));
+        }
+    }
+
+    private static void renameQuietly(Path from, Path to) {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.debug("cannot rename {}: {}", from, e.toString());
+        }
+    }
+
+    /**
+     * Checks a file another program left: it must be a regular file (a symbolic link is refused); measures it.
+     *
+     * @return its reference, or null to ignore it
+     */
+    private MaildirMessage inspectForeign(Found f) {
+        Path file = dir.resolve(f.inCur ? "cur" : "new").resolve(
+                MaildirFileName.fileName(f.name.base, f.inCur ? f.name.info : null));
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile()) {
+                LOG.warn("{}: refusing {}: not a regular file (symbolic links and other files are not read)", dir,
+                        file.getFileName());
+                return null;
+            }
+            long size = a.size();
+            long crlf = f.name.crlfSize;
+            if (crlf < size || crlf > 2 * size || (f.name.size >= 0 && f.name.size != size)) {
+                try (FileChannel ch = Fs.openRead(file)) {
+                    crlf = dev.mailkit.core.internal.CrlfSegment.crlfLength(ch, 0, size);
+                }
+            }
+            return new MaildirMessage(f.name.base, f.inCur ? f.name.info : null, size, crlf);
+        } catch (IOException e) {
+            LOG.warn("{}: cannot read {}: {}", dir, file.getFileName(), e.toString());
+            return null;
+        }
+    }
+
+    private long dateOf(Found f) {
+        Path file = dir.resolve(f.inCur ? "cur" : "new").resolve(
+                MaildirFileName.fileName(f.name.base, f.inCur ? f.name.info : null));
+        try {
+            return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.SECONDS);
+        } catch (IOException e) {
+            return ctx.settings.clock().instant().getEpochSecond();
+        }
+    }
+
+    // ================================================================================================ the index
+
+    /** Writes a compact index of the current state (durably) and continues appending to it. Under the write lock. */
+    private void rewriteIndex() throws IOException {
+        long[] c = counters();
+        reservedUid = Math.min(UidSet.MAX_UID, c[0] - 1 + UID_BLOCK);
+        reservedModSeq = c[1] + MODSEQ_BLOCK;
+        StringBuilder body = new StringBuilder(64 + 100 * byBase.size());
+        body.append("R ").append(reservedUid).append(' ').append(reservedModSeq).append('\n');
+        int[] lines = {1};
+        for (String k : keywords()) {
+            body.append("K ").append(k).append('\n');
+            lines[0]++;
+        }
+        forEachRow((uid, flags, kw, modSeq, date, size, ref) -> {
+            MaildirMessage m = (MaildirMessage) ref;
+            IndexJournal.formatAdd(body, uid, modSeq, date, size, m.fileSize, flags, m.base, kw);
+            lines[0]++;
+        });
+        IndexJournal old = journal;
+        journal = IndexJournal.create(dir.resolve(IndexJournal.FILE), uidValidity(), body, lines[0], ctx.sync);
+        journalBroken = false;
+        if (old != null) {
+            try {
+                old.close();
+            } catch (IOException ignored) {
+                // replaced
+            }
+        }
+    }
+
+    private IndexJournal journal() {
+        if (closed) {
+            throw new IllegalStateException("the Maildir store is closed");
+        }
+        return journal;
+    }
+
+    @Override
+    protected boolean recordsChanges() {
+        return true;
+    }
+
+    @Override
+    protected void reserveUids(long lastUid) {
+        if (lastUid <= reservedUid) {
+            return;
+        }
+        long r = Math.min(UidSet.MAX_UID, lastUid + UID_BLOCK);
+        reserve(r, reservedModSeq);
+        reservedUid = r;
+    }
+
+    @Override
+    protected void reserveModSeq(long modSeq) {
+        if (modSeq <= reservedModSeq) {
+            return;
+        }
+        long r = modSeq + MODSEQ_BLOCK;
+        reserve(reservedUid, r);
+        reservedModSeq = r;
+    }
+
+    private void reserve(long uid, long modSeq) {
+        IndexJournal j = journal();
+        j.line().append("R ").append(uid).append(' ').append(modSeq).append('\n');
+        try {
+            if (ctx.sync) {
+                j.sync();
+            } else {
+                j.flush();
+            }
+        } catch (IOException e) {
+            throw new MailStoreException(MailStoreException.Reason.IO_ERROR, "cannot write mailkit's index in "
+                    + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected void keywordsDefined(List<String> newKeywords) {
+        IndexJournal j = journal();
+        for (String k : newKeywords) {
+            j.line().append("K ").append(k).append('\n');
+        }
+    }
+
+    @Override
+    protected void appended(long uid, Object ref, int flagBits, List<String> keywords, long modSeq, long date,
+                            long size) {
+        MaildirMessage m = (MaildirMessage) ref;
+        m.uid = uid;
+        IndexJournal.formatAdd(journal().line(), uid, modSeq, date, size, m.fileSize, flagBits, m.base, keywords);
+    }
+
+    @Override
+    protected void flagsChanged(long uid, Object ref, int flagBits, List<String> keywords, long modSeq) {
+        MaildirMessage m = (MaildirMessage) ref;
+        String info = MaildirFileName.info(flagBits, letters.mask(keywords, true), m.extra);
+        if (!info.equals(m.info)) {
+            rename(m, info);
+        }
+        StringBuilder sb = journal().line();
+        sb.append("F ").append(uid).append(' ').append(modSeq).append(' ').append(flagBits);
+        for (String k : keywords) {
+            sb.append(' ').append(k);
+        }
+        sb.append('\n');
+    }
+
+    /** Renames a message file to carry new flags (in cur/). Under the write lock. */
+    private void rename(MaildirMessage m, String info) {
+        dirLock.readLock().lock();
+        try {
+            renameLocked(m, info);
+        } finally {
+            dirLock.readLock().unlock();
+        }
+    }
+
+    private void renameLocked(MaildirMessage m, String info) {
+        Path d = dir;
+        Path to = d.resolve("cur").resolve(MaildirFileName.fileName(m.base, info));
+        m.pendingInfo = info;
+        try {
+            Path from = d.resolve(m.relativePath());
+            try {
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException e) {
+                String where = locate(m);
+                if (where == null) {
+                    LOG.warn("{}: message file {} is gone; its flags cannot be stored in its name", d, m.base);
+                    return;
+                }
+                Files.move(d.resolve(where), to, StandardCopyOption.ATOMIC_MOVE);
+            }
+            m.info = info;
+        } catch (IOException e) {
+            LOG.warn("{}: cannot rename {} for its new flags: {} (they are kept in mailkit's index)", d, m.base,
+                    e.toString());
+        } finally {
+            m.pendingInfo = null;
+        }
+    }
+
+    @Override
+    protected void expunged(int[] uids, Object[] refs, long modSeq) {
+        StringBuilder sb = journal().line();
+        sb.append("X ").append(modSeq);
+        for (int u : uids) {
+            sb.append(' ').append(Integer.toUnsignedLong(u));
+        }
+        sb.append('\n');
+    }
+
+    @Override
+    protected void changesDone() {
+        IndexJournal j = journal();
+        try {
+            j.flush();
+            if (j.lines() > 2L * byBase.size() + 1000) {
+                rewriteIndex();
+            }
+        } catch (IOException e) {
+            if (!journalBroken) {
+                LOG.error("{}: cannot write mailkit's index: {}; the next start rebuilds it from the files", dir,
+                        e.toString());
+            }
+            journalBroken = true;
+        }
+    }
+
+    // ================================================================================================ content
+
+    @Override
+    protected Object storeContent(MessageSource message) throws IOException {
+        return storeContent(message, 0, List.of(), ctx.settings.clock().instant().getEpochSecond());
+    }
+
+    @Override
+    protected Object storeContent(MessageSource message, int flagBits, List<String> keywords, long date)
+            throws IOException {
+        dirLock.readLock().lock();
+        try {
+            checkOpen();
+            return write(message, flagBits, keywords, date);
+        } finally {
+            dirLock.readLock().unlock();
+        }
+    }
+
+    private MaildirMessage write(MessageSource message, int flagBits, List<String> keywords, long date)
+            throws IOException {
+        long size = message.size();
+        String base = ctx.newBase(size, size);
+        int mask = letters.mask(keywords, true);
+        String info = flagBits == 0 && mask == 0 ? null : MaildirFileName.info(flagBits, mask, null);
+        MaildirMessage ref = new MaildirMessage(base, info, size, size);
+        byBase.put(base, ref); // claimed: refresh() must not adopt it
+        Path d = dir;
+        Path tmp = d.resolve("tmp").resolve(base);
+        Path target = null;
+        boolean ok = false;
+        try {
+            try (FileChannel ch = Fs.createNew(tmp)) {
+                OutputStream out = Channels.newOutputStream(ch);
+                message.writeTo(out);
+                boolean dated = date != ctx.settings.clock().instant().getEpochSecond();
+                if (dated) {
+                    Files.setLastModifiedTime(tmp, FileTime.from(date, TimeUnit.SECONDS));
+                }
+                if (ch.size() != size) {
+                    throw new IOException("wrote " + ch.size() + " octets of a " + size + "-octet message");
+                }
+                if (ctx.sync) {
+                    ch.force(dated);
+                }
+            }
+            target = d.resolve(ref.relativePath());
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            if (ctx.sync) {
+                (info == null ? newSync : curSync).sync(target.getParent());
+            }
+            ok = true;
+            return ref;
+        } finally {
+            if (!ok) {
+                Files.deleteIfExists(tmp);
+                if (target != null) {
+                    Files.deleteIfExists(target);
+                }
+                byBase.remove(base, ref);
+            }
+        }
+    }
+
+    @Override
+    protected Object importContent(MailboxEngine source, Object sourceRef, int flagBits, List<String> keywords,
+                                   long date) throws IOException {
+        if (!(source instanceof MaildirMailbox) || !(sourceRef instanceof MaildirMessage)) {
+            return null;
+        }
+        MaildirMailbox src = (MaildirMailbox) source;
+        MaildirMessage sm = (MaildirMessage) sourceRef;
+        dirLock.readLock().lock();
+        try {
+            checkOpen();
+            if (src == this) {
+                return link(src, sm, flagBits, keywords);
+            }
+            if (!src.dirLock.readLock().tryLock()) {
+                return null; // its directory is moving: copy through the content instead
+            }
+            try {
+                return link(src, sm, flagBits, keywords);
+            } finally {
+                src.dirLock.readLock().unlock();
+            }
+        } finally {
+            dirLock.readLock().unlock();
+        }
+    }
+
+    private MaildirMessage link(MaildirMailbox src, MaildirMessage sm, int flagBits, List<String> keywords)
+            throws IOException {
+        String base = ctx.newBase(sm.fileSize, sm.crlfSize);
+        int mask = letters.mask(keywords, true);
+        String info = flagBits == 0 && mask == 0 ? null : MaildirFileName.info(flagBits, mask, null);
+        MaildirMessage ref = new MaildirMessage(base, info, sm.fileSize, sm.crlfSize);
+        byBase.put(base, ref);
+        Path target = dir.resolve(ref.relativePath());
+        boolean ok = false;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    // a hard link: the copy costs no data, and appears whole or not at all
+                    Files.createLink(target, src.dir.resolve(sm.relativePath()));
+                    break;
+                } catch (NoSuchFileException e) {
+                    if (attempt >= 2) {
+                        return null; // moved away meanwhile: copy through the content instead
+                    }
+                }
+            }
+            if (ctx.sync) {
+                (info == null ? newSync : curSync).sync(target.getParent());
+            }
+            ok = true;
+            return ref;
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("{}: cannot hard-link {} ({}); copying it", dir, sm.base, e.toString());
+            return null;
+        } finally {
+            if (!ok) {
+                byBase.remove(base, ref);
+            }
+        }
+    }
+
+    @Override
+    protected MessageSource openContent(Object r) throws IOException {
+        MaildirMessage m = (MaildirMessage) r;
+        dirLock.readLock().lock();
+        try {
+            MessageSource s = open(m);
+            if (s != null) {
+                return s;
+            }
+        } finally {
+            dirLock.readLock().unlock();
+        }
+        if (m.uid > 0 && byBase.get(m.base) == m && !dropped) {
+            LOG.info("{}: message file {} was deleted by another program; expunging UID {}", dir, m.base, m.uid);
+            expungeGone(new long[] {m.uid});
+        }
+        throw new NoSuchFileException(dir.resolve(m.relativePath()).toString());
+    }
+
+    /** Opens a message file wherever it is now, or returns null if it is gone. Under the directory read lock. */
+    private MessageSource open(MaildirMessage m) throws IOException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            String info = m.info;
+            Path d = dir;
+            try {
+                return sourceOf(Fs.openRead(d.resolve(m.relativePath())), m);
+            } catch (NoSuchFileException e) {
+                String pending = m.pendingInfo;
+                if (pending != null) {
+                    try {
+                        return sourceOf(Fs.openRead(d.resolve("cur").resolve(
+                                MaildirFileName.fileName(m.base, pending))), m);
+                    } catch (NoSuchFileException again) {
+                        // renamed further; try again
+                    }
+                }
+                if (!java.util.Objects.equals(info, m.info) || d != dir) {
+                    continue;
+                }
+                String where = locate(m);
+                if (where != null) {
+                    try {
+                        return sourceOf(Fs.openRead(d.resolve(where)), m);
+                    } catch (NoSuchFileException again) {
+                        continue;
+                    }
+                }
+                break;
+            }
+        }
+        return null;
+    }
+
+    private static MessageSource sourceOf(FileChannel ch, MaildirMessage m) throws IOException {
+        try {
+            long size = ch.size();
+            if (size != m.fileSize) {
+                throw new IOException("message file " + m.base + " is " + size + " octets, expected " + m.fileSize
+                        + " (changed by another program?)");
+            }
+            Segment seg = m.crlfSize == size ? Segment.of(ch, 0, size) : Segment.crlfView(ch, 0, size, m.crlfSize);
+            return MessageSource.ofSegments(List.of(seg), ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Finds a message file that another program renamed (Dovecot moves files from new/ to cur/ and renames them
+     * for flags): its path relative to the mailbox, or null if it is gone. Updates the reference.
+     */
+    private String locate(MaildirMessage m) {
+        Path d = dir;
+        try {
+            if (Files.exists(d.resolve("new").resolve(m.base), LinkOption.NOFOLLOW_LINKS)) {
+                m.info = null;
+                return "new/" + m.base;
+            }
+            String prefix = m.base + ":";
+            for (String n : Fs.list(d.resolve("cur"))) {
+                if (n.startsWith(prefix)) {
+                    MaildirFileName.Parsed p = MaildirFileName.parse(n);
+                    if (p != null) {
+                        m.info = p.info;
+                        return "cur/" + n;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot look for {} in {}: {}", m.base, d, e.toString());
+        }
+        return null;
+    }
+
+    @Override
+    protected void discardContent(Object r) {
+        MaildirMessage m = (MaildirMessage) r;
+        dirLock.readLock().lock();
+        try {
+            if (!dropped) {
+                Path d = dir;
+                if (!Files.deleteIfExists(d.resolve(m.relativePath()))) {
+                    String pending = m.pendingInfo;
+                    if (pending == null
+                            || !Files.deleteIfExists(d.resolve("cur").resolve(MaildirFileName.fileName(m.base, pending)))) {
+                        String where = locate(m);
+                        if (where != null) {
+                            Files.deleteIfExists(d.resolve(where));
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: cannot delete the expunged message file {}: {}", dir, m.base, e.toString());
+        } finally {
+            dirLock.readLock().unlock();
+            byBase.remove(m.base, m);
+        }
+    }
+
+    @Override
+    protected byte[] cachedStructure(Object ref) {
+        return cache.get((MaildirMessage) ref);
+    }
+
+    @Override
+    protected void cacheStructure(Object ref, byte[] structure) {
+        if (!closed) {
+            cache.put((MaildirMessage) ref, structure);
+        }
+    }
+
+    // ================================================================================================ refresh
+
+    /** Picks up files that another program dropped into new/ since the last look. */
+    @Override
+    protected void refresh() {
+        if (dropped || closed) {
+            return;
+        }
+        Path fresh = dir.resolve("new");
+        long stamp = stamp(fresh);
+        if (stamp == newDirStamp && stamp != -1) {
+            return;
+        }
+        refreshLock.lock();
+        try {
+            stamp = stamp(fresh);
+            if (stamp == newDirStamp && stamp != -1) {
+                return;
+            }
+            String[] names = Fs.list(fresh);
+            // mtimes are coarse (a clock tick): a change within the same tick as the last one would not show, so a
+            // directory changed in the last two seconds is looked at again next time
+            long ageMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(stamp);
+            newDirStamp = ageMillis > 2000 ? stamp : -1;
+            List<Adopted> adopted = new ArrayList<>();
+            List<MaildirMessage> refs = new ArrayList<>();
+            java.util.Arrays.sort(names);
+            for (String n : names) {
+                MaildirFileName.Parsed p = MaildirFileName.parse(n);
+                if (p == null || p.info != null || byBase.containsKey(p.base)) {
+                    continue;
+                }
+                MaildirMessage ref = inspectForeign(new Found(p, false));
+                if (ref == null || byBase.putIfAbsent(p.base, ref) != null) {
+                    continue;
+                }
+                refs.add(ref);
+                adopted.add(new Adopted(ref, 0, List.of(), dateOf(new Found(p, false)), ref.crlfSize));
+            }
+            if (!adopted.isEmpty()) {
+                try {
+                    adopt(adopted);
+                    LOG.debug("{}: picked up {} messages another program delivered", dir, adopted.size());
+                } catch (RuntimeException e) {
+                    for (MaildirMessage m : refs) {
+                        byBase.remove(m.base, m);
+                    }
+                    newDirStamp = -1;
+                    throw e;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: cannot look for new messages: {}", dir, e.toString());
+        } finally {
+            refreshLock.unlock();
+        }
+    }
+
+    private static long stamp(Path d) {
+        try {
+            return Files.getLastModifiedTime(d, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    // ================================================================================================ lifecycle
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the Maildir store is closed");
+        }
+        if (isDeleted() || dropped) {
+            throw new MailStoreException(MailStoreException.Reason.NOT_FOUND, "mailbox " + name()
+                    + " has been deleted");
+        }
+    }
+
+    /** The directory now. */
+    Path dir() {
+        return dir;
+    }
+
+    /** Moves the mailbox's directory (RENAME), waiting for file operations under way. */
+    void moveTo(Path newDir) throws IOException {
+        dirLock.writeLock().lock();
+        try {
+            Files.move(dir, newDir, StandardCopyOption.ATOMIC_MOVE);
+            this.dir = newDir;
+        } finally {
+            dirLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Moves the directory away to be deleted (DELETE): from then on every operation fails with NOT_FOUND and
+     * nothing is deleted file by file. The caller then {@link #markDeleted() marks it deleted} and removes the tree.
+     */
+    void dropTo(Path trash) throws IOException {
+        dirLock.writeLock().lock();
+        try {
+            Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+            dropped = true;
+            this.dir = trash;
+        } finally {
+            dirLock.writeLock().unlock();
+        }
+        underWriteLock(this::closeJournal);
+    }
+
+    /** Another program deleted the directory. */
+    void dropped() {
+        dropped = true;
+        underWriteLock(this::closeJournal);
+    }
+
+    /** Records a clean stop and releases files. */
+    void close() {
+        underWriteLock(() -> {
+            if (closed) {
+                return;
+            }
+            if (journal != null && !dropped && !isDeleted()) {
+                long[] c = counters();
+                journal.line().append("C ").append(c[0]).append(' ').append(c[1]).append('\n');
+                try {
+                    if (ctx.sync) {
+                        journal.sync();
+                    } else {
+                        journal.flush();
+                    }
+                } catch (IOException e) {
+                    LOG.warn("{}: cannot record a clean stop: {}", dir, e.toString());
+                }
+            }
+            closeJournal();
+            closed = true;
+        });
+        cache.close();
+    }
+
+    private void closeJournal() {
+        if (journal != null) {
+            try {
+                journal.close();
+            } catch (IOException ignored) {
+                // nothing pending
+            }
+        }
+    }
+
+    /** Loads nothing: for tests of the file layer. */
+    static UncheckedIOException unchecked(IOException e) {
+        return new UncheckedIOException(e);
+    }
+}
