@@ -50,6 +50,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public abstract class MailboxEngine {
     private static final Logger LOG = LoggerFactory.getLogger(MailboxEngine.class);
 
+    private static final long[] NO_KEYWORDS = new long[0];
+
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final MessageTable table = new MessageTable();
     private final KeywordTable keywords;
@@ -708,7 +710,7 @@ public abstract class MailboxEngine {
         try {
             long[] bits;
             try {
-                bits = keywords.bits(kw, true);
+                bits = kw.isEmpty() ? NO_KEYWORDS : keywords.bits(kw, true);
             } catch (MailStoreException e) {
                 LOG.warn("{}: message {} has more keywords than the mailbox allows; keeping the defined ones", name,
                         uid);
@@ -723,6 +725,16 @@ public abstract class MailboxEngine {
             lock.writeLock().unlock();
         }
         quota.reserve(size, 1, false);
+    }
+
+    /** Makes room for {@code n} messages in all before a store restores a big mailbox row by row. */
+    protected final void restoreCapacity(int n) {
+        lock.writeLock().lock();
+        try {
+            table.ensureCapacity(n);
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /**

@@ -108,6 +108,22 @@ public final class MessageTable {
         stride = newStride;
     }
 
+    /** Makes room for {@code n} rows in all, so that a store loading a big mailbox does not grow step by step. */
+    public void ensureCapacity(int n) {
+        if (n <= uids.length) {
+            return;
+        }
+        uids = Arrays.copyOf(uids, n);
+        flags = Arrays.copyOf(flags, n);
+        modSeqs = Arrays.copyOf(modSeqs, n);
+        dates = Arrays.copyOf(dates, n);
+        sizes = Arrays.copyOf(sizes, n);
+        refs = Arrays.copyOf(refs, n);
+        if (stride > 0) {
+            keywords = Arrays.copyOf(keywords, n * stride);
+        }
+    }
+
     /** Adds a row; the UID must be greater than every UID in the table. */
     public void add(long uid, int flagBits, long[] kw, long modSeq, long date, long messageSize, Object ref) {
         if (size > 0 && Integer.compareUnsigned(uids[size - 1], (int) uid) >= 0) {

@@ -2,11 +2,7 @@ package dev.mailkit.store.maildir;
 
 import dev.mailkit.store.Flags;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,10 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * mailkit's own state of one Maildir mailbox, the file {@code mailkit-index}: an append-only journal of text lines
@@ -44,30 +38,10 @@ final class IndexJournal implements AutoCloseable {
     static final String FILE = "mailkit-index";
     static final String HEADER = "mailkit-maildir-index 1 ";
 
-    /** One message as the index last recorded it. */
-    static final class Rec {
-        final long uid;
-        long modSeq;
-        final long date;
-        final long size;
-        final long fileSize;
-        int flags;
-        List<String> keywords;
-        final String base;
-
-        Rec(long uid, long modSeq, long date, long size, long fileSize, int flags, List<String> keywords, String base) {
-            this.uid = uid;
-            this.modSeq = modSeq;
-            this.date = date;
-            this.size = size;
-            this.fileSize = fileSize;
-            this.flags = flags;
-            this.keywords = keywords;
-            this.base = base;
-        }
-    }
-
-    /** What a readable index says. */
+    /**
+     * What a readable index says: the messages in ascending UID order, in parallel arrays (a big mailbox loads
+     * without an object per message), with expunged ones marked dead.
+     */
     static final class State {
         long uidValidity;
         long reservedUid;
@@ -79,8 +53,64 @@ final class IndexJournal implements AutoCloseable {
         long maxModSeq;
         int lines;
         final List<String> keywords = new ArrayList<>();
-        final Map<String, Rec> byBase = new LinkedHashMap<>();
-        final Map<Long, Rec> byUid = new HashMap<>();
+        int count;
+        long[] uid = new long[64];
+        long[] modSeq = new long[64];
+        long[] date = new long[64];
+        long[] size = new long[64];
+        long[] fileSize = new long[64];
+        int[] flags = new int[64];
+        String[] base = new String[64];
+        List<?>[] kw = new List<?>[64];
+        boolean[] dead = new boolean[64];
+
+        /** The keywords of record i. */
+        @SuppressWarnings("unchecked")
+        List<String> keywordsOf(int i) {
+            List<?> k = kw[i];
+            return k == null ? List.of() : (List<String>) k;
+        }
+
+        private int find(long u) {
+            int lo = 0;
+            int hi = count - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                long v = uid[mid];
+                if (v < u) {
+                    lo = mid + 1;
+                } else if (v > u) {
+                    hi = mid - 1;
+                } else {
+                    return dead[mid] ? -1 : mid;
+                }
+            }
+            return -1;
+        }
+
+        private void add(long u, long m, long d, long s, long fs, int f, String b, List<String> k) {
+            if (count == uid.length) {
+                int n = count * 2;
+                uid = Arrays.copyOf(uid, n);
+                modSeq = Arrays.copyOf(modSeq, n);
+                date = Arrays.copyOf(date, n);
+                size = Arrays.copyOf(size, n);
+                fileSize = Arrays.copyOf(fileSize, n);
+                flags = Arrays.copyOf(flags, n);
+                base = Arrays.copyOf(base, n);
+                kw = Arrays.copyOf(kw, n);
+                dead = Arrays.copyOf(dead, n);
+            }
+            uid[count] = u;
+            modSeq[count] = m;
+            date[count] = d;
+            size[count] = s;
+            fileSize[count] = fs;
+            flags[count] = f;
+            base[count] = b;
+            kw[count] = k.isEmpty() ? null : k;
+            count++;
+        }
     }
 
     /** The index exists but cannot be used. */
@@ -115,147 +145,242 @@ final class IndexJournal implements AutoCloseable {
             return null;
         }
         State st = new State();
-        try (ch; BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
-                StandardCharsets.UTF_8), 1 << 16)) {
-            String header = in.readLine();
-            if (header == null || !header.startsWith(HEADER)) {
+        try (ch) {
+            LineReader in = new LineReader(ch);
+            if (!in.next() || !in.startsWith(HEADER)) {
                 throw new CorruptIndexException(file + " does not start with '" + HEADER.trim() + "'");
             }
-            st.uidValidity = parseLong(header.substring(HEADER.length()), file);
-            if (st.uidValidity < 1 || st.uidValidity > 0xFFFF_FFFFL) {
-                throw new CorruptIndexException(file + ": UIDVALIDITY out of range");
+            in.pos = HEADER.length();
+            st.uidValidity = in.number();
+            if (st.uidValidity < 1 || st.uidValidity > 0xFFFF_FFFFL || !in.atEnd()) {
+                throw new CorruptIndexException(file + ": bad UIDVALIDITY in the header");
             }
-            boolean complete = endsWithNewline(ch);
-            String line = in.readLine();
             int lineNo = 1;
-            while (line != null) {
-                String next = in.readLine();
+            while (in.next()) {
                 lineNo++;
-                if (next == null && !complete) {
+                if (!in.terminated) {
                     break; // a torn last line: the write that was cut off never completed
                 }
                 try {
-                    apply(st, line);
+                    apply(st, in);
                 } catch (RuntimeException e) {
-                    throw new CorruptIndexException(file + " line " + lineNo + " is malformed: " + e);
+                    throw new CorruptIndexException(file + " line " + lineNo + " is malformed: " + e.getMessage());
                 }
                 st.lines++;
-                line = next;
             }
         }
         return st;
     }
 
-    private static boolean endsWithNewline(FileChannel ch) throws IOException {
-        long size = ch.size();
-        if (size == 0) {
+    /** Reads lines of ASCII text in big chunks and parses tokens in place. Not thread-safe. */
+    private static final class LineReader {
+        private final FileChannel ch;
+        private byte[] buf = new byte[1 << 16];
+        private int start;
+        private int end; // valid bytes in buf
+        private boolean eof;
+        byte[] line;
+        int lineStart;
+        int lineEnd;
+        int pos;
+        boolean terminated;
+
+        LineReader(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        boolean next() throws IOException {
+            while (true) {
+                for (int i = start; i < end; i++) {
+                    if (buf[i] == '\n') {
+                        line = buf;
+                        lineStart = start;
+                        lineEnd = i;
+                        pos = start;
+                        terminated = true;
+                        start = i + 1;
+                        return true;
+                    }
+                }
+                if (eof) {
+                    if (start < end) {
+                        line = buf;
+                        lineStart = start;
+                        lineEnd = end;
+                        pos = start;
+                        terminated = false;
+                        start = end;
+                        return true;
+                    }
+                    return false;
+                }
+                if (start > 0) {
+                    System.arraycopy(buf, start, buf, 0, end - start);
+                    end -= start;
+                    start = 0;
+                }
+                if (end == buf.length) {
+                    if (buf.length >= 1 << 24) {
+                        throw new CorruptIndexException("a line longer than " + buf.length + " octets");
+                    }
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                int n = ch.read(java.nio.ByteBuffer.wrap(buf, end, buf.length - end));
+                if (n < 0) {
+                    eof = true;
+                } else {
+                    end += n;
+                }
+            }
+        }
+
+        boolean startsWith(String prefix) {
+            if (lineEnd - lineStart < prefix.length()) {
+                return false;
+            }
+            for (int i = 0; i < prefix.length(); i++) {
+                if (line[lineStart + i] != prefix.charAt(i)) {
+                    return false;
+                }
+            }
             return true;
         }
-        ByteBuffer b = ByteBuffer.allocate(1);
-        ch.read(b, size - 1);
-        return b.get(0) == '\n';
-    }
 
-    private static long parseLong(String s, Path file) throws CorruptIndexException {
-        try {
-            return Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-            throw new CorruptIndexException(file + ": bad number '" + s + "'");
+        boolean atEnd() {
+            return pos >= lineEnd;
+        }
+
+        char kind() {
+            if (lineEnd - lineStart < 2 || line[lineStart + 1] != ' ') {
+                throw new IllegalArgumentException("no record type");
+            }
+            pos = lineStart + 2;
+            return (char) line[lineStart];
+        }
+
+        long number() {
+            long v = 0;
+            int digits = 0;
+            while (pos < lineEnd && line[pos] != ' ') {
+                byte c = line[pos++];
+                if (c < '0' || c > '9' || digits == 18) {
+                    throw new IllegalArgumentException("bad number");
+                }
+                v = v * 10 + (c - '0');
+                digits++;
+            }
+            if (digits == 0) {
+                throw new IllegalArgumentException("missing number");
+            }
+            if (pos < lineEnd) {
+                pos++;
+            }
+            return v;
+        }
+
+        String token() {
+            int s = pos;
+            while (pos < lineEnd && line[pos] != ' ') {
+                pos++;
+            }
+            if (pos == s) {
+                throw new IllegalArgumentException("missing word");
+            }
+            String t = new String(line, s, pos - s, StandardCharsets.ISO_8859_1);
+            if (pos < lineEnd) {
+                pos++;
+            }
+            return t;
+        }
+
+        List<String> keywords() {
+            if (atEnd()) {
+                return List.of();
+            }
+            List<String> kw = new ArrayList<>(2);
+            while (!atEnd()) {
+                String k = token();
+                if (!Flags.isValidKeyword(k)) {
+                    throw new IllegalArgumentException("bad keyword " + k);
+                }
+                kw.add(k);
+            }
+            return kw;
         }
     }
 
-    private static void apply(State st, String line) {
-        String[] t = line.split(" ");
+    private static void apply(State st, LineReader in) {
+        char kind = in.kind();
         st.clean = false;
-        switch (t[0]) {
-            case "R":
-                st.reservedUid = Math.max(st.reservedUid, num(t[1]));
-                st.reservedModSeq = Math.max(st.reservedModSeq, num(t[2]));
+        switch (kind) {
+            case 'R':
+                st.reservedUid = Math.max(st.reservedUid, in.number());
+                st.reservedModSeq = Math.max(st.reservedModSeq, in.number());
                 break;
-            case "K":
-                st.keywords.add(keyword(t[1]));
+            case 'K': {
+                String k = in.token();
+                if (!Flags.isValidKeyword(k)) {
+                    throw new IllegalArgumentException("bad keyword " + k);
+                }
+                st.keywords.add(k);
                 break;
-            case "A": {
-                long uid = num(t[1]);
+            }
+            case 'A': {
+                long uid = in.number();
                 if (uid <= st.maxUid || uid > 0xFFFF_FFFFL) {
                     throw new IllegalArgumentException("UID " + uid + " is not above " + st.maxUid);
                 }
-                String base = t[7];
-                if (!MaildirFileName.isSafe(base) || st.byBase.containsKey(base)) {
-                    throw new IllegalArgumentException("bad or repeated file name " + base);
+                long modSeq = in.number();
+                long date = in.number();
+                long size = in.number();
+                long fileSize = in.number();
+                long flags = in.number();
+                String base = in.token();
+                if (flags > 31 || !MaildirFileName.isSafe(base)) {
+                    throw new IllegalArgumentException("bad flags or file name");
                 }
-                Rec r = new Rec(uid, num(t[2]), num(t[3]), num(t[4]), num(t[5]), flags(t[6]), keywords(t, 8), base);
-                st.byBase.put(base, r);
-                st.byUid.put(uid, r);
+                st.add(uid, modSeq, date, size, fileSize, (int) flags, base, in.keywords());
                 st.maxUid = uid;
-                st.maxModSeq = Math.max(st.maxModSeq, r.modSeq);
+                st.maxModSeq = Math.max(st.maxModSeq, modSeq);
                 break;
             }
-            case "F": {
-                Rec r = st.byUid.get(num(t[1]));
-                long modSeq = num(t[2]);
-                int flags = flags(t[3]);
-                List<String> kw = keywords(t, 4);
-                if (r != null) {
-                    r.modSeq = modSeq;
-                    r.flags = flags;
-                    r.keywords = kw;
+            case 'F': {
+                int i = st.find(in.number());
+                long modSeq = in.number();
+                long flags = in.number();
+                if (flags > 31) {
+                    throw new IllegalArgumentException("bad flags");
+                }
+                List<String> kw = in.keywords();
+                if (i >= 0) {
+                    st.modSeq[i] = modSeq;
+                    st.flags[i] = (int) flags;
+                    st.kw[i] = kw.isEmpty() ? null : kw;
                 }
                 st.maxModSeq = Math.max(st.maxModSeq, modSeq);
                 break;
             }
-            case "X": {
-                st.maxModSeq = Math.max(st.maxModSeq, num(t[1]));
-                for (int i = 2; i < t.length; i++) {
-                    Rec r = st.byUid.remove(num(t[i]));
-                    if (r != null) {
-                        st.byBase.remove(r.base);
+            case 'X': {
+                st.maxModSeq = Math.max(st.maxModSeq, in.number());
+                while (!in.atEnd()) {
+                    int i = st.find(in.number());
+                    if (i >= 0) {
+                        st.dead[i] = true;
                     }
                 }
                 break;
             }
-            case "C":
-                st.cleanUidNext = num(t[1]);
-                st.cleanModSeq = num(t[2]);
+            case 'C':
+                st.cleanUidNext = in.number();
+                st.cleanModSeq = in.number();
                 st.clean = true;
                 break;
             default:
-                throw new IllegalArgumentException("unknown record '" + t[0] + "'");
+                throw new IllegalArgumentException("unknown record '" + kind + "'");
         }
-    }
-
-    private static long num(String s) {
-        long v = Long.parseLong(s);
-        if (v < 0) {
-            throw new IllegalArgumentException("negative number " + s);
+        if (!in.atEnd()) {
+            throw new IllegalArgumentException("trailing text");
         }
-        return v;
-    }
-
-    private static int flags(String s) {
-        int v = Integer.parseInt(s);
-        if (v < 0 || v > 31) {
-            throw new IllegalArgumentException("bad flags " + s);
-        }
-        return v;
-    }
-
-    private static String keyword(String s) {
-        if (!Flags.isValidKeyword(s)) {
-            throw new IllegalArgumentException("bad keyword " + s);
-        }
-        return s;
-    }
-
-    private static List<String> keywords(String[] t, int from) {
-        if (t.length <= from) {
-            return List.of();
-        }
-        List<String> kw = new ArrayList<>(t.length - from);
-        for (int i = from; i < t.length; i++) {
-            kw.add(keyword(t[i]));
-        }
-        return kw;
     }
 
     // ---------------------------------------------------------------------------------------------- writing

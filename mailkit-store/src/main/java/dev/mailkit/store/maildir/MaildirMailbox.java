@@ -64,7 +64,7 @@ final class MaildirMailbox extends MailboxEngine {
 
     private final MaildirContext ctx;
     private volatile Path dir;
-    private final ConcurrentHashMap<String, MaildirMessage> byBase = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, MaildirMessage> byBase;
     private final KeywordLetters letters;
     private final StructureCache cache;
     private final DirectorySync newSync = new DirectorySync();
@@ -83,8 +83,9 @@ final class MaildirMailbox extends MailboxEngine {
     private volatile boolean closed;
 
     private MaildirMailbox(MaildirContext ctx, Path dir, MailboxName name, Set<SpecialUse> uses, long uidValidity,
-                           QuotaCounter quota) {
+                           QuotaCounter quota, int expected) {
         super(name, uses, uidValidity, ctx.settings.maxKeywordsPerMailbox(), quota, ctx.settings.clock());
+        this.byBase = new ConcurrentHashMap<>(Math.max(16, expected * 4 / 3));
         this.ctx = ctx;
         this.dir = dir;
         this.letters = KeywordLetters.load(() -> this.dir, ctx.sync);
@@ -128,7 +129,8 @@ final class MaildirMailbox extends MailboxEngine {
                 validity = validities.next();
             }
         }
-        MaildirMailbox box = new MaildirMailbox(ctx, dir, name, uses, validity, quota);
+        MaildirMailbox box = new MaildirMailbox(ctx, dir, name, uses, validity, quota,
+                state == null ? 16 : state.count);
         box.restore(state, dovecot);
         return box;
     }
@@ -153,123 +155,29 @@ final class MaildirMailbox extends MailboxEngine {
         }
     }
 
-    /** A file found in new/ or cur/. */
-    private static final class Found {
-        final MaildirFileName.Parsed name;
-        final boolean inCur;
-
-        Found(MaildirFileName.Parsed name, boolean inCur) {
-            this.name = name;
-            this.inCur = inCur;
-        }
-    }
-
-    /** One message to restore. */
-    private static final class Row {
-        final long uid;
-        final int flags;
-        final List<String> keywords;
-        final long modSeq;
-        final long date;
-        final long size;
-        final MaildirMessage ref;
-
-        Row(long uid, int flags, List<String> keywords, long modSeq, long date, long size, MaildirMessage ref) {
-            this.uid = uid;
-            this.flags = flags;
-            this.keywords = keywords;
-            this.modSeq = modSeq;
-            this.date = date;
-            this.size = size;
-            this.ref = ref;
-        }
-    }
+    /** Marks a file found in new/ in {@link #listMessages()}'s map (cur/ files map to their info). */
+    private static final String IN_NEW = new String("new/");
 
     private void restore(IndexJournal.State st, DovecotUidList dovecot) throws IOException {
-        Map<String, Found> found = listMessages();
+        long newStamp = stamp(dir.resolve("new"));
+        long listedAt = System.currentTimeMillis();
+        Map<String, String> found = listMessages();
         long uidNext;
-        long modSeq;
+        long highest;
         if (st == null) {
             uidNext = dovecot != null ? dovecot.nextUid : 1;
-            modSeq = 1;
+            highest = 1;
         } else if (st.clean) {
             uidNext = Math.max(st.cleanUidNext, st.maxUid + 1);
-            modSeq = Math.max(st.cleanModSeq, st.maxModSeq);
+            highest = Math.max(st.cleanModSeq, st.maxModSeq);
         } else {
             // unclean stop: what was reserved may have been handed out
             uidNext = Math.max(st.maxUid, st.reservedUid) + 1;
-            modSeq = Math.max(st.maxModSeq, st.reservedModSeq) + 1;
+            highest = Math.max(st.maxModSeq, st.reservedModSeq) + 1;
         }
-        boolean changed = st == null || !st.clean;
-        List<Row> rows = new ArrayList<>(found.size());
-        List<Row> bumped = new ArrayList<>();
-        if (st != null) {
-            for (IndexJournal.Rec r : st.byBase.values()) {
-                Found f = found.remove(r.base);
-                if (f == null) {
-                    changed = true; // deleted by another program
-                    continue;
-                }
-                String info = f.inCur ? f.name.info : null;
-                int flags = info == null ? 0 : MaildirFileName.systemBits(info);
-                List<String> kw = keywordsOf(info, r.keywords);
-                MaildirMessage ref = new MaildirMessage(r.base, info, r.fileSize, r.size);
-                ref.extra = info == null ? null : MaildirFileName.extraLetters(info);
-                Row row = new Row(r.uid, flags, kw, r.modSeq, r.date, r.size, ref);
-                if (flags != r.flags || !new HashSet<>(lower(kw)).equals(new HashSet<>(lower(r.keywords)))) {
-                    bumped.add(row); // changed by another program: gets a new MODSEQ below
-                    changed = true;
-                }
-                rows.add(row);
-            }
-        }
-        // files mailkit has not indexed: from another program, or delivered just before a crash
-        List<Map.Entry<String, Found>> foreign = new ArrayList<>(found.entrySet());
-        foreign.sort(Map.Entry.comparingByKey());
-        List<Row> adopted = new ArrayList<>();
         long firstRecent = uidNext;
-        for (Map.Entry<String, Found> e : foreign) {
-            MaildirMessage ref = inspectForeign(e.getValue());
-            if (ref == null) {
-                continue;
-            }
-            changed = true;
-            Long known = dovecot != null ? dovecot.uids.get(e.getKey()) : null;
-            String info = ref.info;
-            int flags = info == null ? 0 : MaildirFileName.systemBits(info);
-            List<String> kw = keywordsOf(info, List.of());
-            long date = dateOf(e.getValue());
-            adopted.add(new Row(known != null ? known : 0, flags, kw, 0, date, ref.crlfSize, ref));
-        }
-        // UIDs: those Dovecot gave, then new ones in name order
-        List<Row> all = new ArrayList<>(rows.size() + adopted.size());
-        all.addAll(rows);
-        for (Row a : adopted) {
-            if (a.uid > 0) {
-                all.add(new Row(a.uid, a.flags, a.keywords, modSeq, a.date, a.size, a.ref));
-            }
-        }
-        all.sort(Comparator.comparingLong(r -> r.uid));
-        for (Row a : adopted) {
-            if (a.uid == 0) {
-                all.add(new Row(uidNext++, a.flags, a.keywords, 0, a.date, a.size, a.ref));
-            }
-        }
-        if (!all.isEmpty()) {
-            uidNext = Math.max(uidNext, all.get(all.size() - 1).uid + 1);
-        }
-        // MODSEQs: adopted and externally changed messages get new ones
-        long highest = modSeq;
-        List<Row> restored = new ArrayList<>(all.size());
-        Set<Row> bump = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        bump.addAll(bumped);
-        for (Row r : all) {
-            if (r.modSeq == 0 || bump.contains(r)) {
-                r = new Row(r.uid, r.flags, r.keywords, ++highest, r.date, r.size, r.ref);
-            }
-            restored.add(r);
-        }
-        // keywords: as the index defined them, then the lettered ones, then whatever messages carry
+        boolean changed = st == null || !st.clean;
+        // keywords: as the index defined them, then the lettered ones (messages may add more)
         Set<String> defined = new LinkedHashSet<>();
         if (st != null) {
             defined.addAll(st.keywords);
@@ -282,30 +190,100 @@ final class MaildirMailbox extends MailboxEngine {
                 LOG.warn("{}: more keywords than the mailbox allows; {} is not defined", dir, k);
             }
         }
-        for (Row r : restored) {
-            r.ref.uid = r.uid;
-            byBase.put(r.ref.base, r.ref);
-            restoreRow(r.uid, r.flags, r.keywords, r.modSeq, r.date, r.size, r.ref);
+        int restored = 0;
+        restoreCapacity(found.size() + 16);
+        if (st != null) {
+            for (int i = 0; i < st.count; i++) {
+                if (st.dead[i]) {
+                    continue;
+                }
+                String where = found.remove(st.base[i]);
+                if (where == null) {
+                    changed = true; // deleted by another program
+                    continue;
+                }
+                String info = where == IN_NEW ? null : where;
+                int flags = info == null ? 0 : MaildirFileName.systemBits(info);
+                List<String> recorded = st.keywordsOf(i);
+                List<String> kw = (info == null || MaildirFileName.keywordMask(info) == 0) && recorded.isEmpty()
+                        ? List.of() : keywordsOf(info, recorded);
+                long modSeq = st.modSeq[i];
+                if (flags != st.flags[i] || !sameKeywords(kw, recorded)) {
+                    modSeq = ++highest; // changed by another program
+                    changed = true;
+                }
+                MaildirMessage ref = new MaildirMessage(st.base[i], info, st.fileSize[i], st.size[i]);
+                if (info != null && !info.isEmpty()) {
+                    ref.extra = MaildirFileName.extraLetters(info);
+                }
+                ref.uid = st.uid[i];
+                byBase.put(ref.base, ref);
+                restoreRow(st.uid[i], flags, kw, modSeq, st.date[i], st.size[i], ref);
+                restored++;
+            }
+        }
+        // files mailkit has not indexed: from another program, or delivered just before a crash
+        if (!found.isEmpty()) {
+            changed = true;
+            List<String> foreign = new ArrayList<>(found.keySet());
+            foreign.sort(null);
+            List<MaildirMessage> refs = new ArrayList<>(foreign.size());
+            for (String b : foreign) {
+                String where = found.get(b);
+                MaildirMessage ref = inspectForeign(b, where == IN_NEW ? null : where);
+                if (ref != null) {
+                    ref.uid = dovecot != null ? dovecot.uids.getOrDefault(b, 0L) : 0;
+                    refs.add(ref);
+                }
+            }
+            // UIDs: those Dovecot gave (only when there was no index), then new ones in name order
+            refs.sort(Comparator.comparingLong(r -> r.uid == 0 ? Long.MAX_VALUE : r.uid));
+            for (MaildirMessage ref : refs) {
+                if (ref.uid == 0) {
+                    ref.uid = uidNext++;
+                } else {
+                    uidNext = Math.max(uidNext, ref.uid + 1);
+                }
+                String info = ref.info;
+                int flags = info == null ? 0 : MaildirFileName.systemBits(info);
+                List<String> kw = keywordsOf(info, List.of());
+                byBase.put(ref.base, ref);
+                restoreRow(ref.uid, flags, kw, ++highest, dateOf(ref), ref.crlfSize, ref);
+                restored++;
+            }
+            if (dovecot != null) {
+                firstRecent = dovecot.nextUid;
+            }
         }
         restoreCounters(uidNext, highest, firstRecent);
-        if (changed || st.lines > 2 * restored.size() + 1000) {
+        long ageMillis = listedAt - TimeUnit.NANOSECONDS.toMillis(newStamp);
+        newDirStamp = ageMillis > 2000 ? newStamp : -1;
+        if (changed || st.lines > 2 * restored + 1000) {
             rewriteIndex();
         } else {
             reservedUid = st.reservedUid;
             reservedModSeq = st.reservedModSeq;
             journal = IndexJournal.append(dir.resolve(IndexJournal.FILE), st.lines);
         }
-        if (!adopted.isEmpty() || changed) {
-            LOG.debug("{}: loaded {} messages ({} adopted)", dir, restored.size(), adopted.size());
-        }
     }
 
-    private static List<String> lower(List<String> kw) {
-        List<String> out = new ArrayList<>(kw.size());
-        for (String k : kw) {
-            out.add(k.toLowerCase(java.util.Locale.ROOT));
+    private static boolean sameKeywords(List<String> a, List<String> b) {
+        if (a.size() != b.size()) {
+            return false;
         }
-        return out;
+        if (a.isEmpty()) {
+            return true;
+        }
+        Set<String> x = new HashSet<>();
+        for (String k : a) {
+            x.add(k.toLowerCase(java.util.Locale.ROOT));
+        }
+        for (String k : b) {
+            if (!x.contains(k.toLowerCase(java.util.Locale.ROOT))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The keywords of a message: those its file name carries, plus the unlettered ones the index recorded. */
@@ -319,31 +297,36 @@ final class MaildirMailbox extends MailboxEngine {
         return kw;
     }
 
-    /** Lists cur/ and new/ (cur/ wins when a base is in both). */
-    private Map<String, Found> listMessages() throws IOException {
+    /**
+     * Lists cur/ and new/: base name to the info of a file in cur/, or to {@link #IN_NEW}. cur/ wins when a base is
+     * in both. Only names are read (no stat per file).
+     */
+    private Map<String, String> listMessages() throws IOException {
         String[] cur = Fs.list(dir.resolve("cur"));
         String[] fresh = Fs.list(dir.resolve("new"));
-        Map<String, Found> found = new HashMap<>((cur.length + fresh.length) * 4 / 3 + 16);
+        Map<String, String> found = new HashMap<>((cur.length + fresh.length) * 4 / 3 + 16);
         for (String n : cur) {
-            MaildirFileName.Parsed p = MaildirFileName.parse(n);
-            if (p == null) {
+            int colon = n.indexOf(':');
+            if (n.isEmpty() || n.charAt(0) == '.' || colon == 0 || !MaildirFileName.isSafe(n)) {
                 skipped(dir.resolve("cur"), n);
                 continue;
             }
-            if (p.info == null) {
-                p = new MaildirFileName.Parsed(p.base, "", p.size, p.crlfSize); // cur/ without info: no flags
-                renameQuietly(dir.resolve("cur").resolve(n), dir.resolve("cur").resolve(p.base + ":2,"));
+            if (colon < 0) {
+                // cur/ without info: no flags; give it the standard form
+                renameQuietly(dir.resolve("cur").resolve(n), dir.resolve("cur").resolve(n + ":2,"));
+                found.put(n, "");
+                continue;
             }
-            found.put(p.base, new Found(p, true));
+            String info = n.startsWith("2,", colon + 1) ? n.substring(colon + 3) : "";
+            found.put(n.substring(0, colon), info);
         }
         for (String n : fresh) {
-            MaildirFileName.Parsed p = MaildirFileName.parse(n);
-            if (p == null || p.info != null) {
+            if (n.isEmpty() || n.charAt(0) == '.' || n.indexOf(':') >= 0 || !MaildirFileName.isSafe(n)) {
                 skipped(dir.resolve("new"), n);
                 continue;
             }
-            if (found.putIfAbsent(p.base, new Found(p, false)) != null) {
-                LOG.warn("{}: {} is in both new/ and cur/; using the one in cur/", dir, p.base);
+            if (found.putIfAbsent(n, IN_NEW) != null) {
+                LOG.warn("{}: {} is in both new/ and cur/; using the one in cur/", dir, n);
             }
         }
         return found;
@@ -367,11 +350,11 @@ final class MaildirMailbox extends MailboxEngine {
     /**
      * Checks a file another program left: it must be a regular file (a symbolic link is refused); measures it.
      *
+     * @param info the info of a file in cur/, or null for new/
      * @return its reference, or null to ignore it
      */
-    private MaildirMessage inspectForeign(Found f) {
-        Path file = dir.resolve(f.inCur ? "cur" : "new").resolve(
-                MaildirFileName.fileName(f.name.base, f.inCur ? f.name.info : null));
+    private MaildirMessage inspectForeign(String base, String info) {
+        Path file = dir.resolve(info == null ? "new" : "cur").resolve(MaildirFileName.fileName(base, info));
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile()) {
@@ -379,25 +362,29 @@ final class MaildirMailbox extends MailboxEngine {
                         file.getFileName());
                 return null;
             }
+            MaildirFileName.Parsed p = MaildirFileName.parse(base);
             long size = a.size();
-            long crlf = f.name.crlfSize;
-            if (crlf < size || crlf > 2 * size || (f.name.size >= 0 && f.name.size != size)) {
+            long crlf = p == null ? -1 : p.crlfSize;
+            if (crlf < size || crlf > 2 * size || (p.size >= 0 && p.size != size)) {
                 try (FileChannel ch = Fs.openRead(file)) {
                     crlf = dev.mailkit.core.internal.CrlfSegment.crlfLength(ch, 0, size);
                 }
             }
-            return new MaildirMessage(f.name.base, f.inCur ? f.name.info : null, size, crlf);
+            MaildirMessage m = new MaildirMessage(base, info, size, crlf);
+            if (info != null && !info.isEmpty()) {
+                m.extra = MaildirFileName.extraLetters(info);
+            }
+            return m;
         } catch (IOException e) {
             LOG.warn("{}: cannot read {}: {}", dir, file.getFileName(), e.toString());
             return null;
         }
     }
 
-    private long dateOf(Found f) {
-        Path file = dir.resolve(f.inCur ? "cur" : "new").resolve(
-                MaildirFileName.fileName(f.name.base, f.inCur ? f.name.info : null));
+    private long dateOf(MaildirMessage m) {
         try {
-            return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.SECONDS);
+            return Files.getLastModifiedTime(dir.resolve(m.relativePath()), LinkOption.NOFOLLOW_LINKS)
+                    .to(TimeUnit.SECONDS);
         } catch (IOException e) {
             return ctx.settings.clock().instant().getEpochSecond();
         }
@@ -858,20 +845,23 @@ final class MaildirMailbox extends MailboxEngine {
             // directory changed in the last two seconds is looked at again next time
             long ageMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(stamp);
             newDirStamp = ageMillis > 2000 ? stamp : -1;
+            List<String> foreign = new ArrayList<>();
+            for (String n : names) {
+                if (!byBase.containsKey(n) && !n.isEmpty() && n.charAt(0) != '.' && n.indexOf(':') < 0
+                        && MaildirFileName.isSafe(n)) {
+                    foreign.add(n);
+                }
+            }
+            foreign.sort(null);
             List<Adopted> adopted = new ArrayList<>();
             List<MaildirMessage> refs = new ArrayList<>();
-            java.util.Arrays.sort(names);
-            for (String n : names) {
-                MaildirFileName.Parsed p = MaildirFileName.parse(n);
-                if (p == null || p.info != null || byBase.containsKey(p.base)) {
-                    continue;
-                }
-                MaildirMessage ref = inspectForeign(new Found(p, false));
-                if (ref == null || byBase.putIfAbsent(p.base, ref) != null) {
+            for (String n : foreign) {
+                MaildirMessage ref = inspectForeign(n, null);
+                if (ref == null || byBase.putIfAbsent(n, ref) != null) {
                     continue;
                 }
                 refs.add(ref);
-                adopted.add(new Adopted(ref, 0, List.of(), dateOf(new Found(p, false)), ref.crlfSize));
+                adopted.add(new Adopted(ref, 0, List.of(), dateOf(ref), ref.crlfSize));
             }
             if (!adopted.isEmpty()) {
                 try {
