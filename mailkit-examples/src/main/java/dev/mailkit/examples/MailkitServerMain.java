@@ -4,17 +4,17 @@ import dev.mailkit.core.Envelope;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.MessageSpool;
+import dev.mailkit.core.SmtpReply;
 import dev.mailkit.core.auth.InMemoryUserDirectory;
 import dev.mailkit.core.sink.DeliveryReport;
-import dev.mailkit.core.sink.InMemorySink;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.core.tls.TlsConfig;
+import dev.mailkit.imap.ImapServer;
 import dev.mailkit.smtp.SmtpRole;
 import dev.mailkit.smtp.SmtpServer;
-import dev.mailkit.imap.ImapServer;
 import dev.mailkit.store.MailStore;
-import dev.mailkit.store.Mailbox;
-import dev.mailkit.store.MailboxName;
+import dev.mailkit.store.delivery.DeliveryAgent;
+import dev.mailkit.store.maildir.MaildirMailStore;
 import dev.mailkit.store.memory.MemoryMailStore;
 
 import java.io.IOException;
@@ -24,12 +24,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The runnable mailkit server: SMTP on an MX port, a submission port and an implicit-TLS port, IMAP with STARTTLS
  * and IMAPS, every port with TLS (a generated certificate unless one is given), for trying mailkit and for local
- * development. Mail for the users lands in their INBOX, readable over IMAP. See
+ * development. Accepted mail goes through the {@link DeliveryAgent} (users, aliases, catch-alls, plus-addressing)
+ * into a durable Maildir under {@code --data} (Dovecot can serve it as it is), readable over IMAP. See
  * {@link ServerOptions} for the options. Stops cleanly on SIGTERM or Ctrl-C.
  */
 public final class MailkitServerMain {
@@ -73,14 +75,14 @@ public final class MailkitServerMain {
         final SmtpServer smtp;
         final ImapServer imap;
         final MailStore store;
-        final InMemorySink memory;
+        final DeliveryAgent agent;
         final TlsConfig tls;
 
-        Running(SmtpServer smtp, ImapServer imap, MailStore store, InMemorySink memory, TlsConfig tls) {
+        Running(SmtpServer smtp, ImapServer imap, MailStore store, DeliveryAgent agent, TlsConfig tls) {
             this.smtp = smtp;
             this.imap = imap;
             this.store = store;
-            this.memory = memory;
+            this.agent = agent;
             this.tls = tls;
         }
 
@@ -92,31 +94,34 @@ public final class MailkitServerMain {
             return imap;
         }
 
+        /** The mailbox store mail is delivered into and IMAP serves. */
         public MailStore store() {
             return store;
         }
 
-        public InMemorySink memory() {
-            return memory;
+        /** The delivery agent behind the SMTP server. */
+        public DeliveryAgent agent() {
+            return agent;
         }
 
         public TlsConfig tls() {
             return tls;
         }
 
+        /** Stops the servers (waiting for deliveries under way), then closes the store cleanly. */
         @Override
         public void close() {
-            smtp.close();
-            imap.close();
-            store.close();
+            try {
+                smtp.close();
+                imap.close();
+            } finally {
+                store.close();
+            }
         }
     }
 
     /** Starts everything the options ask for and prints where it listens. */
     public static Running start(ServerOptions o, PrintStream out) {
-        if (o.store.equals("maildir")) {
-            throw new IllegalStateException("the maildir store is not part of this build yet; use --store memory");
-        }
         try {
             Files.createDirectories(o.data);
         } catch (IOException e) {
@@ -126,78 +131,84 @@ public final class MailkitServerMain {
         InMemoryUserDirectory.Builder ub = InMemoryUserDirectory.builder();
         o.users.forEach(ub::user);
         InMemoryUserDirectory users = ub.build();
-        InMemorySink memory = new InMemorySink();
-        MemoryMailStore store = MemoryMailStore.builder().standardMailboxes().build();
-        MessageSink printing = (Envelope e, MessageSource m) -> {
-            DeliveryReport r = memory.deliver(e, m);
-            fileIntoInboxes(store, users, e, m);
-            String subject = m.headers().getHeader("Subject", null);
-            out.println("message " + e.transactionId() + " from " + e.reversePathString() + " to " + e.recipients()
-                    + ", " + m.size() + " bytes" + (subject == null ? "" : ", subject: " + subject));
-            return r;
-        };
-        List<String> domains = new ArrayList<>(o.domains);
-        if (domains.isEmpty()) {
-            domains.add("localhost");
-        }
-        SmtpServer smtp = SmtpServer.builder()
-                .bindAddress(o.bind)
-                .mx(o.smtpPort).submission(o.submissionPort).smtps(o.smtpsPort)
-                .localDomains(domains.toArray(new String[0]))
-                .users(users)
-                .tls(tls)
-                .sink(printing)
-                .spool(MessageSpool.create(o.data.resolve("spool"), MessageSpool.DEFAULT_THRESHOLD))
-                .build()
-                .start();
-        ImapServer imap;
+        MailStore store = o.store.equals("memory") ? MemoryMailStore.builder().standardMailboxes().build()
+                : MaildirMailStore.builder(o.data).standardMailboxes().build();
+        SmtpServer smtp = null;
         try {
-            imap = ImapServer.builder()
+            DeliveryAgent.Builder ab = DeliveryAgent.builder().store(store).users(users);
+            o.aliases.forEach((alias, targets) -> ab.alias(alias, targets.toArray(new String[0])));
+            o.catchAll.forEach(ab::catchAll);
+            DeliveryAgent agent = ab.build();
+            MessageSink sink = new MessageSink() {
+                @Override
+                public DeliveryReport deliver(Envelope e, MessageSource m) throws IOException {
+                    DeliveryReport r = agent.deliver(e, m);
+                    String subject = m.headers().getHeader("Subject", null);
+                    out.println("message " + e.transactionId() + " from " + e.reversePathString() + " to "
+                            + e.recipients() + ", " + m.size() + " bytes"
+                            + (subject == null ? "" : ", subject: " + subject)
+                            + (r.isAllDelivered() ? "" : ", not delivered to " + r.failures().keySet()));
+                    return r;
+                }
+
+                @Override
+                public Optional<SmtpReply> checkRecipient(Envelope transaction, MailAddress recipient) {
+                    return agent.checkRecipient(transaction, recipient);
+                }
+            };
+            List<String> domains = new ArrayList<>(o.domains);
+            if (domains.isEmpty()) {
+                domains.add("localhost");
+            }
+            MessageSpool spool = MessageSpool.create(o.data.resolve(".spool"), MessageSpool.DEFAULT_THRESHOLD);
+            smtp = SmtpServer.builder()
+                    .bindAddress(o.bind)
+                    .mx(o.smtpPort).submission(o.submissionPort).smtps(o.smtpsPort)
+                    .localDomains(domains.toArray(new String[0]))
+                    .users(users)
+                    .tls(tls)
+                    .sink(sink)
+                    .spool(spool)
+                    .build()
+                    .start();
+            ImapServer imap = ImapServer.builder()
                     .bindAddress(o.bind)
                     .port(o.imapPort).implicitTlsPort(o.imapsPort)
                     .users(users)
                     .store(store)
                     .tls(tls)
-                    .spool(MessageSpool.create(o.data.resolve("spool"), MessageSpool.DEFAULT_THRESHOLD))
+                    .spool(spool)
                     .build()
                     .start();
+            Path pem = null;
+            if (tls.isSelfSigned()) {
+                pem = tls.writeCertificatePem(o.data.resolve("certificate.pem"));
+            }
+            String host = o.bind.getHostAddress();
+            out.println("mailkit started");
+            out.println("  SMTP (MX)           " + host + ":" + smtp.port(SmtpRole.MX) + "  STARTTLS");
+            out.println("  SMTP submission     " + host + ":" + smtp.port(SmtpRole.SUBMISSION)
+                    + "  STARTTLS, then AUTH");
+            out.println("  SMTPS               " + host + ":" + smtp.port(SmtpRole.SMTPS) + "  implicit TLS, AUTH");
+            out.println("  IMAP                " + host + ":" + imap.port() + "  STARTTLS, then LOGIN");
+            out.println("  IMAPS               " + host + ":" + imap.implicitTlsPort() + "  implicit TLS");
+            out.println("  domains             " + String.join(", ", domains));
+            out.println("  users               " + (o.users.isEmpty() ? "(none: add --user ADDR:PASSWORD)"
+                    : String.join(", ", o.users.keySet())));
+            out.println("  TLS certificate     " + (pem != null ? "generated for localhost; trust " + pem
+                    : o.tlsCert.toString()));
+            out.println("  store               " + (o.store.equals("memory")
+                    ? "memory (readable over IMAP, kept until exit)"
+                    : "maildir " + o.data.toAbsolutePath() + "/<domain>/<user>/ (Dovecot: mail_location = maildir:"
+                    + o.data.toAbsolutePath() + "/%d/%n)"));
+            out.flush();
+            return new Running(smtp, imap, store, agent, tls);
         } catch (RuntimeException e) {
-            smtp.close();
+            if (smtp != null) {
+                smtp.close();
+            }
             store.close();
             throw e;
-        }
-        Path pem = null;
-        if (tls.isSelfSigned()) {
-            pem = tls.writeCertificatePem(o.data.resolve("certificate.pem"));
-        }
-        String host = o.bind.getHostAddress();
-        out.println("mailkit started");
-        out.println("  SMTP (MX)           " + host + ":" + smtp.port(SmtpRole.MX) + "  STARTTLS");
-        out.println("  SMTP submission     " + host + ":" + smtp.port(SmtpRole.SUBMISSION) + "  STARTTLS, then AUTH");
-        out.println("  SMTPS               " + host + ":" + smtp.port(SmtpRole.SMTPS) + "  implicit TLS, AUTH");
-        out.println("  IMAP                " + host + ":" + imap.port() + "  STARTTLS, then LOGIN");
-        out.println("  IMAPS               " + host + ":" + imap.implicitTlsPort() + "  implicit TLS");
-        out.println("  domains             " + String.join(", ", domains));
-        out.println("  users               " + (o.users.isEmpty() ? "(none: add --user ADDR:PASSWORD)"
-                : String.join(", ", o.users.keySet())));
-        out.println("  TLS certificate     " + (pem != null ? "generated for localhost; trust " + pem
-                : o.tlsCert.toString()));
-        out.println("  store               memory (messages are listed here, readable over IMAP, kept until exit)");
-        out.flush();
-        return new Running(smtp, imap, store, memory, tls);
-    }
-
-    /**
-     * Files an accepted message into the INBOX of every recipient who is a user (until the delivery agent of
-     * mailkit-store takes this over: aliases, plus-addressing, quotas, Delivered-To).
-     */
-    private static void fileIntoInboxes(MailStore store, InMemoryUserDirectory users, Envelope e, MessageSource m) {
-        for (MailAddress rcpt : e.recipients()) {
-            if (users.findByAddress(rcpt).isPresent()) {
-                try (Mailbox inbox = store.account(rcpt).open(MailboxName.INBOX)) {
-                    inbox.append(m);
-                }
-            }
         }
     }
 }

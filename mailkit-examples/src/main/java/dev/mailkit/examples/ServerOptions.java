@@ -23,8 +23,11 @@ public final class ServerOptions {
             "  --imaps-port N           IMAP with implicit TLS (default 1993)",
             "  --domain D               a local domain, repeatable (default: localhost)",
             "  --user ADDR:PASSWORD     a mailbox user, repeatable, e.g. --user rcpt@local.test:secret",
-            "  --data DIR               where mail and the generated certificate are kept (default ./mailkit-data)",
-            "  --store memory|maildir   the mailbox store (default memory; maildir comes with mailkit-store)",
+            "  --alias ADDR=TARGET,...  an alias delivered to the targets (users or aliases), repeatable",
+            "  --catch-all DOMAIN=ADDR  where mail for unknown addresses of DOMAIN goes, repeatable",
+            "  --data DIR               where mail (Maildirs DIR/<domain>/<user>/) and the generated certificate",
+            "                           are kept (default ./mailkit-data)",
+            "  --store maildir|memory   the mailbox store (default maildir, durable; memory keeps nothing)",
             "  --tls-cert FILE          PEM certificate chain (default: a certificate generated at start)",
             "  --tls-key FILE           PEM private key for --tls-cert",
             "  --help                   show this help");
@@ -46,6 +49,8 @@ public final class ServerOptions {
     final int imapsPort;
     final List<String> domains;
     final Map<String, String> users;
+    final Map<String, List<String>> aliases;
+    final Map<String, String> catchAll;
     final Path data;
     final String store;
     final Path tlsCert;
@@ -53,7 +58,8 @@ public final class ServerOptions {
     final boolean help;
 
     private ServerOptions(InetAddress bind, int smtpPort, int submissionPort, int smtpsPort, int imapPort,
-                          int imapsPort, List<String> domains, Map<String, String> users, Path data, String store,
+                          int imapsPort, List<String> domains, Map<String, String> users,
+                          Map<String, List<String>> aliases, Map<String, String> catchAll, Path data, String store,
                           Path tlsCert, Path tlsKey, boolean help) {
         this.bind = bind;
         this.smtpPort = smtpPort;
@@ -63,6 +69,8 @@ public final class ServerOptions {
         this.imapsPort = imapsPort;
         this.domains = List.copyOf(domains);
         this.users = Map.copyOf(users);
+        this.aliases = Map.copyOf(aliases);
+        this.catchAll = Map.copyOf(catchAll);
         this.data = data;
         this.store = store;
         this.tlsCert = tlsCert;
@@ -80,8 +88,10 @@ public final class ServerOptions {
         int imaps = 1993;
         List<String> domains = new ArrayList<>();
         Map<String, String> users = new LinkedHashMap<>();
+        Map<String, List<String>> aliases = new LinkedHashMap<>();
+        Map<String, String> catchAll = new LinkedHashMap<>();
         Path data = Path.of("mailkit-data");
-        String store = "memory";
+        String store = "maildir";
         Path cert = null;
         Path key = null;
         boolean help = false;
@@ -107,6 +117,8 @@ public final class ServerOptions {
                 case "--imaps-port":
                 case "--domain":
                 case "--user":
+                case "--alias":
+                case "--catch-all":
                 case "--data":
                 case "--store":
                 case "--tls-cert":
@@ -163,6 +175,29 @@ public final class ServerOptions {
                     }
                     users.put(addr, value.substring(colon + 1));
                     break;
+                case "--alias": {
+                    int eq2 = value.indexOf('=');
+                    if (eq2 <= 0 || eq2 == value.length() - 1) {
+                        throw new UsageException("--alias needs ADDR=TARGET[,TARGET...], e.g. --alias team@local.test="
+                                + "ann@local.test,bob@local.test");
+                    }
+                    List<String> targets = new ArrayList<>();
+                    address("--alias", value.substring(0, eq2));
+                    for (String t : value.substring(eq2 + 1).split(",")) {
+                        targets.add(address("--alias", t.trim()));
+                    }
+                    aliases.computeIfAbsent(value.substring(0, eq2), k -> new ArrayList<>()).addAll(targets);
+                    break;
+                }
+                case "--catch-all": {
+                    int eq2 = value.indexOf('=');
+                    if (eq2 <= 0 || eq2 == value.length() - 1 || value.substring(0, eq2).contains("@")) {
+                        throw new UsageException("--catch-all needs DOMAIN=ADDR, e.g. --catch-all local.test="
+                                + "postmaster@local.test");
+                    }
+                    catchAll.put(value.substring(0, eq2), address("--catch-all", value.substring(eq2 + 1)));
+                    break;
+                }
                 case "--data":
                     data = Path.of(value);
                     break;
@@ -188,8 +223,17 @@ public final class ServerOptions {
         if (bind == null) {
             bind = InetAddress.getLoopbackAddress();
         }
-        return new ServerOptions(bind, smtp, submission, smtps, imap, imaps, domains, users, data, store, cert, key,
-                help);
+        return new ServerOptions(bind, smtp, submission, smtps, imap, imaps, domains, users, aliases, catchAll, data,
+                store, cert, key, help);
+    }
+
+    private static String address(String option, String value) throws UsageException {
+        try {
+            dev.mailkit.core.MailAddress.parse(value);
+            return value;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
+        }
     }
 
     private static int port(String name, String value) throws UsageException {

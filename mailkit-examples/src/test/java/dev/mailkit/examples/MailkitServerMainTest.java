@@ -1,7 +1,11 @@
 package dev.mailkit.examples;
 
-import dev.mailkit.core.sink.ReceivedMessage;
+import dev.mailkit.core.MailAddress;
+import dev.mailkit.core.MessageSource;
 import dev.mailkit.smtp.SmtpRole;
+import dev.mailkit.store.Mailbox;
+import dev.mailkit.store.MailboxName;
+import dev.mailkit.testsupport.RawClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,7 +14,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,26 +24,44 @@ class MailkitServerMainTest {
     Path data;
 
     @Test
-    void startsEveryPortWithTlsAndDeliversSubmittedMail() throws Exception {
+    void startsEveryPortWithTlsAndDeliversIntoTheMaildir() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                "--imap-port", "0", "--imaps-port", "0", "--domain", "local.test", "--user", "rcpt@local.test:secret", "--data", data.toString());
+                "--imap-port", "0", "--imaps-port", "0",
+                "--domain", "local.test", "--user", "rcpt@local.test:secret", "--user", "bob@local.test:pw",
+                "--alias", "team@local.test=rcpt@local.test,bob@local.test", "--data", data.toString());
         try (MailkitServerMain.Running r = MailkitServerMain.start(o, out)) {
             int submission = r.smtp().port(SmtpRole.SUBMISSION);
             String text = buf.toString(StandardCharsets.UTF_8);
             assertThat(text).contains("SMTP submission     127.0.0.1:" + submission)
-                    .contains("trust " + data.resolve("certificate.pem"));
+                    .contains("trust " + data.resolve("certificate.pem"))
+                    .contains("store               maildir " + data.toAbsolutePath());
             assertThat(Files.readString(data.resolve("certificate.pem"))).startsWith("-----BEGIN CERTIFICATE-----");
             ExamplesTestSupport.send(submission, "rcpt@local.test", "rcpt@local.test", "via submission", r.tls(),
                     "rcpt@local.test", "secret");
-            ExamplesTestSupport.send(r.smtp().port(SmtpRole.MX), "someone@remote.test", "rcpt@local.test",
+            ExamplesTestSupport.send(r.smtp().port(SmtpRole.MX), "someone@remote.test", "team@local.test",
                     "via mx", r.tls(), null, null);
-            assertThat(r.memory().await(2, Duration.ofSeconds(10))).isTrue();
-            ReceivedMessage first = r.memory().messages().get(0);
-            assertThat(first.envelope().authenticatedUser()).contains("rcpt@local.test");
+            try (RawClient c = new RawClient(r.smtp().port(SmtpRole.MX))) {
+                c.readReply();
+                c.command("EHLO client.test");
+                c.command("MAIL FROM:<someone@remote.test>");
+                assertThat(c.command("RCPT TO:<nobody@local.test>")).startsWith("550 5.1.1");
+            }
+            // the messages are in the Maildirs the moment the client heard 250
+            try (Mailbox inbox = r.store().account(MailAddress.parse("rcpt@local.test")).open(MailboxName.INBOX)) {
+                assertThat(inbox.status().messages()).isEqualTo(2);
+                try (MessageSource m = inbox.content(2).orElseThrow()) {
+                    assertThat(m.asString()).startsWith("Return-Path: <someone@remote.test>\r\n"
+                            + "Delivered-To: rcpt@local.test\r\nReceived: ");
+                }
+            }
+            try (Stream<Path> files = Files.list(data.resolve("local.test/bob/new"))) {
+                assertThat(files.toList()).hasSize(1);
+            }
             assertThat(buf.toString(StandardCharsets.UTF_8)).contains("subject: via submission")
-                    .contains("subject: via mx").contains("IMAP                127.0.0.1:" + r.imap().port())
+                    .contains("to [team@local.test]").contains("subject: via mx")
+                    .contains("IMAP                127.0.0.1:" + r.imap().port())
                     .contains("IMAPS               127.0.0.1:" + r.imap().implicitTlsPort());
             // the mail is in the user's INBOX, readable over IMAP (STARTTLS, then LOGIN)
             java.util.Properties p = new java.util.Properties();
@@ -53,6 +76,27 @@ class MailkitServerMainTest {
             assertThat(inbox.getMessage(2).getSubject()).isEqualTo("via mx");
             inbox.close(false);
             imap.close();
+        }
+    }
+
+    @Test
+    void theMemoryStoreKeepsNothingOnDisk() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--domain", "local.test", "--user", "rcpt@local.test:secret",
+                "--catch-all",
+                "local.test=rcpt@local.test", "--store", "memory", "--data", data.toString());
+        try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(buf, true, StandardCharsets.UTF_8))) {
+            ExamplesTestSupport.send(r.smtp().port(SmtpRole.MX), "someone@remote.test", "anyone@local.test",
+                    "caught", r.tls(), null, null);
+            try (Mailbox inbox = r.store().account(MailAddress.parse("rcpt@local.test")).open(MailboxName.INBOX)) {
+                assertThat(inbox.status().messages()).isEqualTo(1);
+            }
+            assertThat(buf.toString(StandardCharsets.UTF_8)).contains("store               memory");
+        }
+        try (Stream<Path> files = Files.list(data)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList())
+                    .isSubsetOf(List.of("certificate.pem", ".spool"));
         }
     }
 }

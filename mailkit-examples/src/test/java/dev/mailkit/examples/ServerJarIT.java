@@ -70,7 +70,10 @@ class ServerJarIT {
         } finally {
             p.destroyForcibly();
         }
-        Path spool = data.resolve("spool");
+        try (var files = Files.list(data.resolve("local.test/rcpt/new"))) {
+            assertThat(files.count()).as("messages in the Maildir").isEqualTo(2);
+        }
+        Path spool = data.resolve(".spool");
         if (Files.exists(spool)) {
             try (var files = Files.list(spool)) {
                 assertThat(files).as("spool files left behind").isEmpty();

@@ -15,7 +15,9 @@ class ServerOptionsTest {
         assertThat(o.smtpsPort).isEqualTo(2465);
         assertThat(o.imapPort).isEqualTo(1143);
         assertThat(o.imapsPort).isEqualTo(1993);
-        assertThat(o.store).isEqualTo("memory");
+        assertThat(o.store).isEqualTo("maildir");
+        assertThat(o.aliases).isEmpty();
+        assertThat(o.catchAll).isEmpty();
         assertThat(o.data.toString()).isEqualTo("mailkit-data");
     }
 
@@ -27,6 +29,11 @@ class ServerOptionsTest {
         assertThat(o.users).containsEntry("x@a.test", "pw:with:colons");
         assertThat(o.smtpPort).isZero();
         assertThat(o.bind.isAnyLocalAddress()).isTrue();
+        ServerOptions a = ServerOptions.parse("--alias", "team@a.test=x@a.test, y@a.test", "--alias=team@a.test=z@a.test",
+                "--catch-all", "a.test=x@a.test", "--store", "memory");
+        assertThat(a.aliases).containsEntry("team@a.test", java.util.List.of("x@a.test", "y@a.test", "z@a.test"));
+        assertThat(a.catchAll).containsEntry("a.test", "x@a.test");
+        assertThat(a.store).isEqualTo("memory");
     }
 
     @Test
@@ -39,5 +46,10 @@ class ServerOptionsTest {
         assertThatThrownBy(() -> ServerOptions.parse("--user", "not an address:pw")).hasMessageContaining("--user: Invalid mailbox");
         assertThatThrownBy(() -> ServerOptions.parse("--store", "mbox")).hasMessageContaining("memory or maildir");
         assertThatThrownBy(() -> ServerOptions.parse("--tls-cert", "c.pem")).hasMessageContaining("go together");
+        assertThatThrownBy(() -> ServerOptions.parse("--alias", "team@a.test")).hasMessageContaining("ADDR=TARGET");
+        assertThatThrownBy(() -> ServerOptions.parse("--alias", "team@a.test=not an address"))
+                .hasMessageContaining("--alias: Invalid mailbox");
+        assertThatThrownBy(() -> ServerOptions.parse("--catch-all", "x@a.test=y@a.test"))
+                .hasMessageContaining("DOMAIN=ADDR");
     }
 }
