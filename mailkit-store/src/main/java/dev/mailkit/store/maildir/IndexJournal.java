@@ -23,13 +23,16 @@ import java.util.List;
  * mailkit-maildir-index 1 &lt;uidvalidity&gt;
  * R &lt;reserved uid&gt; &lt;reserved modseq&gt;           UIDs and MODSEQs up to these may have been handed out (fsync'd)
  * K &lt;keyword&gt;                                  a keyword defined (FLAGS order)
- * A &lt;uid&gt; &lt;modseq&gt; &lt;date&gt; &lt;size&gt; &lt;file size&gt; &lt;flags&gt; &lt;base&gt; [keyword...]
- * F &lt;uid&gt; &lt;modseq&gt; &lt;flags&gt; [keyword...]         flags changed
+ * A &lt;uid&gt; &lt;modseq&gt; &lt;date&gt; &lt;size&gt; &lt;file size&gt; &lt;flags&gt; &lt;where&gt; &lt;base&gt; [keyword...]
+ * F &lt;uid&gt; &lt;modseq&gt; &lt;flags&gt; &lt;where&gt; [keyword...]  flags changed
  * X &lt;modseq&gt; &lt;uid&gt;...                           expunged
- * C &lt;uidnext&gt; &lt;highestmodseq&gt;                   closed cleanly (only as the last line)
+ * C &lt;uidnext&gt; &lt;highestmodseq&gt; &lt;new/ mtime&gt; &lt;cur/ mtime&gt;   closed cleanly (only as the last line)
  * </pre>
  * {@code flags} is the system flag word (bit n = {@link dev.mailkit.store.SystemFlag} ordinal n), {@code size} the
- * CRLF size, {@code date} the internal date in epoch seconds. A torn last line (no newline) is ignored; any other
+ * CRLF size, {@code date} the internal date in epoch seconds, {@code where} the file's place: {@code N} for
+ * {@code new/}, {@code C} plus its info letters for {@code cur/} ({@code CFS} is {@code cur/<base>:2,FS}). The
+ * mtimes (nanoseconds, or -1) of a clean stop are those of directories whose listing matched the index exactly, so
+ * that the next start may skip listing them. A torn last line (no newline) is ignored; any other
  * malformed line makes the whole index unusable (the store then rebuilds it with a new UIDVALIDITY).
  *
  * <p>The journal is written under the mailbox's write lock; not thread-safe by itself.
@@ -49,6 +52,10 @@ final class IndexJournal implements AutoCloseable {
         boolean clean;
         long cleanUidNext;
         long cleanModSeq;
+        long cleanNewStamp = -1;
+        long cleanCurStamp = -1;
+        /** The index file's mtime when it was read (nanoseconds). */
+        long fileStamp = -1;
         long maxUid;
         long maxModSeq;
         int lines;
@@ -61,6 +68,7 @@ final class IndexJournal implements AutoCloseable {
         long[] fileSize = new long[64];
         int[] flags = new int[64];
         String[] base = new String[64];
+        String[] info = new String[64]; // null: in new/
         List<?>[] kw = new List<?>[64];
         boolean[] dead = new boolean[64];
 
@@ -88,7 +96,7 @@ final class IndexJournal implements AutoCloseable {
             return -1;
         }
 
-        private void add(long u, long m, long d, long s, long fs, int f, String b, List<String> k) {
+        private void add(long u, long m, long d, long s, long fs, int f, String where, String b, List<String> k) {
             if (count == uid.length) {
                 int n = count * 2;
                 uid = Arrays.copyOf(uid, n);
@@ -98,6 +106,7 @@ final class IndexJournal implements AutoCloseable {
                 fileSize = Arrays.copyOf(fileSize, n);
                 flags = Arrays.copyOf(flags, n);
                 base = Arrays.copyOf(base, n);
+                info = Arrays.copyOf(info, n);
                 kw = Arrays.copyOf(kw, n);
                 dead = Arrays.copyOf(dead, n);
             }
@@ -108,6 +117,7 @@ final class IndexJournal implements AutoCloseable {
             fileSize[count] = fs;
             flags[count] = f;
             base[count] = b;
+            info[count] = where;
             kw[count] = k.isEmpty() ? null : k;
             count++;
         }
@@ -145,6 +155,7 @@ final class IndexJournal implements AutoCloseable {
             return null;
         }
         State st = new State();
+        st.fileStamp = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).to(java.util.concurrent.TimeUnit.NANOSECONDS);
         try (ch) {
             LineReader in = new LineReader(ch);
             if (!in.next() || !in.startsWith(HEADER)) {
@@ -309,6 +320,32 @@ final class IndexJournal implements AutoCloseable {
         }
     }
 
+    /** A {@code where} token: null for new/, else the info letters of a file in cur/. */
+    private static String where(String token) {
+        if (token.equals("N")) {
+            return null;
+        }
+        if (token.charAt(0) != 'C') {
+            throw new IllegalArgumentException("bad location " + token);
+        }
+        for (int i = 1; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
+                throw new IllegalArgumentException("bad location " + token);
+            }
+        }
+        return MaildirFileName.info(token.substring(1));
+    }
+
+    /** The {@code where} token of a location. */
+    static String whereToken(String info) {
+        return info == null ? "N" : "C" + info;
+    }
+
+    private static long signed(String s) {
+        return s.equals("-1") ? -1 : Long.parseLong(s);
+    }
+
     private static void apply(State st, LineReader in) {
         char kind = in.kind();
         st.clean = false;
@@ -335,11 +372,12 @@ final class IndexJournal implements AutoCloseable {
                 long size = in.number();
                 long fileSize = in.number();
                 long flags = in.number();
+                String where = where(in.token());
                 String base = in.token();
                 if (flags > 31 || !MaildirFileName.isSafe(base)) {
                     throw new IllegalArgumentException("bad flags or file name");
                 }
-                st.add(uid, modSeq, date, size, fileSize, (int) flags, base, in.keywords());
+                st.add(uid, modSeq, date, size, fileSize, (int) flags, where, base, in.keywords());
                 st.maxUid = uid;
                 st.maxModSeq = Math.max(st.maxModSeq, modSeq);
                 break;
@@ -351,10 +389,12 @@ final class IndexJournal implements AutoCloseable {
                 if (flags > 31) {
                     throw new IllegalArgumentException("bad flags");
                 }
+                String where = where(in.token());
                 List<String> kw = in.keywords();
                 if (i >= 0) {
                     st.modSeq[i] = modSeq;
                     st.flags[i] = (int) flags;
+                    st.info[i] = where;
                     st.kw[i] = kw.isEmpty() ? null : kw;
                 }
                 st.maxModSeq = Math.max(st.maxModSeq, modSeq);
@@ -373,6 +413,8 @@ final class IndexJournal implements AutoCloseable {
             case 'C':
                 st.cleanUidNext = in.number();
                 st.cleanModSeq = in.number();
+                st.cleanNewStamp = signed(in.token());
+                st.cleanCurStamp = signed(in.token());
                 st.clean = true;
                 break;
             default:
@@ -454,9 +496,10 @@ final class IndexJournal implements AutoCloseable {
 
     /** Appends a record line for a message. */
     static void formatAdd(StringBuilder sb, long uid, long modSeq, long date, long size, long fileSize, int flags,
-                          String base, List<String> keywords) {
+                          String info, String base, List<String> keywords) {
         sb.append("A ").append(uid).append(' ').append(modSeq).append(' ').append(date).append(' ').append(size)
-                .append(' ').append(fileSize).append(' ').append(flags).append(' ').append(base);
+                .append(' ').append(fileSize).append(' ').append(flags).append(' ').append(whereToken(info))
+                .append(' ').append(base);
         for (String k : keywords) {
             sb.append(' ').append(k);
         }

@@ -89,6 +89,16 @@ final class MaildirFileName {
         return digits == 0 ? -1 : v;
     }
 
+    /** The same info string, shared for the common (system-flags-only) forms so that messages need no copy. */
+    static String info(String letters) {
+        for (String s : SYSTEM_INFOS) {
+            if (s.equals(letters)) {
+                return s;
+            }
+        }
+        return letters;
+    }
+
     /** The system flag bits of an info part (unknown letters are ignored). */
     static int systemBits(String info) {
         int bits = 0;

@@ -62,7 +62,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <h2>Durability</h2>
  * An append returns only after the file was written to {@code tmp/}, fsync'd, renamed into {@code new/} or
- * {@code cur/} and the directory fsync'd; concurrent deliveries share directory fsyncs (group commit). Nothing
+ * {@code cur/} and the directory fsync'd; concurrent deliveries fsync at once, and the file system's journal commits
+ * them together (group commit). Nothing
  * half-written ever appears in a mailbox. Folder creation, deletion and renaming are atomic renames.
  *
  * <h2>Other programs</h2>

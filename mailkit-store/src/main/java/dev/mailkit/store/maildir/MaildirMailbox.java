@@ -44,8 +44,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Delivery</h2>
  * A message is written to {@code tmp/}, fsync'd, renamed into {@code new/} (or into {@code cur/} with its flags),
- * and the directory fsync'd ({@link DirectorySync group commit}) before the append returns. No half-written file is
- * ever visible in {@code new/} or {@code cur/}.
+ * and the directory fsync'd before the append returns. No half-written file is ever visible in {@code new/} or
+ * {@code cur/}. Concurrent deliveries each issue their own fsyncs, at once: the file system's journal commits all
+ * that are waiting in one go (ext4's jbd2 batches concurrent fsyncs into a single commit), which measured faster
+ * than batching them in mailkit, where a delivery that arrives during a directory fsync has to wait for it and then
+ * for the next one (bench/maildir-delivery.sh).
  *
  * <h2>Loading</h2>
  * The first open after a start reads the index and lists {@code new/} and {@code cur/} (names only): files another
@@ -67,8 +70,6 @@ final class MaildirMailbox extends MailboxEngine {
     private final ConcurrentHashMap<String, MaildirMessage> byBase;
     private final KeywordLetters letters;
     private final StructureCache cache;
-    private final DirectorySync newSync = new DirectorySync();
-    private final DirectorySync curSync = new DirectorySync();
     private final ReentrantLock refreshLock = new ReentrantLock();
     /** Held to read while files are addressed by path, to write while the directory moves (rename, delete). */
     private final java.util.concurrent.locks.ReentrantReadWriteLock dirLock =
@@ -79,6 +80,10 @@ final class MaildirMailbox extends MailboxEngine {
     private long reservedModSeq;
     private boolean journalBroken;
     private volatile long newDirStamp = -1;
+    /** Index lines when loaded (a close with nothing recorded since need not compact). Under the write lock. */
+    private int loadedLines;
+    /** Set when a file was found moved by another program (its new place is not in the index yet). */
+    private volatile boolean moved;
     private volatile boolean dropped;
     private volatile boolean closed;
 
@@ -160,6 +165,12 @@ final class MaildirMailbox extends MailboxEngine {
 
     private void restore(IndexJournal.State st, DovecotUidList dovecot) throws IOException {
         long newStamp = stamp(dir.resolve("new"));
+        long curStamp = stamp(dir.resolve("cur"));
+        if (st != null && st.clean && st.cleanNewStamp >= 0 && st.cleanNewStamp == newStamp
+                && st.cleanCurStamp == curStamp && st.fileStamp > Math.max(newStamp, curStamp)) {
+            restoreFromIndex(st, newStamp);
+            return;
+        }
         long listedAt = System.currentTimeMillis();
         Map<String, String> found = listMessages();
         long uidNext;
@@ -257,6 +268,7 @@ final class MaildirMailbox extends MailboxEngine {
         }
         restoreCounters(uidNext, highest, firstRecent);
         long ageMillis = listedAt - TimeUnit.NANOSECONDS.toMillis(newStamp);
+        // (the new/ mtime was read before listing it: a file added since makes it differ and is looked for)
         newDirStamp = ageMillis > 2000 ? newStamp : -1;
         if (changed || st.lines > 2 * restored + 1000) {
             rewriteIndex();
@@ -265,6 +277,41 @@ final class MaildirMailbox extends MailboxEngine {
             reservedModSeq = st.reservedModSeq;
             journal = IndexJournal.append(dir.resolve(IndexJournal.FILE), st.lines);
         }
+        loadedLines = journal.lines();
+    }
+
+    /**
+     * The fast path of a start after a clean stop whose directories were verified: new/ and cur/ are as the index
+     * says (their mtimes are unchanged since, and older than the index), so nothing is listed.
+     */
+    private void restoreFromIndex(IndexJournal.State st, long newStamp) throws IOException {
+        for (String k : st.keywords) {
+            try {
+                restoreKeyword(k);
+            } catch (MailStoreException ex) {
+                LOG.warn("{}: more keywords than the mailbox allows; {} is not defined", dir, k);
+            }
+        }
+        restoreCapacity(st.count + 16);
+        for (int i = 0; i < st.count; i++) {
+            if (st.dead[i]) {
+                continue;
+            }
+            MaildirMessage ref = new MaildirMessage(st.base[i], st.info[i], st.fileSize[i], st.size[i]);
+            if (st.info[i] != null && !st.info[i].isEmpty()) {
+                ref.extra = MaildirFileName.extraLetters(st.info[i]);
+            }
+            ref.uid = st.uid[i];
+            byBase.put(ref.base, ref);
+            restoreRow(st.uid[i], st.flags[i], st.keywordsOf(i), st.modSeq[i], st.date[i], st.size[i], ref);
+        }
+        long uidNext = Math.max(st.cleanUidNext, st.maxUid + 1);
+        restoreCounters(uidNext, Math.max(st.cleanModSeq, st.maxModSeq), uidNext);
+        newDirStamp = newStamp;
+        reservedUid = st.reservedUid;
+        reservedModSeq = st.reservedModSeq;
+        journal = IndexJournal.append(dir.resolve(IndexJournal.FILE), st.lines);
+        loadedLines = st.lines;
     }
 
     private static boolean sameKeywords(List<String> a, List<String> b) {
@@ -317,7 +364,7 @@ final class MaildirMailbox extends MailboxEngine {
                 found.put(n, "");
                 continue;
             }
-            String info = n.startsWith("2,", colon + 1) ? n.substring(colon + 3) : "";
+            String info = n.startsWith("2,", colon + 1) ? MaildirFileName.info(n.substring(colon + 3)) : "";
             found.put(n.substring(0, colon), info);
         }
         for (String n : fresh) {
@@ -406,7 +453,7 @@ final class MaildirMailbox extends MailboxEngine {
         }
         forEachRow((uid, flags, kw, modSeq, date, size, ref) -> {
             MaildirMessage m = (MaildirMessage) ref;
-            IndexJournal.formatAdd(body, uid, modSeq, date, size, m.fileSize, flags, m.base, kw);
+            IndexJournal.formatAdd(body, uid, modSeq, date, size, m.fileSize, flags, m.info, m.base, kw);
             lines[0]++;
         });
         IndexJournal old = journal;
@@ -481,7 +528,8 @@ final class MaildirMailbox extends MailboxEngine {
                             long size) {
         MaildirMessage m = (MaildirMessage) ref;
         m.uid = uid;
-        IndexJournal.formatAdd(journal().line(), uid, modSeq, date, size, m.fileSize, flagBits, m.base, keywords);
+        IndexJournal.formatAdd(journal().line(), uid, modSeq, date, size, m.fileSize, flagBits, m.info, m.base,
+                keywords);
     }
 
     @Override
@@ -492,7 +540,8 @@ final class MaildirMailbox extends MailboxEngine {
             rename(m, info);
         }
         StringBuilder sb = journal().line();
-        sb.append("F ").append(uid).append(' ').append(modSeq).append(' ').append(flagBits);
+        sb.append("F ").append(uid).append(' ').append(modSeq).append(' ').append(flagBits).append(' ')
+                .append(IndexJournal.whereToken(m.info));
         for (String k : keywords) {
             sb.append(' ').append(k);
         }
@@ -610,7 +659,7 @@ final class MaildirMailbox extends MailboxEngine {
             target = d.resolve(ref.relativePath());
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             if (ctx.sync) {
-                (info == null ? newSync : curSync).sync(target.getParent());
+                Fs.fsyncDirectory(target.getParent());
             }
             ok = true;
             return ref;
@@ -674,7 +723,7 @@ final class MaildirMailbox extends MailboxEngine {
                 }
             }
             if (ctx.sync) {
-                (info == null ? newSync : curSync).sync(target.getParent());
+                Fs.fsyncDirectory(target.getParent());
             }
             ok = true;
             return ref;
@@ -765,6 +814,7 @@ final class MaildirMailbox extends MailboxEngine {
         try {
             if (Files.exists(d.resolve("new").resolve(m.base), LinkOption.NOFOLLOW_LINKS)) {
                 m.info = null;
+                moved = true;
                 return "new/" + m.base;
             }
             String prefix = m.base + ":";
@@ -772,7 +822,8 @@ final class MaildirMailbox extends MailboxEngine {
                 if (n.startsWith(prefix)) {
                     MaildirFileName.Parsed p = MaildirFileName.parse(n);
                     if (p != null) {
-                        m.info = p.info;
+                        m.info = MaildirFileName.info(p.info);
+                        moved = true;
                         return "cur/" + n;
                     }
                 }
@@ -940,16 +991,33 @@ final class MaildirMailbox extends MailboxEngine {
         underWriteLock(this::closeJournal);
     }
 
-    /** Records a clean stop and releases files. */
+    /**
+     * Records a clean stop and releases files: the index is compacted if anything was recorded since the load, and
+     * if a listing of new/ and cur/ matches it exactly, their mtimes are recorded so that the next start can skip
+     * listing them.
+     */
     void close() {
         underWriteLock(() -> {
             if (closed) {
                 return;
             }
             if (journal != null && !dropped && !isDeleted()) {
-                long[] c = counters();
-                journal.line().append("C ").append(c[0]).append(' ').append(c[1]).append('\n');
+                long newStamp = -1;
+                long curStamp = -1;
                 try {
+                    long n0 = stamp(dir.resolve("new"));
+                    long c0 = stamp(dir.resolve("cur"));
+                    boolean verified = matchesDisk();
+                    if (verified && n0 == stamp(dir.resolve("new")) && c0 == stamp(dir.resolve("cur"))) {
+                        newStamp = n0;
+                        curStamp = c0;
+                    }
+                    if (moved || journal.lines() != loadedLines || journalBroken) {
+                        rewriteIndex();
+                    }
+                    long[] c = counters();
+                    journal.line().append("C ").append(c[0]).append(' ').append(c[1]).append(' ').append(newStamp)
+                            .append(' ').append(curStamp).append('\n');
                     if (ctx.sync) {
                         journal.sync();
                     } else {
@@ -963,6 +1031,34 @@ final class MaildirMailbox extends MailboxEngine {
             closed = true;
         });
         cache.close();
+    }
+
+    /** Whether new/ and cur/ hold exactly the files the index knows, each where the index says. */
+    private boolean matchesDisk() throws IOException {
+        int matched = 0;
+        for (String n : Fs.list(dir.resolve("new"))) {
+            if (n.startsWith(".")) {
+                continue;
+            }
+            MaildirMessage m = byBase.get(n);
+            if (m == null || m.info != null || m.uid == 0) {
+                return false;
+            }
+            matched++;
+        }
+        for (String n : Fs.list(dir.resolve("cur"))) {
+            if (n.startsWith(".")) {
+                continue;
+            }
+            int colon = n.indexOf(':');
+            MaildirMessage m = colon < 0 ? null : byBase.get(n.substring(0, colon));
+            if (m == null || m.info == null || m.uid == 0 || !n.startsWith("2,", colon + 1)
+                    || !n.regionMatches(colon + 3, m.info, 0, m.info.length()) || n.length() != colon + 3 + m.info.length()) {
+                return false;
+            }
+            matched++;
+        }
+        return matched == byBase.size();
     }
 
     private void closeJournal() {

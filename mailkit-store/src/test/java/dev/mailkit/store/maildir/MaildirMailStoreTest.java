@@ -475,4 +475,39 @@ class MaildirMailStoreTest {
             assertThat(inbox.structure(1).orElseThrow().envelope().subject()).isEqualTo("CACHED");
         }
     }
+
+    @Test
+    void aVerifiedCleanStopLetsTheNextStartSkipListingTheDirectories() throws IOException {
+        try (MaildirMailStore store = open(); Mailbox inbox = store.account(ANN).open(MailboxName.INBOX)) {
+            inbox.append(msg("one"));
+            inbox.append(msg("two"), Flags.of(SystemFlag.SEEN), null);
+        }
+        Path index = inboxDir().resolve("mailkit-index");
+        List<String> lines = Files.readAllLines(index);
+        String[] c = lines.get(lines.size() - 1).split(" ");
+        assertThat(c[0]).isEqualTo("C");
+        assertThat(Long.parseLong(c[3])).as("new/ verified").isPositive();
+        assertThat(Long.parseLong(c[4])).as("cur/ verified").isPositive();
+        // pretend the directories were last changed an hour ago, and the index says so
+        FileTime past = FileTime.from(Instant.now().minusSeconds(3600));
+        long nanos = past.to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        Files.setLastModifiedTime(inboxDir().resolve("new"), past);
+        Files.setLastModifiedTime(inboxDir().resolve("cur"), past);
+        lines.set(lines.size() - 1, "C " + c[1] + " " + c[2] + " " + nanos + " " + nanos);
+        Files.write(index, lines);
+        // a file slipped into new/ without changing its mtime is not looked for: proof that nothing was listed
+        Files.writeString(inboxDir().resolve("new").resolve("1700000000.M1P1.sneaky"), "Subject: sneaky\n\nx\n");
+        Files.setLastModifiedTime(inboxDir().resolve("new"), past);
+        try (MaildirMailStore store = open(); Mailbox inbox = store.account(ANN).open(MailboxName.INBOX)) {
+            assertThat(inbox.status().messages()).isEqualTo(2);
+            assertThat(subjectOf(inbox, 1)).isEqualTo("one");
+            assertThat(inbox.message(2).orElseThrow().flags()).isEqualTo(Flags.of(SystemFlag.SEEN));
+            assertThat(inbox.content(2).orElseThrow().asString()).contains("Subject: two"); // found in cur/ at once
+        }
+        // any real change to the directory (its mtime moves) makes the next start list it
+        Files.setLastModifiedTime(inboxDir().resolve("new"), FileTime.from(Instant.now()));
+        try (MaildirMailStore store = open(); Mailbox inbox = store.account(ANN).open(MailboxName.INBOX)) {
+            assertThat(inbox.status().messages()).isEqualTo(3);
+        }
+    }
 }
