@@ -42,7 +42,7 @@ rate() { awk '{print $(NF-1)}' <<<"$1"; }
 until_count() { local f=$1 want=$2 t0=$3; while [ "$($f)" -lt "$want" ]; do sleep 0.1; done
   awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}'; }
 
-echo "warm-up: $(bash "$shared/smtp-load.sh" 127.0.0.1:$mk_port 10 3000 10240)"
+echo "warm-up: $(bash "$shared/smtp-load.sh" 127.0.0.1:$mk_port 10 6000 10240)"
 echo "load: $(cat /proc/loadavg)   cores: $(nproc)"
 printf "%-8s %-7s %9s %10s %16s\n" round target messages msg/s "all in Maildir"
 declare -a pr mr
