@@ -318,6 +318,33 @@ class DeliveryAgentTest {
         }
     }
 
+    @Test
+    void hostileRecipientAddressesNeverBecomePathsOverSmtp() throws Exception {
+        Path root = tmp.resolve("mail");
+        MaildirMailStore store = MaildirMailStore.builder(root).build();
+        closing.add(store);
+        SmtpServer smtp = smtp(DeliveryAgent.builder().store(store).users(USERS).build());
+        List<String> hostile = List.of("<\"../../etc\"@example.com>", "<\"a/b\"@example.com>", "<\"..\"@example.com>",
+                "<\"x\\\\y\"@example.com>", "<..@example.com>", "<a..b@example.com>", "<\"a b\"@example.com>",
+                "<ann\u2044x@example.com>");
+        try (RawClient c = new RawClient(smtp.port())) {
+            c.readReply();
+            c.command("EHLO client.test");
+            c.command("MAIL FROM:<s@remote.test> SMTPUTF8");
+            for (String h : hostile) {
+                String reply = c.command("RCPT TO:" + h);
+                assertThat(reply).as(h).matches("5\\d\\d .*");
+            }
+        }
+        try (Stream<Path> all = Files.walk(tmp)) {
+            assertThat(all.filter(p -> !p.startsWith(root)).map(p -> tmp.relativize(p).toString()))
+                    .allMatch(String::isEmpty);
+        }
+        try (Stream<Path> all = Files.list(root)) {
+            assertThat(all.map(p -> p.getFileName().toString())).containsOnly(".mailkit.lock");
+        }
+    }
+
     /** A store whose appends for one user fail, as a full disk would. */
     static MailStore failingFor(MailStore real, String localPart) {
         return (MailStore) Proxy.newProxyInstance(DeliveryAgentTest.class.getClassLoader(),

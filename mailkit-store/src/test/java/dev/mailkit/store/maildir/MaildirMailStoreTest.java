@@ -422,6 +422,7 @@ class MaildirMailStoreTest {
     @Test
     void oneDirectoryOneStore() {
         try (MaildirMailStore store = open()) {
+            assertThat(store.root()).isEqualTo(data().toAbsolutePath());
             assertThatThrownBy(this::open).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("in use by another mailkit store");
         }
