@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -51,11 +50,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * for the next one (bench/maildir-delivery.sh).
  *
  * <h2>Loading</h2>
- * The first open after a start reads the index and lists {@code new/} and {@code cur/} (names only): files another
- * program added are adopted with new UIDs, flags changed in file names are taken over (with a new MODSEQ), files
- * that vanished are dropped. After an unclean stop, UIDs and MODSEQs continue above what the index had reserved, so
- * none handed out before the crash is ever reused. Later, {@code new/} is checked again (cheaply, by its mtime)
- * before every SELECT and STATUS, so files that other programs drop there are picked up.
+ * The first open after a start reads the index. If the last stop was clean and verified the directories (see
+ * {@link #close()}) and neither has changed since, that is all; otherwise it lists {@code new/} and {@code cur/}
+ * (names only): files another program added are adopted with new UIDs, flags changed in file names are taken over
+ * (with a new MODSEQ), files that vanished are dropped. After an unclean stop, UIDs and MODSEQs continue above what
+ * the index had reserved, so none handed out before the crash is ever reused. Later, {@code new/} is checked again
+ * (cheaply, by its mtime) before every SELECT and STATUS, so files that other programs drop there are picked up.
  */
 final class MaildirMailbox extends MailboxEngine {
     private static final Logger LOG = LoggerFactory.getLogger(MaildirMailbox.class);
@@ -94,7 +94,7 @@ final class MaildirMailbox extends MailboxEngine {
         this.ctx = ctx;
         this.dir = dir;
         this.letters = KeywordLetters.load(() -> this.dir, ctx.sync);
-        this.cache = new StructureCache(dir.resolve(StructureCache.FILE), byBase::get);
+        this.cache = new StructureCache(() -> this.dir.resolve(StructureCache.FILE), byBase::get);
     }
 
     // ================================================================================================ loading
@@ -1069,10 +1069,5 @@ final class MaildirMailbox extends MailboxEngine {
                 // nothing pending
             }
         }
-    }
-
-    /** Loads nothing: for tests of the file layer. */
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }

@@ -35,7 +35,7 @@ final class StructureCache implements AutoCloseable {
     private static final int HEADER = 10;
     private static final int MAX_DATA = 16 << 20;
 
-    private final Path file;
+    private final java.util.function.Supplier<Path> file;
     private final Function<String, MaildirMessage> lookup;
     private final ReentrantLock lock = new ReentrantLock();
     private FileChannel channel; // guarded by lock; null until first use
@@ -44,10 +44,10 @@ final class StructureCache implements AutoCloseable {
     private volatile boolean broken;
 
     /**
-     * @param file   the cache file (opened on first use)
+     * @param file   the cache file now (opened on first use; the mailbox directory may have moved by then)
      * @param lookup finds the live message of a base name, or null
      */
-    StructureCache(Path file, Function<String, MaildirMessage> lookup) {
+    StructureCache(java.util.function.Supplier<Path> file, Function<String, MaildirMessage> lookup) {
         this.file = file;
         this.lookup = lookup;
     }
@@ -111,7 +111,7 @@ final class StructureCache implements AutoCloseable {
             m.cacheOffset = off;
         } catch (IOException e) {
             broken = true;
-            LOG.warn("cannot write the structure cache {}: {}; structures are parsed from the messages", file,
+            LOG.warn("cannot write the structure cache {}: {}; structures are parsed from the messages", file.get(),
                     e.toString());
         } finally {
             lock.unlock();
@@ -120,7 +120,7 @@ final class StructureCache implements AutoCloseable {
 
     private FileChannel open() throws IOException {
         if (channel == null) {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            channel = FileChannel.open(file.get(), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             end = channel.size();
         }
@@ -176,7 +176,7 @@ final class StructureCache implements AutoCloseable {
             }
         } catch (IOException e) {
             broken = true;
-            LOG.warn("cannot read the structure cache {}: {}; structures are parsed from the messages", file,
+            LOG.warn("cannot read the structure cache {}: {}; structures are parsed from the messages", file.get(),
                     e.toString());
         } finally {
             scanned = true;

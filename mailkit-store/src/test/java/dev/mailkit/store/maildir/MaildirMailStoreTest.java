@@ -410,6 +410,7 @@ class MaildirMailStoreTest {
                 assertThat(files(inboxDir())).contains(".Renamed", ".Renamed.Sub").doesNotContain(".Box", ".Box.Sub");
                 assertThat(box.name()).isEqualTo(MailboxName.of("Renamed"));
                 assertThat(subjectOf(box, 1)).isEqualTo("copied");
+                assertThat(inboxDir().resolve(".Renamed/mailkit-cache")).exists(); // the cache followed the rename
                 assertThat(box.append(msg("after rename"))).isEqualTo(2);
                 ann.delete(MailboxName.of("Renamed"));
                 assertThat(files(inboxDir())).contains(".Renamed.Sub").doesNotContain(".Renamed");
