@@ -5,8 +5,8 @@ import dev.mailkit.core.auth.MailUser;
 
 /**
  * A store of users' mailboxes: the SPI that the delivery agent files mail into and that IMAP and POP3 serve.
- * {@link dev.mailkit.store.memory.MemoryMailStore} is the in-memory implementation; a Maildir store is the durable
- * one.
+ * {@link dev.mailkit.store.memory.MemoryMailStore} is the in-memory implementation;
+ * {@link dev.mailkit.store.maildir.MaildirMailStore} is the durable one.
  *
  * <p>The model, from the top: a store holds {@link MailAccount accounts} (one per user, keyed by
  * {@link AccountId}); an account holds a hierarchy of {@link Mailbox mailboxes} (always {@code INBOX}),

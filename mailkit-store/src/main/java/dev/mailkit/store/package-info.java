@@ -5,7 +5,9 @@
  * <ul>
  *   <li>{@link dev.mailkit.store.MailStore} (SPI): per-user {@link dev.mailkit.store.MailAccount accounts}, keyed
  *       by {@link dev.mailkit.store.AccountId}. Implementations: {@link dev.mailkit.store.memory.MemoryMailStore};
- *       Maildir (durable).</li>
+ *       {@link dev.mailkit.store.maildir.MaildirMailStore} (durable, Dovecot-compatible). Mail gets in through
+ *       {@link dev.mailkit.store.delivery.DeliveryAgent} (the SMTP receiver's sink) or
+ *       {@link dev.mailkit.store.mbox.MboxImporter}.</li>
  *   <li>{@link dev.mailkit.store.MailAccount}: the hierarchy of {@link dev.mailkit.store.MailboxName mailboxes}
  *       (delimiter {@code .}, INBOX always there), {@link dev.mailkit.store.MailboxInfo listing} with
  *       {@link dev.mailkit.store.SpecialUse special uses} and children, create/rename/delete with RFC 3501
