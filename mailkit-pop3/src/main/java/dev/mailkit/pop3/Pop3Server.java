@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       session.</li>
  *   <li>DELE only marks; the messages are expunged when the client sends QUIT (the UPDATE state), together with
  *       {@code \Seen} for the messages it retrieved. A connection that ends any other way changes nothing.</li>
- *   <li>UIDLs are the mailbox's UIDVALIDITY and the message's UID, in Dovecot's default format
+ *   <li>UIDLs are the message's UID and the mailbox's UIDVALIDITY, in Dovecot's default format
  *       ({@code %08Xu%08Xv}): stable across sessions and, with a durable store, restarts.</li>
  *   <li>RETR and TOP stream the message from the store with byte-stuffing and CRLF line ends; sizes are the
  *       store's sizes, which are those of the CRLF form.</li>

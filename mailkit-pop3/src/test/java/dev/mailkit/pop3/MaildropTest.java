@@ -126,7 +126,7 @@ class MaildropTest {
         try (Mailbox box = fx.inbox(ANN)) {
             validity = box.uidValidity();
         }
-        assertThat(uidls(server)).containsExactly(String.format("%08X%08X", uid, validity));
+        assertThat(uidls(server)).containsExactly(String.format("%08x%08x", uid, validity));
     }
 
     @Test

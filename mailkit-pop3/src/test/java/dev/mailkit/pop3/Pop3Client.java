@@ -118,6 +118,11 @@ final class Pop3Client implements AutoCloseable {
         return b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
     }
 
+    /** Reads everything until the server closes the connection. */
+    byte[] readToEnd() throws IOException {
+        return in.readAllBytes();
+    }
+
     /** Reads the lines of a multi-line response up to the terminating dot, un-stuffed. */
     List<String> multiline() throws IOException {
         List<String> lines = new ArrayList<>();

@@ -44,7 +44,7 @@ class Rfc1939Test {
             assertThat(c.cmd("UIDL")).startsWith("+OK");
             List<String> uidl = c.multiline();
             assertThat(uidl).hasSize(2);
-            assertThat(uidl.get(0)).matches("1 [0-9A-F]{16}");
+            assertThat(uidl.get(0)).matches("1 [0-9a-f]{16}");
             assertThat(c.cmd("UIDL 2")).isEqualTo("+OK " + uidl.get(1));
             assertThat(c.cmd("NOOP")).isEqualTo("+OK");
             assertThat(c.cmd("QUIT")).isEqualTo("+OK Logging out, 0 messages deleted");

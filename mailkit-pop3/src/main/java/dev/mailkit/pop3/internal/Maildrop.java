@@ -92,7 +92,10 @@ public final class Maildrop {
         return sizes[msg - 1];
     }
 
-    /** The unique-id listing of a message: Dovecot's default {@code %08Xu%08Xv}, 16 hex digits. */
+    /**
+     * The unique-id listing of a message: Dovecot's default {@code %08Xu%08Xv} (UID, then UIDVALIDITY, as 16
+     * lower-case hex digits, as Dovecot prints them), so that over the same Maildir the two servers agree.
+     */
     public String uidl(int msg) {
         char[] c = new char[16];
         hex(uids[msg - 1], c, 0);
@@ -102,7 +105,7 @@ public final class Maildrop {
 
     private static void hex(long v, char[] c, int at) {
         for (int i = 7; i >= 0; i--) {
-            c[at + i] = Character.toUpperCase(Character.forDigit((int) (v & 0xF), 16));
+            c[at + i] = Character.forDigit((int) (v & 0xF), 16);
             v >>>= 4;
         }
     }

@@ -36,7 +36,7 @@ class MultilineEncoderTest {
             "'a\n.\n'                 | 'a\r\n..\r\n.\r\n'",
             "'\n\n'                   | '\r\n\r\n.\r\n'",
             "'a\rb\r\n'               | 'a\rb\r\n.\r\n'",
-            "'a\r'                    | 'a\r\n.\r\n'",
+            "'a\r'                    | 'a\r\r\n.\r\n'",
             "'a\r.\r\n'               | 'a\r.\r\n.\r\n'",
             "'x. y\r\n'               | 'x. y\r\n.\r\n'",
     })
@@ -179,8 +179,7 @@ class MultilineEncoderTest {
             }
         }
         if (start < msg.length) {
-            int end = msg[msg.length - 1] == '\r' ? msg.length - 1 : msg.length;
-            lines.add(java.util.Arrays.copyOfRange(msg, start, end));
+            lines.add(java.util.Arrays.copyOfRange(msg, start, msg.length));
         }
         boolean inBody = false;
         long left = bodyLines;
