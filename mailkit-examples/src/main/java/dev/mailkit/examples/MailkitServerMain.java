@@ -6,10 +6,12 @@ import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.SmtpReply;
 import dev.mailkit.core.auth.InMemoryUserDirectory;
+import dev.mailkit.core.server.AuthFailurePenalty;
 import dev.mailkit.core.sink.DeliveryReport;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.imap.ImapServer;
+import dev.mailkit.pop3.Pop3Server;
 import dev.mailkit.smtp.SmtpRole;
 import dev.mailkit.smtp.SmtpServer;
 import dev.mailkit.store.MailStore;
@@ -74,13 +76,16 @@ public final class MailkitServerMain {
     public static final class Running implements AutoCloseable {
         final SmtpServer smtp;
         final ImapServer imap;
+        final Pop3Server pop3;
         final MailStore store;
         final DeliveryAgent agent;
         final TlsConfig tls;
 
-        Running(SmtpServer smtp, ImapServer imap, MailStore store, DeliveryAgent agent, TlsConfig tls) {
+        Running(SmtpServer smtp, ImapServer imap, Pop3Server pop3, MailStore store, DeliveryAgent agent,
+                TlsConfig tls) {
             this.smtp = smtp;
             this.imap = imap;
+            this.pop3 = pop3;
             this.store = store;
             this.agent = agent;
             this.tls = tls;
@@ -94,7 +99,11 @@ public final class MailkitServerMain {
             return imap;
         }
 
-        /** The mailbox store mail is delivered into and IMAP serves. */
+        public Pop3Server pop3() {
+            return pop3;
+        }
+
+        /** The mailbox store mail is delivered into and IMAP and POP3 serve. */
         public MailStore store() {
             return store;
         }
@@ -114,6 +123,7 @@ public final class MailkitServerMain {
             try {
                 smtp.close();
                 imap.close();
+                pop3.close();
             } finally {
                 store.close();
             }
@@ -133,7 +143,9 @@ public final class MailkitServerMain {
         InMemoryUserDirectory users = ub.build();
         MailStore store = o.store.equals("memory") ? MemoryMailStore.builder().standardMailboxes().build()
                 : MaildirMailStore.builder(o.data).standardMailboxes().build();
+        AuthFailurePenalty penalty = AuthFailurePenalty.defaults(); // one per client address for SMTP and POP3
         SmtpServer smtp = null;
+        ImapServer imap = null;
         try {
             DeliveryAgent.Builder ab = DeliveryAgent.builder().store(store).users(users);
             o.aliases.forEach((alias, targets) -> ab.alias(alias, targets.toArray(new String[0])));
@@ -168,16 +180,26 @@ public final class MailkitServerMain {
                     .users(users)
                     .tls(tls)
                     .sink(sink)
+                    .authFailurePenalty(penalty)
                     .spool(spool)
                     .build()
                     .start();
-            ImapServer imap = ImapServer.builder()
+            imap = ImapServer.builder()
                     .bindAddress(o.bind)
                     .port(o.imapPort).implicitTlsPort(o.imapsPort)
                     .users(users)
                     .store(store)
                     .tls(tls)
                     .spool(spool)
+                    .build()
+                    .start();
+            Pop3Server pop3 = Pop3Server.builder()
+                    .bindAddress(o.bind)
+                    .port(o.pop3Port).implicitTlsPort(o.pop3sPort)
+                    .users(users)
+                    .store(store)
+                    .tls(tls)
+                    .authFailurePenalty(penalty)
                     .build()
                     .start();
             Path pem = null;
@@ -192,20 +214,25 @@ public final class MailkitServerMain {
             out.println("  SMTPS               " + host + ":" + smtp.port(SmtpRole.SMTPS) + "  implicit TLS, AUTH");
             out.println("  IMAP                " + host + ":" + imap.port() + "  STARTTLS, then LOGIN");
             out.println("  IMAPS               " + host + ":" + imap.implicitTlsPort() + "  implicit TLS");
+            out.println("  POP3                " + host + ":" + pop3.port() + "  STLS, then USER/PASS or AUTH");
+            out.println("  POP3S               " + host + ":" + pop3.implicitTlsPort() + "  implicit TLS");
             out.println("  domains             " + String.join(", ", domains));
             out.println("  users               " + (o.users.isEmpty() ? "(none: add --user ADDR:PASSWORD)"
                     : String.join(", ", o.users.keySet())));
             out.println("  TLS certificate     " + (pem != null ? "generated for localhost; trust " + pem
                     : o.tlsCert.toString()));
             out.println("  store               " + (o.store.equals("memory")
-                    ? "memory (readable over IMAP, kept until exit)"
+                    ? "memory (readable over IMAP and POP3, kept until exit)"
                     : "maildir " + o.data.toAbsolutePath() + "/<domain>/<user>/ (Dovecot: mail_location = maildir:"
                     + o.data.toAbsolutePath() + "/%d/%n)"));
             out.flush();
-            return new Running(smtp, imap, store, agent, tls);
+            return new Running(smtp, imap, pop3, store, agent, tls);
         } catch (RuntimeException e) {
             if (smtp != null) {
                 smtp.close();
+            }
+            if (imap != null) {
+                imap.close();
             }
             store.close();
             throw e;

@@ -21,6 +21,8 @@ public final class ServerOptions {
             "  --smtps-port N           SMTP submission with implicit TLS (default 2465)",
             "  --imap-port N            IMAP port, STARTTLS before login (default 1143)",
             "  --imaps-port N           IMAP with implicit TLS (default 1993)",
+            "  --pop3-port N            POP3 port: STLS, then USER/PASS or AUTH (default 1110)",
+            "  --pop3s-port N           POP3 with implicit TLS (default 1995)",
             "  --domain D               a local domain, repeatable (default: localhost)",
             "  --user ADDR:PASSWORD     a mailbox user, repeatable, e.g. --user rcpt@local.test:secret",
             "  --alias ADDR=TARGET,...  an alias delivered to the targets (users or aliases), repeatable",
@@ -47,6 +49,8 @@ public final class ServerOptions {
     final int smtpsPort;
     final int imapPort;
     final int imapsPort;
+    final int pop3Port;
+    final int pop3sPort;
     final List<String> domains;
     final Map<String, String> users;
     final Map<String, List<String>> aliases;
@@ -58,7 +62,7 @@ public final class ServerOptions {
     final boolean help;
 
     private ServerOptions(InetAddress bind, int smtpPort, int submissionPort, int smtpsPort, int imapPort,
-                          int imapsPort, List<String> domains, Map<String, String> users,
+                          int imapsPort, int pop3Port, int pop3sPort, List<String> domains, Map<String, String> users,
                           Map<String, List<String>> aliases, Map<String, String> catchAll, Path data, String store,
                           Path tlsCert, Path tlsKey, boolean help) {
         this.bind = bind;
@@ -67,6 +71,8 @@ public final class ServerOptions {
         this.smtpsPort = smtpsPort;
         this.imapPort = imapPort;
         this.imapsPort = imapsPort;
+        this.pop3Port = pop3Port;
+        this.pop3sPort = pop3sPort;
         this.domains = List.copyOf(domains);
         this.users = Map.copyOf(users);
         this.aliases = Map.copyOf(aliases);
@@ -86,6 +92,8 @@ public final class ServerOptions {
         int smtps = 2465;
         int imap = 1143;
         int imaps = 1993;
+        int pop3 = 1110;
+        int pop3s = 1995;
         List<String> domains = new ArrayList<>();
         Map<String, String> users = new LinkedHashMap<>();
         Map<String, List<String>> aliases = new LinkedHashMap<>();
@@ -115,6 +123,8 @@ public final class ServerOptions {
                 case "--smtps-port":
                 case "--imap-port":
                 case "--imaps-port":
+                case "--pop3-port":
+                case "--pop3s-port":
                 case "--domain":
                 case "--user":
                 case "--alias":
@@ -155,6 +165,12 @@ public final class ServerOptions {
                     break;
                 case "--imaps-port":
                     imaps = port(name, value);
+                    break;
+                case "--pop3-port":
+                    pop3 = port(name, value);
+                    break;
+                case "--pop3s-port":
+                    pop3s = port(name, value);
                     break;
                 case "--domain":
                     if (value.isEmpty() || value.contains("@") || value.contains(" ")) {
@@ -223,7 +239,7 @@ public final class ServerOptions {
         if (bind == null) {
             bind = InetAddress.getLoopbackAddress();
         }
-        return new ServerOptions(bind, smtp, submission, smtps, imap, imaps, domains, users, aliases, catchAll, data,
+        return new ServerOptions(bind, smtp, submission, smtps, imap, imaps, pop3, pop3s, domains, users, aliases, catchAll, data,
                 store, cert, key, help);
     }
 

@@ -28,7 +28,7 @@ class MailkitServerMainTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                "--imap-port", "0", "--imaps-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0",
                 "--domain", "local.test", "--user", "rcpt@local.test:secret", "--user", "bob@local.test:pw",
                 "--alias", "team@local.test=rcpt@local.test,bob@local.test", "--data", data.toString());
         try (MailkitServerMain.Running r = MailkitServerMain.start(o, out)) {
@@ -76,6 +76,23 @@ class MailkitServerMainTest {
             assertThat(inbox.getMessage(2).getSubject()).isEqualTo("via mx");
             inbox.close(false);
             imap.close();
+            assertThat(buf.toString(StandardCharsets.UTF_8))
+                    .contains("POP3                127.0.0.1:" + r.pop3().port())
+                    .contains("POP3S               127.0.0.1:" + r.pop3().implicitTlsPort());
+            // and over POP3 (STLS, then USER/PASS)
+            java.util.Properties pp = new java.util.Properties();
+            pp.put("mail.pop3.starttls.enable", "true");
+            pp.put("mail.pop3.starttls.required", "true");
+            pp.put("mail.pop3.ssl.socketFactory", r.tls().clientSslContext().getSocketFactory());
+            pp.put("mail.pop3.timeout", "10000");
+            jakarta.mail.Store pop3 = jakarta.mail.Session.getInstance(pp).getStore("pop3");
+            pop3.connect("127.0.0.1", r.pop3().port(), "rcpt@local.test", "secret");
+            jakarta.mail.Folder drop = pop3.getFolder("INBOX");
+            drop.open(jakarta.mail.Folder.READ_ONLY);
+            assertThat(drop.getMessages()).extracting(jakarta.mail.Message::getSubject)
+                    .containsExactly("via submission", "via mx");
+            drop.close(false);
+            pop3.close();
         }
     }
 
@@ -83,8 +100,8 @@ class MailkitServerMainTest {
     void theMemoryStoreKeepsNothingOnDisk() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                "--imap-port", "0", "--imaps-port", "0", "--domain", "local.test", "--user", "rcpt@local.test:secret",
-                "--catch-all",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--domain",
+                "local.test", "--user", "rcpt@local.test:secret", "--catch-all",
                 "local.test=rcpt@local.test", "--store", "memory", "--data", data.toString());
         try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(buf, true, StandardCharsets.UTF_8))) {
             ExamplesTestSupport.send(r.smtp().port(SmtpRole.MX), "someone@remote.test", "anyone@local.test",

@@ -33,7 +33,8 @@ class ServerJarIT {
     void runsReceivesMailAndStopsCleanlyOnSigterm() throws Exception {
         assertThat(JAR).exists();
         Process p = new ProcessBuilder(java(), "-jar", JAR.toString(), "--smtp-port", "0", "--submission-port", "0",
-                "--smtps-port", "0", "--imap-port", "0", "--imaps-port", "0", "--domain", "local.test",
+                "--smtps-port", "0", "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0",
+                "--domain", "local.test",
                 "--user", "rcpt@local.test:secret",
                 "--data", data.toString()).redirectError(data.resolve("stderr.log").toFile()).start();
         try {
@@ -51,6 +52,10 @@ class ServerJarIT {
             Matcher sub = Pattern.compile("SMTP submission\\s+127\\.0\\.0\\.1:(\\d+)").matcher(banner);
             assertThat(mx.find()).as(banner).isTrue();
             assertThat(sub.find()).as(banner).isTrue();
+            Matcher pop3 = Pattern.compile("POP3\\s+127\\.0\\.0\\.1:(\\d+)").matcher(banner);
+            Matcher pop3s = Pattern.compile("POP3S\\s+127\\.0\\.0\\.1:(\\d+)").matcher(banner);
+            assertThat(pop3.find()).as(banner).isTrue();
+            assertThat(pop3s.find()).as(banner).isTrue();
             String script = String.join("\n",
                     "import smtplib, ssl, sys",
                     "ctx = ssl.create_default_context(cafile=sys.argv[3])",
@@ -64,6 +69,18 @@ class ServerJarIT {
             assertThat(r.exitCode).as(r.toString()).isZero();
             assertThat(out.readLine()).contains("to [rcpt@local.test]").contains("subject: to the jar");
             assertThat(out.readLine()).contains("subject: submitted");
+            String fetch = String.join("\n",
+                    "import poplib, ssl, sys",
+                    "ctx = ssl.create_default_context(cafile=sys.argv[3])",
+                    "c = poplib.POP3('localhost', int(sys.argv[1]), timeout=10); c.stls(ctx)",
+                    "c.user('rcpt@local.test'); c.pass_('secret'); print(c.stat()[0]); c.quit()",
+                    "s = poplib.POP3_SSL('localhost', int(sys.argv[2]), context=ctx, timeout=10)",
+                    "s.user('rcpt@local.test'); s.pass_('secret')",
+                    "print(b'\\n'.join(s.retr(2)[1]).decode()); s.quit()");
+            r = ExternalTool.run(List.of(ExternalTool.python().toString(), "-c", fetch, pop3.group(1),
+                    pop3s.group(1), data.resolve("certificate.pem").toString()), null, Duration.ofSeconds(30));
+            assertThat(r.exitCode).as(r.toString()).isZero();
+            assertThat(r.stdout).startsWith("2\n").contains("Subject: submitted");
             p.toHandle().destroy(); // SIGTERM (Process.destroy() would also close our end of its output)
             assertThat(out.readLine()).isEqualTo("mailkit stopped");
             assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();

@@ -13,6 +13,8 @@ class ServerOptionsTest {
         assertThat(o.smtpPort).isEqualTo(2525);
         assertThat(o.submissionPort).isEqualTo(2587);
         assertThat(o.smtpsPort).isEqualTo(2465);
+        assertThat(o.pop3Port).isEqualTo(1110);
+        assertThat(o.pop3sPort).isEqualTo(1995);
         assertThat(o.imapPort).isEqualTo(1143);
         assertThat(o.imapsPort).isEqualTo(1993);
         assertThat(o.store).isEqualTo("maildir");
@@ -24,10 +26,12 @@ class ServerOptionsTest {
     @Test
     void repeatableAndEqualsForms() throws Exception {
         ServerOptions o = ServerOptions.parse("--domain", "a.test", "--domain=b.test", "--user", "x@a.test:pw:with:colons",
-                "--smtp-port=0", "--bind", "0.0.0.0");
+                "--smtp-port=0", "--bind", "0.0.0.0", "--pop3-port", "0", "--pop3s-port=0");
         assertThat(o.domains).containsExactly("a.test", "b.test");
         assertThat(o.users).containsEntry("x@a.test", "pw:with:colons");
         assertThat(o.smtpPort).isZero();
+        assertThat(o.pop3Port).isZero();
+        assertThat(o.pop3sPort).isZero();
         assertThat(o.bind.isAnyLocalAddress()).isTrue();
         ServerOptions a = ServerOptions.parse("--alias", "team@a.test=x@a.test, y@a.test", "--alias=team@a.test=z@a.test",
                 "--catch-all", "a.test=x@a.test", "--store", "memory");
@@ -42,6 +46,9 @@ class ServerOptionsTest {
         assertThatThrownBy(() -> ServerOptions.parse("--smtp-port", "99999"))
                 .hasMessage("--smtp-port must be a port number 0..65535, was '99999'");
         assertThatThrownBy(() -> ServerOptions.parse("--smtp-port")).hasMessage("--smtp-port needs a value");
+        assertThatThrownBy(() -> ServerOptions.parse("--pop3-port", "x"))
+                .hasMessage("--pop3-port must be a port number 0..65535, was 'x'");
+        assertThatThrownBy(() -> ServerOptions.parse("--pop3s-port")).hasMessage("--pop3s-port needs a value");
         assertThatThrownBy(() -> ServerOptions.parse("--user", "nopassword")).hasMessageContaining("ADDR:PASSWORD");
         assertThatThrownBy(() -> ServerOptions.parse("--user", "not an address:pw")).hasMessageContaining("--user: Invalid mailbox");
         assertThatThrownBy(() -> ServerOptions.parse("--store", "mbox")).hasMessageContaining("memory or maildir");
