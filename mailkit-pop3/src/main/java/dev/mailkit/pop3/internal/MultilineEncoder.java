@@ -30,17 +30,25 @@ public final class MultilineEncoder {
     private final byte[] out = new byte[64 * 1024];
     private int outLen;
 
+    /** Writes the message and the terminating {@code .CRLF}; see {@link #write(byte[], InputStream, OutputStream, long)}. */
+    public void write(InputStream message, OutputStream sink, long bodyLines) throws IOException {
+        write(new byte[0], message, sink, bodyLines);
+    }
+
     /**
-     * Writes the message and the terminating {@code .CRLF}.
+     * Writes a status line (given with its CRLF), the message and the terminating {@code .CRLF}, in as few writes to
+     * the sink as the buffer allows (one for a message of up to about 64 KiB).
      *
+     * @param status    the bytes to send first, as they are
      * @param message   the message; read up to where it is needed, not closed
      * @param sink      where the response goes (not flushed)
      * @param bodyLines the number of body lines after the header (TOP), or -1 for the whole message (RETR)
      * @throws ContentReadException if reading the message failed (the response is then incomplete)
      * @throws IOException          if writing failed
      */
-    public void write(InputStream message, OutputStream sink, long bodyLines) throws IOException {
+    public void write(byte[] status, InputStream message, OutputStream sink, long bodyLines) throws IOException {
         outLen = 0;
+        put(status, 0, status.length, sink);
         boolean lineStart = true;
         boolean lastWasCr = false;   // the last byte of the current line so far was CR
         long lineContent = 0;        // bytes of the current line so far (without its LF)

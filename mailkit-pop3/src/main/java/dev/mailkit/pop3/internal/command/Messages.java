@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** What the message commands share: checking a message number, and sending a message as a multi-line response. */
@@ -44,8 +45,10 @@ final class Messages {
             return;
         }
         try (MessageSource source = content.get(); InputStream in = source.openStream()) {
-            session.ok(bodyLines < 0 ? session.maildrop().sizeOf(msg) + " octets" : "Top of message follows");
-            session.encoder().write(in, session.connection().output(), bodyLines);
+            String status = "+OK " + (bodyLines < 0 ? session.maildrop().sizeOf(msg) + " octets"
+                    : "Top of message follows") + "\r\n";
+            session.encoder().write(status.getBytes(StandardCharsets.US_ASCII), in, session.connection().output(),
+                    bodyLines);
         } catch (MultilineEncoder.ContentReadException e) {
             LOG.warn("{}: reading message {} failed while sending it; closing the connection: {}",
                     session.connection().id(), msg, e.getMessage());
