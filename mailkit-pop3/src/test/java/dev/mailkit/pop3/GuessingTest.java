@@ -71,8 +71,8 @@ class GuessingTest {
             String passUnknown = c.cmd("PASS wrong");
             assertThat(userKnown).isEqualTo(userUnknown).isEqualTo("+OK Send your password");
             assertThat(passWrong).isEqualTo(passUnknown).isEqualTo("-ERR [AUTH] Authentication failed");
-            String saslWrong = c.cmd("AUTH PLAIN " + TlsAndSaslTest.plain("", ANN, "wrong"));
-            String saslUnknown = c.cmd("AUTH PLAIN " + TlsAndSaslTest.plain("", "nobody@local.test", "wrong"));
+            String saslWrong = c.cmd("AUTH PLAIN " + SaslText.plain("", ANN, "wrong"));
+            String saslUnknown = c.cmd("AUTH PLAIN " + SaslText.plain("", "nobody@local.test", "wrong"));
             assertThat(saslWrong).isEqualTo(saslUnknown).isEqualTo(passWrong);
         }
         // the directory did the (equally expensive) check for the unknown user too
@@ -118,7 +118,7 @@ class GuessingTest {
         Pop3Server s = fx.start();
         try (Pop3Client c = Pop3Client.connect(s.port())) {
             assertThat(c.login(ANN, "a")).isEqualTo("-ERR [AUTH] Authentication failed");
-            assertThat(c.cmd("AUTH PLAIN " + TlsAndSaslTest.plain("", ANN, "b")))
+            assertThat(c.cmd("AUTH PLAIN " + SaslText.plain("", ANN, "b")))
                     .isEqualTo("-ERR [AUTH] Authentication failed");
             assertThat(c.login(ANN, "c")).isEqualTo("-ERR [AUTH] Authentication failed");
             assertThat(c.isClosedByServer()).isTrue();

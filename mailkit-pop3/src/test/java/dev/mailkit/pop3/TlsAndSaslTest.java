@@ -5,12 +5,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import javax.net.ssl.SSLContext;
 
 import static dev.mailkit.pop3.Pop3Fixture.ANN;
 import static dev.mailkit.pop3.Pop3Fixture.TLS;
+import static dev.mailkit.pop3.SaslText.b64;
+import static dev.mailkit.pop3.SaslText.plain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -192,13 +192,5 @@ class TlsAndSaslTest {
         s.close();
         assertThat(s.isRunning()).isFalse();
         assertThatThrownBy(s::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("build a new one");
-    }
-
-    static String plain(String authz, String user, String password) {
-        return b64(authz + "\0" + user + "\0" + password);
-    }
-
-    static String b64(String s) {
-        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 }
