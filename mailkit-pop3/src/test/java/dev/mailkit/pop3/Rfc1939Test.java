@@ -68,6 +68,20 @@ class Rfc1939Test {
     }
 
     @Test
+    void aMessageCannotEndItsResponseEarlyOrInjectReplies() throws Exception {
+        String text = "Subject: smuggle\r\n\r\nbefore\r\n.\r\n+OK 0 0\r\n.\n+OK fake\n.\r+OK cr\r\nafter\r\n";
+        fx.deliver(ANN, dev.mailkit.core.MessageSource.of(text.getBytes(StandardCharsets.US_ASCII)));
+        try (Pop3Client c = Pop3Client.connect(server.port())) {
+            c.login(ANN, "secret");
+            c.send("RETR 1\r\nSTAT\r\n");
+            assertThat(c.readLine()).startsWith("+OK");
+            assertThat(c.multiline()).containsExactly("Subject: smuggle", "", "before", ".", "+OK 0 0", ".",
+                    "+OK fake", ".\r+OK cr", "after");
+            assertThat(c.readLine()).isEqualTo("+OK 1 " + text.length());
+        }
+    }
+
+    @Test
     void retrOfAMessageWithoutFinalLineEndAddsOne() throws Exception {
         fx.deliver(ANN, dev.mailkit.core.MessageSource.of("Subject: x\r\n\r\nno line end".getBytes(StandardCharsets.US_ASCII)));
         try (Pop3Client c = Pop3Client.connect(server.port())) {
