@@ -59,6 +59,16 @@ class HostileInputTest {
     }
 
     @Test
+    void aClientSilentInsideAnAuthExchangeIsDisconnected() throws Exception {
+        Pop3Server quick = fx.start(b -> b.loginTimeout(Duration.ofMillis(300)));
+        try (Pop3Client c = Pop3Client.connect(quick.port())) {
+            assertThat(c.cmd("AUTH PLAIN")).isEqualTo("+ ");
+            assertThat(c.readLine()).isEqualTo("-ERR Autologout: idle for too long");
+            assertThat(c.isClosedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void theSessionDeadlineEndsEvenABusySession() throws Exception {
         Pop3Server quick = fx.start(b -> b.sessionTimeout(Duration.ofMillis(500)));
         try (Pop3Client c = Pop3Client.connect(quick.port())) {

@@ -51,9 +51,6 @@ public final class Pop3Session {
                     badCommand("Command line too long");
                     flushIfIdle();
                     continue;
-                } catch (SocketTimeoutException e) {
-                    autologout();
-                    return;
                 }
                 if (line == null) {
                     return;
@@ -62,6 +59,8 @@ public final class Pop3Session {
                 flushIfIdle();
             }
             flush();
+        } catch (SocketTimeoutException e) {
+            autologout(); // silent for too long, between commands or inside a SASL exchange
         } catch (EOFException e) {
             LOG.debug("{}: client left in the middle of a line", connection.id());
         } finally {
