@@ -5,6 +5,7 @@ import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.auth.InMemoryUserDirectory;
 import dev.mailkit.core.server.AuthFailurePenalty;
 import dev.mailkit.core.tls.TlsConfig;
+import dev.mailkit.store.MailStore;
 import dev.mailkit.store.Mailbox;
 import dev.mailkit.store.MailboxName;
 import dev.mailkit.store.memory.MemoryMailStore;
@@ -12,7 +13,7 @@ import dev.mailkit.store.memory.MemoryMailStore;
 import java.util.function.Consumer;
 
 /**
- * A memory store with two users (ann@local.test / secret, bob@local.test / hunter2), a shared self-signed TLS
+ * A store (in memory unless given) with two users (ann@local.test / secret, bob@local.test / hunter2), a shared self-signed TLS
  * configuration, and servers over them that tests close.
  */
 final class Pop3Fixture implements AutoCloseable {
@@ -21,13 +22,23 @@ final class Pop3Fixture implements AutoCloseable {
     /** One certificate for the whole test run: generating one costs tens of milliseconds. */
     static final TlsConfig TLS = TlsConfig.selfSigned();
 
-    final MemoryMailStore store = MemoryMailStore.create();
+    final MailStore store;
     final InMemoryUserDirectory users = InMemoryUserDirectory.builder()
             .passwordHashIterations(1000)
             .user(ANN, "secret")
             .user(BOB, "hunter2")
             .build();
     private final java.util.List<Pop3Server> servers = new java.util.ArrayList<>();
+
+    /** Over a new in-memory store. */
+    Pop3Fixture() {
+        this(MemoryMailStore.create());
+    }
+
+    /** Over the given store (closed with the fixture). */
+    Pop3Fixture(MailStore store) {
+        this.store = store;
+    }
 
     /** A started plaintext server without login delays. */
     Pop3Server start() {
