@@ -126,6 +126,35 @@ class GuessingTest {
     }
 
     @Test
+    void aFailingDirectoryIsATemporaryErrorNotAFailedLogin() throws Exception {
+        UserDirectory broken = new UserDirectory() {
+            @Override
+            public Optional<MailUser> authenticate(String username, char[] password) {
+                throw new IllegalStateException("LDAP is down");
+            }
+
+            @Override
+            public Optional<MailUser> findByAddress(MailAddress address) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<MailUser> findByUsername(String username) {
+                return Optional.empty();
+            }
+        };
+        AuthFailurePenalty penalty = AuthFailurePenalty.builder().initialDelay(Duration.ofMillis(1))
+                .maxDelay(Duration.ofMillis(1)).build();
+        Pop3Server s = fx.start(b -> b.users(broken).authFailurePenalty(penalty));
+        try (Pop3Client c = Pop3Client.connect(s.port())) {
+            assertThat(c.login(ANN, "secret"))
+                    .isEqualTo("-ERR [SYS/TEMP] Authentication is not available now, try again later");
+            assertThat(c.cmd("NOOP")).isEqualTo("-ERR Log in first");
+        }
+        assertThat(penalty.failures(LOOPBACK)).isZero();
+    }
+
+    @Test
     void afterAFailedPassUserMustBeGivenAgain() throws Exception {
         Pop3Server s = fx.start();
         try (Pop3Client c = Pop3Client.connect(s.port())) {

@@ -33,6 +33,11 @@ public final class Login {
         Optional<MailUser> user;
         try {
             user = session.config().users().authenticate(username, password);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the user directory failed: {}", session.connection().id(), e.toString());
+            session.pendingUser(null);
+            session.err("[SYS/TEMP] Authentication is not available now, try again later");
+            return;
         } finally {
             Arrays.fill(password, '\0');
         }
