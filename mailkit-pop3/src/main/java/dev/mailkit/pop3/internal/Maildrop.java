@@ -9,6 +9,8 @@ import dev.mailkit.store.MailboxView;
 import dev.mailkit.store.MessageInfo;
 import dev.mailkit.store.SystemFlag;
 import dev.mailkit.store.UidSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.BitSet;
 import java.util.Optional;
@@ -20,6 +22,7 @@ import java.util.Optional;
  * ended without QUIT) changes nothing. Used by one session thread.
  */
 public final class Maildrop {
+    private static final Logger LOG = LoggerFactory.getLogger(Maildrop.class);
     private final MailboxView view;
     private final Mailbox box;
     private final long uidValidity;
@@ -145,36 +148,49 @@ public final class Maildrop {
     }
 
     /**
-     * The UPDATE state: expunges the messages marked deleted and, if asked, flags the retrieved ones {@code \Seen},
-     * then releases the maildrop. If the expunge fails, the {@code \Deleted} flags it set are taken back.
+     * The UPDATE state: expunges the messages marked deleted and, if asked, flags the retrieved ones {@code \Seen}
+     * (best effort), then releases the maildrop. If the expunge fails, the {@code \Deleted} flags it set are taken
+     * back.
      *
      * @return the number of messages expunged
      * @throws MailStoreException if the store failed; nothing was expunged then
      */
     public int commit(boolean markSeen) {
         try {
-            UidSet seen = markSeen ? uidsOf(retrieved, deleted) : UidSet.EMPTY;
-            if (!seen.isEmpty()) {
-                view.store(seen, FlagOperation.ADD, Flags.of(SystemFlag.SEEN));
-            }
-            UidSet toExpunge = uidsOf(deleted, null);
-            if (toExpunge.isEmpty()) {
-                return 0;
-            }
-            UidSet notYetFlagged = notFlaggedDeleted(toExpunge);
-            view.store(toExpunge, FlagOperation.ADD, Flags.of(SystemFlag.DELETED));
-            try {
-                return view.expunge(toExpunge).count();
-            } catch (RuntimeException e) {
-                try {
-                    view.store(notYetFlagged, FlagOperation.REMOVE, Flags.of(SystemFlag.DELETED));
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
+            int expunged = expungeDeleted();
+            if (markSeen) {
+                UidSet seen = uidsOf(retrieved, deleted);
+                if (!seen.isEmpty()) {
+                    try {
+                        view.store(seen, FlagOperation.ADD, Flags.of(SystemFlag.SEEN));
+                    } catch (RuntimeException e) {
+                        // the deletions are what the client asked for; \Seen is a courtesy to IMAP clients
+                        LOG.warn("could not flag {} retrieved messages \\Seen: {}", seen.size(), e.toString());
+                    }
                 }
-                throw e;
             }
+            return expunged;
         } finally {
             abandon();
+        }
+    }
+
+    private int expungeDeleted() {
+        UidSet toExpunge = uidsOf(deleted, null);
+        if (toExpunge.isEmpty()) {
+            return 0;
+        }
+        UidSet notYetFlagged = notFlaggedDeleted(toExpunge);
+        view.store(toExpunge, FlagOperation.ADD, Flags.of(SystemFlag.DELETED));
+        try {
+            return view.expunge(toExpunge).count();
+        } catch (RuntimeException e) {
+            try {
+                view.store(notYetFlagged, FlagOperation.REMOVE, Flags.of(SystemFlag.DELETED));
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
     }
 
