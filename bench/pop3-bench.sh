@@ -4,7 +4,8 @@
 # POP3 server speed, side by side in one run, with the same client (../shared/bench/pop3-bench.py: Python's poplib
 # doing STAT, LIST, UIDL, RETR and DELE of every message, then RSET and QUIT; best of ROUNDS per step):
 #   - Dovecot serving a Maildir of MESSAGES messages of 10 KiB (../shared/bench/dovecot-anchor.sh, POP3 on 1110)
-#   - mailkit's Pop3Server (Pop3BenchServer, JDK of $JAVA_HOME or java) serving the same messages
+#   - mailkit's Pop3Server (Pop3BenchServer, JDK of $JAVA_HOME or java) serving a copy of the same Maildir with
+#     the Maildir store (STORE=memory: the same messages loaded into the in-memory store instead)
 # Both get a warm-up pass first (Dovecot builds its index, the JVM compiles). Prints each server's steps and totals
 # and mailkit's ratio to Dovecot; repeats the pair PASSES times (default 3), so a disturbed run shows, and ends with
 # the best pass of each. Defaults: 5000 messages, 3 rounds (best of 3 per step inside pop3-bench.py).
@@ -17,7 +18,7 @@ for s in "$root/../shared/bench" "$root/../../shared/bench"; do
   [ -z "$shared" ] && [ -f "$s/pop3-bench.py" ] && shared=$(cd "$s" && pwd)
 done
 [ -n "$shared" ] || { echo "cannot find ../shared/bench (pop3-bench.py, dovecot-anchor.sh): set SHARED=DIR"; exit 1; }
-n=${1:-5000}; rounds=${2:-3}
+n=${1:-5000}; rounds=${2:-3}; store=${STORE:-maildir}
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 jar=$root/mailkit-examples/target/mailkit-server.jar
 [ -f "$jar" ] || (cd "$root" && mvn -q -B package -DskipTests)
@@ -47,7 +48,8 @@ cp -a "$work/dovecot" "$work/mailkit"
 
 bash "$shared/dovecot-anchor.sh" start "$work/dovecot" >/dev/null
 mkfifo "$work/in"
-"$java" -Xms1g -Xmx1g -cp "$jar" dev.mailkit.examples.bench.Pop3BenchServer "$work/mailkit/local.test/rcpt" 0 \
+dir=$work/mailkit; [ "$store" = memory ] && dir=$work/mailkit/local.test/rcpt
+"$java" -Xms1g -Xmx1g -cp "$jar" dev.mailkit.examples.bench.Pop3BenchServer "$store" "$dir" 0 \
   < "$work/in" > "$work/out" 2>"$work/err" &
 mk_pid=$!
 exec 3>"$work/in"

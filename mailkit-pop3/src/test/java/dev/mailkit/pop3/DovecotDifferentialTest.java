@@ -1,10 +1,12 @@
 package dev.mailkit.pop3;
 
 import dev.mailkit.store.Mailbox;
+import dev.mailkit.store.maildir.MaildirMailStore;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,22 +31,37 @@ class DovecotDifferentialTest {
     private Map<String, byte[]> corpus;
     private Path maildir;
 
-    @BeforeEach
-    void setUp() throws IOException {
+    /** Which store mailkit serves the messages from. */
+    enum Kind {
+        /** The same files delivered into the in-memory store (CRLF form). */
+        MEMORY,
+        /** The Maildir store over a copy of Dovecot's Maildir, files as they are (LF line ends). */
+        MAILDIR
+    }
+
+    private void setUp(Kind kind) throws IOException {
         DovecotPop3.require();
-        fx = new Pop3Fixture();
-        server = fx.start();
         corpus = MaildirCorpus.messages();
         maildir = tmp.resolve("dovecot");
         MaildirCorpus.write(maildir, corpus);
-        try (Mailbox box = fx.inbox(ANN)) {
-            MaildirCorpus.load(box, corpus.values());
+        if (kind == Kind.MAILDIR) {
+            Path data = tmp.resolve("mailkit");
+            MaildirCorpus.copy(maildir, data.resolve("local.test").resolve("ann"));
+            fx = new Pop3Fixture(MaildirMailStore.builder(data).fsync(false).build());
+        } else {
+            fx = new Pop3Fixture();
+            try (Mailbox box = fx.inbox(ANN)) {
+                MaildirCorpus.load(box, corpus.values());
+            }
         }
+        server = fx.start();
     }
 
     @AfterEach
     void tearDown() {
-        fx.close();
+        if (fx != null) {
+            fx.close();
+        }
     }
 
     private List<Pop3Transcript.Response> dovecot(List<String> commands) throws IOException {
@@ -62,8 +79,10 @@ class DovecotDifferentialTest {
         }
     }
 
-    @Test
-    void sameMessagesSizesBytesAndUidlSet() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void sameMessagesSizesBytesAndUidlSet(Kind kind) throws IOException {
+        setUp(kind);
         int n = corpus.size();
         List<String> commands = new ArrayList<>(List.of("STAT", "LIST", "UIDL"));
         for (int i = 1; i <= n; i++) {
@@ -99,8 +118,10 @@ class DovecotDifferentialTest {
         assertThat(uniqueIds(dUidl)).hasSize(n);
     }
 
-    @Test
-    void sameEffectOfDeleRsetAndQuit() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void sameEffectOfDeleRsetAndQuit(Kind kind) throws IOException {
+        setUp(kind);
         List<String> first = List.of("DELE 2", "DELE 2", "RETR 2", "STAT", "RSET", "STAT", "DELE 1", "DELE 3",
                 "LIST", "QUIT");
         List<Pop3Transcript.Response> d = dovecot(first);
@@ -137,8 +158,29 @@ class DovecotDifferentialTest {
         return body;
     }
 
+    /**
+     * Moving a maildrop from Dovecot to mailkit: the Maildir store adopts Dovecot's UIDs and UIDVALIDITY
+     * ({@code dovecot-uidlist}) and the UIDLs have Dovecot's format, so clients see the same UIDLs and do not fetch
+     * everything again.
+     */
+    @Test
+    void afterDovecotHasIndexedTheMaildirTheUidlsAreDovecots() throws IOException {
+        DovecotPop3.require();
+        corpus = MaildirCorpus.messages();
+        maildir = tmp.resolve("dovecot");
+        MaildirCorpus.write(maildir, corpus);
+        List<String> uidl = List.of("UIDL", "QUIT");
+        List<String> before = dovecot(uidl).get(0).bodyLines();
+        Path data = tmp.resolve("mailkit");
+        MaildirCorpus.copy(maildir, data.resolve("local.test").resolve("ann"));
+        fx = new Pop3Fixture(MaildirMailStore.builder(data).fsync(false).build());
+        server = fx.start();
+        assertThat(mailkit(uidl).get(0).bodyLines()).hasSize(corpus.size()).isEqualTo(before);
+    }
+
     @Test
     void dovecotLeavesTheFirstLineUnstuffedMailkitDoesNot() throws IOException {
+        setUp(Kind.MEMORY);
         String cmd = "RETR " + (new ArrayList<>(corpus.keySet()).indexOf("leading-dot-header") + 1);
         Pop3Transcript.Response d = dovecot(List.of(cmd, "QUIT")).get(0);
         Pop3Transcript.Response m = mailkit(List.of(cmd, "QUIT")).get(0);

@@ -118,6 +118,37 @@ final class Pop3Client implements AutoCloseable {
         return b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Reads a multi-line response body into a digest, un-stuffed, without keeping it; returns the message size
+     * (CRLF line ends included, the terminating dot line not).
+     */
+    long readMultilineInto(java.security.MessageDigest digest) throws IOException {
+        long total = 0;
+        byte[] buf = new byte[8192];
+        while (true) {
+            int n = 0;
+            int c;
+            while ((c = in.read()) != -1) {
+                if (n == buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, n * 2);
+                }
+                buf[n++] = (byte) c;
+                if (c == '\n') {
+                    break;
+                }
+            }
+            if (c == -1) {
+                throw new AssertionError("connection closed inside a multi-line response");
+            }
+            if (n == 3 && buf[0] == '.' && buf[1] == '\r') {
+                return total;
+            }
+            int off = buf[0] == '.' ? 1 : 0;
+            digest.update(buf, off, n - off);
+            total += n - off;
+        }
+    }
+
     /** Reads everything until the server closes the connection. */
     byte[] readToEnd() throws IOException {
         return in.readAllBytes();
