@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>DELE only marks; the messages are expunged when the client sends QUIT (the UPDATE state), together with
  *       {@code \Seen} for the messages it retrieved. A connection that ends any other way changes nothing.</li>
  *   <li>UIDLs are the message's UID and the mailbox's UIDVALIDITY, in Dovecot's default format
- *       ({@code %08Xu%08Xv}): stable across sessions and, with a durable store, restarts.</li>
+ *       ({@code %08Xu%08Xv}): stable across sessions and, with a durable store, restarts. Over a Maildir that
+ *       Dovecot served, the Maildir store takes over Dovecot's UIDs, so the UIDLs are the ones Dovecot gave out.</li>
  *   <li>RETR and TOP stream the message from the store with byte-stuffing and CRLF line ends; sizes are the
  *       store's sizes, which are those of the CRLF form.</li>
  * </ul>
