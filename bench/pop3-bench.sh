@@ -58,13 +58,32 @@ mk_port=$(awk '/^ready/{print $2}' "$work/out")
 [ -n "$mk_port" ] || { echo "mailkit did not start:"; cat "$work/err"; exit 1; }
 echo "mailkit: $(head -1 "$work/out")"
 
-bench() { /usr/bin/python3 "$shared/pop3-bench.py" 127.0.0.1 "$1" rcpt@local.test secret "$2"; }
+bench() { /usr/bin/python3 "$shared/pop3-bench.py" 127.0.0.1 "$1" rcpt@local.test secret "$2" 2>&1 || true; }
 total() { awk '/^total/{print $2}' <<<"$1"; }
-echo "warm-up: dovecot $(total "$(bench 1110 2)") ms, mailkit $(total "$(bench "$mk_port" 4)") ms"
+served() { grep '^messages:' <<<"$1" || true; }
+# dovecot-anchor.sh has one configuration for everybody on the machine: another run of it may stop Dovecot or
+# restart it over another Maildir. Dovecot's results count only when it served this run's messages; otherwise it is
+# started again over them and the pass repeated.
+expected=
+dovecot_bench() {
+  local out
+  for attempt in 1 2 3; do
+    out=$(bench 1110 "$1")
+    if [ -n "$(total "$out")" ] && { [ -z "$expected" ] || [ "$(served "$out")" = "$expected" ]; }; then
+      echo "$out"; return
+    fi
+    echo "(Dovecot was stopped or replaced by another run of dovecot-anchor.sh; starting it again)" >&2
+    bash "$shared/dovecot-anchor.sh" stop "$work/dovecot" >/dev/null 2>&1 || true
+    bash "$shared/dovecot-anchor.sh" start "$work/dovecot" >/dev/null
+  done
+  echo "$out"
+}
+m=$(bench "$mk_port" 4); expected=$(served "$m")
+echo "warm-up: mailkit $(total "$m") ms ($expected), dovecot $(total "$(dovecot_bench 2)") ms"
 
 passes=${PASSES:-3}; all_m=(); all_d=()
 for pass in $(seq "$passes"); do
-  d=$(bench 1110 "$rounds"); m=$(bench "$mk_port" "$rounds")
+  d=$(dovecot_bench "$rounds"); m=$(bench "$mk_port" "$rounds")
   echo "== pass $pass: Dovecot (127.0.0.1:1110)"; echo "$d"
   echo "== pass $pass: mailkit (127.0.0.1:$mk_port)"; echo "$m"
   all_d+=("$(total "$d")"); all_m+=("$(total "$m")")
