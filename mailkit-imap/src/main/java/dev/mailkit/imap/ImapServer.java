@@ -336,7 +336,7 @@ public final class ImapServer implements MailServer {
         /** The server's name in the greeting and the ID response (default {@code mailkit}). */
         public Builder serverName(String name) {
             Objects.requireNonNull(name, "serverName");
-            if (name.isEmpty() || name.chars().anyMatch(c -> c < 0x20 || c > 0x7E)) {
+            if (name.isEmpty() || !printable(name)) {
                 throw new IllegalArgumentException("serverName must be non-empty printable ASCII, was '" + name + "'");
             }
             this.serverName = name;
@@ -407,5 +407,14 @@ public final class ImapServer implements MailServer {
             }
             return d;
         }
+    }
+
+    private static boolean printable(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < 0x20 || s.charAt(i) > 0x7E) {
+                return false;
+            }
+        }
+        return true;
     }
 }

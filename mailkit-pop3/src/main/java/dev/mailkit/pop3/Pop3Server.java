@@ -333,7 +333,7 @@ public final class Pop3Server implements MailServer {
         /** The name in the greeting and CAPA's IMPLEMENTATION (default {@code mailkit}). */
         public Builder serverName(String name) {
             Objects.requireNonNull(name, "name");
-            if (name.isEmpty() || name.length() > 64 || name.chars().anyMatch(c -> c < 0x21 || c > 0x7E)) {
+            if (name.isEmpty() || name.length() > 64 || !visibleAscii(name)) {
                 throw new IllegalArgumentException("serverName must be 1..64 printable ASCII characters without "
                         + "spaces, was '" + name + "'");
             }
@@ -405,5 +405,14 @@ public final class Pop3Server implements MailServer {
             }
             return d;
         }
+    }
+
+    private static boolean visibleAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < 0x21 || s.charAt(i) > 0x7E) {
+                return false;
+            }
+        }
+        return true;
     }
 }

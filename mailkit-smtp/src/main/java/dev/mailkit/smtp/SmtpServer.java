@@ -253,7 +253,7 @@ public final class SmtpServer implements MailServer {
         private int maxAuthFailures = 3;
         private BareLineEndings bareLineEndings = BareLineEndings.REJECT;
         private MessageSpool spool;
-        private Clock clock = Clock.systemDefaultZone();
+        private Clock clock = Clock.systemUTC();
         private boolean virtualThreads = true;
         private boolean transcripts;
         private Duration closeGrace = Duration.ofMillis(600);
@@ -264,7 +264,7 @@ public final class SmtpServer implements MailServer {
         /** The name in the greeting, EHLO reply and {@code Received:} headers (default {@code localhost}). */
         public Builder hostName(String hostName) {
             Objects.requireNonNull(hostName, "hostName");
-            if (hostName.isEmpty() || hostName.chars().anyMatch(c -> c <= 32 || c >= 127)) {
+            if (hostName.isEmpty() || !printableAscii(hostName)) {
                 throw new IllegalArgumentException("hostName must be a non-empty ASCII name without spaces, was '"
                         + hostName + "'");
             }
@@ -307,7 +307,7 @@ public final class SmtpServer implements MailServer {
         public Builder localDomains(String... domains) {
             for (String d : domains) {
                 String l = Objects.requireNonNull(d, "domain").toLowerCase(Locale.ROOT);
-                if (l.isEmpty() || l.startsWith("[") || l.chars().anyMatch(c -> c <= 32 || c == '@')) {
+                if (l.isEmpty() || l.startsWith("[") || l.indexOf('@') >= 0 || hasSpaceOrControl(l)) {
                     throw new IllegalArgumentException("'" + d + "' is not a domain name");
                 }
                 localDomains.add(l);
@@ -479,7 +479,7 @@ public final class SmtpServer implements MailServer {
             return this;
         }
 
-        /** The clock for Received headers and envelopes (default the system clock). */
+        /** The clock for Received headers (in its time zone) and envelopes (default the system clock in UTC). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -543,6 +543,24 @@ public final class SmtpServer implements MailServer {
                     maxConnectionsPerAddress, penalty == null ? AuthFailurePenalty.defaults() : penalty,
                     maxAuthFailures, bareLineEndings, spool == null ? MessageSpool.temporary() : spool, clock,
                     virtualThreads, transcripts, closeGrace));
+        }
+
+        private static boolean printableAscii(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) <= 32 || s.charAt(i) >= 127) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean hasSpaceOrControl(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) <= 32) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static Duration positive(Duration d, String what) {

@@ -63,7 +63,8 @@ final class NameChecks {
                 || Character.isSpaceChar(s.codePointBefore(s.length()))) {
             return "begins or ends with white space";
         }
-        if (!Normalizer.isNormalized(s, Normalizer.Form.NFC)) {
+        // ASCII text is always NFC (and skipping the check keeps the Unicode tables unloaded for common names)
+        if (!isAscii(s) && !Normalizer.isNormalized(s, Normalizer.Form.NFC)) {
             return "is not in Unicode normal form C (NFC); normalise it first";
         }
         for (int i = 0; i < s.length(); ) {
@@ -82,6 +83,15 @@ final class NameChecks {
             }
         }
         return null;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String hex(int cp) {

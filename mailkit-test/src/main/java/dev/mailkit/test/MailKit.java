@@ -10,6 +10,7 @@ import dev.mailkit.core.sink.DeliveryReport;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.imap.ImapServer;
+import dev.mailkit.pop3.Pop3Server;
 import dev.mailkit.smtp.SmtpRole;
 import dev.mailkit.store.Flags;
 import dev.mailkit.store.MailStore;
@@ -37,7 +38,7 @@ import javax.net.ssl.SSLContext;
 /**
  * A throwaway mail server for integration tests, built from the real mailkit servers: SMTP on a free port of
  * 127.0.0.1 that accepts mail for any domain and records every transaction with its whole envelope, and on request
- * IMAP over mailboxes that the same mail is filed into. Starts in a millisecond or two; needs no JUnit (see
+ * IMAP and POP3 over mailboxes that the same mail is filed into. Starts in a millisecond or two; needs no JUnit (see
  * {@code dev.mailkit.test.junit.MailKitExtension} for the extension).
  *
  * <pre>{@code
@@ -62,6 +63,7 @@ public final class MailKit implements AutoCloseable {
     private final SmtpServer smtp;
     private final MemoryMailStore store;
     private final ImapServer imap;
+    private final Pop3Server pop3;
 
     private MailKit(Builder b) {
         this.config = b;
@@ -84,7 +86,7 @@ public final class MailKit implements AutoCloseable {
                 .maxMessageSize(b.maxMessageSize)
                 .transcripts(true)
                 .filters(faults.filter(), recorder);
-        this.store = b.imap ? MemoryMailStore.builder().standardMailboxes().build() : null;
+        this.store = b.imap || b.pop3 ? MemoryMailStore.builder().standardMailboxes().build() : null;
         sb.sink(store == null ? recorder : fileAndRecord(store, recorder));
         if (b.domains.isEmpty()) {
             sb.acceptAllDomains();
@@ -112,6 +114,17 @@ public final class MailKit implements AutoCloseable {
             this.imap = ib.build();
         } else {
             this.imap = null;
+        }
+        if (b.pop3) {
+            Pop3Server.Builder pb = Pop3Server.builder().store(store).users(users).port(0)
+                    .authFailurePenalty(AuthFailurePenalty.none())
+                    .maxConnectionsPerAddress(10_000).maxConnections(10_000);
+            if (tls != null) {
+                pb.tls(tls).implicitTlsPort(0).requireTlsForLogin(b.requireTls);
+            }
+            this.pop3 = pb.build();
+        } else {
+            this.pop3 = null;
         }
     }
 
@@ -143,13 +156,16 @@ public final class MailKit implements AutoCloseable {
     /** Binds the ports and starts accepting. */
     public MailKit start() {
         smtp.start();
-        if (imap != null) {
-            try {
+        try {
+            if (imap != null) {
                 imap.start();
-            } catch (RuntimeException e) {
-                smtp.close();
-                throw e;
             }
+            if (pop3 != null) {
+                pop3.start();
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
         return this;
     }
@@ -189,6 +205,28 @@ public final class MailKit implements AutoCloseable {
         return imap().implicitTlsPort();
     }
 
+    /**
+     * The POP3 port (plain, with STLS when TLS is on).
+     *
+     * @throws IllegalStateException if the server was built without {@link Builder#pop3()}
+     */
+    public int pop3Port() {
+        return pop3().port();
+    }
+
+    /** The implicit-TLS POP3 port (needs {@link Builder#pop3()} and {@link Builder#tls()}). */
+    public int pop3sPort() {
+        requireTls();
+        return pop3().implicitTlsPort();
+    }
+
+    private Pop3Server pop3() {
+        if (pop3 == null) {
+            throw new IllegalStateException("this test server has no POP3: build it with MailKit.builder().pop3()");
+        }
+        return pop3;
+    }
+
     private ImapServer imap() {
         if (imap == null) {
             throw new IllegalStateException("this test server has no IMAP: build it with MailKit.builder().imap()");
@@ -202,7 +240,8 @@ public final class MailKit implements AutoCloseable {
      */
     public MailStore store() {
         if (store == null) {
-            throw new IllegalStateException("this test server has no mailboxes: build it with MailKit.builder().imap()");
+            throw new IllegalStateException("this test server has no mailboxes: build it with MailKit.builder().imap() "
+                    + "or .pop3()");
         }
         return store;
     }
@@ -346,6 +385,9 @@ public final class MailKit implements AutoCloseable {
     /** Stops the servers (idempotent, returns within about a second). */
     @Override
     public void close() {
+        if (pop3 != null) {
+            pop3.close();
+        }
         if (imap != null) {
             imap.close();
         }
@@ -392,7 +434,7 @@ public final class MailKit implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "MailKit{" + smtp + (imap == null ? "" : ", " + imap) + "}";
+        return "MailKit{" + smtp + (imap == null ? "" : ", " + imap) + (pop3 == null ? "" : ", " + pop3) + "}";
     }
 
     /** Builds a {@link MailKit}. Not thread-safe. */
@@ -404,6 +446,7 @@ public final class MailKit implements AutoCloseable {
         private boolean requireAuth;
         private boolean requireTls;
         private boolean imap;
+        private boolean pop3;
         private Duration timeout = Duration.ofSeconds(10);
         private long maxMessageSize = 50L * 1024 * 1024;
 
@@ -421,6 +464,15 @@ public final class MailKit implements AutoCloseable {
          */
         public Builder imap() {
             this.imap = true;
+            return this;
+        }
+
+        /**
+         * Adds a POP3 server over the same in-memory mailboxes as {@link #imap()}: each envelope recipient's INBOX is
+         * their maildrop.
+         */
+        public Builder pop3() {
+            this.pop3 = true;
             return this;
         }
 

@@ -72,4 +72,25 @@ class MailKitImapTest {
             assertThatThrownBy(smtpOnly::imapPort).hasMessageContaining("MailKit.builder().imap()");
         }
     }
+
+    @Test
+    void pop3SeesTheSameMailboxes() throws Exception {
+        try (MailKit mail = MailKit.builder().smtp().imap().pop3().tls().build().start()) {
+            Mailer c = new Mailer(mail.smtpPort());
+            c.send(c.simple("shop@shop.test", "carol@example.test", "Over POP3", "pop pop"));
+            mail.takeMessage();
+            try (Store store = imap("pop3s", mail.pop3sPort(), "carol@example.test", "pw", mail.sslContext())) {
+                Folder inbox = store.getFolder("INBOX");
+                inbox.open(Folder.READ_ONLY);
+                assertThat(inbox.getMessages()).extracting(Message::getSubject).containsExactly("Over POP3");
+                inbox.close(false);
+            }
+            try (Store store = imap("pop3", mail.pop3Port(), "carol@example.test", "pw", null)) {
+                Folder inbox = store.getFolder("INBOX");
+                inbox.open(Folder.READ_ONLY);
+                assertThat(inbox.getMessageCount()).isEqualTo(1);
+                inbox.close(false);
+            }
+        }
+    }
 }

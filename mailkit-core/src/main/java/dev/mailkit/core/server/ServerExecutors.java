@@ -1,8 +1,6 @@
 package dev.mailkit.core.server;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.SynchronousQueue;
@@ -17,14 +15,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * executor, so two servers never share threads.
  */
 public final class ServerExecutors {
-    private static final MethodHandle VIRTUAL_FACTORY = findVirtualThreadExecutorFactory();
+    private static final Method[] VIRTUAL = findVirtualThreadMethods();
 
     private ServerExecutors() {
     }
 
     /** Whether this JVM has virtual threads (JDK 21+). */
     public static boolean virtualThreadsAvailable() {
-        return VIRTUAL_FACTORY != null;
+        return VIRTUAL != null;
     }
 
     /**
@@ -36,10 +34,10 @@ public final class ServerExecutors {
      * @param virtual    whether to use virtual threads when the JVM has them
      */
     public static ExecutorService forConnections(String namePrefix, int maxThreads, boolean virtual) {
-        if (virtual && VIRTUAL_FACTORY != null) {
+        if (virtual && VIRTUAL != null) {
             try {
-                return (ExecutorService) VIRTUAL_FACTORY.invoke(namePrefix);
-            } catch (Throwable e) {
+                return virtualThreadExecutor(namePrefix);
+            } catch (ReflectiveOperationException | RuntimeException e) {
                 // fall through to platform threads
             }
         }
@@ -50,34 +48,48 @@ public final class ServerExecutors {
 
     /** A factory for named daemon platform threads. */
     public static ThreadFactory platformFactory(String namePrefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, namePrefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        return new DaemonFactory(namePrefix);
     }
 
-    private static MethodHandle findVirtualThreadExecutorFactory() {
+    private static final class DaemonFactory implements ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger n = new AtomicInteger();
+
+        DaemonFactory(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    }
+
+    /**
+     * {@code Thread.ofVirtual()}, {@code OfVirtual.name(String, long)}, {@code Builder.factory()} and
+     * {@code Executors.newThreadPerTaskExecutor(ThreadFactory)}, found by plain reflection (method-handle combinators
+     * would cost a JVM's first server start many milliseconds), or null before JDK 21.
+     */
+    private static Method[] findVirtualThreadMethods() {
         try {
-            MethodHandles.Lookup l = MethodHandles.publicLookup();
             Class<?> builderClass = Class.forName("java.lang.Thread$Builder");
             Class<?> ofVirtualClass = Class.forName("java.lang.Thread$Builder$OfVirtual");
-            MethodHandle ofVirtual = l.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtualClass));
-            MethodHandle name = l.findVirtual(ofVirtualClass, "name",
-                    MethodType.methodType(ofVirtualClass, String.class, long.class));
-            MethodHandle factory = l.findVirtual(builderClass, "factory", MethodType.methodType(ThreadFactory.class));
-            // (String prefix) -> Thread.ofVirtual().name(prefix, 1).factory()
-            MethodHandle named = MethodHandles.insertArguments(name, 2, 1L); // (OfVirtual, String) -> OfVirtual
-            MethodHandle withBuilder = MethodHandles.foldArguments(named, ofVirtual); // (String) -> OfVirtual
-            MethodHandle perTask = l.findStatic(Executors.class, "newThreadPerTaskExecutor",
-                    MethodType.methodType(ExecutorService.class, ThreadFactory.class));
-            MethodHandle toFactory = MethodHandles.filterReturnValue(withBuilder,
-                    factory.asType(MethodType.methodType(ThreadFactory.class, ofVirtualClass)));
-            // (String prefix) -> Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(prefix, 1).factory())
-            return MethodHandles.filterReturnValue(toFactory, perTask);
+            return new Method[] {
+                Thread.class.getMethod("ofVirtual"),
+                ofVirtualClass.getMethod("name", String.class, long.class),
+                builderClass.getMethod("factory"),
+                Executors.class.getMethod("newThreadPerTaskExecutor", ThreadFactory.class)};
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
+    }
+
+    private static ExecutorService virtualThreadExecutor(String namePrefix) throws ReflectiveOperationException {
+        Object builder = VIRTUAL[0].invoke(null);
+        builder = VIRTUAL[1].invoke(builder, namePrefix, 1L);
+        ThreadFactory factory = (ThreadFactory) VIRTUAL[2].invoke(builder);
+        return (ExecutorService) VIRTUAL[3].invoke(null, factory);
     }
 }

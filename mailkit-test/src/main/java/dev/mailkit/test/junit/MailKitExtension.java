@@ -214,6 +214,16 @@ public final class MailKitExtension implements BeforeAllCallback, AfterAllCallba
         return server().imapsPort();
     }
 
+    /** See {@link MailKit#pop3Port()}. */
+    public int pop3Port() {
+        return server().pop3Port();
+    }
+
+    /** See {@link MailKit#pop3sPort()}. */
+    public int pop3sPort() {
+        return server().pop3sPort();
+    }
+
     /** See {@link MailKit#deliver(String, String...)}. */
     public void deliver(String address, String... messages) {
         server().deliver(address, messages);
@@ -256,6 +266,12 @@ public final class MailKitExtension implements BeforeAllCallback, AfterAllCallba
         /** See {@link MailKit.Builder#imap}. */
         public Builder imap() {
             setup.add(MailKit.Builder::imap);
+            return this;
+        }
+
+        /** See {@link MailKit.Builder#pop3}. */
+        public Builder pop3() {
+            setup.add(MailKit.Builder::pop3);
             return this;
         }
 
