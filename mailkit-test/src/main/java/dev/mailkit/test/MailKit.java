@@ -62,8 +62,8 @@ public final class MailKit implements AutoCloseable {
     private final UserDirectory users;
     private final SmtpServer smtp;
     private final MemoryMailStore store;
-    private final ImapServer imap;
-    private final Pop3Server pop3;
+    private volatile ImapServer imap;
+    private volatile Pop3Server pop3;
 
     private MailKit(Builder b) {
         this.config = b;
@@ -104,27 +104,27 @@ public final class MailKit implements AutoCloseable {
             }
         }
         this.smtp = sb.build();
-        if (b.imap) {
+    }
+
+    /** Builds and starts IMAP and POP3 over the store, if asked for. */
+    private void startMailboxServers() {
+        if (config.imap) {
             ImapServer.Builder ib = ImapServer.builder().store(store).users(users).port(0)
                     .authFailurePenalty(AuthFailurePenalty.none())
                     .maxConnectionsPerAddress(10_000).maxConnections(10_000);
             if (tls != null) {
-                ib.tls(tls).implicitTlsPort(0).requireTlsForLogin(b.requireTls);
+                ib.tls(tls).implicitTlsPort(0).requireTlsForLogin(config.requireTls);
             }
-            this.imap = ib.build();
-        } else {
-            this.imap = null;
+            imap = ib.build().start();
         }
-        if (b.pop3) {
+        if (config.pop3) {
             Pop3Server.Builder pb = Pop3Server.builder().store(store).users(users).port(0)
                     .authFailurePenalty(AuthFailurePenalty.none())
                     .maxConnectionsPerAddress(10_000).maxConnections(10_000);
             if (tls != null) {
-                pb.tls(tls).implicitTlsPort(0).requireTlsForLogin(b.requireTls);
+                pb.tls(tls).implicitTlsPort(0).requireTlsForLogin(config.requireTls);
             }
-            this.pop3 = pb.build();
-        } else {
-            this.pop3 = null;
+            pop3 = pb.build().start();
         }
     }
 
@@ -157,18 +157,14 @@ public final class MailKit implements AutoCloseable {
     public MailKit start() {
         smtp.start();
         try {
-            if (imap != null) {
-                imap.start();
-            }
-            if (pop3 != null) {
-                pop3.start();
-            }
+            startMailboxServers();
         } catch (RuntimeException e) {
             close();
             throw e;
         }
         return this;
     }
+
 
     /** The host to connect to: {@code 127.0.0.1} (use {@code localhost} to check the TLS host name). */
     public String host() {
@@ -221,6 +217,7 @@ public final class MailKit implements AutoCloseable {
     }
 
     private Pop3Server pop3() {
+        Pop3Server pop3 = this.pop3;
         if (pop3 == null) {
             throw new IllegalStateException("this test server has no POP3: build it with MailKit.builder().pop3()");
         }
@@ -228,6 +225,7 @@ public final class MailKit implements AutoCloseable {
     }
 
     private ImapServer imap() {
+        ImapServer imap = this.imap;
         if (imap == null) {
             throw new IllegalStateException("this test server has no IMAP: build it with MailKit.builder().imap()");
         }
@@ -385,11 +383,13 @@ public final class MailKit implements AutoCloseable {
     /** Stops the servers (idempotent, returns within about a second). */
     @Override
     public void close() {
-        if (pop3 != null) {
-            pop3.close();
+        Pop3Server p = pop3;
+        if (p != null) {
+            p.close();
         }
-        if (imap != null) {
-            imap.close();
+        ImapServer i = imap;
+        if (i != null) {
+            i.close();
         }
         smtp.close();
         recorder.purge();
