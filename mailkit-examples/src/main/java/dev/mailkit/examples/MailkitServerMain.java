@@ -14,6 +14,11 @@ import dev.mailkit.imap.ImapServer;
 import dev.mailkit.pop3.Pop3Server;
 import dev.mailkit.smtp.SmtpRole;
 import dev.mailkit.smtp.SmtpServer;
+import dev.mailkit.smtp.relay.DkimSigner;
+import dev.mailkit.smtp.relay.RelayEvent;
+import dev.mailkit.smtp.relay.RelayQueue;
+import dev.mailkit.smtp.relay.RelayTls;
+import dev.mailkit.smtp.relay.SmartHost;
 import dev.mailkit.store.MailStore;
 import dev.mailkit.store.delivery.DeliveryAgent;
 import dev.mailkit.store.maildir.MaildirMailStore;
@@ -33,7 +38,9 @@ import java.util.concurrent.CountDownLatch;
  * The runnable mailkit server: SMTP on an MX port, a submission port and an implicit-TLS port, IMAP with STARTTLS
  * and IMAPS, every port with TLS (a generated certificate unless one is given), for trying mailkit and for local
  * development. Accepted mail goes through the {@link DeliveryAgent} (users, aliases, catch-alls, plus-addressing)
- * into a durable Maildir under {@code --data} (Dovecot can serve it as it is), readable over IMAP. See
+ * into a durable Maildir under {@code --data} (Dovecot can serve it as it is), readable over IMAP. Mail that
+ * authenticated users (or clients in {@code --trusted-network}s) send to other domains goes through a durable relay
+ * queue in {@code DATA/.relay-queue}, to the recipients' MX hosts or to {@code --relay-host}. See
  * {@link ServerOptions} for the options. Stops cleanly on SIGTERM or Ctrl-C.
  */
 public final class MailkitServerMain {
@@ -80,15 +87,21 @@ public final class MailkitServerMain {
         final MailStore store;
         final DeliveryAgent agent;
         final TlsConfig tls;
+        final RelayQueue relay;
 
         Running(SmtpServer smtp, ImapServer imap, Pop3Server pop3, MailStore store, DeliveryAgent agent,
-                TlsConfig tls) {
+                TlsConfig tls, RelayQueue relay) {
             this.smtp = smtp;
             this.imap = imap;
             this.pop3 = pop3;
             this.store = store;
             this.agent = agent;
             this.tls = tls;
+            this.relay = relay;
+        }
+
+        public RelayQueue relay() {
+            return relay;
         }
 
         public SmtpServer smtp() {
@@ -122,6 +135,7 @@ public final class MailkitServerMain {
         public void close() {
             try {
                 smtp.close();
+                relay.close();
                 imap.close();
                 pop3.close();
             } finally {
@@ -146,6 +160,7 @@ public final class MailkitServerMain {
         AuthFailurePenalty penalty = AuthFailurePenalty.defaults(); // one per client address for SMTP and POP3
         SmtpServer smtp = null;
         ImapServer imap = null;
+        RelayQueue relay = null;
         try {
             DeliveryAgent.Builder ab = DeliveryAgent.builder().store(store).users(users);
             o.aliases.forEach((alias, targets) -> ab.alias(alias, targets.toArray(new String[0])));
@@ -173,6 +188,7 @@ public final class MailkitServerMain {
                 domains.add("localhost");
             }
             MessageSpool spool = MessageSpool.create(o.data.resolve(".spool"), MessageSpool.DEFAULT_THRESHOLD);
+            relay = relay(o, domains, sink, out);
             smtp = SmtpServer.builder()
                     .bindAddress(o.bind)
                     .mx(o.smtpPort).submission(o.submissionPort).smtps(o.smtpsPort)
@@ -180,6 +196,8 @@ public final class MailkitServerMain {
                     .users(users)
                     .tls(tls)
                     .sink(sink)
+                    .relay(relay)
+                    .trustedNetworks(o.trustedNetworks.toArray(new String[0]))
                     .authFailurePenalty(penalty)
                     .spool(spool)
                     .build()
@@ -221,15 +239,27 @@ public final class MailkitServerMain {
                     : String.join(", ", o.users.keySet())));
             out.println("  TLS certificate     " + (pem != null ? "generated for localhost; trust " + pem
                     : o.tlsCert.toString()));
+            out.println("  relay               " + (o.relayHost == null ? "to the recipients' MX hosts (DNS)"
+                    : "through " + relay.smartHost().orElseThrow()) + ", queue " + relay.directory());
+            out.println("  trusted networks    " + (o.trustedNetworks.isEmpty() ? "none (relaying needs AUTH)"
+                    : String.join(", ", o.trustedNetworks)));
+            if (o.dkimDomain != null) {
+                DkimSigner s = signer(o);
+                out.println("  DKIM                " + s.algorithm() + " for " + s.domain() + "; publish TXT "
+                        + s.dnsName() + " \"" + s.dnsRecord().orElse("(the public key)") + "\"");
+            }
             out.println("  store               " + (o.store.equals("memory")
                     ? "memory (readable over IMAP and POP3, kept until exit)"
                     : "maildir " + o.data.toAbsolutePath() + "/<domain>/<user>/ (Dovecot: mail_location = maildir:"
                     + o.data.toAbsolutePath() + "/%d/%n)"));
             out.flush();
-            return new Running(smtp, imap, pop3, store, agent, tls);
+            return new Running(smtp, imap, pop3, store, agent, tls, relay);
         } catch (RuntimeException e) {
             if (smtp != null) {
                 smtp.close();
+            }
+            if (relay != null) {
+                relay.close();
             }
             if (imap != null) {
                 imap.close();
@@ -237,5 +267,32 @@ public final class MailkitServerMain {
             store.close();
             throw e;
         }
+    }
+
+    /** The relay queue in DATA/.relay-queue: MX delivery or the smart host, DKIM, bounces to local senders delivered. */
+    private static RelayQueue relay(ServerOptions o, List<String> domains, MessageSink local, PrintStream out) {
+        RelayQueue.Builder b = RelayQueue.builder(o.data.resolve(".relay-queue"))
+                .localDelivery(local, domains.toArray(new String[0]))
+                .listener(e -> {
+                    if (e.type() != RelayEvent.Type.QUEUED) {
+                        out.println("relay " + e);
+                    }
+                });
+        if (o.relayHost != null) {
+            SmartHost.Builder sh = SmartHost.parse(o.relayHost)
+                    .tls(o.relayTls.equals("required") ? RelayTls.REQUIRED : RelayTls.OPPORTUNISTIC);
+            if (o.relayUser != null) {
+                sh.auth(o.relayUser, o.relayPassword);
+            }
+            b.smartHost(sh.build());
+        }
+        if (o.dkimDomain != null) {
+            b.dkim(signer(o));
+        }
+        return b.build().start();
+    }
+
+    private static DkimSigner signer(ServerOptions o) {
+        return DkimSigner.fromPem(o.dkimDomain, o.dkimSelector, o.dkimKey);
     }
 }

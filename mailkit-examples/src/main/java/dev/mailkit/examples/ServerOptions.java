@@ -1,5 +1,8 @@
 package dev.mailkit.examples;
 
+import dev.mailkit.smtp.SmtpServer;
+import dev.mailkit.smtp.relay.SmartHost;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -32,6 +35,14 @@ public final class ServerOptions {
             "  --store maildir|memory   the mailbox store (default maildir, durable; memory keeps nothing)",
             "  --tls-cert FILE          PEM certificate chain (default: a certificate generated at start)",
             "  --tls-key FILE           PEM private key for --tls-cert",
+            "  --relay-host HOST:PORT   send outgoing mail through this smart host (default: to the MX hosts)",
+            "  --relay-user USER        AUTH user name for --relay-host (with --relay-password)",
+            "  --relay-password PW      AUTH password for --relay-host",
+            "  --relay-tls MODE         required|opportunistic: TLS to --relay-host (default opportunistic)",
+            "  --trusted-network CIDR   clients there may relay without AUTH, repeatable (default: none)",
+            "  --dkim-domain D          DKIM-sign outgoing mail from domain D (with --dkim-selector, --dkim-key)",
+            "  --dkim-selector S        the DKIM selector (TXT record at S._domainkey.D)",
+            "  --dkim-key FILE          PEM private key for DKIM, RSA or Ed25519",
             "  --help                   show this help");
 
     /** A bad command line: the message is one line saying what is wrong. */
@@ -59,12 +70,22 @@ public final class ServerOptions {
     final String store;
     final Path tlsCert;
     final Path tlsKey;
+    final String relayHost;
+    final String relayUser;
+    final String relayPassword;
+    final String relayTls;
+    final List<String> trustedNetworks;
+    final String dkimDomain;
+    final String dkimSelector;
+    final Path dkimKey;
     final boolean help;
 
     private ServerOptions(InetAddress bind, int smtpPort, int submissionPort, int smtpsPort, int imapPort,
                           int imapsPort, int pop3Port, int pop3sPort, List<String> domains, Map<String, String> users,
                           Map<String, List<String>> aliases, Map<String, String> catchAll, Path data, String store,
-                          Path tlsCert, Path tlsKey, boolean help) {
+                          Path tlsCert, Path tlsKey, String relayHost, String relayUser, String relayPassword,
+                          String relayTls, List<String> trustedNetworks, String dkimDomain, String dkimSelector,
+                          Path dkimKey, boolean help) {
         this.bind = bind;
         this.smtpPort = smtpPort;
         this.submissionPort = submissionPort;
@@ -81,6 +102,14 @@ public final class ServerOptions {
         this.store = store;
         this.tlsCert = tlsCert;
         this.tlsKey = tlsKey;
+        this.relayHost = relayHost;
+        this.relayUser = relayUser;
+        this.relayPassword = relayPassword;
+        this.relayTls = relayTls;
+        this.trustedNetworks = List.copyOf(trustedNetworks);
+        this.dkimDomain = dkimDomain;
+        this.dkimSelector = dkimSelector;
+        this.dkimKey = dkimKey;
         this.help = help;
     }
 
@@ -102,6 +131,14 @@ public final class ServerOptions {
         String store = "maildir";
         Path cert = null;
         Path key = null;
+        String relayHost = null;
+        String relayUser = null;
+        String relayPassword = null;
+        String relayTls = null;
+        List<String> trusted = new ArrayList<>();
+        String dkimDomain = null;
+        String dkimSelector = null;
+        Path dkimKey = null;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -133,6 +170,14 @@ public final class ServerOptions {
                 case "--store":
                 case "--tls-cert":
                 case "--tls-key":
+                case "--relay-host":
+                case "--relay-user":
+                case "--relay-password":
+                case "--relay-tls":
+                case "--trusted-network":
+                case "--dkim-domain":
+                case "--dkim-selector":
+                case "--dkim-key":
                     break;
                 default:
                     throw new UsageException("unknown option '" + a + "'");
@@ -229,6 +274,43 @@ public final class ServerOptions {
                 case "--tls-key":
                     key = Path.of(value);
                     break;
+                case "--relay-host":
+                    try {
+                        SmartHost.parse(value).build();
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--relay-host needs HOST:PORT: " + e.getMessage());
+                    }
+                    relayHost = value;
+                    break;
+                case "--relay-user":
+                    relayUser = value;
+                    break;
+                case "--relay-password":
+                    relayPassword = value;
+                    break;
+                case "--relay-tls":
+                    if (!value.equals("required") && !value.equals("opportunistic")) {
+                        throw new UsageException("--relay-tls must be required or opportunistic, was '" + value + "'");
+                    }
+                    relayTls = value;
+                    break;
+                case "--trusted-network":
+                    try {
+                        SmtpServer.builder().trustedNetworks(value);
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--trusted-network: " + e.getMessage());
+                    }
+                    trusted.add(value);
+                    break;
+                case "--dkim-domain":
+                    dkimDomain = value;
+                    break;
+                case "--dkim-selector":
+                    dkimSelector = value;
+                    break;
+                case "--dkim-key":
+                    dkimKey = Path.of(value);
+                    break;
                 default:
                     throw new IllegalStateException(name);
             }
@@ -236,11 +318,30 @@ public final class ServerOptions {
         if ((cert == null) != (key == null)) {
             throw new UsageException("--tls-cert and --tls-key go together");
         }
+        if ((relayUser == null) != (relayPassword == null)) {
+            throw new UsageException("--relay-user and --relay-password go together");
+        }
+        if (relayHost == null && (relayUser != null || relayTls != null)) {
+            throw new UsageException((relayUser != null ? "--relay-user" : "--relay-tls")
+                    + " applies to a smart host: add --relay-host HOST:PORT");
+        }
+        if (relayUser != null) {
+            try {
+                SmartHost.parse(relayHost).auth(relayUser, relayPassword).build();
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--relay-user: " + e.getMessage());
+            }
+        }
+        int dkimParts = (dkimDomain != null ? 1 : 0) + (dkimSelector != null ? 1 : 0) + (dkimKey != null ? 1 : 0);
+        if (dkimParts != 0 && dkimParts != 3) {
+            throw new UsageException("--dkim-domain, --dkim-selector and --dkim-key go together");
+        }
         if (bind == null) {
             bind = InetAddress.getLoopbackAddress();
         }
         return new ServerOptions(bind, smtp, submission, smtps, imap, imaps, pop3, pop3s, domains, users, aliases, catchAll, data,
-                store, cert, key, help);
+                store, cert, key, relayHost, relayUser, relayPassword, relayTls == null ? "opportunistic" : relayTls,
+                trusted, dkimDomain, dkimSelector, dkimKey, help);
     }
 
     private static String address(String option, String value) throws UsageException {

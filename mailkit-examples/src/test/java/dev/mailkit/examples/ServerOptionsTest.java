@@ -59,4 +59,45 @@ class ServerOptionsTest {
         assertThatThrownBy(() -> ServerOptions.parse("--catch-all", "x@a.test=y@a.test"))
                 .hasMessageContaining("DOMAIN=ADDR");
     }
+
+    @Test
+    void relayOptions() throws Exception {
+        ServerOptions none = ServerOptions.parse();
+        assertThat(none.relayHost).isNull();
+        assertThat(none.trustedNetworks).isEmpty();
+        assertThat(none.relayTls).isEqualTo("opportunistic");
+        ServerOptions o = ServerOptions.parse("--relay-host", "smtp.provider.test:587", "--relay-user", "me",
+                "--relay-password", "pw:with:colons", "--relay-tls=required", "--trusted-network", "10.0.0.0/8",
+                "--trusted-network=2001:db8::/32", "--dkim-domain", "local.test", "--dkim-selector", "s1",
+                "--dkim-key", "key.pem");
+        assertThat(o.relayHost).isEqualTo("smtp.provider.test:587");
+        assertThat(o.relayUser).isEqualTo("me");
+        assertThat(o.relayPassword).isEqualTo("pw:with:colons");
+        assertThat(o.relayTls).isEqualTo("required");
+        assertThat(o.trustedNetworks).containsExactly("10.0.0.0/8", "2001:db8::/32");
+        assertThat(o.dkimDomain).isEqualTo("local.test");
+        assertThat(o.dkimSelector).isEqualTo("s1");
+        assertThat(o.dkimKey.toString()).isEqualTo("key.pem");
+    }
+
+    @Test
+    void relayOptionErrorsSayWhatToChange() {
+        assertThatThrownBy(() -> ServerOptions.parse("--relay-host", "host:port"))
+                .hasMessage("--relay-host needs HOST:PORT: 'host:port': the port 'port' is not a number");
+        assertThatThrownBy(() -> ServerOptions.parse("--relay-host", "h.test:25", "--relay-user", "me"))
+                .hasMessage("--relay-user and --relay-password go together");
+        assertThatThrownBy(() -> ServerOptions.parse("--relay-user", "me", "--relay-password", "pw"))
+                .hasMessage("--relay-user applies to a smart host: add --relay-host HOST:PORT");
+        assertThatThrownBy(() -> ServerOptions.parse("--relay-tls", "required"))
+                .hasMessage("--relay-tls applies to a smart host: add --relay-host HOST:PORT");
+        assertThatThrownBy(() -> ServerOptions.parse("--relay-host", "h.test:25", "--relay-tls", "always"))
+                .hasMessage("--relay-tls must be required or opportunistic, was 'always'");
+        assertThatThrownBy(() -> ServerOptions.parse("--trusted-network", "10.1.2.3/8"))
+                .hasMessage("--trusted-network: '10.1.2.3/8' has address bits set beyond the /8 prefix; did you mean "
+                        + "10.0.0.0/8?");
+        assertThatThrownBy(() -> ServerOptions.parse("--trusted-network", "everyone"))
+                .hasMessageStartingWith("--trusted-network: 'everyone' is not a network in CIDR notation");
+        assertThatThrownBy(() -> ServerOptions.parse("--dkim-domain", "local.test", "--dkim-key", "k.pem"))
+                .hasMessage("--dkim-domain, --dkim-selector and --dkim-key go together");
+    }
 }

@@ -5,8 +5,9 @@ package dev.mailkit.smtp;
  */
 public enum SmtpRole {
     /**
-     * Port 25 style: accepts mail for the local domains from anyone, without authentication, and never relays.
-     * STARTTLS is offered when TLS is configured; AUTH is not offered.
+     * Port 25 style: accepts mail for the local domains from anyone, without authentication, and relays only for
+     * clients in the server's trusted networks (none by default). STARTTLS is offered when TLS is configured; AUTH is
+     * not offered.
      */
     MX,
     /**

@@ -9,10 +9,12 @@ import dev.mailkit.core.server.MailServer;
 import dev.mailkit.core.sink.DeliveryReport;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.core.tls.TlsConfig;
+import dev.mailkit.smtp.internal.Cidr;
 import dev.mailkit.smtp.internal.Delivery;
 import dev.mailkit.smtp.internal.SmtpConfig;
 import dev.mailkit.smtp.internal.SmtpListener;
 import dev.mailkit.smtp.internal.TransactionIds;
+import dev.mailkit.smtp.relay.RelayQueue;
 
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -47,8 +49,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>Built on SubEthaSMTP's connection handling, with mailkit's own implementation of every command: it refuses
- * SMTP smuggling (bare CR/LF), drops plaintext pipelined after STARTTLS, refuses STARTTLS after AUTH, never relays,
- * drains oversized messages before refusing them with {@code 552 5.3.4}, and gives every reply an enhanced status code.
+ * SMTP smuggling (bare CR/LF), drops plaintext pipelined after STARTTLS, refuses STARTTLS after AUTH, relays only when
+ * told to, drains oversized messages before refusing them with {@code 552 5.3.4}, and gives every reply an enhanced
+ * status code.
+ *
+ * <p>Relaying: without {@link Builder#relay(RelayQueue)} every remote recipient is refused with {@code 554 5.7.1}. With
+ * a relay, remote recipients are accepted only from authenticated users (on a submission or SMTPS port, or on any port
+ * with {@link Builder#optionalAuth()}) and from clients in {@link Builder#trustedNetworks trusted networks}; the
+ * {@code 250} after DATA comes once both the local sink and the relay queue hold the message durably.
  *
  * <p>Defaults: one MX listener on a free port of the loopback address; host name {@code localhost}; local domain
  * {@code localhost}; no TLS; 25 MiB maximum message size; 1000 recipients; 1000-octet lines; 5 minute read timeout and
@@ -257,6 +265,8 @@ public final class SmtpServer implements MailServer {
         private boolean virtualThreads = true;
         private boolean transcripts;
         private Duration closeGrace = Duration.ofMillis(600);
+        private RelayQueue relay;
+        private final List<Cidr> trustedNetworks = new ArrayList<>();
 
         private Builder() {
         }
@@ -491,6 +501,29 @@ public final class SmtpServer implements MailServer {
             return this;
         }
 
+        /**
+         * Relays mail for remote recipients through this queue (started and closed by the caller, who may also submit
+         * to it directly). Only authenticated submission users and clients in {@link #trustedNetworks} may relay;
+         * default: no relay, every remote recipient refused.
+         */
+        public Builder relay(RelayQueue queue) {
+            this.relay = Objects.requireNonNull(queue, "queue");
+            return this;
+        }
+
+        /**
+         * Networks whose clients may relay without AUTH, on any port, like Postfix's {@code mynetworks} (CIDR, e.g.
+         * {@code 192.0.2.0/24}, {@code 2001:db8::/32}, {@code 127.0.0.1}); needs {@link #relay}. Default: none.
+         *
+         * @throws IllegalArgumentException if a network is not valid CIDR; the message says why
+         */
+        public Builder trustedNetworks(String... networks) {
+            for (String n : networks) {
+                trustedNetworks.add(Cidr.parse(n));
+            }
+            return this;
+        }
+
         /** Records each session's transcript (commands and replies, no content) for diagnostics (default off). */
         public Builder transcripts(boolean on) {
             this.transcripts = on;
@@ -534,6 +567,10 @@ public final class SmtpServer implements MailServer {
             if (domains.isEmpty()) {
                 domains.add("localhost");
             }
+            if (!trustedNetworks.isEmpty() && relay == null) {
+                throw new IllegalStateException("trustedNetworks(...) lets clients relay, but no relay(...) is set: "
+                        + "add relay(queue), or drop trustedNetworks");
+            }
             if (maxConnectionsPerAddress > maxConnections) {
                 maxConnectionsPerAddress = maxConnections;
             }
@@ -542,7 +579,7 @@ public final class SmtpServer implements MailServer {
                     maxRecipients, maxLineLength, readTimeout, sessionTimeout, maxConnections,
                     maxConnectionsPerAddress, penalty == null ? AuthFailurePenalty.defaults() : penalty,
                     maxAuthFailures, bareLineEndings, spool == null ? MessageSpool.temporary() : spool, clock,
-                    virtualThreads, transcripts, closeGrace));
+                    virtualThreads, transcripts, closeGrace, relay, trustedNetworks));
         }
 
         private static boolean printableAscii(String s) {

@@ -54,7 +54,7 @@ public final class Delivery {
                 full = content.withPrefix(concat(received, headers(v)));
             }
             try {
-                DeliveryReport report = config.sink.deliver(envelope, full);
+                DeliveryReport report = RelayHandoff.deliver(config, envelope, full);
                 LOG.debug("{}: {} from {} to {}: {}", st.sessionId(), id, envelope.reversePathString(),
                         envelope.recipients(), report);
                 return replyFor(report, id, envelope.recipients().size());
@@ -89,7 +89,7 @@ public final class Delivery {
 
     static SmtpReply replyFor(DeliveryReport report, String id, int recipients) {
         if (report.isAllDelivered()) {
-            return SmtpReply.of(250, "2.0.0", "Ok: queued as " + id);
+            return SmtpReply.of(250, "2.0.0", "Ok: queued as " + id + relayed(report, id));
         }
         Map<MailAddress, SmtpReply> failures = report.failures();
         if (failures.size() >= recipients) {
@@ -97,7 +97,8 @@ public final class Delivery {
             return failures.values().stream().filter(SmtpReply::isTransientFailure).findFirst()
                     .orElse(failures.values().iterator().next());
         }
-        StringBuilder sb = new StringBuilder("Ok: queued as ").append(id).append(", but not for ");
+        StringBuilder sb = new StringBuilder("Ok: queued as ").append(id).append(relayed(report, id))
+                .append(", but not for ");
         int n = 0;
         for (Map.Entry<MailAddress, SmtpReply> e : failures.entrySet()) {
             if (n++ > 0) {
@@ -111,6 +112,12 @@ public final class Delivery {
                     .append(e.getValue().enhancedStatus()).append(')');
         }
         return SmtpReply.of(250, "2.0.0", sb.toString());
+    }
+
+    /** Names the relay queue id when the message was also queued for relaying. */
+    private static String relayed(DeliveryReport report, String id) {
+        String q = report.queueId();
+        return q.isEmpty() || q.equals(id) ? "" : " (relay queue id " + q + ")";
     }
 
     private static byte[] headers(FilterVerdict v) {

@@ -10,6 +10,7 @@ import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.smtp.BareLineEndings;
 import dev.mailkit.smtp.RecipientPolicy;
 import dev.mailkit.smtp.SmtpRole;
+import dev.mailkit.smtp.relay.RelayQueue;
 
 import java.net.InetAddress;
 import java.time.Clock;
@@ -48,6 +49,10 @@ public final class SmtpConfig {
     public final boolean virtualThreads;
     public final boolean transcripts;
     public final Duration closeGrace;
+    /** Where mail for remote recipients goes, or null: then nothing is relayed. */
+    public final RelayQueue relay;
+    /** Clients in these networks may relay without AUTH (only with a relay). */
+    public final List<Cidr> trustedNetworks;
 
     /** One listening port and its role. */
     public static final class Listen {
@@ -68,7 +73,7 @@ public final class SmtpConfig {
                       Duration sessionTimeout, int maxConnections, int maxConnectionsPerAddress,
                       AuthFailurePenalty penalty, int maxAuthFailures, BareLineEndings bareLineEndings,
                       MessageSpool spool, Clock clock, boolean virtualThreads, boolean transcripts,
-                      Duration closeGrace) {
+                      Duration closeGrace, RelayQueue relay, List<Cidr> trustedNetworks) {
         this.hostName = hostName;
         this.bindAddress = bindAddress;
         this.listeners = List.copyOf(listeners);
@@ -97,6 +102,8 @@ public final class SmtpConfig {
         this.virtualThreads = virtualThreads;
         this.transcripts = transcripts;
         this.closeGrace = closeGrace;
+        this.relay = relay;
+        this.trustedNetworks = List.copyOf(trustedNetworks);
     }
 
     /** Whether the recipient's domain is one this server accepts mail for. */
@@ -105,6 +112,27 @@ public final class SmtpConfig {
             return false; // user@[1.2.3.4] is never taken as local: a classic relay trick
         }
         return acceptAllDomains || localDomains.contains(address.domainLowerCase());
+    }
+
+    /**
+     * Whether the session may send to remote recipients: only with a relay, and only for an authenticated user (AUTH
+     * exists on submission ports, and on the MX port only with {@code optionalAuth()}) or a client in a trusted
+     * network. Everyone else gets {@code 554 5.7.1} for remote recipients.
+     */
+    public boolean mayRelay(SessionState st) {
+        if (relay == null) {
+            return false;
+        }
+        if ((st.role().requiresAuth() || optionalAuth) && st.authenticatedUser().isPresent()) {
+            return true;
+        }
+        InetAddress client = st.clientAddress().getAddress();
+        for (Cidr n : trustedNetworks) {
+            if (n.contains(client)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The primary local domain (for {@code <postmaster>}). */

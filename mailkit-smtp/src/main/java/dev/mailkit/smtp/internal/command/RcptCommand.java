@@ -15,7 +15,8 @@ import java.util.Optional;
  * RCPT TO (RFC 5321 4.1.1.3). A recipient is accepted only in a local domain, and only if the recipient policy, the
  * sink and the filters accept it. Nothing in an address is interpreted as routing ({@code user%ext@local},
  * {@code "user@ext"@local} and {@code ext!user@local} are local parts like any other), address literals are never
- * local, and there is no relaying until a relay is configured: remote recipients get {@code 554 5.7.1}.
+ * local, and remote recipients get {@code 554 5.7.1} unless a relay is configured and the client may use it
+ * (authenticated on a submission port, or in a trusted network): see {@link SmtpConfig#mayRelay}.
  */
 public final class RcptCommand extends MailkitCommand {
     public RcptCommand(SmtpListener listener) {
@@ -60,7 +61,18 @@ public final class RcptCommand extends MailkitCommand {
             return;
         }
         if (!c.isLocal(rcpt)) {
-            st.reply(554, "5.7.1", "<" + rcpt + ">: Relay access denied");
+            if (!c.mayRelay(st)) {
+                st.reply(554, "5.7.1", "<" + rcpt + ">: Relay access denied");
+                return;
+            }
+            // a remote recipient of a client allowed to relay: for the relay queue, not for the local policy or sink
+            FilterVerdict v = SmtpListener.safely(st, () -> c.filter.onRcptTo(st, rcpt, p.parameters));
+            if (!v.isAccept()) {
+                st.reply(v.reply().orElseThrow());
+                return;
+            }
+            st.transaction().recipient(rcpt, p.parameters);
+            st.reply(250, "2.1.5", "Recipient <" + rcpt + "> OK (relayed)");
             return;
         }
         if (c.recipientPolicy != null) {

@@ -1,0 +1,33 @@
+package dev.mailkit.examples;
+
+import dev.mailkit.smtp.relay.DkimSigner;
+import dev.mailkit.smtp.relay.RelayQueue;
+import dev.mailkit.smtp.relay.SmartHost;
+import jakarta.mail.internet.MimeMessage;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The relay example shown in README.md (the README test keeps the two identical). */
+public final class RelayExample {
+    private RelayExample() {
+    }
+
+    /** Queues one message for the smart host {@code host:port} with AUTH, DKIM-signed, and waits until it is sent. */
+    public static String sendOne(Path queueDirectory, String host, int port, String user, String password,
+                                 Path dkimKey, MimeMessage mimeMessage) throws Exception {
+        // README-RELAY-START
+        try (RelayQueue relay = RelayQueue.builder(queueDirectory)       // one directory per queue
+                .hostName("mail.example.com")                              // EHLO name and DSN sender
+                .smartHost(SmartHost.builder(host, port).auth(user, password).build()) // or MX delivery
+                .dkim(DkimSigner.fromPem("example.com", "s1", dkimKey))   // signs mail From: example.com
+                .listener(event -> System.out.println(event))              // every attempt, with the reply
+                .build()
+                .start()) {
+            String queueId = relay.submit(mimeMessage);                    // returns once fsync'd to disk
+            relay.awaitEmpty(Duration.ofSeconds(30));                      // a server would keep running
+            // README-RELAY-END
+            return queueId;
+        }
+    }
+}

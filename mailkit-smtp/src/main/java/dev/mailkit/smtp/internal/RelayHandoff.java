@@ -1,0 +1,77 @@
+package dev.mailkit.smtp.internal;
+
+import dev.mailkit.core.Envelope;
+import dev.mailkit.core.MailAddress;
+import dev.mailkit.core.MessageSource;
+import dev.mailkit.core.SmtpReply;
+import dev.mailkit.core.sink.DeliveryReport;
+import dev.mailkit.smtp.relay.MailLoopException;
+import dev.mailkit.smtp.relay.RelayQueue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Splits an accepted transaction between the local sink (recipients in local domains) and the relay queue (the
+ * others, which RCPT accepted only for clients allowed to relay). Both copies are durable before this returns: the
+ * relay copy is written and synced first, the sink stores the local copy, and only then is the relay copy committed
+ * to the queue. If the sink fails, the relay copy is discarded and the client is told to retry the whole
+ * transaction, so no recipient gets the message twice.
+ */
+final class RelayHandoff {
+    private RelayHandoff() {
+    }
+
+    static DeliveryReport deliver(SmtpConfig c, Envelope envelope, MessageSource message) throws IOException {
+        if (c.relay == null) {
+            return c.sink.deliver(envelope, message);
+        }
+        List<MailAddress> local = new ArrayList<>();
+        List<MailAddress> remote = new ArrayList<>();
+        for (MailAddress r : envelope.recipients()) {
+            (c.isLocal(r) ? local : remote).add(r);
+        }
+        if (remote.isEmpty()) {
+            return c.sink.deliver(envelope, message);
+        }
+        Envelope remoteEnvelope = only(envelope, remote);
+        RelayQueue.Submission prepared;
+        try {
+            prepared = c.relay.prepare(remoteEnvelope, message);
+        } catch (MailLoopException loop) {
+            // a mail loop: refuse the remote recipients for good (5.4.6), deliver the local ones
+            DeliveryReport localReport = local.isEmpty() ? DeliveryReport.allDelivered()
+                    : c.sink.deliver(only(envelope, local), message);
+            DeliveryReport.Builder b = DeliveryReport.builder().queueId(localReport.queueId());
+            localReport.failures().forEach(b::failed);
+            SmtpReply hops = SmtpReply.of(554, "5.4.6", "Too many hops: mail loop detected");
+            for (MailAddress r : remote) {
+                b.failed(r, hops);
+            }
+            return b.build();
+        }
+        try (RelayQueue.Submission relayed = prepared) {
+            DeliveryReport localReport = local.isEmpty() ? DeliveryReport.allDelivered()
+                    : c.sink.deliver(only(envelope, local), message);
+            String queueId = relayed.commit();
+            if (localReport.isAllDelivered()) {
+                return DeliveryReport.allDelivered(queueId);
+            }
+            DeliveryReport.Builder b = DeliveryReport.builder().queueId(queueId);
+            for (Map.Entry<MailAddress, SmtpReply> f : localReport.failures().entrySet()) {
+                b.failed(f.getKey(), f.getValue());
+            }
+            return b.build();
+        }
+    }
+
+    private static Envelope only(Envelope e, List<MailAddress> recipients) {
+        Envelope.Builder b = e.toBuilder().clearRecipients();
+        for (MailAddress r : recipients) {
+            b.recipient(r, e.recipientParameters(r));
+        }
+        return b.build();
+    }
+}
