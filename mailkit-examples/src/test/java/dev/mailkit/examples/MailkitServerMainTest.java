@@ -189,4 +189,29 @@ class MailkitServerMainTest {
             assertThat(c.command("RCPT TO:<x@remote.test>")).startsWith("554 5.7.1");
         }
     }
+
+    /** An alias that points outside never turns the server into a relay: nothing reaches the relay queue. */
+    @Test
+    void anAliasPointingOutsideDoesNotRelay() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0",
+                "--domain", "local.test", "--user", "rcpt@local.test:secret",
+                "--alias", "info@local.test=victim@remote.test,rcpt@local.test", "--data", data.toString());
+        try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(buf, true, StandardCharsets.UTF_8))) {
+            ExamplesTestSupport.send(r.smtp().port(SmtpRole.MX), "attacker@evil.test", "info@local.test",
+                    "forward me", r.tls(), null, null);
+            try (RawClient c = new RawClient(r.smtp().port(SmtpRole.MX))) {
+                c.readReply();
+                c.command("EHLO evil.test");
+                c.command("MAIL FROM:<attacker@evil.test>");
+                assertThat(c.command("RCPT TO:<victim@remote.test>")).startsWith("554 5.7.1");
+            }
+            try (Mailbox inbox = r.store().account(MailAddress.parse("rcpt@local.test")).open(MailboxName.INBOX)) {
+                assertThat(inbox.status().messages()).isEqualTo(1);
+            }
+            assertThat(r.relay().size()).isZero();
+            assertThat(buf.toString(StandardCharsets.UTF_8)).doesNotContainPattern("(?m)^relay "); // no attempt
+        }
+    }
 }
