@@ -2,12 +2,10 @@ package dev.mailkit.examples;
 
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSource;
-import dev.mailkit.core.auth.InMemoryUserDirectory;
-import dev.mailkit.core.sink.InMemorySink;
-import dev.mailkit.core.sink.ReceivedMessage;
-import dev.mailkit.core.tls.TlsConfig;
+import dev.mailkit.test.MailKit;
+import dev.mailkit.test.ReceivedMail;
+import dev.mailkit.test.assertj.MailKitAssertions;
 import dev.mailkit.smtp.SmtpRole;
-import dev.mailkit.smtp.SmtpServer;
 import dev.mailkit.store.Mailbox;
 import dev.mailkit.store.MailboxName;
 import dev.mailkit.testsupport.RawClient;
@@ -132,27 +130,25 @@ class MailkitServerMainTest {
      */
     @Test
     void relaysThroughTheSmartHostWithAuthAndDkim() throws Exception {
-        InMemorySink provider = new InMemorySink();
-        InMemoryUserDirectory accounts = InMemoryUserDirectory.builder().passwordHashIterations(1000)
-                .user("relay@provider.test", "provider-secret").build();
         Path key = data.resolve("dkim.pem");
         Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(
                 KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        try (SmtpServer smartHost = SmtpServer.builder().submission(0).users(accounts).tls(TlsConfig.selfSigned())
-                .acceptAllDomains().sink(provider).build().start()) {
+        // the provider's smart host is a mailkit-test server: AUTH required, STARTTLS offered
+        try (MailKit smartHost = MailKit.builder().user("relay@provider.test", "provider-secret").requireAuth().tls()
+                .build().start()) {
             ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
                     "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0",
                     "--domain", "local.test", "--data", data.toString(),
-                    "--relay-host", "127.0.0.1:" + smartHost.port(), "--relay-user", "relay@provider.test",
+                    "--relay-host", "127.0.0.1:" + smartHost.smtpPort(), "--relay-user", "relay@provider.test",
                     "--relay-password", "provider-secret", "--relay-tls", "opportunistic",
                     "--trusted-network", "127.0.0.0/8",
                     "--dkim-domain", "local.test", "--dkim-selector", "k1", "--dkim-key", key.toString());
             try (MailkitServerMain.Running r = MailkitServerMain.start(o, out)) {
                 assertThat(buf.toString(StandardCharsets.UTF_8))
-                        .contains("relay               through SmartHost{127.0.0.1:" + smartHost.port()
+                        .contains("relay               through SmartHost{127.0.0.1:" + smartHost.smtpPort()
                                 + ", tls opportunistic, AUTH as relay@provider.test}, queue "
                                 + data.resolve(".relay-queue"))
                         .contains("trusted networks    127.0.0.0/8")
@@ -160,15 +156,16 @@ class MailkitServerMainTest {
                                 + "k1._domainkey.local.test \"v=DKIM1; k=ed25519; p=");
                 ExamplesTestSupport.send(r.smtp().port(SmtpRole.MX), "app@local.test", "friend@remote.test",
                         "going out", null, null, null);
-                assertThat(provider.await(1, Duration.ofSeconds(10))).isTrue();
-                ReceivedMessage m = provider.messages().get(0);
+                ReceivedMail m = smartHost.takeMessage();
+                MailKitAssertions.assertThat(m).hasSubject("going out").hasSender("app@local.test")
+                        .hasOnlyRecipients("friend@remote.test").isDkimSignedBy("local.test");
                 assertThat(m.envelope().authenticatedUser()).contains("relay@provider.test");
                 assertThat(m.envelope().tls()).isPresent();
-                assertThat(m.source().asString()).contains("DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed; "
-                        + "d=local.test; s=k1;").contains("Subject: going out");
+                assertThat(m.rawText()).contains("DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed; "
+                        + "d=local.test; s=k1;");
                 assertThat(r.relay().awaitEmpty(Duration.ofSeconds(5))).isTrue();
                 assertThat(buf.toString(StandardCharsets.UTF_8)).contains("relay ").contains(": delivered to="
-                        + "<friend@remote.test> relay=127.0.0.1[127.0.0.1]:" + smartHost.port());
+                        + "<friend@remote.test> relay=127.0.0.1[127.0.0.1]:" + smartHost.smtpPort());
             }
         }
     }
