@@ -83,8 +83,7 @@ public final class TcpServer implements MailServer {
         serverSocket = ss;
         String prefix = "mailkit-" + config.name + "-" + ss.getLocalPort() + "-";
         executor = ServerExecutors.forConnections(prefix, config.maxConnections + 8, config.virtualThreads);
-        Thread t = new Thread(this::acceptLoop, prefix + "accept");
-        t.setDaemon(true);
+        Thread t = ServerExecutors.newThread(prefix + "accept", this::acceptLoop, config.virtualThreads);
         acceptThread = t;
         t.start();
         return this;
