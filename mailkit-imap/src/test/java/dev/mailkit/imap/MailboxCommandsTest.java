@@ -191,6 +191,26 @@ class MailboxCommandsTest {
         }
     }
 
+    /**
+     * MOVE would expunge from the source, which EXAMINE forbids (RFC 3501 6.3.2: no changes to the permanent state
+     * of the mailbox): refused, and nothing is copied. Dovecot performs the move anyway; mailkit stays read-only (a
+     * client that wants to move reopens the mailbox with SELECT). STORE and EXPUNGE in an EXAMINEd mailbox are
+     * successful no-ops, as in Dovecot: they change nothing, so nothing is lost either way.
+     */
+    @Test
+    void moveOutOfAnExaminedMailboxIsRefusedAndChangesNothing() throws Exception {
+        try (RawImap c = login()) {
+            assertThat(c.tagged("EXAMINE INBOX")).isEqualTo("OK [READ-ONLY] Examine completed");
+            assertThat(c.tagged("MOVE 1:2 Archive")).isEqualTo("NO Mailbox is read-only");
+            assertThat(c.tagged("UID MOVE 3 Archive")).isEqualTo("NO Mailbox is read-only");
+            assertThat(c.command("FETCH 1:* UID")).containsExactly("* 1 FETCH (UID 1)", "* 2 FETCH (UID 2)",
+                    "* 3 FETCH (UID 3)", "t5 OK Fetch completed");
+            assertThat(c.command("STATUS Archive (MESSAGES)")).containsExactly("* STATUS Archive (MESSAGES 0)",
+                    "t6 OK Status completed");
+            assertThat(c.command("COPY 1 Archive").get(0)).startsWith("t7 OK [COPYUID "); // COPY only reads
+        }
+    }
+
     @Test
     void appendWithFlagsDateAndLimits() throws Exception {
         try (RawImap c = login()) {

@@ -1,6 +1,7 @@
 package dev.mailkit.store;
 
 import dev.mailkit.core.MessageSource;
+import dev.mailkit.store.mime.MessageEnvelope;
 import dev.mailkit.store.mime.MessageStructure;
 
 import java.time.Instant;
@@ -19,7 +20,7 @@ import java.util.Set;
  * Every change (an append, a flag change, an expunge) gets the next MODSEQ of the mailbox, so HIGHESTMODSEQ grows
  * with every change (RFC 7162). Per-message data comes from memory, never from the message files:
  * {@link #message(long)} costs a lookup, {@link #structure(long)} decodes a cached parse (ENVELOPE, BODYSTRUCTURE,
- * section offsets), and only {@link #content(long)} reads the message itself.
+ * section offsets; {@link #envelope(long)} only the envelope), and only {@link #content(long)} reads the message itself.
  *
  * <h2>Expunged messages</h2>
  * A message that another session expunged is still in a view's snapshot until the view syncs. The lookups here
@@ -87,6 +88,17 @@ public interface Mailbox extends AutoCloseable {
      * @throws MailStoreException {@code IO_ERROR} if it had to be parsed and could not be read
      */
     Optional<MessageStructure> structure(long uid);
+
+    /**
+     * The envelope fields of a message (IMAP ENVELOPE), or empty if there is no such message any more. The same as
+     * {@code structure(uid).map(MessageStructure::envelope)}, but a store decodes only the envelope from its cache,
+     * not the whole part tree.
+     *
+     * @throws MailStoreException {@code IO_ERROR} if it had to be parsed and could not be read
+     */
+    default Optional<MessageEnvelope> envelope(long uid) {
+        return structure(uid).map(MessageStructure::envelope);
+    }
 
     /**
      * Opens a view for a session (IMAP SELECT/EXAMINE, a POP3 maildrop): a snapshot of the messages now, which

@@ -61,6 +61,7 @@ public final class ImapIdleBench {
         long appendAt = 0;
         int heard = 0;
         int round = 0;
+        Appender appender = null;
         while (true) {
             if (idling == n && appendAt == 0) {
                 System.out.println("idling " + n + " connections after " + (System.nanoTime() - setupStart) / 1_000_000
@@ -68,10 +69,12 @@ public final class ImapIdleBench {
                 System.out.flush();
                 waitForGo();
                 appendAt = System.nanoTime();
-                append(port);
+                appender = append(port);
             }
             if (heard == n) {
-                report(clients, appendAt, round == 0 ? "first delivery (cold JVM)" : "delivery " + (round + 1));
+                appender.join();
+                report(clients, appendAt, appender.answeredAt, round == 0 ? "first delivery (cold JVM)"
+                        : "delivery " + (round + 1));
                 if (++round == rounds) {
                     break;
                 }
@@ -81,7 +84,7 @@ public final class ImapIdleBench {
                 }
                 heard = 0;
                 appendAt = System.nanoTime();
-                append(port);
+                appender = append(port);
             }
             if (sel.select(30_000) == 0) {
                 throw new IllegalStateException("no progress for 30 s: " + idling + " idling, " + heard + " heard");
@@ -143,25 +146,60 @@ public final class ImapIdleBench {
         }
     }
 
-    private static void report(List<Client> clients, long appendAt, String what) {
+    private static void report(List<Client> clients, long appendAt, long appendedAt, String what) {
         int n = clients.size();
         long[] lat = new long[n];
         for (int i = 0; i < n; i++) {
             lat[i] = clients.get(i).heardAt - appendAt;
         }
         Arrays.sort(lat);
-        System.out.printf("%s to %d idling connections: median %.1f ms, p99 %.1f ms, max %.1f ms%n", what, n,
-                lat[n / 2] / 1e6, lat[(int) (n * 0.99)] / 1e6, lat[n - 1] / 1e6);
+        System.out.printf("%s to %d idling connections: median %.1f ms, p99 %.1f ms, max %.1f ms;"
+                        + " first to last %.1f ms; APPEND answered after %.1f ms%n", what, n, lat[n / 2] / 1e6,
+                lat[(int) (n * 0.99)] / 1e6, lat[n - 1] / 1e6, (lat[n - 1] - lat[0]) / 1e6,
+                (appendedAt - appendAt) / 1e6);
         System.out.flush();
     }
+
 
     /** Waits for a line on stdin (the script measures the server's heap meanwhile). */
     private static void waitForGo() throws Exception {
         new BufferedReader(new InputStreamReader(System.in)).readLine();
     }
 
-    /** Appends one message from a separate connection. */
-    private static void append(int port) throws Exception {
+    /**
+     * Appends one message from a separate connection, on another thread (the selector thread goes on timing the
+     * idling connections meanwhile).
+     */
+    private static Appender append(int port) {
+        Appender a = new Appender(port);
+        a.start();
+        return a;
+    }
+
+    /** One APPEND on its own connection and thread; {@link #answeredAt} is valid after {@link #join()}. */
+    private static final class Appender extends Thread {
+        final int port;
+        long answeredAt;
+
+        Appender(int port) {
+            super("append");
+            this.port = port;
+        }
+
+        @Override
+        public void run() {
+            try {
+                answeredAt = appendOnce(port);
+            } catch (Exception e) {
+                e.printStackTrace();
+                System.exit(1);
+            }
+        }
+    }
+
+    /** Appends a message; returns when (nanoTime) the APPEND was answered. */
+    private static long appendOnce(int port) throws Exception {
+        long answered = 0;
         try (Socket s = new Socket("127.0.0.1", port)) {
             OutputStream out = s.getOutputStream();
             String msg = "Subject: pushed\r\n\r\nnew mail for everyone\r\n";
@@ -174,7 +212,11 @@ public final class ImapIdleBench {
                 if (l.startsWith("b NO") || l.startsWith("b BAD")) {
                     throw new IllegalStateException(l);
                 }
+                if (l.startsWith("b OK")) {
+                    answered = System.nanoTime();
+                }
             }
+            return answered;
         }
     }
 }

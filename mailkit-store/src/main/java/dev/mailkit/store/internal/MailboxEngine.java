@@ -15,6 +15,7 @@ import dev.mailkit.store.StoreResult;
 import dev.mailkit.store.SystemFlag;
 import dev.mailkit.store.UidSet;
 import dev.mailkit.store.ViewMode;
+import dev.mailkit.store.mime.MessageEnvelope;
 import dev.mailkit.store.mime.MessageStructure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -322,13 +323,37 @@ public abstract class MailboxEngine {
             return Optional.empty();
         }
         byte[] cached = cachedStructure(ref);
-        if (cached != null) {
+        if (cached != null && MessageStructure.isCurrentFormat(cached)) {
             try {
                 return Optional.of(MessageStructure.fromBytes(cached));
             } catch (IllegalArgumentException e) {
                 LOG.warn("cached structure of message {} in {} is corrupt; parsing the message again", uid, name);
             }
         }
+        return parseStructure(uid, ref);
+    }
+
+    /**
+     * A message's envelope: decoded alone from the cached structure (the part tree is left encoded), or parsed and
+     * cached with the structure.
+     */
+    public Optional<MessageEnvelope> envelope(long uid) {
+        Object ref = refOf(uid);
+        if (ref == null) {
+            return Optional.empty();
+        }
+        byte[] cached = cachedStructure(ref);
+        if (cached != null && MessageStructure.isCurrentFormat(cached)) {
+            try {
+                return Optional.of(MessageStructure.envelopeFromBytes(cached));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("cached structure of message {} in {} is corrupt; parsing the message again", uid, name);
+            }
+        }
+        return parseStructure(uid, ref).map(MessageStructure::envelope);
+    }
+
+    private Optional<MessageStructure> parseStructure(long uid, Object ref) {
         MessageStructure s;
         try (MessageSource src = openContent(ref)) {
             s = MessageStructure.parse(src);
@@ -786,11 +811,14 @@ public abstract class MailboxEngine {
         }
     }
 
-    /** UIDNEXT and HIGHESTMODSEQ now: {@code [uidNext, highestModSeq]}. */
+    /**
+     * UIDNEXT, HIGHESTMODSEQ and the first UID no session has been told of yet (messages from there on are still
+     * {@code \Recent}) now: {@code [uidNext, highestModSeq, firstRecentUid]}.
+     */
     protected final long[] counters() {
         lock.readLock().lock();
         try {
-            return new long[] {uidNext, highestModSeq};
+            return new long[] {uidNext, highestModSeq, firstRecentUid.get()};
         } finally {
             lock.readLock().unlock();
         }

@@ -9,6 +9,7 @@ import dev.mailkit.store.MailboxView;
 import dev.mailkit.store.MessageInfo;
 import dev.mailkit.store.SpecialUse;
 import dev.mailkit.store.ViewMode;
+import dev.mailkit.store.mime.MessageEnvelope;
 import dev.mailkit.store.mime.MessageStructure;
 
 import java.time.Instant;
@@ -93,6 +94,12 @@ public final class MailboxHandle implements Mailbox {
     public Optional<MessageStructure> structure(long uid) {
         check();
         return engine.structure(uid);
+    }
+
+    @Override
+    public Optional<MessageEnvelope> envelope(long uid) {
+        check();
+        return engine.envelope(uid);
     }
 
     @Override

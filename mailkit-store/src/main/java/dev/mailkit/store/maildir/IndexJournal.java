@@ -26,13 +26,16 @@ import java.util.List;
  * A &lt;uid&gt; &lt;modseq&gt; &lt;date&gt; &lt;size&gt; &lt;file size&gt; &lt;flags&gt; &lt;where&gt; &lt;base&gt; [keyword...]
  * F &lt;uid&gt; &lt;modseq&gt; &lt;flags&gt; &lt;where&gt; [keyword...]  flags changed
  * X &lt;modseq&gt; &lt;uid&gt;...                           expunged
- * C &lt;uidnext&gt; &lt;highestmodseq&gt; &lt;new/ mtime&gt; &lt;cur/ mtime&gt;   closed cleanly (only as the last line)
+ * C &lt;uidnext&gt; &lt;highestmodseq&gt; &lt;new/ mtime&gt; &lt;cur/ mtime&gt; [&lt;first recent uid&gt;]   closed cleanly
+ *                                                (only as the last line)
  * </pre>
  * {@code flags} is the system flag word (bit n = {@link dev.mailkit.store.SystemFlag} ordinal n), {@code size} the
  * CRLF size, {@code date} the internal date in epoch seconds, {@code where} the file's place: {@code N} for
  * {@code new/}, {@code C} plus its info letters for {@code cur/} ({@code CFS} is {@code cur/<base>:2,FS}). The
  * mtimes (nanoseconds, or -1) of a clean stop are those of directories whose listing matched the index exactly, so
- * that the next start may skip listing them. A torn last line (no newline) is ignored; any other
+ * that the next start may skip listing them; the first recent UID is the first message no session had been told of
+ * (it and those after it are still {@code \Recent} after the restart, as Dovecot keeps them; absent in indexes
+ * of earlier versions: none is recent then). A torn last line (no newline) is ignored; any other
  * malformed line makes the whole index unusable (the store then rebuilds it with a new UIDVALIDITY).
  *
  * <p>The journal is written under the mailbox's write lock; not thread-safe by itself.
@@ -54,6 +57,8 @@ final class IndexJournal implements AutoCloseable {
         long cleanModSeq;
         long cleanNewStamp = -1;
         long cleanCurStamp = -1;
+        /** The first UID that was still {@code \Recent} at the clean stop, or -1 if the index does not say. */
+        long cleanFirstRecent = -1;
         /** The index file's mtime when it was read (nanoseconds). */
         long fileStamp = -1;
         long maxUid;
@@ -415,6 +420,7 @@ final class IndexJournal implements AutoCloseable {
                 st.cleanModSeq = in.number();
                 st.cleanNewStamp = signed(in.token());
                 st.cleanCurStamp = signed(in.token());
+                st.cleanFirstRecent = in.atEnd() ? -1 : in.number();
                 st.clean = true;
                 break;
             default:

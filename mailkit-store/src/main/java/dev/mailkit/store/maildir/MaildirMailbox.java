@@ -186,7 +186,9 @@ final class MaildirMailbox extends MailboxEngine {
             uidNext = Math.max(st.maxUid, st.reservedUid) + 1;
             highest = Math.max(st.maxModSeq, st.reservedModSeq) + 1;
         }
-        long firstRecent = uidNext;
+        // messages no session was told of before a clean stop are still \Recent (as Dovecot keeps them)
+        long firstRecent = st != null && st.clean && st.cleanFirstRecent > 0
+                ? Math.min(st.cleanFirstRecent, uidNext) : uidNext;
         boolean changed = st == null || !st.clean;
         // keywords: as the index defined them, then the lettered ones (messages may add more)
         Set<String> defined = new LinkedHashSet<>();
@@ -306,7 +308,8 @@ final class MaildirMailbox extends MailboxEngine {
             restoreRow(st.uid[i], st.flags[i], st.keywordsOf(i), st.modSeq[i], st.date[i], st.size[i], ref);
         }
         long uidNext = Math.max(st.cleanUidNext, st.maxUid + 1);
-        restoreCounters(uidNext, Math.max(st.cleanModSeq, st.maxModSeq), uidNext);
+        long firstRecent = st.cleanFirstRecent > 0 ? Math.min(st.cleanFirstRecent, uidNext) : uidNext;
+        restoreCounters(uidNext, Math.max(st.cleanModSeq, st.maxModSeq), firstRecent);
         newDirStamp = newStamp;
         reservedUid = st.reservedUid;
         reservedModSeq = st.reservedModSeq;
@@ -1017,7 +1020,7 @@ final class MaildirMailbox extends MailboxEngine {
                     }
                     long[] c = counters();
                     journal.line().append("C ").append(c[0]).append(' ').append(c[1]).append(' ').append(newStamp)
-                            .append(' ').append(curStamp).append('\n');
+                            .append(' ').append(curStamp).append(' ').append(c[2]).append('\n');
                     if (ctx.sync) {
                         journal.sync();
                     } else {

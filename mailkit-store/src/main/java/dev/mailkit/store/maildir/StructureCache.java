@@ -8,7 +8,9 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +26,9 @@ import java.util.zip.CRC32;
  * The parsed MIME structures of a mailbox's messages on disk (the file {@code mailkit-cache}), so that ENVELOPE and
  * BODYSTRUCTURE of thousands of messages never re-read thousands of files, also after a restart. Records are keyed by
  * the message file's base name (stable across index rebuilds) and checked with a CRC; a damaged or stale record is
- * simply a miss. In memory each message keeps only the offset of its record. The file is scanned once, when the
+ * simply a miss. In memory each message keeps only the offset of its record; records are read through a read-only
+ * mapping of the file (no system call per record, as Dovecot reads its cache), the newest ones, written since the
+ * file was last mapped, with positional reads. The file is scanned once, when the
  * first structure is asked for, and compacted then if mostly dead. It is a cache: losing it costs only re-parsing.
  *
  * <p>Record: {@code int dataLength, short baseLength, int crc32(base + data), base, data}. Thread-safe.
@@ -34,12 +38,15 @@ final class StructureCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StructureCache.class);
     private static final int HEADER = 10;
     private static final int MAX_DATA = 16 << 20;
+    /** The least growth of the file that is mapped again (smaller tails are read with positional reads). */
+    private static final long MIN_REMAP = 64 << 10;
 
     private final java.util.function.Supplier<Path> file;
     private final Function<String, MaildirMessage> lookup;
     private final ReentrantLock lock = new ReentrantLock();
-    private FileChannel channel; // guarded by lock; null until first use
-    private long end;
+    private volatile FileChannel channel; // written under lock; null until first use
+    private long end; // guarded by lock
+    private volatile Mapping mapping; // the file's start, mapped for reading; null until worth it
     private volatile boolean scanned;
     private volatile boolean broken;
 
@@ -58,34 +65,121 @@ final class StructureCache implements AutoCloseable {
             scan();
         }
         long off = m.cacheOffset;
-        FileChannel ch = channel;
-        if (off < 0 || ch == null) {
+        if (off < 0) {
             return null;
         }
+        Mapping map = mapping;
+        if (map == null || off + HEADER > map.size) {
+            map = remap(off);
+        }
         try {
-            ByteBuffer h = ByteBuffer.allocate(HEADER);
-            readFully(ch, h, off);
-            int dataLen = h.getInt(0);
-            int baseLen = h.getShort(4);
-            int crc = h.getInt(6);
-            byte[] base = m.base.getBytes(StandardCharsets.US_ASCII);
-            if (baseLen != base.length || dataLen < 0 || dataLen > MAX_DATA) {
+            byte[] b = map != null && off + HEADER <= map.size ? readMapped(map, m, off) : readChannel(m, off);
+            if (b == null) {
                 m.cacheOffset = -1;
-                return null;
             }
-            ByteBuffer body = ByteBuffer.allocate(baseLen + dataLen);
-            readFully(ch, body, off + HEADER);
-            byte[] b = body.array();
-            CRC32 c = new CRC32();
-            c.update(b);
-            if ((int) c.getValue() != crc || !Arrays.equals(b, 0, baseLen, base, 0, baseLen)) {
-                m.cacheOffset = -1;
-                return null;
-            }
-            return Arrays.copyOfRange(b, baseLen, b.length);
+            return b;
         } catch (IOException e) {
             m.cacheOffset = -1;
             return null;
+        } catch (InternalError e) {
+            // a mapped page that is gone: the file was cut short by someone else (the JVM reports the SIGBUS so)
+            LOG.warn("the structure cache {} shrank under mailkit: {}; structures are parsed from the messages",
+                    file.get(), e.toString());
+            broken = true;
+            mapping = null;
+            m.cacheOffset = -1;
+            return null;
+        }
+    }
+
+    /** The record at {@code off} from the mapping (a record that runs past the mapping is read from the channel). */
+    private byte[] readMapped(Mapping map, MaildirMessage m, long off) throws IOException {
+        MappedByteBuffer buf = map.buffer;
+        int at = (int) off;
+        int dataLen = buf.getInt(at);
+        int baseLen = buf.getShort(at + 4);
+        int crc = buf.getInt(at + 6);
+        if (baseLen != m.base.length() || dataLen < 0 || dataLen > MAX_DATA) {
+            return null;
+        }
+        if (off + HEADER + baseLen + dataLen > map.size) {
+            return readChannel(m, off);
+        }
+        byte[] b = new byte[baseLen + dataLen];
+        buf.get(at + HEADER, b, 0, b.length);
+        return check(b, baseLen, crc, m.base);
+    }
+
+    /** The record at {@code off} read with positional reads. */
+    private byte[] readChannel(MaildirMessage m, long off) throws IOException {
+        FileChannel ch = channel;
+        if (ch == null || broken) {
+            return null;
+        }
+        ByteBuffer h = ByteBuffer.allocate(HEADER);
+        readFully(ch, h, off);
+        int dataLen = h.getInt(0);
+        int baseLen = h.getShort(4);
+        int crc = h.getInt(6);
+        if (baseLen != m.base.length() || dataLen < 0 || dataLen > MAX_DATA) {
+            return null;
+        }
+        ByteBuffer body = ByteBuffer.allocate(baseLen + dataLen);
+        readFully(ch, body, off + HEADER);
+        return check(body.array(), baseLen, crc, m.base);
+    }
+
+    /** The data of a record read as {@code base + data}, or null if its CRC or base name does not match. */
+    private static byte[] check(byte[] b, int baseLen, int crc, String base) {
+        CRC32 c = new CRC32();
+        c.update(b, 0, b.length);
+        if ((int) c.getValue() != crc) {
+            return null;
+        }
+        for (int i = 0; i < baseLen; i++) {
+            if (b[i] != (byte) base.charAt(i)) {
+                return null;
+            }
+        }
+        return Arrays.copyOfRange(b, baseLen, b.length);
+    }
+
+    /**
+     * Maps the file up to its current end if the mapping lags behind enough to be worth it, and returns the mapping
+     * now (null: read with the channel). Records past the mapping are read with the channel, so a mailbox that keeps
+     * receiving mail maps again only after a sixteenth more of the file (at least 64 KiB) was written.
+     */
+    private Mapping remap(long needed) {
+        if (broken) {
+            return null;
+        }
+        lock.lock();
+        try {
+            Mapping map = mapping;
+            long mapped = map == null ? 0 : map.size;
+            if (channel == null || needed + HEADER <= mapped || end > Integer.MAX_VALUE
+                    || end - mapped < Math.max(MIN_REMAP, mapped / 16)) {
+                return map;
+            }
+            map = new Mapping(channel.map(FileChannel.MapMode.READ_ONLY, 0, end), end);
+            mapping = map;
+            return map;
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("cannot map the structure cache {}: {}; reading it instead", file.get(), e.toString());
+            return mapping;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A read-only mapping of the file's first {@code size} bytes (immutable: records are only ever appended). */
+    private static final class Mapping {
+        final MappedByteBuffer buffer;
+        final long size;
+
+        Mapping(MappedByteBuffer buffer, long size) {
+            this.buffer = buffer;
+            this.size = size;
         }
     }
 
@@ -196,6 +290,7 @@ final class StructureCache implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
+            mapping = null; // unmapped when collected
             if (channel != null) {
                 channel.close();
                 channel = null;

@@ -22,7 +22,9 @@ import java.util.Objects;
  * and never fails on malformed input: a missing closing boundary ends the part at the next enclosing boundary or at
  * the end; an invalid {@code Content-Type} counts as {@code text/plain}. Boundaries are matched, as Dovecot does,
  * on lines that begin with {@code --} and the boundary (the longest active boundary that matches wins), and the
- * line break before a boundary belongs to the boundary, not to the part. Hostile input is bounded: at most
+ * line break before a boundary belongs to the boundary, not to the part (except, as in Dovecot, the line break
+ * that ends a nested multipart's close delimiter when an enclosing boundary follows at once:
+ * {@code --inner--CRLF--outer} leaves that CRLF in the nested multipart). Hostile input is bounded: at most
  * {@value #MAX_DEPTH} levels of nesting and {@value #MAX_PARTS} parts (deeper or further structure is body of
  * the enclosing part), header values are kept up to 64 KiB each and 1 MiB in all (beyond that only short prefixes
  * of each field), boundaries up to {@value #MAX_BOUNDARY_LENGTH} characters; line length is unlimited.
@@ -71,6 +73,24 @@ public final class MessageStructure {
      */
     public static MessageStructure fromBytes(byte[] bytes) {
         return StructureCodec.decode(bytes);
+    }
+
+    /**
+     * Restores only the envelope from {@link #toBytes()}, without decoding the part tree (IMAP ENVELOPE and the
+     * envelope SEARCH keys need no more).
+     *
+     * @throws IllegalArgumentException if the bytes are not a structure of this format version
+     */
+    public static MessageEnvelope envelopeFromBytes(byte[] bytes) {
+        return StructureCodec.decodeEnvelope(bytes);
+    }
+
+    /**
+     * Whether {@code bytes} (from {@link #toBytes()}) are of the format version this class reads. A cache holding
+     * another version parses the message again: the version changes when the parse result would.
+     */
+    public static boolean isCurrentFormat(byte[] bytes) {
+        return StructureCodec.isCurrent(bytes);
     }
 
     /** A compact binary form for caches (a few dozen bytes plus the header values); see {@link #fromBytes}. */

@@ -16,7 +16,9 @@ import java.util.Objects;
  * All offsets are octets from the start of the outermost message. The header runs from {@link #headerOffset()}
  * for {@link #headerLength()} octets and includes the empty line that ends it (IMAP {@code BODY[n.MIME]}, or
  * {@code BODY[HEADER]} for a message's top-level part); the body follows directly, {@link #bodyLength()} octets
- * (IMAP {@code BODY[n]}, the size in BODYSTRUCTURE), not including the line break before the next boundary.
+ * (IMAP {@code BODY[n]}, the size in BODYSTRUCTURE), not including the line break before the next boundary
+ * (a nested multipart whose close delimiter is directly followed by an enclosing boundary keeps the line break
+ * after its close delimiter, as Dovecot counts it).
  * {@link #bodyLines()} counts the line feeds in the body (BODYSTRUCTURE's line count for {@code text/*} and
  * {@code message/rfc822} parts).
  *

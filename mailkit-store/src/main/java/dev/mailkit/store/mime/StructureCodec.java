@@ -12,7 +12,11 @@ import java.util.List;
  * wildly. Stateless.
  */
 final class StructureCodec {
-    private static final int VERSION = 1;
+    /**
+     * 2: the line break after a nested close delimiter directly followed by an enclosing boundary belongs to the
+     * nested multipart (as in Dovecot); structures of version 1 are parsed again.
+     */
+    private static final int VERSION = 2;
 
     private StructureCodec() {
     }
@@ -93,12 +97,32 @@ final class StructureCodec {
         return m;
     }
 
+    /** Whether the bytes are of the current format version (a cache entry of another version is parsed again). */
+    static boolean isCurrent(byte[] bytes) {
+        return bytes.length > 0 && bytes[0] == VERSION;
+    }
+
+    /** Only the envelope: the fields at the start of the form, without decoding the part tree. */
+    static MessageEnvelope decodeEnvelope(byte[] bytes) {
+        In in = new In(bytes);
+        long v = in.varint();
+        if (v != VERSION) {
+            throw new IllegalArgumentException("not a message structure of format version " + VERSION + " (found "
+                    + v + ")");
+        }
+        return envelope(in);
+    }
+
+    private static MessageEnvelope envelope(In in) {
+        return new MessageEnvelope(in.string(), in.string(), in.string(), in.string(), in.string(), in.string(),
+                in.string(), in.string(), in.string(), in.string());
+    }
+
     private static MessageStructure message(In in, int depth) {
         if (depth > 2 * MessageStructure.MAX_DEPTH + 2) {
             throw new IllegalArgumentException("message structure nested too deeply");
         }
-        MessageEnvelope e = new MessageEnvelope(in.string(), in.string(), in.string(), in.string(), in.string(),
-                in.string(), in.string(), in.string(), in.string(), in.string());
+        MessageEnvelope e = envelope(in);
         return new MessageStructure(e, part(in, depth + 1));
     }
 

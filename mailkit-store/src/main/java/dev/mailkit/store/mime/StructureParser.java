@@ -176,7 +176,14 @@ final class StructureParser {
             skipLine(); // the delimiter line
             if (close) {
                 pop(frame);
+                long epilogue = position();
                 scanToBoundary(); // epilogue
+                if (stop >= 0 && position() == epilogue) {
+                    // an enclosing boundary right after the close delimiter (--inner--CRLF--outer): as Dovecot, the
+                    // line break ends the close delimiter's line and stays in this multipart; the enclosing
+                    // boundary gets no line break of its own
+                    prevEol = 0;
+                }
                 return children;
             }
             if (parts >= MessageStructure.MAX_PARTS) {

@@ -479,6 +479,81 @@ class MaildirMailStoreTest {
     }
 
     @Test
+    void messagesNoSessionWasToldOfStayRecentAcrossACleanRestart() throws IOException {
+        try (MaildirMailStore store = open(); Mailbox inbox = store.account(ANN).open(MailboxName.INBOX)) {
+            inbox.append(msg("one"));
+            inbox.append(msg("two"));
+            try (MailboxView v = inbox.openView(ViewMode.READ_WRITE)) {
+                assertThat(v.recentCount()).isEqualTo(2); // this session is told of 1 and 2
+            }
+            inbox.append(msg("three")); // no session hears of it
+        }
+        try (MaildirMailStore store = open(); Mailbox inbox = store.account(ANN).open(MailboxName.INBOX)) {
+            assertThat(inbox.status().recent()).isEqualTo(1);
+            try (MailboxView v = inbox.openView(ViewMode.READ_WRITE)) {
+                assertThat(v.recentCount()).isEqualTo(1);
+                assertThat(v.isRecent(3)).isTrue();
+                assertThat(v.isRecent(2)).isFalse();
+            }
+        }
+        try (MaildirMailStore store = open(); Mailbox inbox = store.account(ANN).open(MailboxName.INBOX)) {
+            assertThat(inbox.status().recent()).isZero(); // the session before was told of 3
+        }
+    }
+
+    @Test
+    void aBigCacheIsReadThroughItsMappingAndEnvelopesAloneMatchTheStructures() throws IOException {
+        int n = 600; // about 180 bytes of cache each: past the size from which the file is mapped
+        List<MessageStructure> parsed = new ArrayList<>();
+        try (MaildirMailStore store = open(); Mailbox inbox = store.account(ANN).open(MailboxName.INBOX)) {
+            for (int i = 1; i <= n; i++) {
+                inbox.append(msg("message " + i + " " + "x".repeat(i % 100)));
+            }
+            for (int i = 1; i <= n; i++) {
+                parsed.add(inbox.structure(i).orElseThrow()); // parsed now, cached
+            }
+            for (int i = 1; i <= n; i++) {
+                assertThat(inbox.structure(i).orElseThrow()).isEqualTo(parsed.get(i - 1));
+                assertThat(inbox.envelope(i).orElseThrow()).isEqualTo(parsed.get(i - 1).envelope());
+            }
+        }
+        assertThat(Files.size(inboxDir().resolve("mailkit-cache"))).isGreaterThan(64 * 1024); // mapped from 64 KiB
+        try (MaildirMailStore store = open(); Mailbox inbox = store.account(ANN).open(MailboxName.INBOX)) {
+            for (int i = n; i >= 1; i--) {
+                assertThat(inbox.envelope(i).orElseThrow().subject()).isEqualTo(parsed.get(i - 1).envelope().subject())
+                        .startsWith("message " + i);
+                assertThat(inbox.structure(i).orElseThrow()).isEqualTo(parsed.get(i - 1));
+            }
+            assertThat(inbox.envelope(n + 1)).isEmpty();
+        }
+    }
+
+    @Test
+    void structuresCachedByAnOlderFormatAreParsedAgain() throws IOException {
+        MessageStructure s;
+        try (MaildirMailStore store = open(); Mailbox inbox = store.account(ANN).open(MailboxName.INBOX)) {
+            inbox.append(msg("old format"));
+            s = inbox.structure(1).orElseThrow();
+        }
+        // the record's data starts with the format version: make it an older one (CRC fixed up)
+        Path cache = inboxDir().resolve("mailkit-cache");
+        java.nio.ByteBuffer rec = java.nio.ByteBuffer.wrap(Files.readAllBytes(cache));
+        int dataLen = rec.getInt(0);
+        int baseLen = rec.getShort(4);
+        byte[] b = rec.array();
+        assertThat(b[10 + baseLen]).isEqualTo((byte) 2);
+        b[10 + baseLen] = 1;
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b, 10, baseLen + dataLen);
+        rec.putInt(6, (int) crc.getValue());
+        Files.write(cache, b);
+        try (MaildirMailStore store = open(); Mailbox inbox = store.account(ANN).open(MailboxName.INBOX)) {
+            assertThat(inbox.envelope(1).orElseThrow().subject()).isEqualTo("old format");
+            assertThat(inbox.structure(1).orElseThrow()).isEqualTo(s);
+        }
+    }
+
+    @Test
     void aVerifiedCleanStopLetsTheNextStartSkipListingTheDirectories() throws IOException {
         try (MaildirMailStore store = open(); Mailbox inbox = store.account(ANN).open(MailboxName.INBOX)) {
             inbox.append(msg("one"));

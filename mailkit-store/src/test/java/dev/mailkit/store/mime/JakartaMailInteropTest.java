@@ -144,6 +144,31 @@ class JakartaMailInteropTest {
         }
     }
 
+    /**
+     * The one place where mailkit follows Dovecot rather than Jakarta Mail: a nested multipart whose close delimiter
+     * is followed at once by an enclosing boundary ({@code --inner--CRLF--outer}). Jakarta gives the CRLF to the
+     * enclosing boundary (the nested part's raw content ends with {@code --inner--}); Dovecot counts it into the
+     * nested part, and IMAP clients see Dovecot's sizes and line counts, so mailkit does too (mailkit-imap's
+     * DovecotDifferentialTest checks it against Dovecot). Messages Jakarta writes never have this shape: it puts a
+     * CRLF of its own before every boundary, so the generated messages above compare byte for byte.
+     */
+    @Test
+    void nestedCloseDelimiterRightBeforeTheEnclosingBoundaryKeepsItsLineBreakAsInDovecot() throws Exception {
+        byte[] b = ("Content-Type: multipart/mixed; boundary=outer\r\n\r\n--outer\r\n"
+                + "Content-Type: multipart/alternative; boundary=inner\r\n\r\n--inner\r\n\r\ntext\r\n--inner--\r\n"
+                + "--outer--\r\n").getBytes(StandardCharsets.US_ASCII);
+        MimePart nested = MessageStructure.parse(new ByteArrayInputStream(b)).body().children().get(0);
+        String mine = new String(b, (int) nested.bodyOffset(), (int) nested.bodyLength(), StandardCharsets.US_ASCII);
+        assertThat(mine).isEqualTo("--inner\r\n\r\ntext\r\n--inner--\r\n");
+        assertThat(nested.bodyLines()).isEqualTo(4);
+        MimeMessage j = new MimeMessage(session, new ByteArrayInputStream(b));
+        MimeBodyPart theirs = (MimeBodyPart) ((Multipart) j.getContent()).getBodyPart(0);
+        try (InputStream in = theirs.getRawInputStream()) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo(mine.substring(0,
+                    mine.length() - 2));
+        }
+    }
+
     private MimeMultipart randomMultipart(Random r, int depth) throws MessagingException, IOException {
         String[] subtypes = {"mixed", "alternative", "related"};
         MimeMultipart mp = new MimeMultipart(subtypes[r.nextInt(subtypes.length)]);

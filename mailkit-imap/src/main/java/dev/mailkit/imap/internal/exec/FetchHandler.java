@@ -67,6 +67,7 @@ final class FetchHandler implements CommandHandler<FetchCommand> {
             }
         }
         FetchResponseWriter writer = new FetchResponseWriter(s.config().zone());
+        boolean needsEnvelope = request.has(FetchAttribute.ENVELOPE);
         boolean needsStructure = needsStructure(request);
         boolean needsContent = request.needsContent();
         FetchRequest req = request;
@@ -84,7 +85,7 @@ final class FetchHandler implements CommandHandler<FetchCommand> {
                 return;
             }
             try {
-                msg.prepare(needsStructure, needsContent);
+                msg.prepare(needsEnvelope, needsStructure, needsContent);
             } catch (StoreMessage.ExpungedException e) {
                 missing[0] = true;
                 return;
@@ -105,7 +106,6 @@ final class FetchHandler implements CommandHandler<FetchCommand> {
     }
 
     private static boolean needsStructure(FetchRequest r) {
-        return r.has(FetchAttribute.ENVELOPE) || r.has(FetchAttribute.BODY) || r.has(FetchAttribute.BODYSTRUCTURE)
-                || r.needsContent();
+        return r.has(FetchAttribute.BODY) || r.has(FetchAttribute.BODYSTRUCTURE) || r.needsContent();
     }
 }

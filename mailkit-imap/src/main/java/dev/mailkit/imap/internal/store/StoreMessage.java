@@ -7,6 +7,7 @@ import dev.mailkit.imap.internal.message.MessageFlags;
 import dev.mailkit.imap.internal.message.MimePart;
 import dev.mailkit.store.Mailbox;
 import dev.mailkit.store.MessageInfo;
+import dev.mailkit.store.mime.MessageEnvelope;
 import dev.mailkit.store.mime.MessageStructure;
 
 import java.io.IOException;
@@ -21,6 +22,7 @@ public final class StoreMessage implements MessageData {
     private final MessageInfo info;
     private final boolean recent;
     private MessageStructure structure;
+    private MessageEnvelope envelope;
     private MessageSource prepared;
 
     public StoreMessage(Mailbox mailbox, MessageInfo info, boolean recent) {
@@ -66,9 +68,19 @@ public final class StoreMessage implements MessageData {
         return structure;
     }
 
+    private MessageEnvelope envelope0() throws IOException {
+        if (structure != null) {
+            return structure.envelope();
+        }
+        if (envelope == null) {
+            envelope = mailbox.envelope(info.uid()).orElseThrow(() -> new ExpungedException(info.uid()));
+        }
+        return envelope;
+    }
+
     @Override
     public EnvelopeFields envelope() throws IOException {
-        return StoreParts.envelope(structure0().envelope());
+        return StoreParts.envelope(envelope0());
     }
 
     @Override
@@ -90,9 +102,11 @@ public final class StoreMessage implements MessageData {
      * Loads what a response will need before any of it is written, so that a message expunged meanwhile is noticed
      * before its response starts. The content opened here is handed out by the next {@link #content()} call.
      */
-    public void prepare(boolean structure, boolean content) throws IOException {
+    public void prepare(boolean envelope, boolean structure, boolean content) throws IOException {
         if (structure) {
             structure0();
+        } else if (envelope) {
+            envelope0(); // the envelope alone is decoded without the part tree
         }
         if (content && prepared == null) {
             prepared = mailbox.content(info.uid()).orElseThrow(() -> new ExpungedException(info.uid()));
