@@ -100,7 +100,8 @@ public final class SmtpServer implements MailServer {
                 started.add(l);
             } catch (RuntimeException e) {
                 for (SmtpListener s : started) {
-                    s.stop();
+                    s.beginStop();
+                    s.awaitStopped(System.nanoTime());
                 }
                 state.set(2);
                 String where = config.bindAddress.getHostAddress() + ":"
@@ -192,24 +193,13 @@ public final class SmtpServer implements MailServer {
         if (state.getAndSet(2) == 2) {
             return;
         }
-        if (listeners.size() == 1) {
-            listeners.get(0).stop();
+        // every listener stops accepting and tells its sessions to end first, then all wait for one deadline
+        long deadline = System.nanoTime() + config.closeGrace.toNanos();
+        for (SmtpListener l : listeners) {
+            l.beginStop();
         }
-        // stop several listeners in parallel so that close() stays within its time budget
-        List<Thread> stoppers = new ArrayList<>();
-        for (SmtpListener l : listeners.size() == 1 ? List.<SmtpListener>of() : listeners) {
-            Thread t = new Thread(l::stop, "mailkit-smtp-stop");
-            t.setDaemon(true);
-            t.start();
-            stoppers.add(t);
-        }
-        for (Thread t : stoppers) {
-            try {
-                t.join(config.closeGrace.toMillis() + 300);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        for (SmtpListener l : listeners) {
+            l.awaitStopped(deadline);
         }
         Thread r;
         synchronized (this) {

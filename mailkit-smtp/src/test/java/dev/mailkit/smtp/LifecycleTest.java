@@ -58,6 +58,45 @@ class LifecycleTest {
         }
     }
 
+    /**
+     * mailkit runs the accept loop on a pooled thread rather than SubEthaSMTP's server thread, and builds the
+     * SubEthaSMTP server when the first connection arrives: a hundred servers with two listeners each, started and
+     * stopped one after another, each on the ports of the one before and each answering a client, leave the JVM's
+     * thread count where it was.
+     */
+    @Test
+    void startAndStopCreateNoThreadsAndCloseFreesThePorts() throws Exception {
+        for (int i = 0; i < 5; i++) { // the accept pool's threads exist
+            twoListeners(0, 0).start().close();
+        }
+        int before = Thread.activeCount();
+        int mx = 0;
+        int submission = 0;
+        for (int i = 0; i < 100; i++) {
+            try (SmtpServer s = twoListeners(mx, submission).start()) {
+                mx = s.port(SmtpRole.MX);
+                submission = s.port(SmtpRole.SUBMISSION);
+                if (i % 10 == 0) {
+                    try (RawClient c = new RawClient(mx)) {
+                        assertThat(c.readLine()).startsWith("220 ");
+                        assertThat(c.command("QUIT")).startsWith("221 ");
+                    }
+                }
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while ((mailkitThreads() > 0 || Thread.activeCount() > before + 2) && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // the session-deadline sweeper ends soon after close() interrupts it
+        }
+        assertThat(Thread.activeCount()).isLessThanOrEqualTo(before + 2);
+        assertThat(mailkitThreads()).isZero();
+    }
+
+    private static SmtpServer twoListeners(int mx, int submission) {
+        return SmtpServer.builder().mx(mx).submission(submission).users(SmtpTesting.users()).allowInsecureAuth()
+                .sink(new InMemorySink()).build();
+    }
+
     @Test
     void closeReturnsWithinASecondWhileClientsHangMidData() throws Exception {
         InMemorySink sink = new InMemorySink();

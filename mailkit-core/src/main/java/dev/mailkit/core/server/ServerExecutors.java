@@ -46,28 +46,6 @@ public final class ServerExecutors {
         return pool;
     }
 
-    /**
-     * A new, unstarted thread for a long-running loop such as a server's accept loop: virtual on JDK 21+ when
-     * {@code virtual} is set (cheap to start and stop, which a test server started for every test notices), otherwise
-     * a daemon platform thread.
-     */
-    public static Thread newThread(String name, Runnable task, boolean virtual) {
-        if (virtual && VIRTUAL != null) {
-            try {
-                Object builder = VIRTUAL[0].invoke(null);
-                ThreadFactory factory = (ThreadFactory) VIRTUAL[2].invoke(builder);
-                Thread t = factory.newThread(task);
-                t.setName(name);
-                return t;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                // fall through to a platform thread
-            }
-        }
-        Thread t = new Thread(task, name);
-        t.setDaemon(true);
-        return t;
-    }
-
     /** A factory for named daemon platform threads. */
     public static ThreadFactory platformFactory(String namePrefix) {
         return new DaemonFactory(namePrefix);

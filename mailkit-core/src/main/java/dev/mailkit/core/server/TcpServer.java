@@ -29,14 +29,14 @@ import java.util.function.BiFunction;
 /**
  * The accept loop and connection bookkeeping that mailkit's own protocol servers (IMAP, POP3) are built on: bind
  * (port 0 allowed), implicit TLS, connection limits in total and per client address, a per-read timeout and a
- * whole-session deadline, one thread per connection (virtual on JDK 21+), and a {@link #close()} that returns within
+ * whole-session deadline, one thread per connection (virtual on JDK 21+), an accept loop on a pooled thread
+ * ({@link AcceptLoops}: starting and stopping a server creates no thread), and a {@link #close()} that returns within
  * about a second whatever the clients do.
  *
  * <p>A protocol module supplies a {@link Handler} that runs one session over a {@link Connection}, and the bytes
  * to send a client that is refused because of the limits. Thread-safe.
  */
 public final class TcpServer implements MailServer {
-    private static final Logger LOG = LoggerFactory.getLogger(TcpServer.class);
 
     /** Runs one session; returns when the session is over. Exceptions end the session and are logged. */
     @FunctionalInterface
@@ -50,7 +50,7 @@ public final class TcpServer implements MailServer {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger state = new AtomicInteger(); // 0 new, 1 running, 2 closed
     private volatile ServerSocket serverSocket;
-    private volatile Thread acceptThread;
+    private volatile AcceptLoops.Running acceptLoop;
     private volatile ExecutorService executor;
     private volatile ScheduledThreadPoolExecutor watchdog;
 
@@ -83,9 +83,7 @@ public final class TcpServer implements MailServer {
         serverSocket = ss;
         String prefix = "mailkit-" + config.name + "-" + ss.getLocalPort() + "-";
         executor = ServerExecutors.forConnections(prefix, config.maxConnections + 8, config.virtualThreads);
-        Thread t = ServerExecutors.newThread(prefix + "accept", this::acceptLoop, config.virtualThreads);
-        acceptThread = t;
-        t.start();
+        acceptLoop = AcceptLoops.start(prefix + "accept", this::acceptLoop);
         return this;
     }
 
@@ -97,7 +95,7 @@ public final class TcpServer implements MailServer {
                 s = ss.accept();
             } catch (IOException e) {
                 if (state.get() == 1) {
-                    LOG.warn("{}: accept failed: {}", config.name, e.toString());
+                    Log.LOG.warn("{}: accept failed: {}", config.name, e.toString());
                     continue;
                 }
                 return;
@@ -152,11 +150,11 @@ public final class TcpServer implements MailServer {
             }
             config.handler.handle(c);
         } catch (SocketException e) {
-            LOG.debug("{}: connection ended: {}", c.id(), e.toString());
+            Log.LOG.debug("{}: connection ended: {}", c.id(), e.toString());
         } catch (IOException e) {
-            LOG.debug("{}: I/O error: {}", c.id(), e.toString());
+            Log.LOG.debug("{}: I/O error: {}", c.id(), e.toString());
         } catch (RuntimeException | Error e) {
-            LOG.error("{}: session failed", c.id(), e);
+            Log.LOG.error("{}: session failed", c.id(), e);
         } finally {
             if (deadline != null) {
                 deadline.cancel(false);
@@ -227,13 +225,9 @@ public final class TcpServer implements MailServer {
         if (ss != null) {
             closeQuietly(ss);
         }
-        Thread t = acceptThread;
-        if (t != null) {
-            try {
-                t.join(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        AcceptLoops.Running loop = acceptLoop;
+        if (loop != null) {
+            loop.awaitEnd(Duration.ofMillis(500));
         }
         for (Connection c : open) {
             c.close();
@@ -413,5 +407,13 @@ public final class TcpServer implements MailServer {
             }
             return d;
         }
+    }
+
+    /**
+     * The logger, created when first used: a server that starts and stops without logging never initialises SLF4J
+     * (its provider lookup is a large part of a JVM's first server start).
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(TcpServer.class);
     }
 }

@@ -181,6 +181,35 @@ class TcpServerTest {
         assertThat(mailkitThreads()).isLessThanOrEqualTo(before);
     }
 
+    /**
+     * Start and stop reuse pooled accept threads: a hundred servers started and stopped one after another leave
+     * the JVM's live thread count where it was (give or take the pool's few idle threads), and close() frees the
+     * port at once, so that a server can be started again on the same port straight away.
+     */
+    @Test
+    void startAndStopCreateNoThreadsAndCloseFreesThePort() throws Exception {
+        for (int i = 0; i < 5; i++) { // the pool's thread exists
+            echo(null).build().start().close();
+        }
+        int before = Thread.activeCount();
+        java.util.Set<Long> acceptThreads = new java.util.HashSet<>();
+        int port = 0;
+        for (int i = 0; i < 100; i++) {
+            try (TcpServer s = echo(null).port(port).build().start(); RawClient c = new RawClient(s.port())) {
+                assertThat(c.readLine()).isEqualTo("+OK hi"); // the accept loop runs, under its server's name
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    if (t.getName().equals("mailkit-echo-" + s.port() + "-accept")) {
+                        acceptThreads.add(t.getId());
+                    }
+                }
+                port = s.port(); // the next server binds the same port
+            }
+        }
+        assertThat(acceptThreads).hasSizeBetween(1, 3); // the same pooled thread or two, not a hundred
+        assertThat(Thread.activeCount()).isLessThanOrEqualTo(before + 2);
+        assertThat(mailkitThreads()).isZero(); // no accept loop left running under its server's name
+    }
+
     @Test
     void usesVirtualThreadsWhereTheJvmHasThem() throws Exception {
         try (TcpServer s = echo(null).build().start(); RawClient c = new RawClient(s.port())) {

@@ -21,7 +21,6 @@ import java.util.Map;
  * message is durable.
  */
 public final class Delivery {
-    private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
 
     private final SmtpConfig config;
 
@@ -55,7 +54,7 @@ public final class Delivery {
             }
             try {
                 DeliveryReport report = RelayHandoff.deliver(config, envelope, full);
-                LOG.debug("{}: {} from {} to {}: {}", st.sessionId(), id, envelope.reversePathString(),
+                Log.LOG.debug("{}: {} from {} to {}: {}", st.sessionId(), id, envelope.reversePathString(),
                         envelope.recipients(), report);
                 return replyFor(report, id, envelope.recipients().size());
             } finally {
@@ -64,7 +63,7 @@ public final class Delivery {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.error("{}: delivery of {} failed", st.sessionId(), id, e);
+            Log.LOG.error("{}: delivery of {} failed", st.sessionId(), id, e);
             return SmtpReply.of(451, "4.3.0", "Temporary failure storing the message, try again later");
         }
     }
@@ -154,5 +153,13 @@ public final class Delivery {
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    /**
+     * The logger, created when first used: a server that starts and stops without logging never initialises SLF4J
+     * (its provider lookup is a large part of a JVM's first server start).
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
     }
 }

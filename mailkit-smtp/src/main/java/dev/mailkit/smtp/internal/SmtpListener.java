@@ -3,6 +3,7 @@ package dev.mailkit.smtp.internal;
 import dev.mailkit.core.SmtpReply;
 import dev.mailkit.core.filter.FilterVerdict;
 import dev.mailkit.core.server.ConnectionLimiter;
+import dev.mailkit.core.server.AcceptLoops;
 import dev.mailkit.core.server.ServerExecutors;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.smtp.SmtpRole;
@@ -18,31 +19,53 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.internal.proxy.ProxyHandler;
+import org.subethamail.smtp.internal.server.ServerThread;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
  * One listening port of an SMTP server: a SubEthaSMTP {@link SMTPServer} whose every command is replaced by
- * mailkit's own, plus the per-session state, limits and deadlines.
+ * mailkit's own, plus the per-session state, limits and deadlines. The listener binds the port and runs the accept
+ * loop itself, on a pooled thread ({@link AcceptLoops}), and hands each connection to a SubEthaSMTP {@link Session}
+ * on the connection executor: SubEthaSMTP's own {@code start()} would create a server thread for every start, which
+ * is most of what starting and stopping a test server costs.
  */
 public final class SmtpListener {
-    private static final Logger LOG = LoggerFactory.getLogger(SmtpListener.class);
+    private static final int BACKLOG = 256;
 
     private final SmtpConfig config;
     private final SmtpRole role;
-    private final SMTPServer server;
+    private final int listenPort;
+    private final String acceptLoopName;
+    private final ExecutorService executor;
     private final SharedServices shared;
+    private final Set<Session> live = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger state = new AtomicInteger(); // 0 new, 1 running, 2 stopped
+    private volatile ServerSocket serverSocket;
+    // set by the accept loop's thread when the first connection arrives (see subetha())
+    private SMTPServer server;
+    private ServerThread accounting;
+    private Semaphore permits;
+    private volatile AcceptLoops.Running acceptLoop;
     private final Map<Session, SessionState> sessions = new ConcurrentHashMap<>();
 
     /** What the listeners of one server share: limits, transaction ids, delivery. */
@@ -64,15 +87,27 @@ public final class SmtpListener {
         this.config = config;
         this.role = listen.role;
         this.shared = shared;
+        this.listenPort = listen.port;
         String prefix = "mailkit-smtp-" + role.name().toLowerCase(java.util.Locale.ROOT) + "-";
-        GracefulExecutor executor = new GracefulExecutor(
-                ServerExecutors.forConnections(prefix, config.maxConnections + 32, config.virtualThreads),
-                config.closeGrace.toMillis());
-        SMTPServer.Builder b = SMTPServer.port(listen.port)
+        this.acceptLoopName = prefix + "accept";
+        this.executor = ServerExecutors.forConnections(prefix, config.maxConnections + 32, config.virtualThreads);
+    }
+
+    /**
+     * The SubEthaSMTP server that runs this listener's sessions, with mailkit's commands in place of its own: built
+     * when the first connection arrives, in the accept loop's thread (a test server that nobody connects to never
+     * loads SubEthaSMTP's and mailkit's command classes, which is most of a first start's cost).
+     */
+    private SMTPServer subetha() {
+        SMTPServer s = server;
+        if (s != null) {
+            return s;
+        }
+        s = SMTPServer.port(listenPort)
                 .bindAddress(config.bindAddress)
                 .hostName(config.hostName)
                 .softwareName("mailkit")
-                .backlog(256)
+                .backlog(BACKLOG)
                 .executorService(executor)
                 .maxConnections(config.maxConnections + 16) // mailkit's own limiter refuses first, with a clear reply
                 .connectionTimeout((int) config.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -80,35 +115,143 @@ public final class SmtpListener {
                 .insertReceivedHeaders(false)
                 .messageHandlerFactory(SmtpListener::noMessageHandler)
                 .sessionHandler(new Sessions())
-                .serverThreadName(prefix + "accept");
-        if (role == SmtpRole.SMTPS) {
-            TlsConfig tls = config.tls;
-            b.serverSocketFactory(() -> new ImplicitTlsServerSocket(tls));
-        }
-        this.server = b.build();
+                .serverThreadName(acceptLoopName)
+                .build();
         for (org.subethamail.smtp.internal.server.Command c : new org.subethamail.smtp.internal.server.Command[] {
                 new EhloCommand(this, "EHLO"), new EhloCommand(this, "HELO"), new MailCommand(this),
                 new RcptCommand(this), new DataCommand(this), new BdatCommand(this), new StartTlsCommand(this),
                 new AuthCommand(this), SimpleCommands.rset(this), SimpleCommands.noop(this), SimpleCommands.quit(this),
                 SimpleCommands.help(this), SimpleCommands.vrfy(this), SimpleCommands.expn(this)}) {
-            server.getCommandHandler().addCommand(c);
+            s.getCommandHandler().addCommand(c);
         }
+        // SubEthaSMTP's sessions report their end to a server thread; this one is never started
+        accounting = new ServerThread(s, serverSocket, ProxyHandler.NOP);
+        permits = SubethaAccess.connectionPermits(accounting);
+        server = s;
+        return s;
     }
 
     private static MessageHandler noMessageHandler(MessageContext ctx) {
         throw new IllegalStateException("mailkit's commands never start SubEthaSMTP message handlers");
     }
 
+    /**
+     * Binds the port and starts accepting.
+     *
+     * @throws UncheckedIOException if the port cannot be bound (its cause says why)
+     */
     public void start() {
-        server.start();
+        if (!state.compareAndSet(0, 1)) {
+            throw new IllegalStateException("SMTP " + role + " listener was already started");
+        }
+        ServerSocket ss = null;
+        try {
+            ss = role == SmtpRole.SMTPS ? new ImplicitTlsServerSocket(config.tls) : new ServerSocket();
+            ss.setReuseAddress(true);
+            ss.bind(new InetSocketAddress(config.bindAddress, listenPort), BACKLOG);
+        } catch (IOException e) {
+            state.set(2);
+            closeQuietly(ss);
+            throw new UncheckedIOException(e);
+        }
+        serverSocket = ss;
+        acceptLoop = AcceptLoops.start(acceptLoopName + "-" + ss.getLocalPort(), this::acceptLoop);
     }
 
-    public void stop() {
-        server.stop();
+    private void acceptLoop() {
+        ServerSocket ss = serverSocket;
+        while (state.get() == 1) {
+            Socket s;
+            try {
+                s = ss.accept();
+            } catch (IOException e) {
+                if (state.get() == 1) {
+                    Log.LOG.warn("SMTP {} listener: accept failed: {}", role, e.toString());
+                    continue;
+                }
+                return;
+            }
+            startSession(s);
+        }
     }
 
+    /** What SubEthaSMTP's server thread does with a connection: a session on the connection executor. */
+    private void startSession(Socket s) {
+        SMTPServer subetha;
+        try {
+            subetha = subetha();
+        } catch (RuntimeException | LinkageError e) {
+            Log.LOG.error("SMTP {} listener: cannot set up SubEthaSMTP", role, e);
+            closeQuietly(s);
+            return;
+        }
+        if (!permits.tryAcquire()) { // more sessions than SubEthaSMTP's limit: mailkit's own limiter refuses first
+            closeQuietly(s);
+            return;
+        }
+        Session session;
+        try {
+            session = new Session(subetha, accounting, s, ProxyHandler.NOP);
+        } catch (IOException | RuntimeException e) {
+            permits.release();
+            closeQuietly(s);
+            return;
+        }
+        live.add(session);
+        try {
+            executor.execute(() -> {
+                try {
+                    session.run();
+                } finally {
+                    live.remove(session);
+                }
+            });
+        } catch (RejectedExecutionException e) { // stopping
+            live.remove(session);
+            permits.release();
+            closeQuietly(s);
+        }
+    }
+
+    /**
+     * Stops accepting, frees the port and closes every session; {@link #awaitStopped} then waits for the sessions'
+     * threads. Idempotent.
+     */
+    public void beginStop() {
+        if (state.getAndSet(2) != 1) {
+            return;
+        }
+        closeQuietly(serverSocket);
+        acceptLoop.awaitEnd(Duration.ofMillis(500));
+        for (Session s : live) {
+            s.quit();
+        }
+        executor.shutdown();
+    }
+
+    /**
+     * Waits until every session thread has ended, interrupting those still running at {@code deadlineNanos} (a
+     * {@link System#nanoTime()} value) and then waiting at most 100 ms more.
+     */
+    public void awaitStopped(long deadlineNanos) {
+        try {
+            if (!executor.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                executor.shutdownNow();
+                executor.awaitTermination(100, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The bound port. */
     public int port() {
-        return server.getPortAllocated();
+        ServerSocket ss = serverSocket;
+        if (ss == null) {
+            throw new IllegalStateException("SMTP " + role + " listener is not started");
+        }
+        return ss.getLocalPort();
     }
 
     public InetSocketAddress localAddress() {
@@ -139,7 +282,7 @@ public final class SmtpListener {
     public void closeExpired(long nowNanos, long timeoutNanos) {
         for (SessionState st : sessions.values()) {
             if (nowNanos - st.startNanos > timeoutNanos) {
-                LOG.debug("{}: session deadline reached", st.sessionId());
+                Log.LOG.debug("{}: session deadline reached", st.sessionId());
                 st.session.quit();
             }
         }
@@ -189,7 +332,7 @@ public final class SmtpListener {
             FilterVerdict v = stage.get();
             return v == null ? FilterVerdict.accept() : v;
         } catch (RuntimeException e) {
-            LOG.error("{}: filter failed", st.sessionId(), e);
+            Log.LOG.error("{}: filter failed", st.sessionId(), e);
             return FilterVerdict.tempFail(451, "4.3.0", "Temporary local problem, try again later");
         }
     }
@@ -208,7 +351,7 @@ public final class SmtpListener {
                     tlsEstablished(st, s);
                 }
             } catch (IOException e) {
-                LOG.debug("{}: TLS handshake failed: {}", session.getSessionId(), e.toString());
+                Log.LOG.debug("{}: TLS handshake failed: {}", session.getSessionId(), e.toString());
                 end(session, st);
                 session.quit();
                 return SessionAcceptance.failure(421, "4.7.0 TLS handshake failed");
@@ -251,7 +394,7 @@ public final class SmtpListener {
                 try {
                     config.filter.onDisconnect(st);
                 } catch (RuntimeException e) {
-                    LOG.warn("{}: filter failed at disconnect", st.sessionId(), e);
+                    Log.LOG.warn("{}: filter failed at disconnect", st.sessionId(), e);
                 }
             }
             st.resetTransaction();
@@ -259,6 +402,16 @@ public final class SmtpListener {
                 st.permit.close();
             }
             sessions.remove(session);
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
         }
     }
 
@@ -280,5 +433,13 @@ public final class SmtpListener {
                 throw e;
             }
         }
+    }
+
+    /**
+     * The logger, created when first used: a server that starts and stops without logging never initialises SLF4J
+     * (its provider lookup is a large part of a JVM's first server start).
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(SmtpListener.class);
     }
 }
