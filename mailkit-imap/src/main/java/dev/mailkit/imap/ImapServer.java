@@ -3,6 +3,7 @@ package dev.mailkit.imap;
 import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.server.AuthFailurePenalty;
+import dev.mailkit.core.server.Connection;
 import dev.mailkit.core.server.MailServer;
 import dev.mailkit.core.server.TcpServer;
 import dev.mailkit.core.tls.TlsConfig;
@@ -11,6 +12,7 @@ import dev.mailkit.imap.internal.session.ImapSession;
 import dev.mailkit.imap.internal.session.SessionConfig;
 import dev.mailkit.store.MailStore;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -64,8 +66,13 @@ public final class ImapServer implements MailServer {
                 .maxConnectionsPerAddress(b.maxConnectionsPerAddress)
                 .readTimeout(config.loginTimeout())
                 .virtualThreads(b.virtualThreads)
-                .handler(c -> new ImapSession(config, notifier, c).run())
-                .refusalMessage((why, addr) -> "* BYE [UNAVAILABLE] Too many connections, try again later\r\n");
+                .handler(new TcpServer.Handler() { // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
+                    @Override
+                    public void handle(Connection c) throws IOException {
+                        new ImapSession(config, notifier, c).run();
+                    }
+                })
+                .refusalMessage("* BYE [UNAVAILABLE] Too many connections, try again later\r\n");
         if (implicitTls) {
             t.implicitTls(b.tls);
         } else if (b.tls != null) {

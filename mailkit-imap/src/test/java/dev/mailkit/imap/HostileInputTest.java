@@ -33,6 +33,17 @@ class HostileInputTest {
     }
 
     @Test
+    void connectionFloodsAreCappedPerAddressWithAnUntaggedBye() throws Exception {
+        try (RawImap a = connect(ImapServerTest.plain().maxConnectionsPerAddress(2));
+             RawImap b = new RawImap(server.port()); RawImap refused = new RawImap(server.port())) {
+            assertThat(b.greeting()).startsWith("* OK");
+            assertThat(refused.line()).isEqualTo("* BYE [UNAVAILABLE] Too many connections, try again later");
+            assertThat(refused.isClosedByServer()).isTrue();
+            assertThat(a.tagged("NOOP")).startsWith("OK"); // the admitted ones go on
+        }
+    }
+
+    @Test
     void hugeLiteralBeforeLoginGetsNoContinuation() throws Exception {
         try (RawImap c = connect()) {
             c.send("a LOGIN {4294967295}\r\n");

@@ -2,6 +2,7 @@ package dev.mailkit.pop3;
 
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.server.AuthFailurePenalty;
+import dev.mailkit.core.server.Connection;
 import dev.mailkit.core.server.MailServer;
 import dev.mailkit.core.server.TcpServer;
 import dev.mailkit.core.tls.TlsConfig;
@@ -10,6 +11,7 @@ import dev.mailkit.pop3.internal.Pop3Session;
 import dev.mailkit.store.MailStore;
 import dev.mailkit.store.MailboxName;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -87,8 +89,13 @@ public final class Pop3Server implements MailServer {
                 .readTimeout(b.loginTimeout)
                 .sessionTimeout(b.sessionTimeout)
                 .virtualThreads(b.virtualThreads)
-                .handler(c -> new Pop3Session(config, c).run())
-                .refusalMessage((why, address) -> "-ERR [SYS/TEMP] Too many connections, try again later\r\n");
+                .handler(new TcpServer.Handler() { // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
+                    @Override
+                    public void handle(Connection c) throws IOException {
+                        new Pop3Session(config, c).run();
+                    }
+                })
+                .refusalMessage("-ERR [SYS/TEMP] Too many connections, try again later\r\n");
     }
 
     /** A builder with the defaults described above. */

@@ -76,7 +76,12 @@ public final class SmtpServer implements MailServer {
         this.config = config;
         ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerAddress);
         SmtpListener.SharedServices shared = new SmtpListener.SharedServices(limiter,
-                new TransactionIds(config.clock.millis()), new Delivery(config), this::sessionStarted);
+                new TransactionIds(config.clock.millis()), new Delivery(config), new Runnable() {
+                    @Override
+                    public void run() { // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
+                        sessionStarted();
+                    }
+                });
         for (SmtpConfig.Listen l : config.listeners) {
             listeners.add(new SmtpListener(config, l, shared));
         }

@@ -12,7 +12,7 @@ public interface QuotaPolicy {
 
     /** No account has a limit. */
     static QuotaPolicy unlimited() {
-        return account -> QuotaLimits.UNLIMITED;
+        return dev.mailkit.store.internal.UnlimitedQuota.INSTANCE;
     }
 
     /** Every account has the same limits. */

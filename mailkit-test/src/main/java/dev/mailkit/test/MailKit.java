@@ -133,13 +133,16 @@ public final class MailKit implements AutoCloseable {
      * mail the SMTP record has), then records it.
      */
     private static MessageSink fileAndRecord(MailStore store, Recorder recorder) {
-        return (Envelope e, MessageSource m) -> {
-            for (MailAddress rcpt : e.recipients()) {
-                try (Mailbox inbox = store.account(rcpt).open(MailboxName.INBOX)) {
-                    inbox.append(m, Flags.NONE, e.receivedAt());
+        return new MessageSink() { // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
+            @Override
+            public DeliveryReport deliver(Envelope e, MessageSource m) throws IOException {
+                for (MailAddress rcpt : e.recipients()) {
+                    try (Mailbox inbox = store.account(rcpt).open(MailboxName.INBOX)) {
+                        inbox.append(m, Flags.NONE, e.receivedAt());
+                    }
                 }
+                return recorder.deliver(e, m);
             }
-            return recorder.deliver(e, m);
         };
     }
 

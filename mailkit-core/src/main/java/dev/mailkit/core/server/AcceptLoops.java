@@ -34,7 +34,24 @@ public final class AcceptLoops {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(loop, "loop");
         Running r = new Running();
-        POOL.execute(() -> {
+        POOL.execute(new Task(name, loop, r));
+        return r;
+    }
+
+    /** A loop under its name (a class rather than a lambda: each lambda costs a JVM's first start a generated class). */
+    private static final class Task implements Runnable {
+        private final String name;
+        private final Runnable loop;
+        private final Running running;
+
+        Task(String name, Runnable loop, Running running) {
+            this.name = name;
+            this.loop = loop;
+            this.running = running;
+        }
+
+        @Override
+        public void run() {
             Thread t = Thread.currentThread();
             String idleName = t.getName();
             t.setName(name);
@@ -42,10 +59,9 @@ public final class AcceptLoops {
                 loop.run();
             } finally {
                 t.setName(idleName);
-                r.ended.countDown();
+                running.ended.countDown();
             }
-        });
-        return r;
+        }
     }
 
     /** A loop started by {@link AcceptLoops#start}. Thread-safe. */

@@ -82,8 +82,12 @@ public final class TcpServer implements MailServer {
         }
         serverSocket = ss;
         String prefix = "mailkit-" + config.name + "-" + ss.getLocalPort() + "-";
-        executor = ServerExecutors.forConnections(prefix, config.maxConnections + 8, config.virtualThreads);
-        acceptLoop = AcceptLoops.start(prefix + "accept", this::acceptLoop);
+        acceptLoop = AcceptLoops.start(prefix + "accept", new Runnable() {
+            @Override
+            public void run() { // not a lambda or method reference: a JVM's first start would generate a class for it
+                acceptLoop();
+            }
+        });
         return this;
     }
 
@@ -116,7 +120,7 @@ public final class TcpServer implements MailServer {
             Connection c = new Connection(config.name + "-" + Long.toString(ids.incrementAndGet(), 36), s,
                     config.tls);
             open.add(c);
-            executor.execute(() -> run(c, permit));
+            connectionExecutor().execute(() -> run(c, permit));
         } catch (IOException | RejectedExecutionException e) {
             permit.close();
             closeQuietly(s);
@@ -125,9 +129,10 @@ public final class TcpServer implements MailServer {
 
     private void refuse(Socket s, ConnectionLimiter.Refusal why) {
         try {
-            if (config.refusal != null && config.implicitTls == null) {
+            if ((config.refusal != null || config.refusalText != null) && config.implicitTls == null) {
                 s.setSoTimeout(1000);
-                byte[] b = config.refusal.apply(why, s.getInetAddress()).getBytes(StandardCharsets.UTF_8);
+                String text = config.refusal != null ? config.refusal.apply(why, s.getInetAddress()) : config.refusalText;
+                byte[] b = text.getBytes(StandardCharsets.UTF_8);
                 OutputStream out = s.getOutputStream();
                 out.write(b);
                 out.flush();
@@ -163,6 +168,21 @@ public final class TcpServer implements MailServer {
             open.remove(c);
             permit.close();
         }
+    }
+
+    /**
+     * The connection executor, created by the accept loop's thread for the first connection (creating one loads the
+     * virtual-thread machinery on JDK 21+, which a server nobody connects to never needs). {@link #close()} reads it
+     * only after the accept loop has ended.
+     */
+    private ExecutorService connectionExecutor() {
+        ExecutorService ex = executor;
+        if (ex == null) {
+            ex = ServerExecutors.forConnections("mailkit-" + config.name + "-" + serverSocket.getLocalPort() + "-",
+                    config.maxConnections + 8, config.virtualThreads);
+            executor = ex;
+        }
+        return ex;
     }
 
     private ScheduledThreadPoolExecutor watchdog() {
@@ -280,6 +300,7 @@ public final class TcpServer implements MailServer {
         private boolean virtualThreads = true;
         private Handler handler;
         private BiFunction<ConnectionLimiter.Refusal, InetAddress, String> refusal;
+        private String refusalText;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -356,8 +377,16 @@ public final class TcpServer implements MailServer {
         }
 
         /** The text (with its line end) sent to a client refused by the connection limits, before closing. */
+        public Builder refusalMessage(String text) {
+            this.refusalText = text;
+            this.refusal = null;
+            return this;
+        }
+
+        /** The text (with its line end) sent to a client refused by the connection limits, by reason and address. */
         public Builder refusalMessage(BiFunction<ConnectionLimiter.Refusal, InetAddress, String> f) {
             this.refusal = f;
+            this.refusalText = null;
             return this;
         }
 
@@ -391,6 +420,7 @@ public final class TcpServer implements MailServer {
             b.virtualThreads = virtualThreads;
             b.handler = handler;
             b.refusal = refusal;
+            b.refusalText = refusalText;
             return b;
         }
 

@@ -55,14 +55,14 @@ public final class SmtpListener {
     private final SmtpConfig config;
     private final SmtpRole role;
     private final int listenPort;
-    private final String acceptLoopName;
-    private final ExecutorService executor;
+    private final String threadPrefix;
     private final SharedServices shared;
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
     private final AtomicInteger state = new AtomicInteger(); // 0 new, 1 running, 2 stopped
     private volatile ServerSocket serverSocket;
     // set by the accept loop's thread when the first connection arrives (see subetha())
     private SMTPServer server;
+    private volatile ExecutorService executor; // read by beginStop() after the accept loop has ended
     private ServerThread accounting;
     private Semaphore permits;
     private volatile AcceptLoops.Running acceptLoop;
@@ -88,9 +88,7 @@ public final class SmtpListener {
         this.role = listen.role;
         this.shared = shared;
         this.listenPort = listen.port;
-        String prefix = "mailkit-smtp-" + role.name().toLowerCase(java.util.Locale.ROOT) + "-";
-        this.acceptLoopName = prefix + "accept";
-        this.executor = ServerExecutors.forConnections(prefix, config.maxConnections + 32, config.virtualThreads);
+        this.threadPrefix = "mailkit-smtp-" + role.name().toLowerCase(java.util.Locale.ROOT) + "-";
     }
 
     /**
@@ -103,19 +101,21 @@ public final class SmtpListener {
         if (s != null) {
             return s;
         }
+        ExecutorService ex = ServerExecutors.forConnections(threadPrefix, config.maxConnections + 32,
+                config.virtualThreads);
         s = SMTPServer.port(listenPort)
                 .bindAddress(config.bindAddress)
                 .hostName(config.hostName)
                 .softwareName("mailkit")
                 .backlog(BACKLOG)
-                .executorService(executor)
+                .executorService(ex)
                 .maxConnections(config.maxConnections + 16) // mailkit's own limiter refuses first, with a clear reply
                 .connectionTimeout((int) config.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .maxRecipients(config.maxRecipients)
                 .insertReceivedHeaders(false)
                 .messageHandlerFactory(SmtpListener::noMessageHandler)
                 .sessionHandler(new Sessions())
-                .serverThreadName(acceptLoopName)
+                .serverThreadName(threadPrefix + "accept")
                 .build();
         for (org.subethamail.smtp.internal.server.Command c : new org.subethamail.smtp.internal.server.Command[] {
                 new EhloCommand(this, "EHLO"), new EhloCommand(this, "HELO"), new MailCommand(this),
@@ -127,6 +127,7 @@ public final class SmtpListener {
         // SubEthaSMTP's sessions report their end to a server thread; this one is never started
         accounting = new ServerThread(s, serverSocket, ProxyHandler.NOP);
         permits = SubethaAccess.connectionPermits(accounting);
+        executor = ex;
         server = s;
         return s;
     }
@@ -155,7 +156,12 @@ public final class SmtpListener {
             throw new UncheckedIOException(e);
         }
         serverSocket = ss;
-        acceptLoop = AcceptLoops.start(acceptLoopName + "-" + ss.getLocalPort(), this::acceptLoop);
+        acceptLoop = AcceptLoops.start(threadPrefix + ss.getLocalPort() + "-accept", new Runnable() {
+            @Override
+            public void run() { // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
+                acceptLoop();
+            }
+        });
     }
 
     private void acceptLoop() {
@@ -226,7 +232,10 @@ public final class SmtpListener {
         for (Session s : live) {
             s.quit();
         }
-        executor.shutdown();
+        ExecutorService ex = executor;
+        if (ex != null) {
+            ex.shutdown();
+        }
     }
 
     /**
@@ -234,6 +243,10 @@ public final class SmtpListener {
      * {@link System#nanoTime()} value) and then waiting at most 100 ms more.
      */
     public void awaitStopped(long deadlineNanos) {
+        ExecutorService executor = this.executor;
+        if (executor == null) { // nobody ever connected
+            return;
+        }
         try {
             if (!executor.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 executor.shutdownNow();
