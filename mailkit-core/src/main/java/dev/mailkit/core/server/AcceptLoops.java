@@ -2,10 +2,11 @@ package dev.mailkit.core.server;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs servers' accept loops on one JVM-wide pool of daemon platform threads, so that starting and stopping a server
@@ -13,13 +14,18 @@ import java.util.concurrent.TimeUnit;
  * suite that starts SMTP, IMAP and POP3 servers for every test method notices: a thread's creation and end is most
  * of what a server's start and stop cost.
  *
- * <p>While it runs a loop, a pool thread carries the loop's name (e.g. {@code mailkit-imap-1143-accept}); between
- * loops it is called {@code mailkit-acceptor-N}, and after 10 seconds without work it ends. Thread-safe.
+ * <p>A thread whose loop has ended is back in the pool before {@link Running#awaitEnd} returns, so a server started
+ * right after another one stopped gets that thread: starting and stopping servers one after another never creates
+ * more threads than run at once. While it runs a loop, a pool thread carries the loop's name (e.g.
+ * {@code mailkit-imap-1143-accept}); between loops it is called {@code mailkit-acceptor-N}, and after 10 seconds
+ * without work it ends. An exception that escapes a loop goes to the thread's uncaught-exception handler and the
+ * thread stays in the pool. Thread-safe.
  */
 public final class AcceptLoops {
-    private static final long IDLE_SECONDS = 10;
-    private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_SECONDS,
-            TimeUnit.SECONDS, new SynchronousQueue<>(), ServerExecutors.platformFactory("mailkit-acceptor-"));
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Idle workers, the most recently used first (its stack and caches are warm). */
+    private static final ConcurrentLinkedDeque<Worker> IDLE = new ConcurrentLinkedDeque<>();
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private AcceptLoops() {
     }
@@ -31,48 +37,29 @@ public final class AcceptLoops {
      * @return a handle to wait for the loop's end with
      */
     public static Running start(String name, Runnable loop) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(loop, "loop");
-        Running r = new Running();
-        POOL.execute(new Task(name, loop, r));
+        Running r = new Running(Objects.requireNonNull(name, "name"), Objects.requireNonNull(loop, "loop"));
+        Worker w = IDLE.pollFirst();
+        if (w != null) {
+            w.assign(r);
+        } else {
+            new Worker(r).start();
+        }
         return r;
-    }
-
-    /** A loop under its name (a class rather than a lambda: each lambda costs a JVM's first start a generated class). */
-    private static final class Task implements Runnable {
-        private final String name;
-        private final Runnable loop;
-        private final Running running;
-
-        Task(String name, Runnable loop, Running running) {
-            this.name = name;
-            this.loop = loop;
-            this.running = running;
-        }
-
-        @Override
-        public void run() {
-            Thread t = Thread.currentThread();
-            String idleName = t.getName();
-            t.setName(name);
-            try {
-                loop.run();
-            } finally {
-                t.setName(idleName);
-                running.ended.countDown();
-            }
-        }
     }
 
     /** A loop started by {@link AcceptLoops#start}. Thread-safe. */
     public static final class Running {
+        private final String name;
+        private final Runnable loop;
         private final CountDownLatch ended = new CountDownLatch(1);
 
-        private Running() {
+        private Running(String name, Runnable loop) {
+            this.name = name;
+            this.loop = loop;
         }
 
         /**
-         * Waits until the loop has returned (and its thread has its idle name again), at most {@code timeout}.
+         * Waits until the loop has returned and its thread is back in the pool, at most {@code timeout}.
          *
          * @return whether the loop ended in time
          */
@@ -83,6 +70,65 @@ public final class AcceptLoops {
                 Thread.currentThread().interrupt();
                 return ended.getCount() == 0;
             }
+        }
+    }
+
+    /** A pool thread: runs its loop, goes back to the pool, waits for the next loop or ends after 10 s idle. */
+    private static final class Worker extends Thread {
+        private volatile Running task;
+
+        Worker(Running first) {
+            super("mailkit-acceptor-" + THREADS.incrementAndGet());
+            setDaemon(true);
+            this.task = first;
+        }
+
+        void assign(Running r) {
+            task = r;
+            LockSupport.unpark(this);
+        }
+
+        @Override
+        public void run() {
+            String idleName = getName();
+            while (true) {
+                Running r = task;
+                setName(r.name);
+                try {
+                    r.loop.run();
+                } catch (Throwable t) { // the loop's own failure: report it, keep the thread for the pool
+                    getUncaughtExceptionHandler().uncaughtException(this, t);
+                } finally {
+                    setName(idleName);
+                    task = null;
+                    IDLE.addFirst(this); // before the end is signalled: the next start() finds this thread
+                    r.ended.countDown();
+                }
+                if (!awaitTask()) {
+                    return;
+                }
+            }
+        }
+
+        /** Parks until a loop is assigned (true) or 10 s pass with this thread still idle (false: it ends). */
+        private boolean awaitTask() {
+            Thread.interrupted(); // an interrupt meant for the last loop must not make the waits below spin
+            long deadline = System.nanoTime() + IDLE_NANOS;
+            while (task == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    if (IDLE.removeFirstOccurrence(this)) {
+                        return false;
+                    }
+                    // a start() took this thread from the pool and is about to assign its loop
+                    while (task == null) {
+                        LockSupport.park(this);
+                    }
+                    return true;
+                }
+                LockSupport.parkNanos(this, left);
+            }
+            return true;
         }
     }
 }
