@@ -14,6 +14,7 @@ import dev.mailkit.imap.ImapServer;
 import dev.mailkit.pop3.Pop3Server;
 import dev.mailkit.smtp.SmtpRole;
 import dev.mailkit.smtp.SmtpServer;
+import dev.mailkit.smtp.dnsbl.DnsBlocklistFilter;
 import dev.mailkit.smtp.relay.DkimSigner;
 import dev.mailkit.smtp.relay.RelayEvent;
 import dev.mailkit.smtp.relay.RelayQueue;
@@ -189,7 +190,14 @@ public final class MailkitServerMain {
             }
             MessageSpool spool = MessageSpool.create(o.data.resolve(".spool"), MessageSpool.DEFAULT_THRESHOLD);
             relay = relay(o, domains, sink, out);
-            smtp = SmtpServer.builder()
+            SmtpServer.Builder sb = SmtpServer.builder();
+            if (!o.dnsbl.isEmpty()) {
+                DnsBlocklistFilter.Builder bl = DnsBlocklistFilter.builder()
+                        .exempt(o.trustedNetworks.toArray(new String[0]));
+                o.dnsbl.forEach(bl::zone);
+                sb.filters(bl.build());
+            }
+            smtp = sb
                     .bindAddress(o.bind)
                     .mx(o.smtpPort).submission(o.submissionPort).smtps(o.smtpsPort)
                     .localDomains(domains.toArray(new String[0]))
@@ -243,6 +251,10 @@ public final class MailkitServerMain {
                     : "through " + relay.smartHost().orElseThrow()) + ", queue " + relay.directory());
             out.println("  trusted networks    " + (o.trustedNetworks.isEmpty() ? "none (relaying needs AUTH)"
                     : String.join(", ", o.trustedNetworks)));
+            if (!o.dnsbl.isEmpty()) {
+                out.println("  DNS blocklists      " + String.join(", ", o.dnsbl) + " (refused at RCPT unless AUTH or"
+                        + " trusted)");
+            }
             if (o.dkimDomain != null) {
                 DkimSigner s = signer(o);
                 out.println("  DKIM                " + s.algorithm() + " for " + s.domain() + "; publish TXT "

@@ -1,6 +1,7 @@
 package dev.mailkit.examples;
 
 import dev.mailkit.smtp.SmtpServer;
+import dev.mailkit.smtp.dnsbl.DnsBlocklistFilter;
 import dev.mailkit.smtp.relay.SmartHost;
 
 import java.net.InetAddress;
@@ -43,6 +44,8 @@ public final class ServerOptions {
             "  --dkim-domain D          DKIM-sign outgoing mail from domain D (with --dkim-selector, --dkim-key)",
             "  --dkim-selector S        the DKIM selector (TXT record at S._domainkey.D)",
             "  --dkim-key FILE          PEM private key for DKIM, RSA or Ed25519",
+            "  --dnsbl ZONE             refuse mail from clients listed in this DNS blocklist (e.g.",
+            "                           zen.spamhaus.org), repeatable; trusted networks and AUTH users exempt",
             "  --help                   show this help");
 
     /** A bad command line: the message is one line saying what is wrong. */
@@ -78,6 +81,7 @@ public final class ServerOptions {
     final String dkimDomain;
     final String dkimSelector;
     final Path dkimKey;
+    final List<String> dnsbl;
     final boolean help;
 
     private ServerOptions(InetAddress bind, int smtpPort, int submissionPort, int smtpsPort, int imapPort,
@@ -85,7 +89,7 @@ public final class ServerOptions {
                           Map<String, List<String>> aliases, Map<String, String> catchAll, Path data, String store,
                           Path tlsCert, Path tlsKey, String relayHost, String relayUser, String relayPassword,
                           String relayTls, List<String> trustedNetworks, String dkimDomain, String dkimSelector,
-                          Path dkimKey, boolean help) {
+                          Path dkimKey, List<String> dnsbl, boolean help) {
         this.bind = bind;
         this.smtpPort = smtpPort;
         this.submissionPort = submissionPort;
@@ -110,6 +114,7 @@ public final class ServerOptions {
         this.dkimDomain = dkimDomain;
         this.dkimSelector = dkimSelector;
         this.dkimKey = dkimKey;
+        this.dnsbl = List.copyOf(dnsbl);
         this.help = help;
     }
 
@@ -139,6 +144,7 @@ public final class ServerOptions {
         String dkimDomain = null;
         String dkimSelector = null;
         Path dkimKey = null;
+        List<String> dnsbl = new ArrayList<>();
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -178,6 +184,7 @@ public final class ServerOptions {
                 case "--dkim-domain":
                 case "--dkim-selector":
                 case "--dkim-key":
+                case "--dnsbl":
                     break;
                 default:
                     throw new UsageException("unknown option '" + a + "'");
@@ -311,6 +318,14 @@ public final class ServerOptions {
                 case "--dkim-key":
                     dkimKey = Path.of(value);
                     break;
+                case "--dnsbl":
+                    try {
+                        DnsBlocklistFilter.builder().zone(value);
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--dnsbl: " + e.getMessage());
+                    }
+                    dnsbl.add(value);
+                    break;
                 default:
                     throw new IllegalStateException(name);
             }
@@ -341,7 +356,7 @@ public final class ServerOptions {
         }
         return new ServerOptions(bind, smtp, submission, smtps, imap, imaps, pop3, pop3s, domains, users, aliases, catchAll, data,
                 store, cert, key, relayHost, relayUser, relayPassword, relayTls == null ? "opportunistic" : relayTls,
-                trusted, dkimDomain, dkimSelector, dkimKey, help);
+                trusted, dkimDomain, dkimSelector, dkimKey, dnsbl, help);
     }
 
     private static String address(String option, String value) throws UsageException {

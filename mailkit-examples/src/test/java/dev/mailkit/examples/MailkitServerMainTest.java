@@ -171,6 +171,22 @@ class MailkitServerMainTest {
     }
 
     @Test
+    void dnsBlocklistsAreNamedAtStart() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0",
+                "--domain", "local.test", "--user", "rcpt@local.test:secret", "--data", data.toString(),
+                "--dnsbl", "zen.spamhaus.org", "--trusted-network", "127.0.0.0/8");
+        try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(buf, true, StandardCharsets.UTF_8))) {
+            assertThat(buf.toString(StandardCharsets.UTF_8))
+                    .contains("DNS blocklists      zen.spamhaus.org (refused at RCPT unless AUTH or trusted)");
+            // a trusted client is exempt: no DNS question is asked for it, and its mail is delivered at once
+            ExamplesTestSupport.send(r.smtp().port(SmtpRole.MX), "app@remote.test", "rcpt@local.test",
+                    "exempt", null, null, null);
+        }
+    }
+
+    @Test
     void withoutTrustedNetworksTheMxPortRelaysForNobody() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",

@@ -100,4 +100,13 @@ class ServerOptionsTest {
         assertThatThrownBy(() -> ServerOptions.parse("--dkim-domain", "local.test", "--dkim-key", "k.pem"))
                 .hasMessage("--dkim-domain, --dkim-selector and --dkim-key go together");
     }
+
+    @Test
+    void dnsBlocklists() throws Exception {
+        assertThat(ServerOptions.parse().dnsbl).isEmpty();
+        assertThat(ServerOptions.parse("--dnsbl", "zen.spamhaus.org", "--dnsbl=bl.example.test").dnsbl)
+                .containsExactly("zen.spamhaus.org", "bl.example.test");
+        assertThatThrownBy(() -> ServerOptions.parse("--dnsbl", "not a zone"))
+                .hasMessage("--dnsbl: 'not a zone' is not a blocklist zone name; give one like zen.spamhaus.org");
+    }
 }

@@ -1,4 +1,4 @@
-package dev.mailkit.smtp.relay;
+package dev.mailkit.smtp.testing;
 
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
@@ -24,12 +24,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A dnsjava {@link Resolver} that answers from an in-memory zone, as an authoritative server would. */
-final class ZoneResolver implements Resolver {
-    final Zone zone;
-    final AtomicInteger queries = new AtomicInteger();
-    volatile boolean serverFailure;
+public final class ZoneResolver implements Resolver {
+    public final Zone zone;
+    public final AtomicInteger queries = new AtomicInteger();
+    public volatile boolean serverFailure;
 
-    ZoneResolver(String origin, org.xbill.DNS.Record... records) throws IOException {
+    public ZoneResolver(String origin, org.xbill.DNS.Record... records) throws IOException {
         Name o = Name.fromString(origin);
         zone = new Zone(o, new org.xbill.DNS.Record[] {
                 new SOARecord(o, DClass.IN, 3600, Name.fromString("ns." + origin), Name.fromString("admin." + origin),
