@@ -45,6 +45,9 @@ import java.util.concurrent.CountDownLatch;
  * {@link ServerOptions} for the options. Stops cleanly on SIGTERM or Ctrl-C.
  */
 public final class MailkitServerMain {
+    /** New mail is refused with 452 4.3.1 while the data directory's file system has less free (64 MiB). */
+    static final long MIN_FREE_SPACE = 64L * 1024 * 1024;
+
     private MailkitServerMain() {
     }
 
@@ -208,6 +211,7 @@ public final class MailkitServerMain {
                     .trustedNetworks(o.trustedNetworks.toArray(new String[0]))
                     .authFailurePenalty(penalty)
                     .spool(spool)
+                    .minFreeSpace(o.data, MIN_FREE_SPACE)
                     .build()
                     .start();
             imap = ImapServer.builder()

@@ -11,6 +11,7 @@ import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.smtp.internal.Cidr;
 import dev.mailkit.smtp.internal.Delivery;
+import dev.mailkit.smtp.internal.FreeSpace;
 import dev.mailkit.smtp.internal.SmtpConfig;
 import dev.mailkit.smtp.internal.SmtpListener;
 import dev.mailkit.smtp.internal.TransactionIds;
@@ -19,6 +20,7 @@ import dev.mailkit.smtp.relay.RelayQueue;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -262,6 +264,8 @@ public final class SmtpServer implements MailServer {
         private Duration closeGrace = Duration.ofMillis(600);
         private RelayQueue relay;
         private final List<Cidr> trustedNetworks = new ArrayList<>();
+        private Path freeSpaceDirectory;
+        private long minFreeSpace;
 
         private Builder() {
         }
@@ -507,6 +511,24 @@ public final class SmtpServer implements MailServer {
         }
 
         /**
+         * Refuses new mail transactions with {@code 452 4.3.1 Insufficient system storage} at MAIL FROM while the file
+         * system that holds {@code directory} (the mail store or spool) has less than {@code minFreeBytes} usable, or
+         * less than that plus one and a half times the size a client announces with SIZE, as Postfix's
+         * {@code queue_minfree}: a sender on a full disk is told to come back later before it sends the message, not
+         * after. Default: no check.
+         *
+         * @throws IllegalArgumentException if {@code minFreeBytes} is negative
+         */
+        public Builder minFreeSpace(Path directory, long minFreeBytes) {
+            if (minFreeBytes < 0) {
+                throw new IllegalArgumentException("minFreeBytes must not be negative, was " + minFreeBytes);
+            }
+            this.freeSpaceDirectory = Objects.requireNonNull(directory, "directory");
+            this.minFreeSpace = minFreeBytes;
+            return this;
+        }
+
+        /**
          * Networks whose clients may relay without AUTH, on any port, like Postfix's {@code mynetworks} (CIDR, e.g.
          * {@code 192.0.2.0/24}, {@code 2001:db8::/32}, {@code 127.0.0.1}); needs {@link #relay}. Default: none.
          *
@@ -574,7 +596,8 @@ public final class SmtpServer implements MailServer {
                     maxRecipients, maxLineLength, readTimeout, sessionTimeout, maxConnections,
                     maxConnectionsPerAddress, penalty == null ? AuthFailurePenalty.defaults() : penalty,
                     maxAuthFailures, bareLineEndings, spool == null ? MessageSpool.temporary() : spool, clock,
-                    virtualThreads, transcripts, closeGrace, relay, trustedNetworks));
+                    virtualThreads, transcripts, closeGrace, relay, trustedNetworks,
+                    freeSpaceDirectory == null ? null : FreeSpace.of(freeSpaceDirectory, minFreeSpace)));
         }
 
         private static boolean printableAscii(String s) {

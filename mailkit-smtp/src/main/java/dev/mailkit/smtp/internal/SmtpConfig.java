@@ -53,6 +53,8 @@ public final class SmtpConfig {
     public final RelayQueue relay;
     /** Clients in these networks may relay without AUTH (only with a relay). */
     public final List<Cidr> trustedNetworks;
+    /** The free-space check at MAIL FROM, or null for none. */
+    public final FreeSpace freeSpace;
 
     /** One listening port and its role. */
     public static final class Listen {
@@ -73,7 +75,7 @@ public final class SmtpConfig {
                       Duration sessionTimeout, int maxConnections, int maxConnectionsPerAddress,
                       AuthFailurePenalty penalty, int maxAuthFailures, BareLineEndings bareLineEndings,
                       MessageSpool spool, Clock clock, boolean virtualThreads, boolean transcripts,
-                      Duration closeGrace, RelayQueue relay, List<Cidr> trustedNetworks) {
+                      Duration closeGrace, RelayQueue relay, List<Cidr> trustedNetworks, FreeSpace freeSpace) {
         this.hostName = hostName;
         this.bindAddress = bindAddress;
         this.listeners = List.copyOf(listeners);
@@ -104,6 +106,7 @@ public final class SmtpConfig {
         this.closeGrace = closeGrace;
         this.relay = relay;
         this.trustedNetworks = List.copyOf(trustedNetworks);
+        this.freeSpace = freeSpace;
     }
 
     /** Whether the recipient's domain is one this server accepts mail for. */

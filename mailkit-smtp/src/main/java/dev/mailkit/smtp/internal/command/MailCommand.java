@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * MAIL FROM (RFC 5321 4.1.1.2) with the parameters this server advertises: SIZE (RFC 1870), BODY=7BIT/8BITMIME
  * (RFC 6152), SMTPUTF8 (RFC 6531) and AUTH (RFC 4954, accepted and ignored). Unknown parameters are refused with
- * {@code 555 5.5.4}. On submission ports the client must have authenticated.
+ * {@code 555 5.5.4}. On submission ports the client must have authenticated. With a free-space check configured, a
+ * file system without room for a new message (and one and a half times its announced SIZE) gets {@code 452 4.3.1}.
  */
 public final class MailCommand extends MailkitCommand {
     public MailCommand(SmtpListener listener) {
@@ -51,6 +52,7 @@ public final class MailCommand extends MailkitCommand {
             return;
         }
         boolean utf8 = false;
+        long announced = -1;
         for (Map.Entry<String, String> e : p.parameters.entrySet()) {
             String v = e.getValue();
             switch (e.getKey()) {
@@ -69,6 +71,7 @@ public final class MailCommand extends MailkitCommand {
                         st.reply(552, "5.3.4", "Message size exceeds fixed limit of " + c.maxMessageSize + " octets");
                         return;
                     }
+                    announced = size;
                     break;
                 case "BODY":
                     if (!v.equalsIgnoreCase("7BIT") && !v.equalsIgnoreCase("8BITMIME")) {
@@ -92,6 +95,10 @@ public final class MailCommand extends MailkitCommand {
         }
         if (p.address != null && p.address.isSmtpUtf8() && !utf8) {
             st.reply(553, "5.6.7", "Non-ASCII address needs the SMTPUTF8 parameter");
+            return;
+        }
+        if (c.freeSpace != null && !c.freeSpace.hasRoomFor(announced)) {
+            st.reply(452, "4.3.1", "Insufficient system storage");
             return;
         }
         Optional<MailAddress> from = Optional.ofNullable(p.address);
