@@ -18,7 +18,8 @@ import java.util.Map;
  * others, which RCPT accepted only for clients allowed to relay). Both copies are durable before this returns: the
  * relay copy is written and synced first, the sink stores the local copy, and only then is the relay copy committed
  * to the queue. If the sink fails, the relay copy is discarded and the client is told to retry the whole
- * transaction, so no recipient gets the message twice.
+ * transaction, so no recipient gets the message twice. Local recipients that asked for {@code NOTIFY=SUCCESS}
+ * (RFC 3461) and were delivered get a "delivered" notification through the relay queue.
  */
 final class RelayHandoff {
     private RelayHandoff() {
@@ -34,7 +35,7 @@ final class RelayHandoff {
             (c.isLocal(r) ? local : remote).add(r);
         }
         if (remote.isEmpty()) {
-            return c.sink.deliver(envelope, message);
+            return reportSuccesses(c, envelope, message, local, c.sink.deliver(envelope, message));
         }
         Envelope remoteEnvelope = only(envelope, remote);
         RelayQueue.Submission prepared;
@@ -56,6 +57,7 @@ final class RelayHandoff {
             DeliveryReport localReport = local.isEmpty() ? DeliveryReport.allDelivered()
                     : c.sink.deliver(only(envelope, local), message);
             String queueId = relayed.commit();
+            reportSuccesses(c, envelope, message, local, localReport);
             if (localReport.isAllDelivered()) {
                 return DeliveryReport.allDelivered(queueId);
             }
@@ -65,6 +67,25 @@ final class RelayHandoff {
             }
             return b.build();
         }
+    }
+
+    /** Queues a "delivered" DSN for the local recipients that were delivered and asked for NOTIFY=SUCCESS. */
+    private static DeliveryReport reportSuccesses(SmtpConfig c, Envelope envelope, MessageSource message,
+                                                  List<MailAddress> local, DeliveryReport report) {
+        if (envelope.reversePath().isEmpty()) {
+            return report;
+        }
+        List<MailAddress> delivered = new ArrayList<>();
+        for (MailAddress r : local) {
+            String notify = envelope.recipientParameters(r).get("NOTIFY");
+            if (notify != null && notify.contains("SUCCESS") && !report.failures().containsKey(r)) {
+                delivered.add(r);
+            }
+        }
+        if (!delivered.isEmpty()) {
+            c.relay.reportDelivered(envelope, message, delivered);
+        }
+        return report;
     }
 
     private static Envelope only(Envelope e, List<MailAddress> recipients) {

@@ -109,6 +109,14 @@ public final class SmtpConfig {
         this.freeSpace = freeSpace;
     }
 
+    /**
+     * Whether the DSN extension (RFC 3461) is offered: only with a relay queue, which sends the notifications (a
+     * server that cannot send them must not promise them).
+     */
+    public boolean offersDsn() {
+        return relay != null;
+    }
+
     /** Whether the recipient's domain is one this server accepts mail for. */
     public boolean isLocal(MailAddress address) {
         if (address.isAddressLiteral()) {

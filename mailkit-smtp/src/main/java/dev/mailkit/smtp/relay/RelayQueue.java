@@ -206,6 +206,19 @@ public final class RelayQueue implements AutoCloseable {
         return new Submission(engine.prepare(envelope, message, false));
     }
 
+    /**
+     * Queues a "delivered" delivery status notification (RFC 3464 {@code Action: delivered}, with the message's
+     * header) to the envelope's reverse-path for recipients that were delivered into local mailboxes and asked for
+     * it with {@code NOTIFY=SUCCESS} (RFC 3461). The SMTP receiver calls it after its sink stored the message. Best
+     * effort, as RFC 3461 allows for success reports: a notification that cannot be queued is logged, not thrown;
+     * nothing is sent for the null reverse-path.
+     */
+    public void reportDelivered(Envelope envelope, MessageSource message, List<MailAddress> recipients) {
+        checkRunning();
+        engine.reportDelivered(Objects.requireNonNull(envelope, "envelope"), Objects.requireNonNull(message, "message"),
+                List.copyOf(recipients));
+    }
+
     /** A prepared message (see {@link #prepare}). Used by one thread. */
     public final class Submission implements AutoCloseable {
         private final RelayEngine.Pending pending;

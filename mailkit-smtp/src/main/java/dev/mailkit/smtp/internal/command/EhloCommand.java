@@ -55,6 +55,9 @@ public final class EhloCommand extends MailkitCommand {
         lines.add("SMTPUTF8");
         lines.add("ENHANCEDSTATUSCODES");
         lines.add("CHUNKING");
+        if (c.offersDsn()) {
+            lines.add("DSN");
+        }
         if (listener.tlsAvailable(st)) {
             lines.add("STARTTLS");
         }

@@ -3,6 +3,7 @@ package dev.mailkit.smtp.internal.command;
 import dev.mailkit.core.Envelope;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.filter.FilterVerdict;
+import dev.mailkit.smtp.internal.Dsn;
 import dev.mailkit.smtp.internal.PathParser;
 import dev.mailkit.smtp.internal.SessionState;
 import dev.mailkit.smtp.internal.SmtpConfig;
@@ -14,7 +15,8 @@ import java.util.Optional;
 
 /**
  * MAIL FROM (RFC 5321 4.1.1.2) with the parameters this server advertises: SIZE (RFC 1870), BODY=7BIT/8BITMIME
- * (RFC 6152), SMTPUTF8 (RFC 6531) and AUTH (RFC 4954, accepted and ignored). Unknown parameters are refused with
+ * (RFC 6152), SMTPUTF8 (RFC 6531), AUTH (RFC 4954, accepted and ignored) and, with a relay queue to send
+ * notifications, RET and ENVID (DSN, RFC 3461). Unknown parameters are refused with
  * {@code 555 5.5.4}. On submission ports the client must have authenticated. With a free-space check configured, a
  * file system without room for a new message (and one and a half times its announced SIZE) gets {@code 452 4.3.1}.
  */
@@ -88,6 +90,26 @@ public final class MailCommand extends MailkitCommand {
                     break;
                 case "AUTH":
                     break; // RFC 4954 5: accepted; the authenticated identity is what counts
+                case "RET":
+                    if (!c.offersDsn()) {
+                        st.reply(555, "5.5.4", "Unsupported parameter RET");
+                        return;
+                    }
+                    if (!Dsn.validRet(v.toUpperCase(java.util.Locale.ROOT))) {
+                        st.reply(501, "5.5.4", "RET must be FULL or HDRS");
+                        return;
+                    }
+                    break;
+                case "ENVID":
+                    if (!c.offersDsn()) {
+                        st.reply(555, "5.5.4", "Unsupported parameter ENVID");
+                        return;
+                    }
+                    if (!Dsn.validEnvid(v)) {
+                        st.reply(501, "5.5.4", "ENVID must be 1 to " + Dsn.MAX_ENVID + " characters of xtext");
+                        return;
+                    }
+                    break;
                 default:
                     st.reply(555, "5.5.4", "Unsupported parameter " + e.getKey());
                     return;

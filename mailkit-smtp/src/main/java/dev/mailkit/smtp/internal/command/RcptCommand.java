@@ -3,12 +3,15 @@ package dev.mailkit.smtp.internal.command;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.SmtpReply;
 import dev.mailkit.core.filter.FilterVerdict;
+import dev.mailkit.smtp.internal.Dsn;
 import dev.mailkit.smtp.internal.PathParser;
 import dev.mailkit.smtp.internal.SessionState;
 import dev.mailkit.smtp.internal.SmtpConfig;
 import dev.mailkit.smtp.internal.SmtpListener;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,7 +19,9 @@ import java.util.Optional;
  * sink and the filters accept it. Nothing in an address is interpreted as routing ({@code user%ext@local},
  * {@code "user@ext"@local} and {@code ext!user@local} are local parts like any other), address literals are never
  * local, and remote recipients get {@code 554 5.7.1} unless a relay is configured and the client may use it
- * (authenticated on a submission port, or in a trusted network): see {@link SmtpConfig#mayRelay}.
+ * (authenticated on a submission port, or in a trusted network): see {@link SmtpConfig#mayRelay}. With a relay
+ * queue, the DSN parameters NOTIFY and ORCPT (RFC 3461) are accepted and kept with the recipient; any other
+ * parameter gets {@code 555 5.5.4}.
  */
 public final class RcptCommand extends MailkitCommand {
     public RcptCommand(SmtpListener listener) {
@@ -39,9 +44,27 @@ public final class RcptCommand extends MailkitCommand {
             st.reply(p.error);
             return;
         }
-        if (!p.parameters.isEmpty()) {
-            st.reply(555, "5.5.4", "Unsupported parameter " + p.parameters.keySet().iterator().next());
-            return;
+        Map<String, String> params = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : p.parameters.entrySet()) {
+            String v = e.getValue();
+            if (!c.offersDsn() || !(e.getKey().equals("NOTIFY") || e.getKey().equals("ORCPT"))) {
+                st.reply(555, "5.5.4", "Unsupported parameter " + e.getKey());
+                return;
+            }
+            if (e.getKey().equals("NOTIFY")) {
+                String notify = Dsn.normalizeNotify(v);
+                if (notify == null) {
+                    st.reply(501, "5.5.4", "NOTIFY must be NEVER, or SUCCESS, FAILURE and DELAY separated by commas");
+                    return;
+                }
+                params.put("NOTIFY", notify);
+            } else {
+                if (!Dsn.validOrcpt(v)) {
+                    st.reply(501, "5.5.4", "ORCPT must be addr-type;xtext, at most " + Dsn.MAX_ORCPT + " characters");
+                    return;
+                }
+                params.put("ORCPT", v);
+            }
         }
         MailAddress rcpt = p.postmaster ? MailAddress.of("postmaster", c.primaryDomain()) : p.address;
         if (rcpt == null) {
@@ -66,12 +89,12 @@ public final class RcptCommand extends MailkitCommand {
                 return;
             }
             // a remote recipient of a client allowed to relay: for the relay queue, not for the local policy or sink
-            FilterVerdict v = SmtpListener.safely(st, () -> c.filter.onRcptTo(st, rcpt, p.parameters));
+            FilterVerdict v = SmtpListener.safely(st, () -> c.filter.onRcptTo(st, rcpt, params));
             if (!v.isAccept()) {
                 st.reply(v.reply().orElseThrow());
                 return;
             }
-            st.transaction().recipient(rcpt, p.parameters);
+            st.transaction().recipient(rcpt, params);
             st.reply(250, "2.1.5", "Recipient <" + rcpt + "> OK (relayed)");
             return;
         }
@@ -97,12 +120,12 @@ public final class RcptCommand extends MailkitCommand {
             st.reply(sinkRefusal.get());
             return;
         }
-        FilterVerdict v = SmtpListener.safely(st, () -> c.filter.onRcptTo(st, rcpt, p.parameters));
+        FilterVerdict v = SmtpListener.safely(st, () -> c.filter.onRcptTo(st, rcpt, params));
         if (!v.isAccept()) {
             st.refuse(v);
             return;
         }
-        st.transaction().recipient(rcpt, p.parameters);
+        st.transaction().recipient(rcpt, params);
         st.reply(250, "2.1.5", "Recipient <" + rcpt + "> OK");
     }
 }

@@ -1,6 +1,7 @@
 package dev.mailkit.smtp.relay.internal;
 
 import dev.mailkit.core.MailAddress;
+import dev.mailkit.smtp.internal.Dsn;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,9 +14,11 @@ import java.util.Locale;
 
 /**
  * Writes a delivery status notification (RFC 3464) in a {@code multipart/report} (RFC 6522): a human-readable part,
- * a {@code message/delivery-status} part with one block per failed recipient, and the original message (or only its
- * header, above the size limit). Text from the remote server goes only into single lines of printable ASCII, so no
- * CR or LF from outside can start a header field.
+ * a {@code message/delivery-status} part with one block per reported recipient, and the original message (or only its
+ * header: above the size limit, when the sender asked for {@code RET=HDRS}, and in success reports). The DSN
+ * extension's fields (RFC 3461) are carried over: ENVID as {@code Original-Envelope-Id}, ORCPT as
+ * {@code Original-Recipient}. Text from the remote server or the sender goes only into single lines of printable
+ * ASCII, so no CR or LF from outside can start a header field.
  */
 final class DsnMessage {
     private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z",
@@ -23,6 +26,52 @@ final class DsnMessage {
 
     private DsnMessage() {
     }
+
+    /** What a notification reports. */
+    enum Kind {
+        /** Recipients that failed permanently. */
+        FAILED,
+        /** Recipients given up on when the queue lifetime ended. */
+        EXPIRED,
+        /** Recipients handed to a server that does not offer DSN (it will not report delivery). */
+        RELAYED,
+        /** Recipients delivered into their mailboxes here. */
+        DELIVERED;
+
+        boolean success() {
+            return this == RELAYED || this == DELIVERED;
+        }
+    }
+
+    /** The DSN extension's data for the report: ENVID and each recipient's ORCPT (xtext, as the client sent them). */
+    interface Request {
+        /** The ENVID, or null. */
+        String envelopeId();
+
+        /** The recipient's ORCPT, or null. */
+        String originalRecipient(MailAddress recipient);
+
+        /** Whether only the header of the original goes back (RET=HDRS). */
+        boolean headersOnly();
+    }
+
+    /** No DSN parameters. */
+    static final Request NO_REQUEST = new Request() {
+        @Override
+        public String envelopeId() {
+            return null;
+        }
+
+        @Override
+        public String originalRecipient(MailAddress recipient) {
+            return null;
+        }
+
+        @Override
+        public boolean headersOnly() {
+            return false;
+        }
+    };
 
     /** The original message's content, readable from the start. */
     interface Original {
@@ -34,10 +83,19 @@ final class DsnMessage {
     static void write(OutputStream out, String hostName, String queueId, MailAddress to, ZonedDateTime arrival,
                       ZonedDateTime now, List<Outcome> failed, Original original, long sizeLimit, String boundary,
                       boolean expired) throws IOException {
+        write(out, hostName, queueId, to, arrival, now, failed, original, sizeLimit, boundary,
+                expired ? Kind.EXPIRED : Kind.FAILED, NO_REQUEST);
+    }
+
+    static void write(OutputStream out, String hostName, String queueId, MailAddress to, ZonedDateTime arrival,
+                      ZonedDateTime now, List<Outcome> failed, Original original, long sizeLimit, String boundary,
+                      Kind kind, Request request) throws IOException {
+        boolean expired = kind == Kind.EXPIRED;
         StringBuilder h = new StringBuilder(2048);
         h.append("From: Mail Delivery System <MAILER-DAEMON@").append(hostName).append(">\r\n");
         h.append("To: ").append(asciiAddress(to)).append("\r\n");
-        h.append("Subject: Undelivered Mail Returned to Sender\r\n");
+        h.append("Subject: ").append(kind.success() ? "Successful Mail Delivery Report"
+                : "Undelivered Mail Returned to Sender").append("\r\n");
         h.append("Date: ").append(RFC5322.format(now)).append("\r\n");
         h.append("Message-ID: <").append(queueId).append('.').append(now.toEpochSecond()).append("@")
                 .append(hostName).append(">\r\n");
@@ -51,10 +109,17 @@ final class DsnMessage {
         h.append("Content-Description: Notification\r\n");
         h.append("Content-Type: text/plain; charset=us-ascii\r\n\r\n");
         h.append("This is the mail system at host ").append(hostName).append(".\r\n\r\n");
-        h.append(expired
-                ? "Your message could not be delivered within the time the mail system allows; it has given up.\r\n"
-                : "I'm sorry to have to inform you that your message could not\r\nbe delivered to one or more "
-                        + "recipients. It's attached below.\r\n");
+        if (kind.success()) {
+            h.append(kind == Kind.DELIVERED
+                    ? "Your message was delivered to the mailboxes listed below.\r\n"
+                    : "Your message was handed to a mail server that does not report delivery for the recipients "
+                            + "listed\r\nbelow; you may still be told of delivery errors by other systems.\r\n");
+        } else {
+            h.append(expired
+                    ? "Your message could not be delivered within the time the mail system allows; it has given up.\r\n"
+                    : "I'm sorry to have to inform you that your message could not\r\nbe delivered to one or more "
+                            + "recipients. It's attached below.\r\n");
+        }
         h.append("\r\nThe mail system\r\n");
         for (Outcome o : failed) {
             h.append("\r\n<").append(Text.asciiLine(o.recipient.toString(), 300)).append(">: ");
@@ -64,14 +129,25 @@ final class DsnMessage {
         h.append("Content-Description: Delivery report\r\n");
         h.append("Content-Type: message/delivery-status\r\n\r\n");
         h.append("Reporting-MTA: dns; ").append(hostName).append("\r\n");
+        if (request.envelopeId() != null) {
+            h.append("Original-Envelope-Id: ").append(Text.asciiLine(Dsn.decodeXtext(request.envelopeId()), 200))
+                    .append("\r\n");
+        }
         h.append("X-Mailkit-Queue-ID: ").append(queueId).append("\r\n");
         h.append("Arrival-Date: ").append(RFC5322.format(arrival)).append("\r\n");
         for (Outcome o : failed) {
             h.append("\r\n");
+            String orcpt = request.originalRecipient(o.recipient);
+            if (orcpt != null) {
+                int semi = orcpt.indexOf(';');
+                h.append("Original-Recipient: ").append(orcpt, 0, semi).append("; ")
+                        .append(Text.asciiLine(Dsn.decodeXtext(orcpt.substring(semi + 1)), 500)).append("\r\n");
+            }
             h.append("Final-Recipient: ").append(o.recipient.isSmtpUtf8() ? "utf-8; " : "rfc822; ")
                     .append(o.recipient.isSmtpUtf8() ? Text.asciiLine(o.recipient.toString(), 300)
                             : o.recipient.toString()).append("\r\n");
-            h.append("Action: failed\r\n");
+            h.append("Action: ").append(kind == Kind.DELIVERED ? "delivered" : kind == Kind.RELAYED ? "relayed"
+                    : "failed").append("\r\n");
             h.append("Status: ").append(o.status).append("\r\n");
             if (o.remoteHost != null) {
                 h.append("Remote-MTA: dns; ").append(Text.asciiLine(o.remoteHost, 200)).append("\r\n");
@@ -81,9 +157,9 @@ final class DsnMessage {
             h.append("Last-Attempt-Date: ").append(RFC5322.format(now)).append("\r\n");
         }
         h.append("\r\n--").append(boundary).append("\r\n");
-        boolean whole = original.size() <= sizeLimit;
-        h.append("Content-Description: ").append(whole ? "Undelivered Message" : "Undelivered Message Headers")
-                .append("\r\n");
+        boolean whole = original.size() <= sizeLimit && !request.headersOnly() && !kind.success();
+        h.append("Content-Description: ").append(kind.success() ? "Message Headers"
+                : whole ? "Undelivered Message" : "Undelivered Message Headers").append("\r\n");
         h.append("Content-Type: ").append(whole ? "message/rfc822" : "text/rfc822-headers").append("\r\n\r\n");
         out.write(h.toString().getBytes(StandardCharsets.US_ASCII));
         try (InputStream in = new java.io.BufferedInputStream(original.open())) {

@@ -22,9 +22,20 @@ public final class Outcome {
     public final String remoteHost;
     public final InetSocketAddress remoteAddress;
     public final TlsInfo tls;
+    /**
+     * Whether the recipient's DSN request (RFC 3461 NOTIFY) went on to a server that offers DSN, which then reports
+     * itself: no "relayed" notification is due from here.
+     */
+    public final boolean dsnPassedOn;
 
     public Outcome(MailAddress recipient, Kind kind, Reply reply, String status, String detail, String remoteHost,
                    InetSocketAddress remoteAddress, TlsInfo tls) {
+        this(recipient, kind, reply, status, detail, remoteHost, remoteAddress, tls, false);
+    }
+
+    private Outcome(MailAddress recipient, Kind kind, Reply reply, String status, String detail, String remoteHost,
+                    InetSocketAddress remoteAddress, TlsInfo tls, boolean dsnPassedOn) {
+        this.dsnPassedOn = dsnPassedOn;
         this.recipient = recipient;
         this.kind = kind;
         this.reply = reply;
@@ -37,7 +48,12 @@ public final class Outcome {
 
     /** The same outcome for another recipient. */
     public Outcome forRecipient(MailAddress r) {
-        return new Outcome(r, kind, reply, status, detail, remoteHost, remoteAddress, tls);
+        return new Outcome(r, kind, reply, status, detail, remoteHost, remoteAddress, tls, dsnPassedOn);
+    }
+
+    /** The same outcome, marked as having passed the DSN request on to a server that offers DSN. */
+    public Outcome withDsnPassedOn() {
+        return new Outcome(recipient, kind, reply, status, detail, remoteHost, remoteAddress, tls, true);
     }
 
     /** The reply lines, or none. */

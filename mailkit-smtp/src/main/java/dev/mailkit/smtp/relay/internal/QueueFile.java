@@ -40,16 +40,25 @@ public final class QueueFile {
         public final MailAddress reversePath;
         public final Map<String, String> mailParameters;
         public final List<MailAddress> recipients;
+        /** Per recipient (same order): its DSN parameters (NOTIFY, ORCPT), usually none. */
+        public final List<Map<String, String>> recipientParameters;
         public final String origin;
         public final boolean notification;
 
         public Meta(String id, Instant created, MailAddress reversePath, Map<String, String> mailParameters,
-                    List<MailAddress> recipients, String origin, boolean notification) {
+                    List<MailAddress> recipients, List<Map<String, String>> recipientParameters, String origin,
+                    boolean notification) {
             this.id = id;
             this.created = created;
             this.reversePath = reversePath;
             this.mailParameters = Map.copyOf(mailParameters);
             this.recipients = List.copyOf(recipients);
+            List<Map<String, String>> rp = new ArrayList<>(recipients.size());
+            for (int i = 0; i < recipients.size(); i++) {
+                rp.add(recipientParameters == null || i >= recipientParameters.size()
+                        || recipientParameters.get(i) == null ? Map.of() : Map.copyOf(recipientParameters.get(i)));
+            }
+            this.recipientParameters = List.copyOf(rp);
             this.origin = origin;
             this.notification = notification;
         }
@@ -76,6 +85,12 @@ public final class QueueFile {
         }
         for (MailAddress r : m.recipients) {
             h.append("rcpt ").append(r).append('\n');
+        }
+        for (int i = 0; i < m.recipientParameters.size(); i++) {
+            for (Map.Entry<String, String> e : m.recipientParameters.get(i).entrySet()) {
+                h.append("rparam ").append(i).append(' ').append(e.getKey()).append('=').append(oneLine(e.getValue()))
+                        .append('\n');
+            }
         }
         h.append("origin ").append(oneLine(m.origin)).append('\n');
         h.append("notification ").append(m.notification ? 1 : 0).append('\n');
@@ -195,6 +210,7 @@ public final class QueueFile {
         boolean fromSeen = false;
         Map<String, String> params = new LinkedHashMap<>();
         List<MailAddress> rcpts = new ArrayList<>();
+        Map<Integer, Map<String, String>> rparams = new LinkedHashMap<>();
         String origin = "";
         boolean notification = false;
         try {
@@ -223,6 +239,12 @@ public final class QueueFile {
                     case "rcpt":
                         rcpts.add(MailAddress.parse(value));
                         break;
+                    case "rparam": // "<recipient index> KEY=VALUE"
+                        int sp2 = value.indexOf(' ');
+                        int eq2 = value.indexOf('=', sp2 + 1);
+                        rparams.computeIfAbsent(Integer.parseInt(value.substring(0, sp2)), k -> new LinkedHashMap<>())
+                                .put(value.substring(sp2 + 1, eq2), value.substring(eq2 + 1));
+                        break;
                     case "origin":
                         origin = value;
                         break;
@@ -239,7 +261,11 @@ public final class QueueFile {
         if (id == null || created == null || !fromSeen || rcpts.isEmpty()) {
             throw new IOException(file + ": incomplete envelope (id, created, from and rcpt are required)");
         }
-        return new Meta(id, created, from, params, rcpts, origin, notification);
+        List<Map<String, String>> rp = new ArrayList<>();
+        for (int i = 0; i < rcpts.size(); i++) {
+            rp.add(rparams.getOrDefault(i, Map.of()));
+        }
+        return new Meta(id, created, from, params, rcpts, rp, origin, notification);
     }
 
     private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {

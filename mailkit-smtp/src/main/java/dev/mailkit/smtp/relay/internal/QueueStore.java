@@ -300,6 +300,7 @@ public final class QueueStore implements AutoCloseable {
     private void spill(StoredMessage m, List<String> records) throws IOException {
         StoredMessage.Location old = m.location;
         QueueFile.Meta meta = new QueueFile.Meta(m.id, m.created, m.reversePath, m.mailParameters, m.recipients,
+                m.recipientParameters,
                 m.origin, m.notification);
         Prepared p;
         try (InputStream in = content(m)) {

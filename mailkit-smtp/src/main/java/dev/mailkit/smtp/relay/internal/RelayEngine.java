@@ -7,6 +7,7 @@ import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.SmtpReply;
 import dev.mailkit.core.server.ServerExecutors;
 import dev.mailkit.core.sink.DeliveryReport;
+import dev.mailkit.smtp.internal.Dsn;
 import dev.mailkit.smtp.relay.DkimSigner;
 import dev.mailkit.smtp.relay.QueueEntry;
 import dev.mailkit.smtp.relay.RelayEvent;
@@ -185,6 +186,18 @@ public final class RelayEngine implements AutoCloseable {
         if (utf8) {
             params.put("SMTPUTF8", "");
         }
+        // DSN (RFC 3461): what the sender asked to hear about, kept for the remote server and for our own reports
+        envelope.mailParameter("RET").map(v -> v.toUpperCase(Locale.ROOT)).filter(Dsn::validRet)
+                .ifPresent(v -> params.put("RET", v));
+        envelope.mailParameter("ENVID").filter(Dsn::validEnvid).ifPresent(v -> params.put("ENVID", v));
+        List<Map<String, String>> rparams = new ArrayList<>(envelope.recipients().size());
+        for (MailAddress r : envelope.recipients()) {
+            Map<String, String> rp = new LinkedHashMap<>();
+            Map<String, String> given = envelope.recipientParameters(r);
+            Optional.ofNullable(given.get("NOTIFY")).map(Dsn::normalizeNotify).ifPresent(v -> rp.put("NOTIFY", v));
+            Optional.ofNullable(given.get("ORCPT")).filter(Dsn::validOrcpt).ifPresent(v -> rp.put("ORCPT", v));
+            rparams.add(rp);
+        }
         int hops = hops(message);
         if (hops > MAX_HOPS) {
             throw new dev.mailkit.smtp.relay.MailLoopException("the message has " + hops + " Received: header fields (at most "
@@ -195,7 +208,7 @@ public final class RelayEngine implements AutoCloseable {
         Instant now = cfg.clock.instant();
         for (int attempt = 0; ; attempt++) {
             QueueFile.Meta meta = new QueueFile.Meta(ids.next(), now, envelope.reversePath().orElse(null), params,
-                    envelope.recipients(), origin, notification);
+                    envelope.recipients(), rparams, origin, notification);
             try {
                 return new Pending(store.write(meta, out -> {
                     if (signature != null) {
@@ -528,6 +541,9 @@ public final class RelayEngine implements AutoCloseable {
                         m.states[idx] = StoredMessage.State.DELIVERED;
                         records.add("D " + idx + " " + now.toEpochMilli() + " " + m.lastReply[idx]);
                         type = RelayEvent.Type.DELIVERED;
+                        if (!o.dsnPassedOn && m.reportsSuccess(o.recipient)) {
+                            m.unreportedSuccesses.add(o); // NOTIFY=SUCCESS, and the next server will not report
+                        }
                         break;
                     case BOUNCED:
                         m.states[idx] = StoredMessage.State.BOUNCED;
@@ -588,6 +604,12 @@ public final class RelayEngine implements AutoCloseable {
                                 + Text.escapeControls(b.diagnostic()));
                     }
                 }
+            }
+            if (!m.unreportedSuccesses.isEmpty()) {
+                List<Outcome> relayed = new ArrayList<>(m.unreportedSuccesses);
+                m.unreportedSuccesses.clear();
+                // best effort, as RFC 3461 allows: a success report lost to a crash is not a lost message
+                notify(m, relayed, DsnMessage.Kind.RELAYED, events, now);
             }
             if (scheduleAt >= 0) {
                 m.nextAttempt = scheduleAt;
@@ -653,12 +675,36 @@ public final class RelayEngine implements AutoCloseable {
      * Queues a DSN for the bounced recipients to the reverse-path; returns false if that failed. Never to the null
      * reverse-path: a bounce of a bounce is only reported by its events. Caller holds the message's lock.
      */
-    private boolean bounce(StoredMessage m, List<Outcome> failed, List<RelayEvent> events, Instant now) {
+    private boolean bounce(StoredMessage m, List<Outcome> bounced, List<RelayEvent> events, Instant now) {
         if (m.reversePath == null) {
-            LOG.info("{}: no DSN for {} recipient(s): the reverse-path is <>", m.id, failed.size());
+            LOG.info("{}: no DSN for {} recipient(s): the reverse-path is <>", m.id, bounced.size());
+            return true;
+        }
+        List<Outcome> failed = new ArrayList<>();
+        for (Outcome o : bounced) {
+            if (m.reportsFailure(o.recipient)) {
+                failed.add(o);
+            } else {
+                LOG.info("{}: no DSN for <{}>: the sender asked for NOTIFY={}", m.id, o.recipient,
+                        m.notify(o.recipient));
+            }
+        }
+        if (failed.isEmpty()) {
             return true;
         }
         boolean expired = failed.stream().allMatch(o -> "4.4.7".equals(o.status));
+        return notify(m, failed, expired ? DsnMessage.Kind.EXPIRED : DsnMessage.Kind.FAILED, events, now);
+    }
+
+    /**
+     * Queues a notification of the given kind about the recipients to the message's reverse-path; returns false if
+     * that failed. Caller holds the message's lock.
+     */
+    private boolean notify(StoredMessage m, List<Outcome> failed, DsnMessage.Kind kind, List<RelayEvent> events,
+                           Instant now) {
+        if (m.reversePath == null) {
+            return true;
+        }
         Envelope env = Envelope.builder().reversePath((MailAddress) null).recipient(m.reversePath)
                 .mailParameters("8BITMIME".equals(m.mailParameters.get("BODY")) ? Map.of("BODY", "8BITMIME")
                         : Map.of())
@@ -678,14 +724,14 @@ public final class RelayEngine implements AutoCloseable {
                         public long size() {
                             return m.contentLength;
                         }
-                    }, cfg.bounceSizeLimit, boundary, expired);
+                    }, cfg.bounceSizeLimit, boundary, kind, request(m));
             try (MessageSource dsn = w.finish()) {
                 Pending p = prepare(env, dsn, true);
                 String id = commit(p);
                 events.add(RelayEvent.builder(RelayEvent.Type.DSN_QUEUED, m.id, now).recipients(
                         failed.stream().map(o -> o.recipient).collect(java.util.stream.Collectors.toList()))
-                        .relatedId(id).detail("sender non-delivery notification " + id + " to <" + m.reversePath
-                                + ">").build());
+                        .relatedId(id).detail((kind.success() ? "sender delivery notification " :
+                                "sender non-delivery notification ") + id + " to <" + m.reversePath + ">").build());
                 return true;
             }
         } catch (IOException | RuntimeException e) {
@@ -693,6 +739,86 @@ public final class RelayEngine implements AutoCloseable {
             LOG.error("{}: cannot queue the DSN to <{}>: {}", m.id, m.reversePath, e.toString());
             return false;
         }
+    }
+
+    /**
+     * Queues a "delivered" notification (RFC 3464) for recipients the receiver delivered locally that asked for
+     * NOTIFY=SUCCESS. Best effort: a failure is logged.
+     */
+    public void reportDelivered(Envelope envelope, MessageSource message, List<MailAddress> recipients) {
+        MailAddress to = envelope.reversePath().orElse(null);
+        if (to == null || recipients.isEmpty()) {
+            return;
+        }
+        String id = envelope.transactionId().isEmpty() ? "local" : envelope.transactionId();
+        List<Outcome> delivered = new ArrayList<>();
+        for (MailAddress r : recipients) {
+            delivered.add(new Outcome(r, Outcome.Kind.DELIVERED, null, "2.0.0", "delivered to mailbox", null, null,
+                    null));
+        }
+        DsnMessage.Request request = new DsnMessage.Request() {
+            @Override
+            public String envelopeId() {
+                return envelope.mailParameter("ENVID").filter(Dsn::validEnvid).orElse(null);
+            }
+
+            @Override
+            public String originalRecipient(MailAddress recipient) {
+                String orcpt = envelope.recipientParameters(recipient).get("ORCPT");
+                return orcpt != null && Dsn.validOrcpt(orcpt) ? orcpt : null;
+            }
+
+            @Override
+            public boolean headersOnly() {
+                return true;
+            }
+        };
+        Envelope env = Envelope.builder().reversePath((MailAddress) null).recipient(to).build();
+        MessageSpool.Writer w = cfg.spool.newWriter();
+        try {
+            Instant now = cfg.clock.instant();
+            ZoneId zone = cfg.clock.getZone() == null ? ZoneId.systemDefault() : cfg.clock.getZone();
+            String boundary = id + "/" + Long.toHexString(cfg.random.nextLong()) + "/" + cfg.hostName;
+            DsnMessage.write(w, cfg.hostName, id, to, envelope.receivedAt().atZone(zone), now.atZone(zone), delivered,
+                    new DsnMessage.Original() {
+                        @Override
+                        public InputStream open() throws IOException {
+                            return message.openStream();
+                        }
+
+                        @Override
+                        public long size() {
+                            return message.size();
+                        }
+                    }, cfg.bounceSizeLimit, boundary, DsnMessage.Kind.DELIVERED, request);
+            try (MessageSource dsn = w.finish()) {
+                String dsnId = commit(prepare(env, dsn, true));
+                LOG.info("{}: delivery notification {} to <{}> for {} recipient(s)", id, dsnId, to, recipients.size());
+            }
+        } catch (IOException | RuntimeException e) {
+            w.abort();
+            LOG.warn("{}: cannot queue the delivery notification to <{}>: {}", id, to, e.toString());
+        }
+    }
+
+    /** The message's DSN parameters (RFC 3461) for its notifications. */
+    private static DsnMessage.Request request(StoredMessage m) {
+        return new DsnMessage.Request() {
+            @Override
+            public String envelopeId() {
+                return m.mailParameters.get("ENVID");
+            }
+
+            @Override
+            public String originalRecipient(MailAddress recipient) {
+                return m.originalRecipient(recipient);
+            }
+
+            @Override
+            public boolean headersOnly() {
+                return "HDRS".equals(m.mailParameters.get("RET"));
+            }
+        };
     }
 
     // ---------------------------------------------------------------- management

@@ -29,9 +29,10 @@ import javax.net.ssl.SSLSocket;
 /**
  * The relay's SMTP client: one connection to one remote server, used for any number of transactions. It speaks
  * ESMTP with PIPELINING (RFC 2920) when offered, STARTTLS (certificate and host name verified when TLS is required),
- * AUTH PLAIN/LOGIN for smart hosts, SIZE, 8BITMIME and SMTPUTF8. Content is sent with CRLF line ends only and
- * dot-stuffed ({@link CrlfOutputStream}), so no bare CR or LF ever leaves mailkit. Every step has a timeout; writes
- * are guarded by the {@link Watchdog}. Used by one thread at a time.
+ * AUTH PLAIN/LOGIN for smart hosts, SIZE, 8BITMIME, SMTPUTF8 and DSN (RFC 3461: RET, ENVID, NOTIFY and ORCPT
+ * passed on). Content is sent with CRLF line ends only and dot-stuffed ({@link CrlfOutputStream}), so no bare CR or
+ * LF ever leaves mailkit. Every step has a timeout; writes are guarded by the {@link Watchdog}. Used by one thread at
+ * a time.
  */
 public final class SmtpConnection implements Closeable {
     private static final int MAX_LINE = 4096;
@@ -289,6 +290,17 @@ public final class SmtpConnection implements Closeable {
         if (utf8) {
             mail.append(" SMTPUTF8");
         }
+        boolean dsn = extensions.contains("DSN");
+        if (dsn) { // RFC 3461: the remote server takes over reporting what the sender asked for
+            String ret = m.mailParameters.get("RET");
+            String envid = m.mailParameters.get("ENVID");
+            if (ret != null) {
+                mail.append(" RET=").append(ret);
+            }
+            if (envid != null) {
+                mail.append(" ENVID=").append(envid);
+            }
+        }
         String stage = "MAIL FROM";
         Reply[] rcptReplies = new Reply[rcpts.size()];
         boolean dataSent = false;
@@ -300,7 +312,7 @@ public final class SmtpConnection implements Closeable {
                 setDeadline(settings.commandTimeout);
                 write(mail.toString());
                 for (MailAddress r : rcpts) {
-                    write("RCPT TO:<" + r + ">");
+                    write(rcptLine(m, r, dsn));
                 }
                 write("DATA");
                 out.flush();
@@ -316,7 +328,7 @@ public final class SmtpConnection implements Closeable {
                 if (mailReply.isPositive()) {
                     stage = "RCPT TO";
                     for (int i = 0; i < rcpts.size(); i++) {
-                        rcptReplies[i] = command("RCPT TO:<" + rcpts.get(i) + ">");
+                        rcptReplies[i] = command(rcptLine(m, rcpts.get(i), dsn));
                     }
                 }
             }
@@ -378,7 +390,8 @@ public final class SmtpConnection implements Closeable {
             }
             for (int i = 0; i < rcpts.size(); i++) {
                 if (rcptReplies[i].isPositive()) {
-                    results.add(fromReply(rcpts.get(i), finalReply, stage));
+                    Outcome o = fromReply(rcpts.get(i), finalReply, stage);
+                    results.add(dsn && o.kind == Outcome.Kind.DELIVERED ? o.withDsnPassedOn() : o);
                 } else {
                     results.add(fromReply(rcpts.get(i), rcptReplies[i], "RCPT TO"));
                 }
@@ -410,6 +423,22 @@ public final class SmtpConnection implements Closeable {
         } finally {
             clearDeadline();
         }
+    }
+
+    /** RCPT TO, with the recipient's NOTIFY and ORCPT when the server offers DSN. */
+    private static String rcptLine(StoredMessage m, MailAddress r, boolean dsn) {
+        StringBuilder sb = new StringBuilder("RCPT TO:<").append(r).append('>');
+        if (dsn) {
+            String notify = m.notify(r);
+            String orcpt = m.originalRecipient(r);
+            if (notify != null) {
+                sb.append(" NOTIFY=").append(notify);
+            }
+            if (orcpt != null) {
+                sb.append(" ORCPT=").append(orcpt);
+            }
+        }
+        return sb.toString();
     }
 
     private void reset() {

@@ -53,6 +53,8 @@ public final class StoredMessage {
     public final MailAddress reversePath;
     public final List<MailAddress> recipients;
     public final Map<String, String> mailParameters;
+    /** Per recipient (same order): its DSN parameters (NOTIFY, ORCPT). */
+    public final List<Map<String, String>> recipientParameters;
     public final Instant created;
     public final boolean notification;
     public final String origin;
@@ -72,6 +74,8 @@ public final class StoredMessage {
     int jobsInFlight;
     /** Recipients bounced since the last DSN was queued, with their outcome. */
     final List<Outcome> unreportedBounces = new ArrayList<>();
+    /** Recipients delivered to a server without DSN that asked for NOTIFY=SUCCESS, not yet reported. */
+    final List<Outcome> unreportedSuccesses = new ArrayList<>();
 
     StoredMessage(QueueFile.Meta meta, Location location, long contentLength) {
         this.id = meta.id;
@@ -80,6 +84,7 @@ public final class StoredMessage {
         this.reversePath = meta.reversePath;
         this.recipients = meta.recipients;
         this.mailParameters = meta.mailParameters;
+        this.recipientParameters = meta.recipientParameters;
         this.created = meta.created;
         this.notification = meta.notification;
         this.origin = meta.origin;
@@ -106,6 +111,30 @@ public final class StoredMessage {
 
     int index(MailAddress rcpt) {
         return recipients.indexOf(rcpt);
+    }
+
+    /** The recipient's DSN request: its NOTIFY parameter (RFC 3461), or null when it gave none. */
+    String notify(MailAddress rcpt) {
+        int i = index(rcpt);
+        return i < 0 ? null : recipientParameters.get(i).get("NOTIFY");
+    }
+
+    /** Whether a failure of the recipient is to be reported (no NOTIFY, or NOTIFY with FAILURE). */
+    boolean reportsFailure(MailAddress rcpt) {
+        String n = notify(rcpt);
+        return n == null || n.contains("FAILURE");
+    }
+
+    /** Whether the recipient asked for a success notification (NOTIFY with SUCCESS). */
+    boolean reportsSuccess(MailAddress rcpt) {
+        String n = notify(rcpt);
+        return n != null && n.contains("SUCCESS");
+    }
+
+    /** The recipient's ORCPT (RFC 3461 4.2: {@code addr-type;xtext}), or null. */
+    String originalRecipient(MailAddress rcpt) {
+        int i = index(rcpt);
+        return i < 0 ? null : recipientParameters.get(i).get("ORCPT");
     }
 
     /** A snapshot for the management API. */
