@@ -3,8 +3,9 @@ package dev.mailkit.smtp.relay.internal;
 import java.security.MessageDigest;
 
 /**
- * DKIM "relaxed" canonicalisation (RFC 6376 3.4.2 and 3.4.4). The body canonicaliser streams: it is fed the body
- * bytes (CRLF line ends) in any chunks and hashes them without holding more than a small buffer.
+ * DKIM canonicalisation (RFC 6376 3.4): "relaxed" for signing and verifying, "simple" for verifying. The body
+ * canonicalisers stream: they are fed the body bytes (CRLF line ends) in any chunks and hash them without holding
+ * more than a small buffer (and, for "simple", a count of pending empty lines).
  */
 public final class DkimCanonical {
     private DkimCanonical() {
@@ -41,7 +42,7 @@ public final class DkimCanonical {
     }
 
     /** Hashes a body under relaxed canonicalisation. Not thread-safe; one per message. */
-    public static final class RelaxedBody {
+    public static final class RelaxedBody implements Body {
         private final MessageDigest digest;
         private final byte[] out = new byte[8192];
         private int n;
@@ -49,11 +50,21 @@ public final class DkimCanonical {
         private boolean lineHasContent;
         private boolean pendingSpace;
 
+        private final long limit;
+        private long hashed;
+
         public RelaxedBody(MessageDigest digest) {
+            this(digest, -1);
+        }
+
+        /** Hashes at most {@code limit} canonical bytes ({@code l=}; negative: all). */
+        public RelaxedBody(MessageDigest digest, long limit) {
             this.digest = digest;
+            this.limit = limit;
         }
 
         /** Feeds body bytes. */
+        @Override
         public void update(byte[] b, int off, int len) {
             for (int i = off; i < off + len; i++) {
                 int c = b[i] & 0xff;
@@ -91,6 +102,7 @@ public final class DkimCanonical {
         }
 
         /** Ends the body and returns the hash. Trailing empty lines are dropped; a last line gets its CRLF. */
+        @Override
         public byte[] finish() {
             if (lineHasContent) {
                 put('\r');
@@ -102,11 +114,110 @@ public final class DkimCanonical {
         }
 
         private void put(int c) {
+            if (limit >= 0 && hashed++ >= limit) {
+                return;
+            }
             if (n == out.length) {
                 digest.update(out, 0, n);
                 n = 0;
             }
             out[n++] = (byte) c;
+        }
+    }
+
+    /** A body hasher: relaxed or simple. */
+    public interface Body {
+        /** Feeds body bytes. */
+        void update(byte[] b, int off, int len);
+
+        /** Ends the body and returns the hash. */
+        byte[] finish();
+    }
+
+    /**
+     * Hashes a body under simple canonicalisation (RFC 6376 3.4.3): unchanged, except that empty lines at the end are
+     * dropped and an empty body counts as one CRLF. At most {@code limit} canonical bytes are hashed ({@code l=};
+     * negative: all).
+     */
+    public static final class SimpleBody implements Body {
+        private final MessageDigest digest;
+        private final long limit;
+        private long hashed;
+        private long pendingCrlf;
+        private boolean cr;
+        private boolean any;
+
+        public SimpleBody(MessageDigest digest, long limit) {
+            this.digest = digest;
+            this.limit = limit;
+        }
+
+        @Override
+        public void update(byte[] b, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                byte c = b[i];
+                if (c == '\r' && !cr) {
+                    cr = true;
+                    continue;
+                }
+                if (c == '\n' && cr) {
+                    cr = false;
+                    if (atLineStart) {
+                        pendingCrlf++; // an empty line: kept back until something follows it
+                    } else {
+                        put((byte) '\r');
+                        put((byte) '\n');
+                        atLineStart = true;
+                    }
+                    continue;
+                }
+                flushPending();
+                if (cr) {
+                    put((byte) '\r');
+                    cr = false;
+                    if (c == '\r') {
+                        cr = true;
+                        continue;
+                    }
+                }
+                put(c);
+                atLineStart = false;
+            }
+        }
+
+        private boolean atLineStart = true;
+
+        private void flushPending() {
+            for (; pendingCrlf > 0; pendingCrlf--) {
+                put((byte) '\r');
+                put((byte) '\n');
+            }
+        }
+
+        private void put(byte c) {
+            if (limit >= 0 && hashed >= limit) {
+                return;
+            }
+            any = true;
+            hashed++;
+            digest.update(c);
+        }
+
+        @Override
+        public byte[] finish() {
+            if (cr) {
+                put((byte) '\r');
+                atLineStart = false;
+            }
+            if (!atLineStart) {
+                put((byte) '\r');
+                put((byte) '\n');
+            }
+            if (!any) {
+                put((byte) '\r');
+                put((byte) '\n');
+            }
+            return digest.digest();
         }
     }
 }
