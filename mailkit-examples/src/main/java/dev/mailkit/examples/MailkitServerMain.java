@@ -14,12 +14,16 @@ import dev.mailkit.imap.ImapServer;
 import dev.mailkit.pop3.Pop3Server;
 import dev.mailkit.smtp.SmtpRole;
 import dev.mailkit.smtp.SmtpServer;
+import dev.mailkit.smtp.dkim.DkimVerifier;
+import dev.mailkit.smtp.dmarc.DmarcChecker;
+import dev.mailkit.smtp.dmarc.DmarcFilter;
 import dev.mailkit.smtp.dnsbl.DnsBlocklistFilter;
 import dev.mailkit.smtp.relay.DkimSigner;
 import dev.mailkit.smtp.relay.RelayEvent;
 import dev.mailkit.smtp.relay.RelayQueue;
 import dev.mailkit.smtp.relay.RelayTls;
 import dev.mailkit.smtp.relay.SmartHost;
+import dev.mailkit.smtp.spf.SpfChecker;
 import dev.mailkit.store.MailStore;
 import dev.mailkit.store.delivery.DeliveryAgent;
 import dev.mailkit.store.maildir.MaildirMailStore;
@@ -200,6 +204,11 @@ public final class MailkitServerMain {
                 o.dnsbl.forEach(bl::zone);
                 sb.filters(bl.build());
             }
+            if (o.inboundAuth != null) {
+                DmarcFilter auth = DmarcFilter.of(SpfChecker.builder().receiver(domains.get(0)).build(),
+                        DkimVerifier.builder().build(), DmarcChecker.builder().build(), domains.get(0));
+                sb.filters(o.inboundAuth.equals("enforce") ? auth : auth.recordOnly());
+            }
             smtp = sb
                     .bindAddress(o.bind)
                     .mx(o.smtpPort).submission(o.submissionPort).smtps(o.smtpsPort)
@@ -255,6 +264,10 @@ public final class MailkitServerMain {
                     : "through " + relay.smartHost().orElseThrow()) + ", queue " + relay.directory());
             out.println("  trusted networks    " + (o.trustedNetworks.isEmpty() ? "none (relaying needs AUTH)"
                     : String.join(", ", o.trustedNetworks)));
+            if (o.inboundAuth != null) {
+                out.println("  inbound auth        SPF, DKIM, DMARC recorded in Authentication-Results"
+                        + (o.inboundAuth.equals("enforce") ? "; DMARC p=reject failures refused" : ""));
+            }
             if (!o.dnsbl.isEmpty()) {
                 out.println("  DNS blocklists      " + String.join(", ", o.dnsbl) + " (refused at RCPT unless AUTH or"
                         + " trusted)");

@@ -46,6 +46,8 @@ public final class ServerOptions {
             "  --dkim-key FILE          PEM private key for DKIM, RSA or Ed25519",
             "  --dnsbl ZONE             refuse mail from clients listed in this DNS blocklist (e.g.",
             "                           zen.spamhaus.org), repeatable; trusted networks and AUTH users exempt",
+            "  --inbound-auth MODE      record|enforce: check SPF, DKIM and DMARC of incoming mail and add",
+            "                           Authentication-Results; enforce also refuses DMARC p=reject failures",
             "  --help                   show this help");
 
     /** A bad command line: the message is one line saying what is wrong. */
@@ -82,6 +84,7 @@ public final class ServerOptions {
     final String dkimSelector;
     final Path dkimKey;
     final List<String> dnsbl;
+    final String inboundAuth;
     final boolean help;
 
     private ServerOptions(InetAddress bind, int smtpPort, int submissionPort, int smtpsPort, int imapPort,
@@ -89,7 +92,7 @@ public final class ServerOptions {
                           Map<String, List<String>> aliases, Map<String, String> catchAll, Path data, String store,
                           Path tlsCert, Path tlsKey, String relayHost, String relayUser, String relayPassword,
                           String relayTls, List<String> trustedNetworks, String dkimDomain, String dkimSelector,
-                          Path dkimKey, List<String> dnsbl, boolean help) {
+                          Path dkimKey, List<String> dnsbl, String inboundAuth, boolean help) {
         this.bind = bind;
         this.smtpPort = smtpPort;
         this.submissionPort = submissionPort;
@@ -115,6 +118,7 @@ public final class ServerOptions {
         this.dkimSelector = dkimSelector;
         this.dkimKey = dkimKey;
         this.dnsbl = List.copyOf(dnsbl);
+        this.inboundAuth = inboundAuth;
         this.help = help;
     }
 
@@ -145,6 +149,7 @@ public final class ServerOptions {
         String dkimSelector = null;
         Path dkimKey = null;
         List<String> dnsbl = new ArrayList<>();
+        String inboundAuth = null;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -185,6 +190,7 @@ public final class ServerOptions {
                 case "--dkim-selector":
                 case "--dkim-key":
                 case "--dnsbl":
+                case "--inbound-auth":
                     break;
                 default:
                     throw new UsageException("unknown option '" + a + "'");
@@ -326,6 +332,12 @@ public final class ServerOptions {
                     }
                     dnsbl.add(value);
                     break;
+                case "--inbound-auth":
+                    if (!value.equals("record") && !value.equals("enforce")) {
+                        throw new UsageException("--inbound-auth must be record or enforce, was '" + value + "'");
+                    }
+                    inboundAuth = value;
+                    break;
                 default:
                     throw new IllegalStateException(name);
             }
@@ -356,7 +368,7 @@ public final class ServerOptions {
         }
         return new ServerOptions(bind, smtp, submission, smtps, imap, imaps, pop3, pop3s, domains, users, aliases, catchAll, data,
                 store, cert, key, relayHost, relayUser, relayPassword, relayTls == null ? "opportunistic" : relayTls,
-                trusted, dkimDomain, dkimSelector, dkimKey, dnsbl, help);
+                trusted, dkimDomain, dkimSelector, dkimKey, dnsbl, inboundAuth, help);
     }
 
     private static String address(String option, String value) throws UsageException {

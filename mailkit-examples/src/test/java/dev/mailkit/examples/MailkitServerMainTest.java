@@ -187,6 +187,18 @@ class MailkitServerMainTest {
     }
 
     @Test
+    void inboundAuthenticationIsNamedAtStart() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0",
+                "--domain", "local.test", "--data", data.toString(), "--inbound-auth", "enforce");
+        try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(buf, true, StandardCharsets.UTF_8))) {
+            assertThat(buf.toString(StandardCharsets.UTF_8)).contains("inbound auth        SPF, DKIM, DMARC recorded "
+                    + "in Authentication-Results; DMARC p=reject failures refused");
+        }
+    }
+
+    @Test
     void withoutTrustedNetworksTheMxPortRelaysForNobody() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",

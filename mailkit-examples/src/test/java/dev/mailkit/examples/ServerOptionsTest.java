@@ -109,4 +109,13 @@ class ServerOptionsTest {
         assertThatThrownBy(() -> ServerOptions.parse("--dnsbl", "not a zone"))
                 .hasMessage("--dnsbl: 'not a zone' is not a blocklist zone name; give one like zen.spamhaus.org");
     }
+
+    @Test
+    void inboundAuthentication() throws Exception {
+        assertThat(ServerOptions.parse().inboundAuth).isNull();
+        assertThat(ServerOptions.parse("--inbound-auth", "enforce").inboundAuth).isEqualTo("enforce");
+        assertThat(ServerOptions.parse("--inbound-auth=record").inboundAuth).isEqualTo("record");
+        assertThatThrownBy(() -> ServerOptions.parse("--inbound-auth", "strict"))
+                .hasMessage("--inbound-auth must be record or enforce, was 'strict'");
+    }
 }
