@@ -45,8 +45,9 @@ import java.util.concurrent.TimeoutException;
  * limits of 10 DNS-querying terms and 2 void lookups, and the results none, neutral, pass, fail, softfail, temperror
  * and permerror. DNS questions go through dnsjava.
  *
- * <p>Defaults: the operating system's name servers, 5 seconds per question, receiver name {@code unknown} (for the
- * {@code %{r}} macro). Each checker has its own DNS cache. Thread-safe.
+ * <p>Defaults: the operating system's name servers, 5 seconds per question and 20 seconds for a whole check (RFC 7208
+ * 4.6.4; after it, temperror), receiver name {@code unknown} (for the {@code %{r}} macro). Each checker has its own
+ * DNS cache. Thread-safe.
  */
 public final class SpfChecker {
     private static final int MAX_DNS_TERMS = 10;
@@ -54,6 +55,7 @@ public final class SpfChecker {
 
     private final LookupSession dns;
     private final Duration timeout;
+    private final Duration overallTimeout;
     private final String receiver;
     private final Clock clock;
 
@@ -63,6 +65,7 @@ public final class SpfChecker {
         this.dns = LookupSession.builder().resolver(r).cache(new Cache(DClass.IN)).executor(Runnable::run)
                 .clearSearchPath().ndots(1).build();
         this.timeout = b.timeout;
+        this.overallTimeout = b.overallTimeout;
         this.receiver = b.receiver;
         this.clock = b.clock;
     }
@@ -142,6 +145,7 @@ public final class SpfChecker {
         final String helo;
         int dnsTerms;
         int voidLookups;
+        final long deadline = System.nanoTime() + overallTimeout.toNanos();
 
         Evaluation(InetAddress ip, String sender, String helo) {
             this.ip = ip;
@@ -373,9 +377,15 @@ public final class SpfChecker {
          */
         List<org.xbill.DNS.Record> query(String name, int type, boolean countVoid) throws SpfError {
             List<org.xbill.DNS.Record> out;
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new SpfError(Result.TEMPERROR, "the check took longer than " + overallTimeout.toMillis()
+                        + " ms");
+            }
             try {
                 LookupResult r = dns.lookupAsync(Name.fromString(name.endsWith(".") ? name : name + "."), type)
-                        .toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+                        .toCompletableFuture().get(Math.min(timeout.toNanos() + 1_000_000_000L, left),
+                                TimeUnit.NANOSECONDS);
                 out = new ArrayList<>();
                 for (org.xbill.DNS.Record rec : r.getRecords()) {
                     if (rec.getType() == type) {
@@ -706,6 +716,7 @@ public final class SpfChecker {
     public static final class Builder {
         private Resolver resolver;
         private Duration timeout = Duration.ofSeconds(5);
+        private Duration overallTimeout = Duration.ofSeconds(20);
         private String receiver = "unknown";
         private Clock clock = Clock.systemUTC();
 
@@ -739,6 +750,16 @@ public final class SpfChecker {
                 throw new IllegalArgumentException("timeout must be positive, was " + d);
             }
             this.timeout = d;
+            return this;
+        }
+
+        /** How long a whole check may take (default 20 seconds, RFC 7208 4.6.4); after it, the result is temperror. */
+        public Builder overallTimeout(Duration d) {
+            Objects.requireNonNull(d, "overallTimeout");
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("overallTimeout must be positive, was " + d);
+            }
+            this.overallTimeout = d;
             return this;
         }
 

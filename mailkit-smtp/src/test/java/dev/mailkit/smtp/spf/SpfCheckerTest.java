@@ -170,6 +170,13 @@ class SpfCheckerTest {
                     silent.getLocalPort())).timeout(Duration.ofMillis(300)).build();
             assertThat(c.checkMailFrom(InetAddress.getByName("127.0.0.1"), "user@pass.test", "h.test").result())
                     .isEqualTo(SpfResult.Result.TEMPERROR);
+            // the whole check has a budget too: with 5 s per question but 400 ms in all, it ends long before 5 s
+            SpfChecker budget = SpfChecker.builder().dnsServers(new java.net.InetSocketAddress("127.0.0.1",
+                    silent.getLocalPort())).timeout(Duration.ofSeconds(5)).overallTimeout(Duration.ofMillis(400)).build();
+            long t0 = System.nanoTime();
+            assertThat(budget.checkMailFrom(InetAddress.getByName("127.0.0.1"), "user@pass.test", "h.test").result())
+                    .isEqualTo(SpfResult.Result.TEMPERROR);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
         }
     }
 
