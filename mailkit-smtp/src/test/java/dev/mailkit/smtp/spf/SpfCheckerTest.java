@@ -65,7 +65,25 @@ class SpfCheckerTest {
             "host-record=host.ptr.test,127.0.0.1",
             "txt-record=expl.test,\"v=spf1 -all exp=explain.expl.test\"",
             "txt-record=explain.expl.test,\"%{i} is not one of %{d}'s designated mail servers\"",
-            "txt-record=unrelated.test,\"not an spf record\""};
+            "txt-record=unrelated.test,\"not an spf record\"",
+            "txt-record=bare.test,\"v=spf1\"",
+            "txt-record=upper.test,\"V=SPF1 IP4:127.0.0.1 -ALL\"",
+            "txt-record=modifier.test,\"v=spf1 foo=bar ip4:127.0.0.1 -all\"",
+            "txt-record=split.test,\"v=spf1 ip4:127.0.0.1 \",\"-all\"",
+            "txt-record=trans.test,\"v=spf1 exists:%{d2}.%{l1r-}.t.test -all\"", "host-record=trans.test.a.t.test,127.0.0.2",
+            "txt-record=enc.test,\"v=spf1 exists:%{L}.enc.test -all\"", "host-record=a%2Bb.enc.test,127.0.0.2",
+            "txt-record=v6exists.test,\"v=spf1 exists:%{ir}.%{v}.v6.test -all\"",
+            "host-record=5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.v6.test,127.0.0.2",
+            "txt-record=acidr6.test,\"v=spf1 a//64 -all\"", "host-record=acidr6.test,2001:db8::1",
+            "txt-record=mxcidr.test,\"v=spf1 mx/24 -all\"", "mx-host=mxcidr.test,mail.mxcidr.test,10",
+            "host-record=mail.mxcidr.test,127.0.0.200",
+            "txt-record=redirexp.test,\"v=spf1 redirect=expl.test\"",
+            "txt-record=chain1.test,\"v=spf1 include:chain2.test -all\"",
+            "txt-record=chain2.test,\"v=spf1 include:chain3.test -all\"",
+            "txt-record=chain3.test,\"v=spf1 +all\"",
+            "txt-record=ptrmacro.test,\"v=spf1 exists:%{p}.pm.test -all\"", "host-record=host.ptr.test.pm.test,127.0.0.2",
+            "txt-record=badmacro.test,\"v=spf1 exists:%{x}.test -all\"",
+            "txt-record=softmx.test,\"v=spf1 mx ~all\""};
 
     /** {client ip, sender, helo}: every policy above, from inside and outside what it allows. */
     static final String[][] CASES = {
@@ -87,7 +105,17 @@ class SpfCheckerTest {
             {"127.0.0.1", "user@ip6.test", "client.test"}, {"2001:db8::5", "user@ip6.test", "client.test"},
             {"127.0.0.1", "user@ptr.test", "client.test"}, {"127.0.0.2", "user@ptr.test", "client.test"},
             {"127.0.0.1", "user@expl.test", "client.test"}, {"127.0.0.1", "user@unrelated.test", "client.test"},
-            {"127.0.0.1", "", "pass.test"}, {"192.0.2.5", "", "fail.test"}};
+            {"127.0.0.1", "", "pass.test"}, {"192.0.2.5", "", "fail.test"},
+            {"127.0.0.1", "user@bare.test", "client.test"}, {"127.0.0.1", "user@upper.test", "client.test"},
+            {"127.0.0.1", "user@modifier.test", "client.test"}, {"127.0.0.1", "user@split.test", "client.test"},
+            {"127.0.0.1", "b-a@trans.test", "client.test"}, {"127.0.0.1", "x-y@trans.test", "client.test"},
+            {"127.0.0.1", "a+b@enc.test", "client.test"},
+            {"2001:db8::5", "user@v6exists.test", "client.test"}, {"2001:db8::6", "user@v6exists.test", "client.test"},
+            {"2001:db8::ffff", "user@acidr6.test", "client.test"}, {"2001:db9::1", "user@acidr6.test", "client.test"},
+            {"127.0.0.9", "user@mxcidr.test", "client.test"}, {"127.0.1.9", "user@mxcidr.test", "client.test"},
+            {"127.0.0.1", "user@redirexp.test", "client.test"}, {"127.0.0.1", "user@chain1.test", "client.test"},
+            {"127.0.0.1", "user@ptrmacro.test", "client.test"}, {"127.0.0.1", "user@badmacro.test", "client.test"},
+            {"127.0.0.1", "user@softmx.test", "client.test"}};
 
     @BeforeAll
     static void startDns() throws Exception {
