@@ -100,6 +100,8 @@ public final class TcpServer implements MailServer {
             } catch (IOException e) {
                 if (state.get() == 1) {
                     Log.LOG.warn("{}: accept failed: {}", config.name, e.toString());
+                    // e.g. out of file descriptors: do not spin while it lasts
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                     continue;
                 }
                 return;

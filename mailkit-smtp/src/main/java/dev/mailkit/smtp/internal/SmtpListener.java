@@ -173,6 +173,8 @@ public final class SmtpListener {
             } catch (IOException e) {
                 if (state.get() == 1) {
                     Log.LOG.warn("SMTP {} listener: accept failed: {}", role, e.toString());
+                    // e.g. out of file descriptors: do not spin while it lasts
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                     continue;
                 }
                 return;
