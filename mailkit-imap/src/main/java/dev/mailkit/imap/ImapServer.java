@@ -66,7 +66,8 @@ public final class ImapServer implements MailServer {
                 .maxConnectionsPerAddress(b.maxConnectionsPerAddress)
                 .readTimeout(config.loginTimeout())
                 .virtualThreads(b.virtualThreads)
-                .handler(new TcpServer.Handler() { // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
+                // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
+                .handler(new TcpServer.Handler() {
                     @Override
                     public void handle(Connection c) throws IOException {
                         new ImapSession(config, notifier, c).run();

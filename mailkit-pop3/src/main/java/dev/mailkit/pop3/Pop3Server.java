@@ -89,7 +89,8 @@ public final class Pop3Server implements MailServer {
                 .readTimeout(b.loginTimeout)
                 .sessionTimeout(b.sessionTimeout)
                 .virtualThreads(b.virtualThreads)
-                .handler(new TcpServer.Handler() { // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
+                // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
+                .handler(new TcpServer.Handler() {
                     @Override
                     public void handle(Connection c) throws IOException {
                         new Pop3Session(config, c).run();

@@ -80,13 +80,23 @@ public final class SmtpServer implements MailServer {
         SmtpListener.SharedServices shared = new SmtpListener.SharedServices(limiter,
                 new TransactionIds(config.clock.millis()), new Delivery(config), new Runnable() {
                     @Override
-                    public void run() { // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
+                    // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
+                    public void run() {
                         sessionStarted();
                     }
                 });
         for (SmtpConfig.Listen l : config.listeners) {
             listeners.add(new SmtpListener(config, l, shared));
         }
+    }
+
+    /** The number of client connections open on all listeners now. */
+    public int connectionCount() {
+        int n = 0;
+        for (SmtpListener l : listeners) {
+            n += l.sessionCount();
+        }
+        return n;
     }
 
     /** A builder with the defaults described above. */

@@ -133,7 +133,8 @@ public final class MailKit implements AutoCloseable {
      * mail the SMTP record has), then records it.
      */
     private static MessageSink fileAndRecord(MailStore store, Recorder recorder) {
-        return new MessageSink() { // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
+        // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
+        return new MessageSink() {
             @Override
             public DeliveryReport deliver(Envelope e, MessageSource m) throws IOException {
                 for (MailAddress rcpt : e.recipients()) {

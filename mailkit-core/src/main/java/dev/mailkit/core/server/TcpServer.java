@@ -133,7 +133,8 @@ public final class TcpServer implements MailServer {
         try {
             if ((config.refusal != null || config.refusalText != null) && config.implicitTls == null) {
                 s.setSoTimeout(1000);
-                String text = config.refusal != null ? config.refusal.apply(why, s.getInetAddress()) : config.refusalText;
+                String text = config.refusal != null ? config.refusal.apply(why, s.getInetAddress())
+                        : config.refusalText;
                 byte[] b = text.getBytes(StandardCharsets.UTF_8);
                 OutputStream out = s.getOutputStream();
                 out.write(b);

@@ -265,7 +265,8 @@ public final class DkimVerifier {
                 v.update(data);
                 ok = v.verify(signature);
             }
-            return ok ? c.error(DkimResult.Verdict.PASS, "") : c.error(DkimResult.Verdict.FAIL, "signature did not verify");
+            return ok ? c.error(DkimResult.Verdict.PASS, "")
+                    : c.error(DkimResult.Verdict.FAIL, "signature did not verify");
         } catch (IllegalArgumentException e) {
             return c.error(DkimResult.Verdict.PERMERROR, "b= is not base64");
         } catch (GeneralSecurityException e) {

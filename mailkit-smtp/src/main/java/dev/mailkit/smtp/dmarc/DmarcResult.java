@@ -68,7 +68,10 @@ public final class DmarcResult {
         return detail;
     }
 
-    /** This result as a {@code resinfo} of Authentication-Results, e.g. {@code dmarc=pass (p=reject dis=none) header.from=example.com}. */
+    /**
+     * This result as a {@code resinfo} of Authentication-Results, e.g.
+     * {@code dmarc=pass (p=reject dis=none) header.from=example.com}.
+     */
     public String authenticationResult() {
         StringBuilder sb = new StringBuilder("dmarc=").append(result.keyword());
         if (policy != null) {

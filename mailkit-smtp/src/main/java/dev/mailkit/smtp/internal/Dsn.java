@@ -80,7 +80,9 @@ public final class Dsn {
         return isXtext(v.substring(semi + 1));
     }
 
-    /** Whether {@code s} is xtext: printable ASCII except "+" and "=", and "+" followed by two upper-case hex digits. */
+    /**
+     * Whether {@code s} is xtext: printable ASCII except "+" and "=", and "+" followed by two upper-case hex digits.
+     */
     public static boolean isXtext(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -158,7 +158,8 @@ public final class SmtpListener {
         serverSocket = ss;
         acceptLoop = AcceptLoops.start(threadPrefix + ss.getLocalPort() + "-accept", new Runnable() {
             @Override
-            public void run() { // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
+            // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
+            public void run() {
                 acceptLoop();
             }
         });
@@ -258,6 +259,11 @@ public final class SmtpListener {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The sessions open on this port now (from the accepted connection until its thread is done). */
+    public int sessionCount() {
+        return live.size();
     }
 
     /** The bound port. */
