@@ -163,9 +163,45 @@ public final class MessageText {
             return raw;
         }
         try {
-            return MimeUtility.decode(raw, e);
+            return new EndsAtDamage(MimeUtility.decode(raw, e));
         } catch (MessagingException ex) {
             return raw;
+        }
+    }
+
+    /**
+     * A decoded body that ends where its transfer encoding is broken (a base64 body with a stray "=" or a truncated
+     * group): the text is searched up to the damage, as Dovecot does, instead of the error ending the session.
+     */
+    static final class EndsAtDamage extends java.io.FilterInputStream {
+        EndsAtDamage(InputStream decoded) {
+            super(decoded);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                return damaged(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                return damaged(e);
+            }
+        }
+
+        /** -1 for a decoding error (Angus's DecodingException); any other I/O error is real and goes on. */
+        private static int damaged(IOException e) throws IOException {
+            if (e.getClass().getName().endsWith(".DecodingException")) {
+                return -1;
+            }
+            throw e;
         }
     }
 
