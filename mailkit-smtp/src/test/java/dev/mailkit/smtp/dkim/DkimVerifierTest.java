@@ -262,4 +262,33 @@ class DkimVerifierTest {
                 "mx example")).hasMessageContaining("authservId must be a host name");
         assertThat(Files.exists(dir)).isTrue();
     }
+
+    /** Random tag soup in DKIM-Signature fields and key records: results, never exceptions. */
+    @Test
+    void randomSignaturesAndKeysNeverThrow() throws Exception {
+        String[] pieces = {"v=1", "v=2", "a=rsa-sha256", "a=ed25519-sha256", "a=", "b=", "b=AAAA", "bh=", "bh=%%%",
+            "c=relaxed/simple", "c=weird", "d=origin.test", "d=", "s=rsa1", "s=ed1", "s=revoked", "s=../x", "h=from",
+            "h=", "h=::", "l=5", "l=-1", "l=99999999999999999999", "x=1", "x=abc", "t=1", "i=@origin.test", "i=x",
+            "q=dns/txt", "q=http", ";", ";;", "=", " ", "\t", "=\r\n\t", "\u00e9", "z=z"};
+        ZoneResolver z = zone();
+        for (int i = 1; i <= 30; i++) {
+            z.zone.addRecord(new TXTRecord(Name.fromString("k" + i + "._domainkey.origin.test."), DClass.IN, 300,
+                    "v=DKIM1; k=" + (i % 2 == 0 ? "rsa" : "ed25519") + "; p=" + "A".repeat(i % 7) + (i % 3 == 0 ? "=" : "")));
+        }
+        DkimVerifier v = verifier(z);
+        java.util.Random r = new java.util.Random(7);
+        for (int n = 0; n < 300; n++) {
+            StringBuilder sig = new StringBuilder("DKIM-Signature: ");
+            int k = r.nextInt(12);
+            for (int j = 0; j < k; j++) {
+                sig.append(pieces[r.nextInt(pieces.length)]).append(r.nextBoolean() ? "; " : "");
+            }
+            if (r.nextBoolean()) {
+                sig.append("; s=k").append(1 + r.nextInt(30)).append("; d=origin.test; v=1; a=rsa-sha256; h=from; bh=x; b=y");
+            }
+            List<DkimResult> results = verify(v, (sig + "\r\n" + MESSAGE).getBytes(StandardCharsets.UTF_8));
+            assertThat(results).hasSize(1);
+            assertThat(results.get(0).verdict()).isNotEqualTo(DkimResult.Verdict.PASS);
+        }
+    }
 }

@@ -238,4 +238,36 @@ class SpfCheckerTest {
             assertThat(c.command("MAIL FROM:<user@fail.test>")).as("record only").startsWith("250");
         }
     }
+
+    /** Random SPF records (mechanisms, modifiers, macros and junk): a result, never an exception. */
+    @Test
+    void randomRecordsNeverThrow() throws Exception {
+        String[] pieces = {"v=spf1", "all", "-all", "~all", "?all", "+all", "a", "a:", "a/24", "a//64", "a:x.test/33",
+            "mx", "mx:%{d}", "ptr", "ptr:", "ip4:", "ip4:1.2.3.4/", "ip4:1.2.3.4/99", "ip6:::1", "ip6:zz", "exists:",
+            "exists:%{i}.%{h}.%{s}", "include:", "include:%{o}", "redirect=", "redirect=%{", "exp=", "exp=%{r}",
+            "%{", "%{x}", "%{d0}", "%{d999r.-+,/_=}", "%%", "%_", "%-", "%", "foo=bar", "=", ":", "/", " ", "\u00e9"};
+        java.util.Random r = new java.util.Random(11);
+        List<org.xbill.DNS.Record> records = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            StringBuilder rec = new StringBuilder("v=spf1");
+            int k = r.nextInt(8);
+            for (int j = 0; j < k; j++) {
+                rec.append(' ').append(pieces[r.nextInt(pieces.length)]);
+                if (r.nextInt(3) == 0) {
+                    rec.append(pieces[r.nextInt(pieces.length)]);
+                }
+            }
+            records.add(new org.xbill.DNS.TXTRecord(org.xbill.DNS.Name.fromString("r" + i + ".fuzz.test."),
+                    org.xbill.DNS.DClass.IN, 300, rec.toString()));
+        }
+        dev.mailkit.smtp.testing.ZoneResolver zone = new dev.mailkit.smtp.testing.ZoneResolver("test.",
+                records.toArray(new org.xbill.DNS.Record[0]));
+        SpfChecker c = SpfChecker.builder().resolver(zone).timeout(Duration.ofSeconds(1)).build();
+        for (int i = 0; i < 200; i++) {
+            for (String ip : List.of("127.0.0.1", "2001:db8::1")) {
+                SpfResult res = c.checkMailFrom(InetAddress.getByName(ip), "u" + i + "@r" + i + ".fuzz.test", "h.test");
+                assertThat(res.result()).isNotNull();
+            }
+        }
+    }
 }
