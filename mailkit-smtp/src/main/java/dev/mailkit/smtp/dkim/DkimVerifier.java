@@ -1,23 +1,13 @@
 package dev.mailkit.smtp.dkim;
 
 import dev.mailkit.core.MessageSource;
+import dev.mailkit.smtp.internal.DnsQuestions;
 import dev.mailkit.smtp.relay.internal.DkimCanonical;
 import dev.mailkit.smtp.relay.internal.HeaderSection;
-import org.xbill.DNS.Cache;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Resolver;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.lookup.LookupResult;
-import org.xbill.DNS.lookup.LookupSession;
-import org.xbill.DNS.lookup.NoSuchDomainException;
-import org.xbill.DNS.lookup.NoSuchRRSetException;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -38,10 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Verifies the DKIM signatures of a message (RFC 6376): rsa-sha256 and ed25519-sha256 (RFC 8463), relaxed and
@@ -59,16 +45,11 @@ public final class DkimVerifier {
     private static final int MAX_SIGNATURES = 5;
     private static final int MAX_HEADER = 1024 * 1024;
 
-    private final LookupSession dns;
-    private final Duration timeout;
+    private final DnsQuestions dns;
     private final Clock clock;
 
     private DkimVerifier(Builder b) {
-        Resolver r = b.resolver != null ? b.resolver : new ExtendedResolver();
-        r.setTimeout(b.timeout);
-        this.dns = LookupSession.builder().resolver(r).cache(new Cache(DClass.IN)).executor(Runnable::run)
-                .clearSearchPath().ndots(1).build();
-        this.timeout = b.timeout;
+        this.dns = DnsQuestions.of(b.resolver, b.timeout);
         this.clock = b.clock;
     }
 
@@ -361,40 +342,18 @@ public final class DkimVerifier {
 
     private KeyRecord key(String selector, String domain) throws KeyException {
         String host = selector + "._domainkey." + domain;
-        Name name;
+        DnsQuestions.Answer r;
         try {
-            name = Name.fromString(host.endsWith(".") ? host : host + ".");
-        } catch (TextParseException e) {
-            throw new KeyException(DkimResult.Verdict.PERMERROR, "bad key name " + host);
-        }
-        LookupResult r;
-        try {
-            r = dns.lookupAsync(name, Type.TXT).toCompletableFuture()
-                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | CompletionException e) {
-            Throwable c = e.getCause() == null ? e : e.getCause();
-            if (c instanceof NoSuchDomainException || c instanceof NoSuchRRSetException) {
-                throw new KeyException(DkimResult.Verdict.PERMERROR, "no key for signature at " + host);
-            }
-            throw new KeyException(DkimResult.Verdict.TEMPERROR, "key lookup at " + host + " failed: " + c);
-        } catch (TimeoutException e) {
-            throw new KeyException(DkimResult.Verdict.TEMPERROR, "key lookup at " + host + " timed out");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KeyException(DkimResult.Verdict.TEMPERROR, "interrupted");
+            r = dns.ask(host, Type.TXT);
+        } catch (DnsQuestions.Failure e) {
+            throw new KeyException(DkimResult.Verdict.TEMPERROR, "key lookup at " + host + " failed: "
+                    + e.getMessage());
         }
         String why = "no key for signature at " + host;
-        for (org.xbill.DNS.Record rec : r.getRecords()) {
-            if (!(rec instanceof TXTRecord)) {
-                continue;
-            }
-            ByteArrayOutputStream joined = new ByteArrayOutputStream();
-            for (byte[] s : ((TXTRecord) rec).getStringsAsByteArrays()) {
-                joined.writeBytes(s);
-            }
+        for (org.xbill.DNS.Record rec : r.records()) {
             Map<String, String> tags;
             try {
-                tags = tagList(joined.toString(StandardCharsets.ISO_8859_1));
+                tags = tagList(DnsQuestions.text((TXTRecord) rec));
             } catch (IllegalArgumentException e) {
                 why = "malformed key record at " + host + ": " + e.getMessage();
                 continue;
@@ -448,15 +407,7 @@ public final class DkimVerifier {
 
         /** Asks the given name servers for keys (default: those of the operating system). */
         public Builder dnsServers(InetSocketAddress... servers) {
-            if (servers.length == 0) {
-                throw new IllegalArgumentException("name at least one DNS server, e.g. "
-                        + "new InetSocketAddress(\"127.0.0.1\", 53)");
-            }
-            List<Resolver> rs = new ArrayList<>();
-            for (InetSocketAddress s : servers) {
-                rs.add(new SimpleResolver(Objects.requireNonNull(s, "server")));
-            }
-            this.resolver = rs.size() == 1 ? rs.get(0) : new ExtendedResolver(rs);
+            this.resolver = DnsQuestions.servers(servers);
             return this;
         }
 
@@ -468,11 +419,7 @@ public final class DkimVerifier {
 
         /** How long a key lookup may take (default 5 seconds); after it, the result is temperror. */
         public Builder timeout(Duration d) {
-            Objects.requireNonNull(d, "timeout");
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, was " + d);
-            }
-            this.timeout = d;
+            this.timeout = DnsQuestions.positive(d, "timeout");
             return this;
         }
 

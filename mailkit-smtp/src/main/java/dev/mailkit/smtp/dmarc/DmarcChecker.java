@@ -4,24 +4,13 @@ import com.google.common.net.InternetDomainName;
 import dev.mailkit.smtp.dkim.DkimResult;
 import dev.mailkit.smtp.dmarc.DmarcResult.Policy;
 import dev.mailkit.smtp.dmarc.DmarcResult.Result;
+import dev.mailkit.smtp.internal.DnsQuestions;
 import dev.mailkit.smtp.spf.SpfResult;
-import org.xbill.DNS.Cache;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Resolver;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.lookup.LookupResult;
-import org.xbill.DNS.lookup.LookupSession;
-import org.xbill.DNS.lookup.NoSuchDomainException;
-import org.xbill.DNS.lookup.NoSuchRRSetException;
 
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,10 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Evaluates DMARC (RFC 7489) for a message from the results of SPF and DKIM: the policy record is looked up at
@@ -48,16 +33,11 @@ import java.util.concurrent.TimeoutException;
  * Thread-safe.
  */
 public final class DmarcChecker {
-    private final LookupSession dns;
-    private final Duration timeout;
+    private final DnsQuestions dns;
     private final Random random;
 
     private DmarcChecker(Builder b) {
-        Resolver r = b.resolver != null ? b.resolver : new ExtendedResolver();
-        r.setTimeout(b.timeout);
-        this.dns = LookupSession.builder().resolver(r).cache(new Cache(DClass.IN)).executor(Runnable::run)
-                .clearSearchPath().ndots(1).build();
-        this.timeout = b.timeout;
+        this.dns = DnsQuestions.of(b.resolver, b.timeout);
         this.random = b.random;
     }
 
@@ -179,35 +159,17 @@ public final class DmarcChecker {
     /** The DMARC record at _dmarc.domain as tags, or null if there is not exactly one. */
     private Map<String, String> record(String domain) throws Temporary {
         List<String> found = new ArrayList<>();
-        LookupResult r;
+        DnsQuestions.Answer answer;
         try {
-            r = dns.lookupAsync(Name.fromString("_dmarc." + domain + "."), Type.TXT).toCompletableFuture()
-                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (TextParseException e) {
-            return null;
-        } catch (ExecutionException | CompletionException e) {
-            Throwable c = e.getCause() == null ? e : e.getCause();
-            if (c instanceof NoSuchDomainException || c instanceof NoSuchRRSetException) {
-                return null;
-            }
-            throw new Temporary("DMARC lookup at _dmarc." + domain + " failed: " + c);
-        } catch (TimeoutException e) {
-            throw new Temporary("DMARC lookup at _dmarc." + domain + " timed out");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Temporary("interrupted");
+            answer = dns.ask("_dmarc." + domain, Type.TXT);
+        } catch (DnsQuestions.Failure e) {
+            throw new Temporary("DMARC lookup at _dmarc." + domain + " failed: " + e.getMessage());
         }
-        for (org.xbill.DNS.Record rec : r.getRecords()) {
-            if (rec instanceof TXTRecord) {
-                ByteArrayOutputStream joined = new ByteArrayOutputStream();
-                for (byte[] s : ((TXTRecord) rec).getStringsAsByteArrays()) {
-                    joined.writeBytes(s);
-                }
-                String txt = joined.toString(StandardCharsets.ISO_8859_1).trim();
-                if (txt.startsWith("v=DMARC1") && (txt.length() == 8 || txt.charAt(8) == ';'
-                        || Character.isWhitespace(txt.charAt(8)))) {
-                    found.add(txt);
-                }
+        for (org.xbill.DNS.Record rec : answer.records()) {
+            String txt = DnsQuestions.text((TXTRecord) rec).trim();
+            if (txt.startsWith("v=DMARC1") && (txt.length() == 8 || txt.charAt(8) == ';'
+                    || Character.isWhitespace(txt.charAt(8)))) {
+                found.add(txt);
             }
         }
         if (found.size() != 1) {
@@ -234,15 +196,7 @@ public final class DmarcChecker {
 
         /** Asks the given name servers (default: those of the operating system). */
         public Builder dnsServers(InetSocketAddress... servers) {
-            if (servers.length == 0) {
-                throw new IllegalArgumentException("name at least one DNS server, e.g. "
-                        + "new InetSocketAddress(\"127.0.0.1\", 53)");
-            }
-            List<Resolver> rs = new ArrayList<>();
-            for (InetSocketAddress s : servers) {
-                rs.add(new SimpleResolver(Objects.requireNonNull(s, "server")));
-            }
-            this.resolver = rs.size() == 1 ? rs.get(0) : new ExtendedResolver(rs);
+            this.resolver = DnsQuestions.servers(servers);
             return this;
         }
 
@@ -254,11 +208,7 @@ public final class DmarcChecker {
 
         /** How long one DNS question may take (default 5 seconds); after it, the result is temperror. */
         public Builder timeout(Duration d) {
-            Objects.requireNonNull(d, "timeout");
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, was " + d);
-            }
-            this.timeout = d;
+            this.timeout = DnsQuestions.positive(d, "timeout");
             return this;
         }
 

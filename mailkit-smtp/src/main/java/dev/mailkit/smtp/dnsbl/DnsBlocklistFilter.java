@@ -5,22 +5,13 @@ import dev.mailkit.core.filter.FilterVerdict;
 import dev.mailkit.core.filter.MailFilter;
 import dev.mailkit.core.filter.SessionInfo;
 import dev.mailkit.smtp.internal.Cidr;
+import dev.mailkit.smtp.internal.DnsQuestions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ARecord;
-import org.xbill.DNS.Cache;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Resolver;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.lookup.LookupResult;
-import org.xbill.DNS.lookup.LookupSession;
-import org.xbill.DNS.lookup.NoSuchDomainException;
-import org.xbill.DNS.lookup.NoSuchRRSetException;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -65,17 +56,14 @@ public final class DnsBlocklistFilter implements MailFilter {
     private final List<Zone> zones;
     private final List<Cidr> exempt;
     private final Duration timeout;
-    private final LookupSession dns;
+    private final DnsQuestions dns;
     private final Map<String, List<CompletableFuture<Optional<Listing>>>> pending = new ConcurrentHashMap<>();
 
     private DnsBlocklistFilter(Builder b) {
         this.zones = List.copyOf(b.zones);
         this.exempt = List.copyOf(b.exempt);
         this.timeout = b.timeout;
-        Resolver r = b.resolver != null ? b.resolver : new ExtendedResolver();
-        r.setTimeout(timeout);
-        this.dns = LookupSession.builder().resolver(r).cache(new Cache(DClass.IN)).executor(Runnable::run)
-                .clearSearchPath().ndots(1).build();
+        this.dns = DnsQuestions.of(b.resolver, timeout);
     }
 
     /** A builder; at least one {@link Builder#zone} is required. */
@@ -157,38 +145,17 @@ public final class DnsBlocklistFilter implements MailFilter {
 
     /** Asks {@code zone} about {@code client}; completes with the listing, or empty if not listed. */
     private CompletableFuture<Optional<Listing>> lookup(Zone zone, InetAddress client) {
-        Name name;
-        try {
-            name = Name.fromString(queryName(client, zone.name));
-        } catch (TextParseException e) {
-            return CompletableFuture.completedFuture(Optional.empty()); // cannot happen for a validated zone
-        }
-        return dns.lookupAsync(name, Type.A).toCompletableFuture().handle((result, failure) -> {
-            if (failure != null) {
-                Throwable c = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                if (c instanceof NoSuchDomainException || c instanceof NoSuchRRSetException) {
-                    return Optional.<String>empty(); // not listed
-                }
-                throw new java.util.concurrent.CompletionException(c);
-            }
-            for (org.xbill.DNS.Record r : result.getRecords()) {
-                if (r instanceof ARecord) {
-                    String answer = ((ARecord) r).getAddress().getHostAddress();
-                    if (zone.lists(answer)) {
-                        return Optional.of(answer);
-                    }
+        String name = queryName(client, zone.name);
+        return dns.askAsync(name, Type.A).thenCompose(answer -> {
+            for (org.xbill.DNS.Record r : answer.records()) {
+                String a = ((ARecord) r).getAddress().getHostAddress();
+                if (zone.lists(a)) {
+                    // the list's explanation, if it has one; the listing stands without it
+                    return dns.askAsync(name, Type.TXT).handle((txt, failure) -> Optional.of(new Listing(zone.name, a,
+                            failure == null ? text(txt.records()) : "")));
                 }
             }
-            return Optional.<String>empty();
-        }).thenCompose(answer -> {
-            if (answer.isEmpty()) {
-                return CompletableFuture.completedFuture(Optional.<Listing>empty());
-            }
-            // the list's explanation, if it has one; the listing stands without it
-            return dns.lookupAsync(name, Type.TXT).toCompletableFuture()
-                    .handle((txt, failure) -> Optional.of(new Listing(zone.name, answer.get(),
-                            failure == null ? text(txt) : "")));
+            return CompletableFuture.completedFuture(Optional.<Listing>empty());
         });
     }
 
@@ -210,19 +177,16 @@ public final class DnsBlocklistFilter implements MailFilter {
         return Optional.empty();
     }
 
-    /** The TXT strings of the answer, joined, reduced to printable ASCII (no CR/LF into the reply), at most 200. */
-    private static String text(LookupResult txt) {
+    /** The first TXT record's text, reduced to printable ASCII (no CR/LF into the reply), at most 200. */
+    private static String text(List<org.xbill.DNS.Record> txt) {
+        if (txt.isEmpty()) {
+            return "";
+        }
+        String raw = DnsQuestions.text((TXTRecord) txt.get(0)); // raw bytes, not dnsjava's escapes
         StringBuilder sb = new StringBuilder();
-        for (org.xbill.DNS.Record r : txt.getRecords()) {
-            if (r instanceof TXTRecord) {
-                for (byte[] s : ((TXTRecord) r).getStringsAsByteArrays()) { // raw bytes, not dnsjava's escapes
-                    for (int i = 0; i < s.length && sb.length() < 200; i++) {
-                        int c = s[i] & 0xff;
-                        sb.append(c >= 0x20 && c < 0x7f ? (char) c : ' ');
-                    }
-                }
-                break;
-            }
+        for (int i = 0; i < raw.length() && sb.length() < 200; i++) {
+            char c = raw.charAt(i);
+            sb.append(c >= 0x20 && c < 0x7f ? c : ' ');
         }
         return sb.toString().trim();
     }
@@ -328,25 +292,13 @@ public final class DnsBlocklistFilter implements MailFilter {
 
         /** How long to wait for the lists (default 5 seconds); after it, the client is not blocked. */
         public Builder timeout(Duration d) {
-            Objects.requireNonNull(d, "timeout");
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, was " + d);
-            }
-            this.timeout = d;
+            this.timeout = DnsQuestions.positive(d, "timeout");
             return this;
         }
 
         /** Asks the given name servers (default: those of the operating system). */
         public Builder dnsServers(InetSocketAddress... servers) {
-            if (servers.length == 0) {
-                throw new IllegalArgumentException("name at least one DNS server, e.g. "
-                        + "new InetSocketAddress(\"127.0.0.1\", 53)");
-            }
-            List<Resolver> rs = new ArrayList<>();
-            for (InetSocketAddress s : servers) {
-                rs.add(new SimpleResolver(Objects.requireNonNull(s, "server")));
-            }
-            this.resolver = rs.size() == 1 ? rs.get(0) : new ExtendedResolver(rs);
+            this.resolver = DnsQuestions.servers(servers);
             return this;
         }
 

@@ -8,7 +8,6 @@ import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Resolver;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.hosts.HostsFileParser;
@@ -82,14 +81,7 @@ public final class DnsRelayResolver implements RelayResolver {
      * @throws IllegalArgumentException if no server is given
      */
     public static DnsRelayResolver using(Duration timeout, InetSocketAddress... servers) {
-        if (servers.length == 0) {
-            throw new IllegalArgumentException("name at least one DNS server, e.g. new InetSocketAddress(\"127.0.0.1\", 53)");
-        }
-        List<Resolver> rs = new ArrayList<>();
-        for (InetSocketAddress s : servers) {
-            rs.add(new SimpleResolver(Objects.requireNonNull(s, "server")));
-        }
-        Resolver r = rs.size() == 1 ? rs.get(0) : new ExtendedResolver(rs);
+        Resolver r = dev.mailkit.smtp.internal.DnsQuestions.servers(servers);
         return new DnsRelayResolver(r, false, positive(timeout), "DNS servers " + List.of(servers));
     }
 

@@ -1,26 +1,16 @@
 package dev.mailkit.smtp.spf;
 
+import dev.mailkit.smtp.internal.DnsQuestions;
 import dev.mailkit.smtp.spf.SpfResult.Result;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
-import org.xbill.DNS.Cache;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.MXRecord;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ReverseMap;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.lookup.LookupResult;
-import org.xbill.DNS.lookup.LookupSession;
-import org.xbill.DNS.lookup.NoSuchDomainException;
-import org.xbill.DNS.lookup.NoSuchRRSetException;
 
-import java.io.ByteArrayOutputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -34,10 +24,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Checks whether a client may send mail for a domain, by the domain's SPF policy (RFC 7208): {@code check_host()}
@@ -53,18 +39,13 @@ public final class SpfChecker {
     private static final int MAX_DNS_TERMS = 10;
     private static final int MAX_VOID = 2;
 
-    private final LookupSession dns;
-    private final Duration timeout;
+    private final DnsQuestions dns;
     private final Duration overallTimeout;
     private final String receiver;
     private final Clock clock;
 
     private SpfChecker(Builder b) {
-        Resolver r = b.resolver != null ? b.resolver : new ExtendedResolver();
-        r.setTimeout(b.timeout);
-        this.dns = LookupSession.builder().resolver(r).cache(new Cache(DClass.IN)).executor(Runnable::run)
-                .clearSearchPath().ndots(1).build();
-        this.timeout = b.timeout;
+        this.dns = DnsQuestions.of(b.resolver, b.timeout);
         this.overallTimeout = b.overallTimeout;
         this.receiver = b.receiver;
         this.clock = b.clock;
@@ -355,11 +336,7 @@ public final class SpfChecker {
         String spfRecord(String domain) throws SpfError {
             String found = null;
             for (org.xbill.DNS.Record r : query(domain, Type.TXT, false)) {
-                ByteArrayOutputStream joined = new ByteArrayOutputStream();
-                for (byte[] s : ((TXTRecord) r).getStringsAsByteArrays()) {
-                    joined.writeBytes(s);
-                }
-                String txt = joined.toString(StandardCharsets.ISO_8859_1);
+                String txt = DnsQuestions.text((TXTRecord) r);
                 String lower = txt.toLowerCase(Locale.ROOT);
                 if (lower.equals("v=spf1") || lower.startsWith("v=spf1 ")) {
                     if (found != null) {
@@ -376,36 +353,16 @@ public final class SpfChecker {
          * temperror on any DNS failure.
          */
         List<org.xbill.DNS.Record> query(String name, int type, boolean countVoid) throws SpfError {
-            List<org.xbill.DNS.Record> out;
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new SpfError(Result.TEMPERROR, "the check took longer than " + overallTimeout.toMillis()
                         + " ms");
             }
+            List<org.xbill.DNS.Record> out;
             try {
-                LookupResult r = dns.lookupAsync(Name.fromString(name.endsWith(".") ? name : name + "."), type)
-                        .toCompletableFuture().get(Math.min(timeout.toNanos() + 1_000_000_000L, left),
-                                TimeUnit.NANOSECONDS);
-                out = new ArrayList<>();
-                for (org.xbill.DNS.Record rec : r.getRecords()) {
-                    if (rec.getType() == type) {
-                        out.add(rec);
-                    }
-                }
-            } catch (TextParseException e) {
-                throw new SpfError(Result.PERMERROR, "'" + name + "' is not a domain name");
-            } catch (ExecutionException | CompletionException e) {
-                Throwable c = e.getCause() == null ? e : e.getCause();
-                if (!(c instanceof NoSuchDomainException || c instanceof NoSuchRRSetException)) {
-                    throw new SpfError(Result.TEMPERROR, "DNS lookup of " + name + " " + Type.string(type)
-                            + " failed: " + c);
-                }
-                out = Collections.emptyList();
-            } catch (TimeoutException e) {
-                throw new SpfError(Result.TEMPERROR, "DNS lookup of " + name + " " + Type.string(type) + " timed out");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SpfError(Result.TEMPERROR, "interrupted");
+                out = dns.ask(name, type, Duration.ofNanos(left)).records();
+            } catch (DnsQuestions.Failure e) {
+                throw new SpfError(Result.TEMPERROR, e.getMessage());
             }
             if (out.isEmpty() && countVoid && ++voidLookups > MAX_VOID) {
                 throw new SpfError(Result.PERMERROR, "more than " + MAX_VOID + " void DNS lookups");
@@ -421,11 +378,7 @@ public final class SpfChecker {
                 if (txt.size() != 1) {
                     return "";
                 }
-                ByteArrayOutputStream joined = new ByteArrayOutputStream();
-                for (byte[] s : ((TXTRecord) txt.get(0)).getStringsAsByteArrays()) {
-                    joined.writeBytes(s);
-                }
-                String text = expand(joined.toString(StandardCharsets.ISO_8859_1), domain, true);
+                String text = expand(DnsQuestions.text((TXTRecord) txt.get(0)), domain, true);
                 StringBuilder sb = new StringBuilder();
                 for (int i = 0; i < text.length() && sb.length() < 300; i++) {
                     char c = text.charAt(i);
@@ -725,15 +678,7 @@ public final class SpfChecker {
 
         /** Asks the given name servers (default: those of the operating system). */
         public Builder dnsServers(InetSocketAddress... servers) {
-            if (servers.length == 0) {
-                throw new IllegalArgumentException("name at least one DNS server, e.g. "
-                        + "new InetSocketAddress(\"127.0.0.1\", 53)");
-            }
-            List<Resolver> rs = new ArrayList<>();
-            for (InetSocketAddress s : servers) {
-                rs.add(new SimpleResolver(Objects.requireNonNull(s, "server")));
-            }
-            this.resolver = rs.size() == 1 ? rs.get(0) : new ExtendedResolver(rs);
+            this.resolver = DnsQuestions.servers(servers);
             return this;
         }
 
@@ -745,21 +690,13 @@ public final class SpfChecker {
 
         /** How long one DNS question may take (default 5 seconds); after it, the result is temperror. */
         public Builder timeout(Duration d) {
-            Objects.requireNonNull(d, "timeout");
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, was " + d);
-            }
-            this.timeout = d;
+            this.timeout = DnsQuestions.positive(d, "timeout");
             return this;
         }
 
         /** How long a whole check may take (default 20 seconds, RFC 7208 4.6.4); after it, the result is temperror. */
         public Builder overallTimeout(Duration d) {
-            Objects.requireNonNull(d, "overallTimeout");
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("overallTimeout must be positive, was " + d);
-            }
-            this.overallTimeout = d;
+            this.overallTimeout = DnsQuestions.positive(d, "overallTimeout");
             return this;
         }
 
