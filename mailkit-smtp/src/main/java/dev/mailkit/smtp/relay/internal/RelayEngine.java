@@ -705,39 +705,51 @@ public final class RelayEngine implements AutoCloseable {
         if (m.reversePath == null) {
             return true;
         }
-        Envelope env = Envelope.builder().reversePath((MailAddress) null).recipient(m.reversePath)
-                .mailParameters("8BITMIME".equals(m.mailParameters.get("BODY")) ? Map.of("BODY", "8BITMIME")
-                        : Map.of())
+        try {
+            String id = queueNotification(m.id, m.reversePath, m.created, now, failed, new DsnMessage.Original() {
+                @Override
+                public InputStream open() throws IOException {
+                    return store.content(m);
+                }
+
+                @Override
+                public long size() {
+                    return m.contentLength;
+                }
+            }, kind, request(m), "8BITMIME".equals(m.mailParameters.get("BODY")) ? Map.of("BODY", "8BITMIME")
+                    : Map.of());
+            events.add(RelayEvent.builder(RelayEvent.Type.DSN_QUEUED, m.id, now).recipients(
+                    failed.stream().map(o -> o.recipient).collect(java.util.stream.Collectors.toList()))
+                    .relatedId(id).detail((kind.success() ? "sender delivery notification " :
+                            "sender non-delivery notification ") + id + " to <" + m.reversePath + ">").build());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{}: cannot queue the DSN to <{}>: {}", m.id, m.reversePath, e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Writes a notification (RFC 3464) about {@code outcomes} of message {@code id} to {@code to}, from the null
+     * reverse-path, and makes it part of the queue; returns its queue id. Nothing is left behind if it fails.
+     */
+    private String queueNotification(String id, MailAddress to, Instant arrival, Instant now, List<Outcome> outcomes,
+                                     DsnMessage.Original original, DsnMessage.Kind kind, DsnMessage.Request request,
+                                     Map<String, String> mailParameters) throws IOException {
+        Envelope env = Envelope.builder().reversePath((MailAddress) null).recipient(to).mailParameters(mailParameters)
                 .build();
         MessageSpool.Writer w = cfg.spool.newWriter();
         try {
-            String boundary = m.id + "/" + Long.toHexString(cfg.random.nextLong()) + "/" + cfg.hostName;
-            ZonedDateTime zNow = now.atZone(cfg.clock.getZone() == null ? ZoneId.systemDefault() : cfg.clock.getZone());
-            DsnMessage.write(w, cfg.hostName, m.id, m.reversePath, m.created.atZone(zNow.getZone()), zNow, failed,
-                    new DsnMessage.Original() {
-                        @Override
-                        public InputStream open() throws IOException {
-                            return store.content(m);
-                        }
-
-                        @Override
-                        public long size() {
-                            return m.contentLength;
-                        }
-                    }, cfg.bounceSizeLimit, boundary, kind, request(m));
+            ZoneId zone = cfg.clock.getZone() == null ? ZoneId.systemDefault() : cfg.clock.getZone();
+            String boundary = id + "/" + Long.toHexString(cfg.random.nextLong()) + "/" + cfg.hostName;
+            DsnMessage.write(w, cfg.hostName, id, to, arrival.atZone(zone), now.atZone(zone), outcomes, original,
+                    cfg.bounceSizeLimit, boundary, kind, request);
             try (MessageSource dsn = w.finish()) {
-                Pending p = prepare(env, dsn, true);
-                String id = commit(p);
-                events.add(RelayEvent.builder(RelayEvent.Type.DSN_QUEUED, m.id, now).recipients(
-                        failed.stream().map(o -> o.recipient).collect(java.util.stream.Collectors.toList()))
-                        .relatedId(id).detail((kind.success() ? "sender delivery notification " :
-                                "sender non-delivery notification ") + id + " to <" + m.reversePath + ">").build());
-                return true;
+                return commit(prepare(env, dsn, true));
             }
         } catch (IOException | RuntimeException e) {
             w.abort();
-            LOG.error("{}: cannot queue the DSN to <{}>: {}", m.id, m.reversePath, e.toString());
-            return false;
+            throw e;
         }
     }
 
@@ -773,16 +785,11 @@ public final class RelayEngine implements AutoCloseable {
                 return true;
             }
         };
-        Envelope env = Envelope.builder().reversePath((MailAddress) null).recipient(to).build();
-        MessageSpool.Writer w = cfg.spool.newWriter();
         try {
-            Instant now = cfg.clock.instant();
-            ZoneId zone = cfg.clock.getZone() == null ? ZoneId.systemDefault() : cfg.clock.getZone();
-            String boundary = id + "/" + Long.toHexString(cfg.random.nextLong()) + "/" + cfg.hostName;
-            DsnMessage.write(w, cfg.hostName, id, to, envelope.receivedAt().atZone(zone), now.atZone(zone), delivered,
+            String dsnId = queueNotification(id, to, envelope.receivedAt(), cfg.clock.instant(), delivered,
                     new DsnMessage.Original() {
                         @Override
-                        public InputStream open() throws IOException {
+                        public InputStream open() {
                             return message.openStream();
                         }
 
@@ -790,13 +797,9 @@ public final class RelayEngine implements AutoCloseable {
                         public long size() {
                             return message.size();
                         }
-                    }, cfg.bounceSizeLimit, boundary, DsnMessage.Kind.DELIVERED, request);
-            try (MessageSource dsn = w.finish()) {
-                String dsnId = commit(prepare(env, dsn, true));
-                LOG.info("{}: delivery notification {} to <{}> for {} recipient(s)", id, dsnId, to, recipients.size());
-            }
+                    }, DsnMessage.Kind.DELIVERED, request, Map.of());
+            LOG.info("{}: delivery notification {} to <{}> for {} recipient(s)", id, dsnId, to, recipients.size());
         } catch (IOException | RuntimeException e) {
-            w.abort();
             LOG.warn("{}: cannot queue the delivery notification to <{}>: {}", id, to, e.toString());
         }
     }
