@@ -1,5 +1,6 @@
 package dev.mailkit.core;
 
+import dev.mailkit.core.internal.CrlfSegment;
 import dev.mailkit.core.internal.Segment;
 import dev.mailkit.core.internal.SegmentedData;
 import dev.mailkit.core.internal.SegmentedInputStream;
@@ -89,15 +90,37 @@ public final class MessageSource implements Closeable {
     }
 
     /**
-     * A source over segments, for mailkit's mailbox stores (a Maildir message file, possibly presented with CRLF line
-     * ends through {@link Segment#crlfView}); {@link Segment} is internal API and may change with mailkit. The
-     * segments must be immutable and safe to read from several threads.
+     * A source over a region of an open file, for mailbox stores that keep messages in files (a Maildir message). A
+     * file with bare LF line ends is presented with CRLF line ends, without copying: give its length in CRLF form as
+     * {@code crlfLength} ({@link #crlfLength(FileChannel, long, long)} computes it; the file's own length when its lines
+     * already end in CRLF). Any number of threads may read the source at once. The channel is closed when the last
+     * holder closes the source; if this method throws, the caller still owns the channel.
      *
-     * @param segments the bytes, in order; together they must form a message with CRLF line ends
-     * @param resource closed (once) when the last holder closes the source, for example the file's channel; may be
-     *                 null
+     * @param channel    the file, open for reading
+     * @param start      where the message starts in the file
+     * @param length     the message's length in the file
+     * @param crlfLength its length with every line ending in CRLF
+     * @throws IllegalArgumentException if {@code crlfLength} is impossible for {@code length} (below it, or more than
+     *                                  twice it)
      */
-    public static MessageSource ofSegments(List<? extends Segment> segments, Closeable resource) {
+    public static MessageSource ofFileRegion(FileChannel channel, long start, long length, long crlfLength) {
+        Segment seg = crlfLength == length ? Segment.of(channel, start, length)
+                : Segment.crlfView(channel, start, length, crlfLength);
+        return new MessageSource(new SegmentedData(List.of(seg)), List.of(channel), false);
+    }
+
+    /**
+     * The length of a file region once every bare LF in it is written as CRLF (for
+     * {@link #ofFileRegion(FileChannel, long, long, long)}).
+     *
+     * @throws IOException if the file cannot be read
+     */
+    public static long crlfLength(FileChannel channel, long start, long length) throws IOException {
+        return CrlfSegment.crlfLength(channel, start, length);
+    }
+
+    /** A source over segments (the concatenation, in order), closing {@code resource} at the end; for tests. */
+    static MessageSource ofSegments(List<? extends Segment> segments, Closeable resource) {
         List<Segment> copy = List.copyOf(segments);
         return new MessageSource(new SegmentedData(copy), resource == null ? List.of() : List.of(resource), false);
     }

@@ -14,16 +14,16 @@ import dev.mailkit.imap.ImapServer;
 import dev.mailkit.pop3.Pop3Server;
 import dev.mailkit.smtp.SmtpRole;
 import dev.mailkit.smtp.SmtpServer;
-import dev.mailkit.smtp.dkim.DkimVerifier;
-import dev.mailkit.smtp.dmarc.DmarcChecker;
-import dev.mailkit.smtp.dmarc.DmarcFilter;
-import dev.mailkit.smtp.dnsbl.DnsBlocklistFilter;
-import dev.mailkit.smtp.relay.DkimSigner;
-import dev.mailkit.smtp.relay.RelayEvent;
-import dev.mailkit.smtp.relay.RelayQueue;
-import dev.mailkit.smtp.relay.RelayTls;
-import dev.mailkit.smtp.relay.SmartHost;
-import dev.mailkit.smtp.spf.SpfChecker;
+import dev.mailkit.mailauth.dkim.DkimVerifier;
+import dev.mailkit.mailauth.dmarc.DmarcChecker;
+import dev.mailkit.mailauth.dmarc.DmarcFilter;
+import dev.mailkit.mailauth.dnsbl.DnsBlocklistFilter;
+import dev.mailkit.mailauth.dkim.DkimSigner;
+import dev.mailkit.relay.RelayEvent;
+import dev.mailkit.relay.RelayQueue;
+import dev.mailkit.relay.RelayTls;
+import dev.mailkit.relay.SmartHost;
+import dev.mailkit.mailauth.spf.SpfChecker;
 import dev.mailkit.store.MailStore;
 import dev.mailkit.store.delivery.DeliveryAgent;
 import dev.mailkit.store.maildir.MaildirMailStore;
@@ -302,7 +302,7 @@ public final class MailkitServerMain {
     private static RelayQueue relay(ServerOptions o, List<String> domains, MessageSink local, PrintStream out) {
         RelayQueue.Builder b = RelayQueue.builder(o.data.resolve(".relay-queue"))
                 .localDelivery(local, domains.toArray(new String[0]))
-                .listener(e -> {
+                .onEvent(e -> {
                     if (e.type() != RelayEvent.Type.QUEUED) {
                         out.println("relay " + e);
                     }
@@ -316,7 +316,7 @@ public final class MailkitServerMain {
             b.smartHost(sh.build());
         }
         if (o.dkimDomain != null) {
-            b.dkim(signer(o));
+            b.signers(signer(o));
         }
         return b.build().start();
     }

@@ -1,8 +1,8 @@
 package dev.mailkit.examples;
 
-import dev.mailkit.smtp.relay.DkimSigner;
-import dev.mailkit.smtp.relay.RelayQueue;
-import dev.mailkit.smtp.relay.SmartHost;
+import dev.mailkit.mailauth.dkim.DkimSigner;
+import dev.mailkit.relay.RelayQueue;
+import dev.mailkit.relay.SmartHost;
 import jakarta.mail.internet.MimeMessage;
 
 import java.nio.file.Path;
@@ -20,8 +20,8 @@ public final class RelayExample {
         try (RelayQueue relay = RelayQueue.builder(queueDirectory)       // one directory per queue
                 .hostName("mail.example.com")                              // EHLO name and DSN sender
                 .smartHost(SmartHost.builder(host, port).auth(user, password).build()) // or MX delivery
-                .dkim(DkimSigner.fromPem("example.com", "s1", dkimKey))   // signs mail From: example.com
-                .listener(event -> System.out.println(event))              // every attempt, with the reply
+                .signers(DkimSigner.fromPem("example.com", "s1", dkimKey)) // signs mail From: example.com
+                .onEvent(event -> System.out.println(event))               // every attempt, with the reply
                 .build()
                 .start()) {
             String queueId = relay.submit(mimeMessage);                    // returns once fsync'd to disk

@@ -1,8 +1,8 @@
 package dev.mailkit.examples;
 
 import dev.mailkit.smtp.SmtpServer;
-import dev.mailkit.smtp.dnsbl.DnsBlocklistFilter;
-import dev.mailkit.smtp.relay.SmartHost;
+import dev.mailkit.mailauth.dnsbl.DnsBlocklistFilter;
+import dev.mailkit.relay.SmartHost;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

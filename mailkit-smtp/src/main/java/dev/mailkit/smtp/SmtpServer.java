@@ -9,13 +9,13 @@ import dev.mailkit.core.server.MailServer;
 import dev.mailkit.core.sink.DeliveryReport;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.core.tls.TlsConfig;
-import dev.mailkit.smtp.internal.Cidr;
+import dev.mailkit.core.Cidr;
 import dev.mailkit.smtp.internal.Delivery;
 import dev.mailkit.smtp.internal.FreeSpace;
 import dev.mailkit.smtp.internal.SmtpConfig;
 import dev.mailkit.smtp.internal.SmtpListener;
 import dev.mailkit.smtp.internal.TransactionIds;
-import dev.mailkit.smtp.relay.RelayQueue;
+import dev.mailkit.core.outbound.OutboundQueue;
 
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -55,7 +55,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * told to, drains oversized messages before refusing them with {@code 552 5.3.4}, and gives every reply an enhanced
  * status code.
  *
- * <p>Relaying: without {@link Builder#relay(RelayQueue)} every remote recipient is refused with {@code 554 5.7.1}. With
+ * <p>Relaying: without {@link Builder#relay(OutboundQueue)} every remote recipient is refused with {@code 554 5.7.1}. With
  * a relay, remote recipients are accepted only from authenticated users (on a submission or SMTPS port, or on any port
  * with {@link Builder#optionalAuth()}) and from clients in {@link Builder#trustedNetworks trusted networks}; the
  * {@code 250} after DATA comes once both the local sink and the relay queue hold the message durably.
@@ -272,7 +272,7 @@ public final class SmtpServer implements MailServer {
         private boolean virtualThreads = true;
         private boolean transcripts;
         private Duration closeGrace = Duration.ofMillis(600);
-        private RelayQueue relay;
+        private OutboundQueue relay;
         private final List<Cidr> trustedNetworks = new ArrayList<>();
         private Path freeSpaceDirectory;
         private long minFreeSpace;
@@ -515,7 +515,7 @@ public final class SmtpServer implements MailServer {
          * to it directly). Only authenticated submission users and clients in {@link #trustedNetworks} may relay;
          * default: no relay, every remote recipient refused.
          */
-        public Builder relay(RelayQueue queue) {
+        public Builder relay(OutboundQueue queue) {
             this.relay = Objects.requireNonNull(queue, "queue");
             return this;
         }

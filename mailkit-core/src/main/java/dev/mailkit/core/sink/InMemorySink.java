@@ -2,7 +2,6 @@ package dev.mailkit.core.sink;
 
 import dev.mailkit.core.Envelope;
 import dev.mailkit.core.MessageSource;
-import dev.mailkit.core.internal.Arrivals;
 
 import java.time.Duration;
 import java.util.List;

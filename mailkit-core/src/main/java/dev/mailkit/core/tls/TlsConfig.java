@@ -1,6 +1,5 @@
 package dev.mailkit.core.tls;
 
-import dev.mailkit.core.internal.PemFiles;
 import dev.mailkit.core.internal.SelfSignedCertificate;
 
 import java.io.IOException;
@@ -86,8 +85,8 @@ public final class TlsConfig {
     public static TlsConfig fromPem(Path certificateChain, Path privateKey) {
         String certs = read(certificateChain);
         String key = read(privateKey);
-        List<X509Certificate> chain = PemFiles.certificates(certs, certificateChain.toString());
-        PrivateKey pk = PemFiles.privateKey(key, privateKey.toString());
+        List<X509Certificate> chain = Pem.certificates(certs, certificateChain.toString());
+        PrivateKey pk = Pem.privateKey(key, privateKey.toString());
         Material m = Material.of(pk, chain, false);
         return new TlsConfig(() -> m, "certificate " + certificateChain);
     }
@@ -133,7 +132,7 @@ public final class TlsConfig {
     /** The server certificate in PEM form, for clients that take a CA file (curl --cacert, Python's cafile). */
     public String certificatePem() {
         try {
-            return PemFiles.encode("CERTIFICATE", certificate().getEncoded());
+            return Pem.encode("CERTIFICATE", certificate().getEncoded());
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }

@@ -2,10 +2,10 @@ package dev.mailkit.examples.bench;
 
 import dev.mailkit.core.sink.InMemorySink;
 import dev.mailkit.smtp.SmtpServer;
-import dev.mailkit.smtp.relay.RelayEvent;
-import dev.mailkit.smtp.relay.RelayQueue;
-import dev.mailkit.smtp.relay.RelayTls;
-import dev.mailkit.smtp.relay.SmartHost;
+import dev.mailkit.relay.RelayEvent;
+import dev.mailkit.relay.RelayQueue;
+import dev.mailkit.relay.RelayTls;
+import dev.mailkit.relay.SmartHost;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -31,7 +31,7 @@ public final class RelayBenchServer {
         AtomicLong deferred = new AtomicLong();
         try (RelayQueue q = RelayQueue.builder(dir)
                 .smartHost(SmartHost.builder("127.0.0.1", sinkPort).tls(RelayTls.DISABLED).build())
-                .listener(e -> {
+                .onEvent(e -> {
                     if (e.type() == RelayEvent.Type.DELIVERED) {
                         delivered.incrementAndGet();
                     } else if (e.type() == RelayEvent.Type.DEFERRED || e.type() == RelayEvent.Type.BOUNCED) {

@@ -5,8 +5,8 @@ import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.SmtpReply;
 import dev.mailkit.core.sink.DeliveryReport;
-import dev.mailkit.smtp.relay.MailLoopException;
-import dev.mailkit.smtp.relay.RelayQueue;
+import dev.mailkit.core.outbound.MailLoopException;
+import dev.mailkit.core.outbound.OutboundQueue;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ final class RelayHandoff {
             return reportSuccesses(c, envelope, message, local, c.sink.deliver(envelope, message));
         }
         Envelope remoteEnvelope = only(envelope, remote);
-        RelayQueue.Submission prepared;
+        OutboundQueue.Prepared prepared;
         try {
             prepared = c.relay.prepare(remoteEnvelope, message);
         } catch (MailLoopException loop) {
@@ -53,7 +53,7 @@ final class RelayHandoff {
             }
             return b.build();
         }
-        try (RelayQueue.Submission relayed = prepared) {
+        try (OutboundQueue.Prepared relayed = prepared) {
             DeliveryReport localReport = local.isEmpty() ? DeliveryReport.allDelivered()
                     : c.sink.deliver(only(envelope, local), message);
             String queueId = relayed.commit();

@@ -10,7 +10,8 @@ import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.smtp.BareLineEndings;
 import dev.mailkit.smtp.RecipientPolicy;
 import dev.mailkit.smtp.SmtpRole;
-import dev.mailkit.smtp.relay.RelayQueue;
+import dev.mailkit.core.Cidr;
+import dev.mailkit.core.outbound.OutboundQueue;
 
 import java.net.InetAddress;
 import java.time.Clock;
@@ -50,7 +51,7 @@ public final class SmtpConfig {
     public final boolean transcripts;
     public final Duration closeGrace;
     /** Where mail for remote recipients goes, or null: then nothing is relayed. */
-    public final RelayQueue relay;
+    public final OutboundQueue relay;
     /** Clients in these networks may relay without AUTH (only with a relay). */
     public final List<Cidr> trustedNetworks;
     /** The free-space check at MAIL FROM, or null for none. */
@@ -75,7 +76,7 @@ public final class SmtpConfig {
                       Duration sessionTimeout, int maxConnections, int maxConnectionsPerAddress,
                       AuthFailurePenalty penalty, int maxAuthFailures, BareLineEndings bareLineEndings,
                       MessageSpool spool, Clock clock, boolean virtualThreads, boolean transcripts,
-                      Duration closeGrace, RelayQueue relay, List<Cidr> trustedNetworks, FreeSpace freeSpace) {
+                      Duration closeGrace, OutboundQueue relay, List<Cidr> trustedNetworks, FreeSpace freeSpace) {
         this.hostName = hostName;
         this.bindAddress = bindAddress;
         this.listeners = List.copyOf(listeners);

@@ -1,7 +1,6 @@
 package dev.mailkit.store.maildir;
 
 import dev.mailkit.core.MessageSource;
-import dev.mailkit.core.internal.Segment;
 import dev.mailkit.store.MailStoreException;
 import dev.mailkit.store.MailboxName;
 import dev.mailkit.store.SpecialUse;
@@ -417,7 +416,7 @@ final class MaildirMailbox extends MailboxEngine {
             long crlf = p == null ? -1 : p.crlfSize;
             if (crlf < size || crlf > 2 * size || (p.size >= 0 && p.size != size)) {
                 try (FileChannel ch = Fs.openRead(file)) {
-                    crlf = dev.mailkit.core.internal.CrlfSegment.crlfLength(ch, 0, size);
+                    crlf = MessageSource.crlfLength(ch, 0, size);
                 }
             }
             MaildirMessage m = new MaildirMessage(base, info, size, crlf);
@@ -800,8 +799,7 @@ final class MaildirMailbox extends MailboxEngine {
                 throw new IOException("message file " + m.base + " is " + size + " octets, expected " + m.fileSize
                         + " (changed by another program?)");
             }
-            Segment seg = m.crlfSize == size ? Segment.of(ch, 0, size) : Segment.crlfView(ch, 0, size, m.crlfSize);
-            return MessageSource.ofSegments(List.of(seg), ch);
+            return MessageSource.ofFileRegion(ch, 0, size, m.crlfSize);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;

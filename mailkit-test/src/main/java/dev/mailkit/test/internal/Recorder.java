@@ -9,7 +9,7 @@ import dev.mailkit.core.sink.DeliveryReport;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.test.ReceivedMail;
 
-import dev.mailkit.core.internal.Arrivals;
+import dev.mailkit.core.sink.Arrivals;
 
 import java.time.Duration;
 import java.util.ArrayDeque;

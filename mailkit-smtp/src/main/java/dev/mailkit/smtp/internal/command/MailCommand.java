@@ -3,7 +3,7 @@ package dev.mailkit.smtp.internal.command;
 import dev.mailkit.core.Envelope;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.filter.FilterVerdict;
-import dev.mailkit.smtp.internal.Dsn;
+import dev.mailkit.core.Dsn;
 import dev.mailkit.smtp.internal.PathParser;
 import dev.mailkit.smtp.internal.SessionState;
 import dev.mailkit.smtp.internal.SmtpConfig;
