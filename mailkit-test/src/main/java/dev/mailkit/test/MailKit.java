@@ -55,7 +55,11 @@ import javax.net.ssl.SSLContext;
  * {@link #certificatePem()} (no JVM-wide settings are touched). Thread-safe.
  */
 public final class MailKit implements AutoCloseable {
-    private final Builder config;
+    // the builder's settings, copied at build(): changing the builder afterwards changes nothing here
+    private final boolean imapEnabled;
+    private final boolean pop3Enabled;
+    private final boolean requireTls;
+    private final Duration timeout;
     private final Recorder recorder = new Recorder();
     private final Faults faults = new Faults();
     private final TlsConfig tls;
@@ -66,7 +70,10 @@ public final class MailKit implements AutoCloseable {
     private volatile Pop3Server pop3;
 
     private MailKit(Builder b) {
-        this.config = b;
+        this.imapEnabled = b.imap;
+        this.pop3Enabled = b.pop3;
+        this.requireTls = b.requireTls;
+        this.timeout = b.timeout;
         this.tls = b.tls ? TlsConfig.selfSigned() : null;
         if (b.users.isEmpty() && !b.strict) {
             this.users = new AnyLoginDirectory(b.domains.isEmpty() ? "localhost" : b.domains.get(0));
@@ -108,21 +115,21 @@ public final class MailKit implements AutoCloseable {
 
     /** Builds and starts IMAP and POP3 over the store, if asked for. */
     private void startMailboxServers() {
-        if (config.imap) {
+        if (imapEnabled) {
             ImapServer.Builder ib = ImapServer.builder().store(store).users(users).port(0)
                     .authFailurePenalty(AuthFailurePenalty.none())
                     .maxConnectionsPerAddress(10_000).maxConnections(10_000);
             if (tls != null) {
-                ib.tls(tls).implicitTlsPort(0).requireTlsForLogin(config.requireTls);
+                ib.tls(tls).implicitTlsPort(0).requireTlsForLogin(requireTls);
             }
             imap = ib.build().start();
         }
-        if (config.pop3) {
+        if (pop3Enabled) {
             Pop3Server.Builder pb = Pop3Server.builder().store(store).users(users).port(0)
                     .authFailurePenalty(AuthFailurePenalty.none())
                     .maxConnectionsPerAddress(10_000).maxConnections(10_000);
             if (tls != null) {
-                pb.tls(tls).implicitTlsPort(0).requireTlsForLogin(config.requireTls);
+                pb.tls(tls).implicitTlsPort(0).requireTlsForLogin(requireTls);
             }
             pop3 = pb.build().start();
         }
@@ -303,7 +310,7 @@ public final class MailKit implements AutoCloseable {
      * @throws AssertionError if none arrives in time; the message lists what did arrive and the SMTP transcripts
      */
     public ReceivedMail takeMessage() {
-        return takeMessage(config.timeout);
+        return takeMessage(timeout);
     }
 
     /** Like {@link #takeMessage()} with an explicit timeout. */
@@ -327,7 +334,7 @@ public final class MailKit implements AutoCloseable {
      * @throws AssertionError if fewer arrive within the default timeout, listing what did
      */
     public List<ReceivedMail> awaitMessages(int n) {
-        return awaitMessages(n, config.timeout);
+        return awaitMessages(n, timeout);
     }
 
     /** Like {@link #awaitMessages(int)} with an explicit timeout. */
@@ -337,7 +344,7 @@ public final class MailKit implements AutoCloseable {
 
     /** Waits until at least {@code n} messages for the recipient (envelope) have arrived, and returns them. */
     public List<ReceivedMail> awaitMessagesTo(String recipient, int n) {
-        return await(n, config.timeout, m -> m.hasRecipient(recipient), n + " messages to " + recipient);
+        return await(n, timeout, m -> m.hasRecipient(recipient), n + " messages to " + recipient);
     }
 
     private List<ReceivedMail> await(int n, Duration timeout, Predicate<ReceivedMail> filter, String what) {

@@ -184,4 +184,23 @@ class MailKitTest {
             assertThat(mail.sessionTranscripts()).isEmpty();
         }
     }
+
+    /** The server keeps what the builder said at build(): changing the builder afterwards changes nothing. */
+    @Test
+    void theServerCopiesItsBuilderAtBuild() throws Exception {
+        MailKit.Builder b = MailKit.builder().timeout(Duration.ofMillis(200));
+        MailKit built = b.build();
+        b.imap().pop3().tls().timeout(Duration.ofSeconds(30)).user("late@example.test", "pw");
+        try (MailKit mail = built.start()) {
+            assertThat(mail.smtpPort()).isPositive();
+            assertThatThrownBy(mail::imapPort).as("imap() came after build()").isInstanceOf(IllegalStateException.class);
+            long t0 = System.nanoTime();
+            assertThatThrownBy(mail::takeMessage).isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("within 200 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+            Mailer client = new Mailer(mail.smtpPort());
+            client.send(client.simple("a@shop.test", "anyone@example.test", "still open", "x"));
+            assertThat(mail.takeMessage().subject()).isEqualTo("still open");
+        }
+    }
 }

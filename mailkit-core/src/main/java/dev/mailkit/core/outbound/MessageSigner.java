@@ -14,7 +14,7 @@ public interface MessageSigner {
     String domain();
 
     /**
-     * The header field to prepend to the message, without its final CRLF (folded lines end in CRLF).
+     * The header field to prepend to the message, folded, ending in CRLF.
      *
      * @param message the message with CRLF line ends, read to its end
      * @param time    the signing time
