@@ -196,7 +196,7 @@ public final class MessageSource implements Closeable {
      */
     public InternetHeaders headers() {
         try (InputStream in = openStream()) {
-            return new InternetHeaders(in);
+            return new InternetHeaders(in, true); // header fields in UTF-8 (RFC 6532) are text, not Latin-1
         } catch (IOException | MessagingException e) {
             throw new UncheckedIOException(new IOException("cannot parse the message header: " + e.getMessage(), e));
         }
@@ -290,8 +290,17 @@ public final class MessageSource implements Closeable {
         return "MessageSource{" + size() + " bytes" + (isInMemory() ? ", in memory}" : ", spooled}");
     }
 
-    /** One Jakarta Mail session for parsing; a Session with empty properties is never modified. */
+    /**
+     * One Jakarta Mail session for parsing, never modified. It allows UTF-8 in header fields (RFC 6532): the receiver
+     * offers SMTPUTF8, so header fields arrive as raw UTF-8 and must be read as such, not as ISO-8859-1.
+     */
     private static final class SessionHolder {
-        static final Session SESSION = Session.getInstance(new Properties());
+        static final Session SESSION = Session.getInstance(utf8());
+
+        private static Properties utf8() {
+            Properties p = new Properties();
+            p.setProperty("mail.mime.allowutf8", "true");
+            return p;
+        }
     }
 }

@@ -173,4 +173,23 @@ class MessageSourceTest {
             }
         }
     }
+
+    /** Header fields in raw UTF-8 (RFC 6532, sent by SMTPUTF8 clients) are read as UTF-8 text, not Latin-1. */
+    @Test
+    void utf8HeaderFieldsAreText() throws Exception {
+        String text = "From: \"Shöp ✓\" <shop@example.test>\r\nTo: jörg@example.test, Zoë <zoë@bücher.example>\r\n"
+                + "Subject: Grüße aus Köln ✓\r\nX-Note: naïve\r\n\r\nBody\r\n";
+        try (MessageSource m = MessageSource.of(text.getBytes(StandardCharsets.UTF_8))) {
+            MimeMessage mime = m.mimeMessage();
+            assertThat(mime.getSubject()).isEqualTo("Grüße aus Köln ✓");
+            jakarta.mail.internet.InternetAddress from = (jakarta.mail.internet.InternetAddress) mime.getFrom()[0];
+            assertThat(from.getPersonal()).isEqualTo("Shöp ✓");
+            assertThat(from.getAddress()).isEqualTo("shop@example.test");
+            assertThat(mime.getRecipients(jakarta.mail.Message.RecipientType.TO))
+                    .extracting(a -> ((jakarta.mail.internet.InternetAddress) a).getAddress())
+                    .containsExactly("jörg@example.test", "zoë@bücher.example");
+            assertThat(mime.getHeader("X-Note", null)).isEqualTo("naïve");
+            assertThat(m.headers().getHeader("Subject", null)).isEqualTo("Grüße aus Köln ✓");
+        }
+    }
 }

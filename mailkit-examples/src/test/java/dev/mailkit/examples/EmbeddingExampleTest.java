@@ -23,12 +23,6 @@ class EmbeddingExampleTest {
     /** README.md shows exactly the code that this module compiles and tests. */
     @Test
     void readmeShowsTheCompiledExample() throws Exception {
-        String source = Files.readString(Path.of("src/main/java/dev/mailkit/examples/EmbeddingExample.java"));
-        String snippet = source.substring(source.indexOf("// README-EXAMPLE-START") + "// README-EXAMPLE-START".length(),
-                source.indexOf("// README-EXAMPLE-END"));
-        String readme = Files.readString(Path.of("..", "README.md"));
-        for (String line : snippet.strip().split("\n")) {
-            assertThat(readme).as("README.md shows the example line").contains(line.strip());
-        }
+        ExamplesTestSupport.assertReadmeShows("src/main/java/dev/mailkit/examples/EmbeddingExample.java", "README-EXAMPLE");
     }
 }

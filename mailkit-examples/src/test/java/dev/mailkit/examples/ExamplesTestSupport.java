@@ -46,4 +46,21 @@ final class ExamplesTestSupport {
             t.sendMessage(m, m.getAllRecipients());
         }
     }
+
+    /**
+     * Asserts that README.md shows, line for line, the code between {@code // MARKER-START} and {@code // MARKER-END}
+     * in a source file of this module: the README's examples are code that compiles and runs.
+     */
+    static void assertReadmeShows(String sourceFile, String marker) throws java.io.IOException {
+        String source = java.nio.file.Files.readString(java.nio.file.Path.of(sourceFile));
+        int start = source.indexOf("// " + marker + "-START");
+        int end = source.indexOf("// " + marker + "-END");
+        org.assertj.core.api.Assertions.assertThat(start).as(marker + " in " + sourceFile).isPositive();
+        String snippet = source.substring(start + ("// " + marker + "-START").length(), end);
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+        for (String line : snippet.strip().split("\n")) {
+            org.assertj.core.api.Assertions.assertThat(readme).as("README.md shows the example line").contains(
+                    line.strip());
+        }
+    }
 }

@@ -52,12 +52,6 @@ class RelayExampleTest {
     /** README.md shows exactly the code that this module compiles and tests. */
     @Test
     void readmeShowsTheCompiledExample() throws Exception {
-        String source = Files.readString(Path.of("src/main/java/dev/mailkit/examples/RelayExample.java"));
-        String snippet = source.substring(source.indexOf("// README-RELAY-START") + "// README-RELAY-START".length(),
-                source.indexOf("// README-RELAY-END"));
-        String readme = Files.readString(Path.of("..", "README.md"));
-        for (String line : snippet.strip().split("\n")) {
-            assertThat(readme).as("README.md shows the example line").contains(line.strip());
-        }
+        ExamplesTestSupport.assertReadmeShows("src/main/java/dev/mailkit/examples/RelayExample.java", "README-RELAY");
     }
 }

@@ -19,6 +19,9 @@ import dev.mailkit.store.MailboxName;
 import dev.mailkit.store.memory.MemoryMailStore;
 import dev.mailkit.smtp.SmtpServer;
 import dev.mailkit.test.internal.AnyLoginDirectory;
+import dev.mailkit.test.internal.ClientSessions;
+import dev.mailkit.test.internal.FileAndRecord;
+import dev.mailkit.test.internal.MailboxPurge;
 import dev.mailkit.test.internal.Recorder;
 
 import java.io.IOException;
@@ -32,7 +35,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.function.Predicate;
+import jakarta.mail.Session;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -94,7 +99,7 @@ public final class MailKit implements AutoCloseable {
                 .transcripts(true)
                 .filters(faults.filter(), recorder);
         this.store = b.imap || b.pop3 ? MemoryMailStore.builder().standardMailboxes().build() : null;
-        sb.sink(store == null ? recorder : fileAndRecord(store, recorder));
+        sb.sink(store == null ? recorder : new FileAndRecord(store, recorder));
         if (b.domains.isEmpty()) {
             sb.acceptAllDomains();
         } else {
@@ -133,25 +138,6 @@ public final class MailKit implements AutoCloseable {
             }
             pop3 = pb.build().start();
         }
-    }
-
-    /**
-     * Files each accepted message into the INBOX of every envelope recipient (so that IMAP and POP3 show the same
-     * mail the SMTP record has), then records it.
-     */
-    private static MessageSink fileAndRecord(MailStore store, Recorder recorder) {
-        // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
-        return new MessageSink() {
-            @Override
-            public DeliveryReport deliver(Envelope e, MessageSource m) throws IOException {
-                for (MailAddress rcpt : e.recipients()) {
-                    try (Mailbox inbox = store.account(rcpt).open(MailboxName.INBOX)) {
-                        inbox.append(m, Flags.NONE, e.receivedAt());
-                    }
-                }
-                return recorder.deliver(e, m);
-            }
-        };
     }
 
     /** A builder: {@code MailKit.builder().smtp().user(...).build().start()}. */
@@ -299,6 +285,46 @@ public final class MailKit implements AutoCloseable {
         return tls().certificatePem();
     }
 
+    /**
+     * Jakarta Mail properties for one of this server's ports: host, port, timeouts, STARTTLS or implicit TLS with
+     * this server's certificate trusted (through the session's own socket factory, nothing JVM-wide), and for SMTPS
+     * the {@code mail.transport.protocol.rfc822=smtps} that {@code Transport.send} needs. Add your own settings
+     * before building a session from them.
+     *
+     * @throws IllegalStateException if the server lacks that port (no IMAP, no POP3, or no TLS)
+     */
+    public Properties clientProperties(ClientProtocol protocol) {
+        int port = switch (protocol) {
+            case SMTP -> smtpPort();
+            case SMTPS -> smtpsPort();
+            case IMAP -> imapPort();
+            case IMAPS -> imapsPort();
+            case POP3 -> pop3Port();
+            case POP3S -> pop3sPort();
+        };
+        boolean implicit = protocol == ClientProtocol.SMTPS || protocol == ClientProtocol.IMAPS
+                || protocol == ClientProtocol.POP3S;
+        return ClientSessions.properties(protocol.jakartaName(), host(), port, implicit,
+                tls == null ? null : sslContext(), false);
+    }
+
+    /** A Jakarta Mail session for one of this server's ports (see {@link #clientProperties}), without a login. */
+    public Session clientSession(ClientProtocol protocol) {
+        return ClientSessions.session(clientProperties(protocol), null, null);
+    }
+
+    /**
+     * A Jakarta Mail session for one of this server's ports that logs in as the user: SMTP authenticates before
+     * sending ({@code Transport.send(message)} just works), IMAP and POP3 use the credentials on
+     * {@code store.connect()}.
+     */
+    public Session clientSession(ClientProtocol protocol, String user, String password) {
+        Properties p = clientProperties(protocol);
+        p.setProperty("mail." + protocol.jakartaName() + ".auth", "true");
+        p.setProperty("mail." + protocol.jakartaName() + ".user", user);
+        return ClientSessions.session(p, user, password);
+    }
+
     /** The scripted failures of this server. */
     public Faults faults() {
         return faults;
@@ -315,17 +341,32 @@ public final class MailKit implements AutoCloseable {
 
     /** Like {@link #takeMessage()} with an explicit timeout. */
     public ReceivedMail takeMessage(Duration timeout) {
-        try {
-            ReceivedMail m = recorder.take(timeout);
-            if (m == null) {
-                throw new AssertionError(describe("No message arrived within " + human(timeout)
-                        + " (" + recorder.taken() + " taken before)"));
+        return recorder.take(timeout, connectHint());
+    }
+
+    /**
+     * The next {@code n} messages not yet taken, waiting up to the default timeout for all of them.
+     *
+     * @throws AssertionError if fewer arrive in time; the message lists what did arrive
+     */
+    public List<ReceivedMail> takeMessages(int n) {
+        return takeMessages(n, timeout);
+    }
+
+    /** Like {@link #takeMessages(int)} with an explicit timeout for all {@code n}. */
+    public List<ReceivedMail> takeMessages(int n, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ReceivedMail> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            try {
+                out.add(takeMessage(left));
+            } catch (AssertionError e) {
+                throw new AssertionError(recorder.report("Took " + out.size() + " of " + n
+                        + " messages within " + Recorder.human(timeout), connectHint()), e);
             }
-            return m;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for a message", e);
         }
+        return out;
     }
 
     /**
@@ -344,20 +385,20 @@ public final class MailKit implements AutoCloseable {
 
     /** Waits until at least {@code n} messages for the recipient (envelope) have arrived, and returns them. */
     public List<ReceivedMail> awaitMessagesTo(String recipient, int n) {
+        return awaitMessagesTo(recipient, n, timeout);
+    }
+
+    /** Like {@link #awaitMessagesTo(String, int)} with an explicit timeout. */
+    public List<ReceivedMail> awaitMessagesTo(String recipient, int n, Duration timeout) {
         return await(n, timeout, m -> m.hasRecipient(recipient), n + " messages to " + recipient);
     }
 
     private List<ReceivedMail> await(int n, Duration timeout, Predicate<ReceivedMail> filter, String what) {
-        try {
-            List<ReceivedMail> got = recorder.await(n, timeout, filter);
-            if (got == null) {
-                throw new AssertionError(describe("Expected " + what + " within " + human(timeout)));
-            }
-            return got;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for messages", e);
-        }
+        return recorder.await(n, timeout, filter, what, connectHint());
+    }
+
+    private String connectHint() {
+        return "(did the application connect to 127.0.0.1:" + (smtp.isRunning() ? smtpPort() : 0) + "?)";
     }
 
     /** Every message received so far, oldest first. */
@@ -386,9 +427,31 @@ public final class MailKit implements AutoCloseable {
         return recorder.sessions();
     }
 
-    /** Forgets all received messages and transcripts. */
-    public void purge() {
+    /**
+     * Forgets what SMTP recorded ({@link #messages()}, the takes and the transcripts). The IMAP and POP3 mailboxes keep
+     * their messages: {@link #purgeMailboxes()} empties those, {@link #purgeAll()} does both.
+     */
+    public void purgeRecords() {
         recorder.purge();
+    }
+
+    /**
+     * Empties every IMAP and POP3 mailbox of every user (messages are expunged; folders stay; IMAP sessions are told).
+     * What SMTP recorded stays: see {@link #purgeRecords()}. Does nothing on a server without mailboxes.
+     *
+     * @return how many messages were removed
+     */
+    public int purgeMailboxes() {
+        return store == null ? 0 : MailboxPurge.purge(store);
+    }
+
+    /**
+     * Empties everything: the SMTP records and every mailbox (GreenMail's {@code purgeEmailFromAllMailboxes()} and
+     * more).
+     */
+    public void purgeAll() {
+        purgeMailboxes();
+        purgeRecords();
     }
 
     /** Stops the servers (idempotent, returns within about a second). */
@@ -410,37 +473,6 @@ public final class MailKit implements AutoCloseable {
         if (tls == null) {
             throw new IllegalStateException("this test server has no TLS: build it with MailKit.builder().tls()");
         }
-    }
-
-    private String describe(String headline) {
-        StringBuilder sb = new StringBuilder(headline).append('.');
-        List<ReceivedMail> all = recorder.messages();
-        sb.append("\nMessages received (").append(all.size()).append("):");
-        if (all.isEmpty()) {
-            sb.append(" none");
-        }
-        int i = 1;
-        for (ReceivedMail m : all) {
-            sb.append("\n  ").append(i++).append(". ").append(m);
-        }
-        List<List<String>> sessions = recorder.sessions();
-        int from = Math.max(0, sessions.size() - 3);
-        sb.append("\nSMTP sessions ended: ").append(sessions.size());
-        for (int s = from; s < sessions.size(); s++) {
-            sb.append("\n  session ").append(s + 1).append(':');
-            for (String line : sessions.get(s)) {
-                sb.append("\n    ").append(line);
-            }
-        }
-        if (sessions.isEmpty()) {
-            sb.append(" (did the application connect to 127.0.0.1:").append(smtp.isRunning() ? smtpPort() : 0)
-                    .append("?)");
-        }
-        return sb.toString();
-    }
-
-    private static String human(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     @Override

@@ -99,17 +99,20 @@ public final class ReceivedMail {
         return call(() -> message().getSubject());
     }
 
-    /** The From addresses as written (decoded), e.g. {@code Shop <shop@example.test>}. */
+    /**
+     * The From addresses for people to read: the display name decoded (RFC 2047 or raw UTF-8) and without quotes, then
+     * the address, e.g. {@code Bäckerei Müller <shop@example.test>}; a bare address when there is no name.
+     */
     public List<String> from() {
         return call(() -> addresses(message().getFrom()));
     }
 
-    /** The To header addresses. */
+    /** The To header addresses, in the form {@link #from()} gives. */
     public List<String> to() {
         return call(() -> addresses(message().getRecipients(jakarta.mail.Message.RecipientType.TO)));
     }
 
-    /** The Cc header addresses. */
+    /** The Cc header addresses, in the form {@link #from()} gives. */
     public List<String> cc() {
         return call(() -> addresses(message().getRecipients(jakarta.mail.Message.RecipientType.CC)));
     }
@@ -232,10 +235,20 @@ public final class ReceivedMail {
         List<String> out = new ArrayList<>();
         if (a != null) {
             for (Address x : a) {
-                out.add(x instanceof InternetAddress ? ((InternetAddress) x).toUnicodeString() : x.toString());
+                out.add(x instanceof InternetAddress ? display((InternetAddress) x) : x.toString());
             }
         }
         return out;
+    }
+
+    /**
+     * {@code Name <address>} with the display name decoded and unquoted ({@code Bäckerei Müller <shop@example.test>}),
+     * or the bare address: as a person reads it, not re-encoded as Jakarta Mail would write it (which adds quotes
+     * around any name with non-ASCII letters).
+     */
+    private static String display(InternetAddress a) {
+        String name = a.getPersonal();
+        return name == null || name.isEmpty() ? a.getAddress() : name + " <" + a.getAddress() + ">";
     }
 
     private interface Call<T> {

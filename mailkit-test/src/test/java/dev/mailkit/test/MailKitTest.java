@@ -179,7 +179,7 @@ class MailKitTest {
             assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(150);
             assertThat(mail.awaitMessagesTo("b@example.test", 5)).hasSize(5);
             assertThat(mail.messagesTo("nobody@example.test")).isEmpty();
-            mail.purge();
+            mail.purgeRecords();
             assertThat(mail.messages()).isEmpty();
             assertThat(mail.sessionTranscripts()).isEmpty();
         }

@@ -40,7 +40,7 @@ class WelcomeMailSpringBootTest {
 
     @BeforeEach
     void clean() {
-        mail.purge();
+        mail.purgeAll();
         mail.faults().reset();
     }
 

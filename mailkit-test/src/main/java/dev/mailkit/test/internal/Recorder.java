@@ -73,15 +73,76 @@ public final class Recorder implements MessageSink, MailFilter {
         }
     }
 
-    /** The next message not yet taken, waiting up to the timeout; null on timeout. */
-    public ReceivedMail take(Duration timeout) throws InterruptedException {
-        return messages.takeNext(timeout);
+    /**
+     * The next message not yet taken, waiting up to the timeout.
+     *
+     * @param hint said when no session ever ended (where the application should have connected)
+     * @throws AssertionError on timeout, with what did arrive and the last transcripts
+     */
+    public ReceivedMail take(Duration timeout, String hint) {
+        try {
+            ReceivedMail m = messages.takeNext(timeout);
+            if (m == null) {
+                throw new AssertionError(report("No message arrived within " + human(timeout) + " (" + taken()
+                        + " taken before)", hint));
+            }
+            return m;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for a message", e);
+        }
     }
 
-    /** Waits until at least n matching messages have arrived and returns them; null on timeout. */
-    public List<ReceivedMail> await(int n, Duration timeout, Predicate<ReceivedMail> filter)
-            throws InterruptedException {
-        return messages.awaitMatching(n, timeout, filter);
+    /**
+     * Waits until at least n matching messages have arrived and returns them.
+     *
+     * @param what what was awaited, for the failure ("3 messages to bob@example.test")
+     * @throws AssertionError on timeout, with what did arrive and the last transcripts
+     */
+    public List<ReceivedMail> await(int n, Duration timeout, Predicate<ReceivedMail> filter, String what,
+                                    String hint) {
+        try {
+            List<ReceivedMail> got = messages.awaitMatching(n, timeout, filter);
+            if (got == null) {
+                throw new AssertionError(report("Expected " + what + " within " + human(timeout), hint));
+            }
+            return got;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for messages", e);
+        }
+    }
+
+    /** A failure report: the headline, every message received, and the transcripts of the last three sessions. */
+    public String report(String headline, String hint) {
+        StringBuilder sb = new StringBuilder(headline).append('.');
+        List<ReceivedMail> all = messages();
+        sb.append("\nMessages received (").append(all.size()).append("):");
+        if (all.isEmpty()) {
+            sb.append(" none");
+        }
+        int i = 1;
+        for (ReceivedMail m : all) {
+            sb.append("\n  ").append(i++).append(". ").append(m);
+        }
+        List<List<String>> ended = sessions();
+        int from = Math.max(0, ended.size() - 3);
+        sb.append("\nSMTP sessions ended: ").append(ended.size());
+        for (int s = from; s < ended.size(); s++) {
+            sb.append("\n  session ").append(s + 1).append(':');
+            for (String line : ended.get(s)) {
+                sb.append("\n    ").append(line);
+            }
+        }
+        if (ended.isEmpty()) {
+            sb.append(' ').append(hint);
+        }
+        return sb.toString();
+    }
+
+    /** "300 ms", "10 s". */
+    public static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     /** How many messages {@link #take} has returned. */

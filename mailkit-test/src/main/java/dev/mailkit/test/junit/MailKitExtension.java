@@ -42,8 +42,8 @@ import java.util.function.Predicate;
  * the enclosing class's server in per-class mode. In per-class mode the server starts the first time it is needed
  * (even from a static initialiser or Spring's {@code @DynamicPropertySource}) and stops after the class. Thread-safe.
  */
-public final class MailKitExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-        AfterEachCallback, ParameterResolver {
+public final class MailKitExtension implements MailKitOperations, BeforeAllCallback, AfterAllCallback,
+        BeforeEachCallback, AfterEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(MailKitExtension.class);
 
     private final List<Consumer<MailKit.Builder>> setup;
@@ -148,10 +148,12 @@ public final class MailKitExtension implements BeforeAllCallback, AfterAllCallba
     }
 
     /**
-     * The server of the test running on this thread (or of the class in per-class mode).
+     * The server of the test running on this thread (or of the class in per-class mode); every method of
+     * {@link MailKitOperations} acts on it.
      *
      * @throws IllegalStateException if called outside a test's thread in per-test mode
      */
+    @Override
     public MailKit server() {
         if (perClass) {
             return classServer();
@@ -167,86 +169,6 @@ public final class MailKitExtension implements BeforeAllCallback, AfterAllCallba
                 ? "no mail server is running: the extension starts one per test (or use perClass())"
                 : "several tests run in parallel: call this from the test method's own thread, or take the "
                         + "MailKit as a test method parameter");
-    }
-
-    /** See {@link MailKit#takeMessage()}. */
-    public ReceivedMail takeMessage() {
-        return server().takeMessage();
-    }
-
-    /** See {@link MailKit#takeMessage(Duration)}. */
-    public ReceivedMail takeMessage(Duration timeout) {
-        return server().takeMessage(timeout);
-    }
-
-    /** See {@link MailKit#awaitMessages(int)}. */
-    public List<ReceivedMail> awaitMessages(int n) {
-        return server().awaitMessages(n);
-    }
-
-    /** See {@link MailKit#awaitMessages(int, Duration)}. */
-    public List<ReceivedMail> awaitMessages(int n, Duration timeout) {
-        return server().awaitMessages(n, timeout);
-    }
-
-    /** See {@link MailKit#messages()}. */
-    public List<ReceivedMail> messages() {
-        return server().messages();
-    }
-
-    /** See {@link MailKit#find(Predicate)}. */
-    public List<ReceivedMail> find(Predicate<ReceivedMail> condition) {
-        return server().find(condition);
-    }
-
-    /** See {@link MailKit#smtpPort()}. */
-    public int smtpPort() {
-        return server().smtpPort();
-    }
-
-    /** See {@link MailKit#imapPort()}. */
-    public int imapPort() {
-        return server().imapPort();
-    }
-
-    /** See {@link MailKit#imapsPort()}. */
-    public int imapsPort() {
-        return server().imapsPort();
-    }
-
-    /** See {@link MailKit#pop3Port()}. */
-    public int pop3Port() {
-        return server().pop3Port();
-    }
-
-    /** See {@link MailKit#pop3sPort()}. */
-    public int pop3sPort() {
-        return server().pop3sPort();
-    }
-
-    /** See {@link MailKit#deliver(String, String...)}. */
-    public void deliver(String address, String... messages) {
-        server().deliver(address, messages);
-    }
-
-    /** See {@link MailKit#smtpsPort()}. */
-    public int smtpsPort() {
-        return server().smtpsPort();
-    }
-
-    /** See {@link MailKit#sslContext()}. */
-    public javax.net.ssl.SSLContext sslContext() {
-        return server().sslContext();
-    }
-
-    /** See {@link MailKit#faults()}. */
-    public Faults faults() {
-        return server().faults();
-    }
-
-    /** See {@link MailKit#purge()}. */
-    public void purge() {
-        server().purge();
     }
 
     /** Builds a {@link MailKitExtension}; the configuration methods are those of {@link MailKit.Builder}. */
