@@ -2,6 +2,7 @@ package dev.mailkit.core;
 
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -12,8 +13,9 @@ import java.util.Objects;
  * <p>The local part is kept exactly as written, without its quotes when it was a quoted string: the address
  * {@code "john doe"@example.com} has the local part {@code john doe}. {@link #toString()} writes the address back
  * in its canonical form, quoting the local part only where RFC 5321 requires it. The domain is compared without
- * regard to ASCII case; the local part is compared exactly, as RFC 5321 requires (lookups that want to ignore case
- * use {@link #lookupKey()}).
+ * regard to case and with internationalized labels in their A-label form ({@link #canonicalDomain(String)}: a
+ * domain in U-labels and in {@code xn--} form is one domain, a look-alike is not); the local part is compared
+ * exactly, as RFC 5321 requires (lookups that want to ignore case use {@link #lookupKey()}).
  *
  * <p>Parsing never "repairs" an address: anything outside the grammar (CR, LF, NUL or other control characters,
  * a trailing dot in the domain, an empty label, an over-long part) is refused with a {@link MailAddressException}
@@ -32,12 +34,59 @@ public final class MailAddress {
     private final String domain;
     private final boolean quoted;
     private final boolean utf8;
+    /** The domain for comparisons: lower case, internationalized labels as A-labels (see canonicalDomain). */
+    private final String domainKey;
 
     private MailAddress(String localPart, String domain, boolean quoted, boolean utf8) {
         this.localPart = localPart;
         this.domain = domain;
         this.quoted = quoted;
         this.utf8 = utf8;
+        this.domainKey = canonicalDomain(domain);
+    }
+
+    /**
+     * A domain in the form mailkit compares domains in: lower case, each internationalized label in its ASCII form
+     * (an IDNA A-label, {@code xn--...}), so that {@code Bücher.example} and {@code xn--bcher-kva.example} are the same
+     * domain (RFC 5890). A label converts only when the conversion maps nothing but letter case: a label that IDNA2003
+     * would map to another (full-width letters, {@code ß} to {@code ss}, compatibility characters) is kept as written,
+     * so a look-alike never becomes the domain it imitates. Address literals are lower-cased only.
+     */
+    public static String canonicalDomain(String domain) {
+        Objects.requireNonNull(domain, "domain");
+        boolean ascii = true;
+        for (int i = 0; i < domain.length() && ascii; i++) {
+            ascii = domain.charAt(i) < 0x80;
+        }
+        if (ascii || domain.startsWith("[")) {
+            return domain.toLowerCase(Locale.ROOT);
+        }
+        String lower = Normalizer.normalize(domain, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+        StringBuilder out = new StringBuilder(lower.length() + 16);
+        for (String label : lower.split("\\.", -1)) {
+            if (out.length() > 0) {
+                out.append('.');
+            }
+            out.append(asciiLabel(label));
+        }
+        return out.toString();
+    }
+
+    /** The A-label of a (lower-case) U-label, or the label itself when it does not convert without mapping. */
+    private static String asciiLabel(String label) {
+        boolean ascii = true;
+        for (int i = 0; i < label.length() && ascii; i++) {
+            ascii = label.charAt(i) < 0x80;
+        }
+        if (ascii || label.isEmpty()) {
+            return label;
+        }
+        try {
+            String a = IDN.toASCII(label, IDN.USE_STD3_ASCII_RULES);
+            return IDN.toUnicode(a, IDN.USE_STD3_ASCII_RULES).equals(label) ? a.toLowerCase(Locale.ROOT) : label;
+        } catch (IllegalArgumentException e) {
+            return label; // not a valid IDN label: it can only ever equal itself
+        }
     }
 
     /**
@@ -86,16 +135,16 @@ public final class MailAddress {
         return domain;
     }
 
-    /** The domain in ASCII form (IDNA A-labels) for DNS lookups; address literals are returned unchanged. */
+    /**
+     * The domain in ASCII form (IDNA A-labels, lower case) for DNS lookups and account names; an ASCII domain and an
+     * address literal are returned as written. A label that does not convert without mapping (see
+     * {@link #canonicalDomain(String)}) stays as written.
+     */
     public String domainAscii() {
         if (!utf8 || isAddressLiteral()) {
             return domain;
         }
-        try {
-            return IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
-        } catch (IllegalArgumentException e) {
-            return domain;
-        }
+        return domainKey;
     }
 
     /** Whether the domain is an address literal such as {@code [192.0.2.1]} or {@code [IPv6:::1]}. */
@@ -109,16 +158,22 @@ public final class MailAddress {
     }
 
     /**
-     * A key for case-insensitive lookups (user directories, aliases): the whole address in lower case. RFC 5321
-     * lets the receiving domain decide local-part case sensitivity; mailkit's own directories ignore case.
+     * A key for case-insensitive lookups (user directories, aliases): the local part in lower case and in Unicode
+     * normal form C (RFC 6532 3.1: {@code jo\u0308rg} and {@code jörg} are one user), then the domain in its
+     * {@link #canonicalDomain canonical form}. RFC 5321 lets the receiving domain decide local-part case
+     * sensitivity; mailkit's own directories ignore case.
      */
     public String lookupKey() {
-        return toString().toLowerCase(Locale.ROOT);
+        String local = utf8 ? Normalizer.normalize(localPart, Normalizer.Form.NFC) : localPart;
+        return ((quoted ? quote(local) : local) + "@").toLowerCase(Locale.ROOT) + domainKey;
     }
 
-    /** The domain in lower case, for comparisons with configured domains. */
+    /**
+     * The domain for comparisons with configured domains: lower case, internationalized labels as A-labels
+     * ({@link #canonicalDomain(String)}); compare it with {@code MailAddress.canonicalDomain(configured)}.
+     */
     public String domainLowerCase() {
-        return domain.toLowerCase(Locale.ROOT);
+        return domainKey;
     }
 
     /** Returns a copy with another local part (for example without a {@code +tag}). */
@@ -141,12 +196,12 @@ public final class MailAddress {
             return false;
         }
         MailAddress other = (MailAddress) o;
-        return localPart.equals(other.localPart) && domain.equalsIgnoreCase(other.domain);
+        return localPart.equals(other.localPart) && domainKey.equals(other.domainKey);
     }
 
     @Override
     public int hashCode() {
-        return 31 * localPart.hashCode() + domain.toLowerCase(Locale.ROOT).hashCode();
+        return 31 * localPart.hashCode() + domainKey.hashCode();
     }
 
     private static String quote(String local) {

@@ -110,4 +110,37 @@ class MailAddressTest {
         MailAddress a = MailAddress.parse("bob+news@example.com");
         assertThat(a.withLocalPart("bob")).isEqualTo(MailAddress.parse("bob@example.com"));
     }
+
+    /** RFC 5890: a domain in U-labels and its A-label form are one domain; look-alikes that IDNA2003 would map are not. */
+    @Test
+    void internationalizedDomainsCompareInTheirALabelForm() {
+        MailAddress u = MailAddress.parse("jörg@Bücher.example");
+        MailAddress a = MailAddress.parse("jörg@xn--bcher-kva.example");
+        assertThat(u).isEqualTo(a).hasSameHashCodeAs(a);
+        assertThat(u.lookupKey()).isEqualTo(a.lookupKey()).isEqualTo("jörg@xn--bcher-kva.example");
+        assertThat(u.domainLowerCase()).isEqualTo("xn--bcher-kva.example");
+        assertThat(u.domainAscii()).isEqualTo("xn--bcher-kva.example");
+        assertThat(u.domain()).as("kept as written").isEqualTo("Bücher.example");
+        assertThat(MailAddress.canonicalDomain("BÜCHER.Example")).isEqualTo("xn--bcher-kva.example");
+        assertThat(MailAddress.canonicalDomain("bu\u0308cher.example")).as("NFC first").isEqualTo("xn--bcher-kva.example");
+
+        // full-width letters map to ASCII under IDNA2003: they must not become example.test
+        MailAddress fullWidth = MailAddress.parse("bob@ｅｘａｍｐｌｅ.test");
+        assertThat(fullWidth).isNotEqualTo(MailAddress.parse("bob@example.test"));
+        assertThat(fullWidth.lookupKey()).isNotEqualTo("bob@example.test");
+        assertThat(fullWidth.domainLowerCase()).isNotEqualTo("example.test");
+        // IDNA2003 maps ß to ss; IDNA2008 keeps faß.example apart from fass.example
+        assertThat(MailAddress.parse("a@faß.example")).isNotEqualTo(MailAddress.parse("a@fass.example"));
+        assertThat(MailAddress.canonicalDomain("faß.example")).isNotEqualTo("fass.example");
+        assertThat(MailAddress.parse("a@[192.0.2.1]").domainLowerCase()).isEqualTo("[192.0.2.1]");
+    }
+
+    /** RFC 6532 3.1: local parts compare in normal form C for lookups (one user, however the client composed it). */
+    @Test
+    void lookupKeysNormaliseUtf8LocalParts() {
+        assertThat(MailAddress.parse("jo\u0308rg@example.test").lookupKey())
+                .isEqualTo(MailAddress.parse("JÖRG@example.test").lookupKey()).isEqualTo("jörg@example.test");
+        assertThat(MailAddress.parse("Alice@Example.TEST").lookupKey()).isEqualTo("alice@example.test");
+        assertThat(MailAddress.parse("\"a b\"@x.test").lookupKey()).isEqualTo("\"a b\"@x.test");
+    }
 }
