@@ -1,5 +1,6 @@
 package dev.mailkit.mailauth.dkim;
 
+import dev.mailkit.mailauth.DnsCheckBuilder;
 import dev.mailkit.core.dns.DnsAnswer;
 import dev.mailkit.core.dns.DnsException;
 import dev.mailkit.core.dns.DnsRecord;
@@ -52,7 +53,7 @@ public final class DkimVerifier {
     private final Clock clock;
 
     private DkimVerifier(Builder b) {
-        this.dns = b.dns.build();
+        this.dns = DnsQuestions.of(b.dnsResolver(), b.dnsTimeout());
         this.clock = b.clock;
     }
 
@@ -400,29 +401,11 @@ public final class DkimVerifier {
     }
 
     /** Builds a {@link DkimVerifier}. Not thread-safe. */
-    public static final class Builder {
-        private final DnsQuestions.Settings dns = new DnsQuestions.Settings(Duration.ofSeconds(5));
+    public static final class Builder extends DnsCheckBuilder<Builder> {
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
-        }
-
-        /** Asks the given name servers (default: those of the operating system). */
-        public Builder dnsServers(InetSocketAddress... servers) {
-            dns.servers(servers);
-            return this;
-        }
-
-        /** Asks through the given resolver (for example a {@code StaticDnsResolver} in tests). */
-        public Builder resolver(DnsResolver r) {
-            dns.resolver(r);
-            return this;
-        }
-
-        /** How long a key lookup may take (default 5 seconds); after it, the result is temperror. */
-        public Builder timeout(Duration d) {
-            dns.timeout(d);
-            return this;
+            super(Duration.ofSeconds(5));
         }
 
         /** The clock for {@code x=} expiry (default the system clock). */

@@ -1,5 +1,6 @@
 package dev.mailkit.mailauth.dmarc;
 
+import dev.mailkit.mailauth.DnsCheckBuilder;
 import dev.mailkit.core.dns.DnsAnswer;
 import dev.mailkit.core.dns.DnsException;
 import dev.mailkit.core.dns.DnsRecord;
@@ -40,7 +41,7 @@ public final class DmarcChecker {
     private final Random random;
 
     private DmarcChecker(Builder b) {
-        this.dns = b.dns.build();
+        this.dns = DnsQuestions.of(b.dnsResolver(), b.dnsTimeout());
         this.random = b.random;
     }
 
@@ -189,29 +190,11 @@ public final class DmarcChecker {
     }
 
     /** Builds a {@link DmarcChecker}. Not thread-safe. */
-    public static final class Builder {
-        private final DnsQuestions.Settings dns = new DnsQuestions.Settings(Duration.ofSeconds(5));
+    public static final class Builder extends DnsCheckBuilder<Builder> {
         private Random random = new Random();
 
         private Builder() {
-        }
-
-        /** Asks the given name servers (default: those of the operating system). */
-        public Builder dnsServers(InetSocketAddress... servers) {
-            dns.servers(servers);
-            return this;
-        }
-
-        /** Asks through the given resolver (for example a {@code StaticDnsResolver} in tests). */
-        public Builder resolver(DnsResolver r) {
-            dns.resolver(r);
-            return this;
-        }
-
-        /** How long one DNS question may take (default 5 seconds); after it, the result is temperror. */
-        public Builder timeout(Duration d) {
-            dns.timeout(d);
-            return this;
+            super(Duration.ofSeconds(5));
         }
 
         /** The randomness for {@code pct} sampling (default a new {@link Random}). */

@@ -1,5 +1,6 @@
 package dev.mailkit.mailauth.dnsbl;
 
+import dev.mailkit.mailauth.DnsCheckBuilder;
 import dev.mailkit.core.dns.DnsRecord;
 import dev.mailkit.core.dns.DnsResolver;
 import dev.mailkit.core.dns.DnsType;
@@ -63,8 +64,8 @@ public final class DnsBlocklistFilter implements MailFilter {
     private DnsBlocklistFilter(Builder b) {
         this.zones = List.copyOf(b.zones);
         this.exempt = List.copyOf(b.exempt);
-        this.timeout = b.timeout;
-        this.dns = b.dns.build();
+        this.timeout = b.dnsTimeout();
+        this.dns = DnsQuestions.of(b.dnsResolver(), timeout);
     }
 
     /** A builder; at least one {@link Builder#zone} is required. */
@@ -233,13 +234,12 @@ public final class DnsBlocklistFilter implements MailFilter {
     }
 
     /** Builds a {@link DnsBlocklistFilter}. Not thread-safe. */
-    public static final class Builder {
+    public static final class Builder extends DnsCheckBuilder<Builder> {
         private final List<Zone> zones = new ArrayList<>();
         private final List<Cidr> exempt = new ArrayList<>();
-        private Duration timeout = Duration.ofSeconds(5);
-        private final DnsQuestions.Settings dns = new DnsQuestions.Settings(timeout);
 
         private Builder() {
+            super(Duration.ofSeconds(5));
         }
 
         /**
@@ -288,25 +288,6 @@ public final class DnsBlocklistFilter implements MailFilter {
             for (String n : networks) {
                 exempt.add(Cidr.parse(n));
             }
-            return this;
-        }
-
-        /** How long to wait for the lists (default 5 seconds); after it, the client is not blocked. */
-        public Builder timeout(Duration d) {
-            this.timeout = Arguments.positive(d, "timeout");
-            dns.timeout(d);
-            return this;
-        }
-
-        /** Asks the given name servers (default: those of the operating system). */
-        public Builder dnsServers(InetSocketAddress... servers) {
-            dns.servers(servers);
-            return this;
-        }
-
-        /** Asks through the given resolver (for example a {@code StaticDnsResolver} in tests). */
-        public Builder resolver(DnsResolver r) {
-            dns.resolver(r);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.mailkit.mailauth.spf;
 
+import dev.mailkit.mailauth.DnsCheckBuilder;
 import dev.mailkit.core.Arguments;
 import dev.mailkit.core.dns.DnsResolver;
 import dev.mailkit.mailauth.internal.DnsQuestions;
@@ -31,7 +32,7 @@ public final class SpfChecker {
     private final Clock clock;
 
     private SpfChecker(Builder b) {
-        this.dns = b.dns.build();
+        this.dns = DnsQuestions.of(b.dnsResolver(), b.dnsTimeout());
         this.overallTimeout = b.overallTimeout;
         this.receiver = b.receiver;
         this.clock = b.clock;
@@ -81,31 +82,13 @@ public final class SpfChecker {
     }
 
     /** Builds an {@link SpfChecker}. Not thread-safe. */
-    public static final class Builder {
-        private final DnsQuestions.Settings dns = new DnsQuestions.Settings(Duration.ofSeconds(5));
+    public static final class Builder extends DnsCheckBuilder<Builder> {
         private Duration overallTimeout = Duration.ofSeconds(20);
         private String receiver = "unknown";
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
-        }
-
-        /** Asks the given name servers (default: those of the operating system). */
-        public Builder dnsServers(InetSocketAddress... servers) {
-            dns.servers(servers);
-            return this;
-        }
-
-        /** Asks through the given resolver (for example a {@code StaticDnsResolver} in tests). */
-        public Builder resolver(DnsResolver r) {
-            dns.resolver(r);
-            return this;
-        }
-
-        /** How long one DNS question may take (default 5 seconds); after it, the result is temperror. */
-        public Builder timeout(Duration d) {
-            dns.timeout(d);
-            return this;
+            super(Duration.ofSeconds(5));
         }
 
         /** How long a whole check may take (default 20 seconds, RFC 7208 4.6.4); after it, the result is temperror. */
