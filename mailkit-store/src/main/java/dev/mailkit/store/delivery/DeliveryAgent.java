@@ -5,30 +5,20 @@ import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MailAddressException;
 import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.SmtpReply;
-import dev.mailkit.core.auth.MailUser;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.sink.DeliveryReport;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.store.AccountId;
-import dev.mailkit.store.MailAccount;
 import dev.mailkit.store.MailStore;
 import dev.mailkit.store.MailStoreException;
-import dev.mailkit.store.Mailbox;
-import dev.mailkit.store.MailboxInfo;
-import dev.mailkit.store.MailboxName;
 import dev.mailkit.store.Quota;
-import dev.mailkit.store.SpecialUse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,27 +75,14 @@ public final class DeliveryAgent implements MessageSink {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryAgent.class);
 
     private final MailStore store;
-    private final UserDirectory users;
-    private final Map<String, List<MailAddress>> aliases;
-    private final AliasResolver resolver;
-    private final Map<String, MailAddress> catchAll;
-    private final String delimiters;
-    private final boolean plusFolders;
-    private final boolean returnPath;
-    private final boolean deliveredTo;
-    private final int maxDepth;
+    private final RecipientResolver recipients;
+    private final CopyFiler filer;
 
     private DeliveryAgent(Builder b) {
         this.store = b.store;
-        this.users = b.users;
-        this.aliases = Map.copyOf(b.aliases);
-        this.resolver = b.resolver;
-        this.catchAll = Map.copyOf(b.catchAll);
-        this.delimiters = b.delimiters;
-        this.plusFolders = b.plusFolders;
-        this.returnPath = b.returnPath;
-        this.deliveredTo = b.deliveredTo;
-        this.maxDepth = b.maxDepth;
+        this.recipients = new RecipientResolver(b.store, b.users, b.aliases, b.resolver, b.catchAll, b.delimiters,
+                b.plusFolders, b.maxDepth);
+        this.filer = new CopyFiler(b.store, b.returnPath, b.deliveredTo);
     }
 
     /** A builder with the defaults above. */
@@ -118,138 +95,12 @@ public final class DeliveryAgent implements MessageSink {
         return store;
     }
 
-    // ================================================================================================ resolving
-
-    /** The outcome of resolving one address. */
-    private static final class Resolution {
-        final LinkedHashMap<Key, Destination> destinations = new LinkedHashMap<>();
-        boolean loop;
-    }
-
-    /** One mailbox. */
-    private record Key(AccountId account, MailboxName mailbox) {
-    }
-
     /**
      * The mailboxes mail for an address is filed into (empty if the address is unknown), without delivering
      * anything. Useful to show where an address leads.
      */
     public List<Destination> resolve(MailAddress recipient) {
-        return List.copyOf(resolveFully(recipient).destinations.values());
-    }
-
-    private Resolution resolveFully(MailAddress recipient) {
-        Resolution r = new Resolution();
-        expand(recipient, 0, new HashSet<>(), r, true);
-        return r;
-    }
-
-    private void expand(MailAddress address, int depth, Set<String> path, Resolution out, boolean allowCatchAll) {
-        String key = address.lookupKey();
-        if (depth > maxDepth || !path.add(key)) {
-            out.loop = true;
-            LOG.warn("alias loop: {} leads back to itself (or deeper than {} levels); that branch is dropped",
-                    address, maxDepth);
-            return;
-        }
-        try {
-            List<MailAddress> targets = aliasTargets(address);
-            if (!targets.isEmpty()) {
-                for (MailAddress t : targets) {
-                    expand(t, depth + 1, path, out, true);
-                }
-                return;
-            }
-            Optional<MailUser> user = users.findByAddress(address);
-            if (user.isPresent()) {
-                add(out, user.get(), MailboxName.INBOX, address);
-                return;
-            }
-            if (plus(address, depth, path, out)) {
-                return;
-            }
-            MailAddress fallback = allowCatchAll ? catchAll.get(address.domainLowerCase()) : null;
-            if (fallback != null) {
-                expand(fallback, depth + 1, path, out, false);
-                return;
-            }
-            if (depth > 0) {
-                LOG.warn("alias target {} is neither a local user nor an alias; it gets no copy (aliases never relay)",
-                        address);
-            }
-        } finally {
-            path.remove(key);
-        }
-    }
-
-    private List<MailAddress> aliasTargets(MailAddress address) {
-        List<MailAddress> fixed = aliases.get(address.lookupKey());
-        if (fixed != null) {
-            return fixed;
-        }
-        List<MailAddress> dynamic = resolver.targets(address);
-        return dynamic == null ? List.of() : dynamic;
-    }
-
-    /** Plus-addressing: user+tag@domain as user@domain (into folder tag if configured and present). */
-    private boolean plus(MailAddress address, int depth, Set<String> path, Resolution out) {
-        if (delimiters.isEmpty()) {
-            return false;
-        }
-        String local = address.localPart();
-        int cut = -1;
-        for (int i = 0; i < local.length(); i++) {
-            if (delimiters.indexOf(local.charAt(i)) >= 0) {
-                cut = i;
-                break;
-            }
-        }
-        if (cut <= 0) {
-            return false;
-        }
-        MailAddress base;
-        try {
-            base = address.withLocalPart(local.substring(0, cut));
-        } catch (MailAddressException e) {
-            return false;
-        }
-        String tag = local.substring(cut + 1);
-        Resolution inner = new Resolution();
-        expand(base, depth + 1, path, inner, false);
-        out.loop |= inner.loop;
-        if (inner.destinations.isEmpty()) {
-            return false;
-        }
-        for (Destination d : inner.destinations.values()) {
-            MailboxName box = plusFolders && !tag.isEmpty() && d.mailbox().isInbox() ? folderFor(d.account(), tag)
-                    : d.mailbox();
-            out.destinations.putIfAbsent(new Key(d.account(), box), new Destination(d.account(), box, address));
-        }
-        return true;
-    }
-
-    /** The folder named by a plus tag, if it exists and is not Drafts or Sent; otherwise INBOX. */
-    private MailboxName folderFor(AccountId account, String tag) {
-        try {
-            MailboxName name = MailboxName.of(tag);
-            if (name.isInbox()) {
-                return MailboxName.INBOX;
-            }
-            for (MailboxInfo i : store.account(account).list()) {
-                if (i.name().equals(name) && i.selectable()) {
-                    Set<SpecialUse> u = i.specialUse();
-                    return u.contains(SpecialUse.DRAFTS) || u.contains(SpecialUse.SENT) ? MailboxName.INBOX : name;
-                }
-            }
-        } catch (MailStoreException e) {
-            // not a valid mailbox name: INBOX
-        }
-        return MailboxName.INBOX;
-    }
-
-    private void add(Resolution out, MailUser user, MailboxName mailbox, MailAddress deliveredTo) {
-        AccountId account = AccountId.of(user);
-        out.destinations.putIfAbsent(new Key(account, mailbox), new Destination(account, mailbox, deliveredTo));
+        return List.copyOf(recipients.resolve(recipient).destinations.values());
     }
 
     // ================================================================================================ RCPT
@@ -260,15 +111,9 @@ public final class DeliveryAgent implements MessageSink {
      */
     @Override
     public Optional<SmtpReply> checkRecipient(Envelope transaction, MailAddress recipient) {
-        Resolution r;
-        try {
-            r = resolveFully(recipient);
-        } catch (MailStoreException e) {
-            return Optional.of(SmtpReply.of(550, "5.1.3", "<" + recipient + ">: cannot have a mailbox here"));
-        }
-        if (r.destinations.isEmpty()) {
-            return Optional.of(r.loop ? SmtpReply.of(554, "5.4.6", "<" + recipient + ">: alias loop")
-                    : SmtpReply.of(550, "5.1.1", "<" + recipient + ">: no such user here"));
+        RecipientResolver.Resolution r = recipients.resolveOrRefuse(recipient);
+        if (r.refusal != null) {
+            return Optional.of(r.refusal);
         }
         long size = declaredSize(transaction);
         Set<AccountId> seen = new HashSet<>();
@@ -300,16 +145,6 @@ public final class DeliveryAgent implements MessageSink {
 
     // ================================================================================================ delivery
 
-    /** One mailbox to file a copy into, and the recipients that lead to it. */
-    private static final class Copy {
-        final Destination destination;
-        final List<MailAddress> recipients = new ArrayList<>(1);
-
-        Copy(Destination destination) {
-            this.destination = destination;
-        }
-    }
-
     /**
      * Files one copy per distinct mailbox, each durably, and reports the recipients that failed (see the class
      * description).
@@ -317,66 +152,18 @@ public final class DeliveryAgent implements MessageSink {
     @Override
     public DeliveryReport deliver(Envelope envelope, MessageSource message) throws IOException {
         Map<MailAddress, SmtpReply> failed = new LinkedHashMap<>();
-        LinkedHashMap<Key, Copy> copies = new LinkedHashMap<>();
-        Map<MailAddress, List<Copy>> byRecipient = new HashMap<>();
+        Map<RecipientResolver.Key, CopyFiler.Copy> copies = new LinkedHashMap<>();
         for (MailAddress rcpt : envelope.recipients()) {
-            Resolution r;
-            try {
-                r = resolveFully(rcpt);
-            } catch (MailStoreException e) {
-                failed.put(rcpt, SmtpReply.of(550, "5.1.3", "<" + rcpt + ">: cannot have a mailbox here"));
+            RecipientResolver.Resolution r = recipients.resolveOrRefuse(rcpt);
+            if (r.refusal != null) {
+                failed.put(rcpt, r.refusal);
                 continue;
             }
-            if (r.destinations.isEmpty()) {
-                failed.put(rcpt, r.loop ? SmtpReply.of(554, "5.4.6", "<" + rcpt + ">: alias loop")
-                        : SmtpReply.of(550, "5.1.1", "<" + rcpt + ">: no such user here"));
-                continue;
-            }
-            List<Copy> mine = new ArrayList<>(r.destinations.size());
-            for (Map.Entry<Key, Destination> e : r.destinations.entrySet()) {
-                Copy c = copies.computeIfAbsent(e.getKey(), k -> new Copy(e.getValue()));
-                c.recipients.add(rcpt);
-                mine.add(c);
-            }
-            byRecipient.put(rcpt, mine);
-        }
-        Set<String> loops = deliveredTo && !copies.isEmpty() ? deliveredToValues(message) : Set.of();
-        byte[] returnPathLine = returnPath ? HeaderFields.line("Return-Path", envelope.reversePathString())
-                : new byte[0];
-        // first check every account, so that a recipient fails before any of its copies is written
-        long size = message.size() + returnPathLine.length + 200;
-        Map<AccountId, Boolean> room = new HashMap<>();
-        for (Copy c : copies.values()) {
-            AccountId a = c.destination.account();
-            boolean fits = room.computeIfAbsent(a, id -> fits(id, size));
-            if (!fits) {
-                for (MailAddress rcpt : c.recipients) {
-                    failed.putIfAbsent(rcpt, SmtpReply.of(452, "4.2.2", "<" + rcpt + ">: mailbox full, try again "
-                            + "later"));
-                }
-            }
-            if (loops.contains(c.destination.deliveredTo().lookupKey())) {
-                for (MailAddress rcpt : c.recipients) {
-                    failed.putIfAbsent(rcpt, SmtpReply.of(554, "5.4.6", "<" + rcpt + ">: mail forwarding loop (the "
-                            + "message was already delivered to " + c.destination.deliveredTo() + ")"));
-                }
+            for (Map.Entry<RecipientResolver.Key, Destination> e : r.destinations.entrySet()) {
+                copies.computeIfAbsent(e.getKey(), k -> new CopyFiler.Copy(e.getValue())).recipients.add(rcpt);
             }
         }
-        for (Copy c : copies.values()) {
-            boolean wanted = false;
-            for (MailAddress rcpt : c.recipients) {
-                wanted |= !failed.containsKey(rcpt);
-            }
-            if (!wanted) {
-                continue;
-            }
-            SmtpReply error = file(c.destination, envelope, message, returnPathLine);
-            if (error != null) {
-                for (MailAddress rcpt : c.recipients) {
-                    failed.putIfAbsent(rcpt, error);
-                }
-            }
-        }
+        filer.fileAll(envelope, message, copies.values(), failed);
         if (failed.isEmpty()) {
             return DeliveryReport.allDelivered(envelope.transactionId());
         }
@@ -385,74 +172,10 @@ public final class DeliveryAgent implements MessageSink {
         return report.build();
     }
 
-    private boolean fits(AccountId account, long size) {
-        try {
-            return store.account(account).quota().allows(size);
-        } catch (MailStoreException e) {
-            return true; // the append reports the real problem
-        }
-    }
-
-    private static Set<String> deliveredToValues(MessageSource message) {
-        try {
-            List<String> values = HeaderFields.values(message, "Delivered-To");
-            if (values.isEmpty()) {
-                return Set.of();
-            }
-            Set<String> out = new HashSet<>();
-            for (String v : values) {
-                String s = v.trim();
-                if (s.startsWith("<") && s.endsWith(">")) {
-                    s = s.substring(1, s.length() - 1);
-                }
-                out.add(s.toLowerCase(Locale.ROOT));
-            }
-            return out;
-        } catch (IOException e) {
-            return Set.of();
-        }
-    }
-
-    /** Files one copy; returns null, or the reply for its recipients if it could not be stored. */
-    private SmtpReply file(Destination d, Envelope envelope, MessageSource message, byte[] returnPathLine) {
-        byte[] prefix = returnPathLine;
-        if (deliveredTo) {
-            byte[] dt = HeaderFields.line("Delivered-To", d.deliveredTo().toString());
-            prefix = new byte[returnPathLine.length + dt.length];
-            System.arraycopy(returnPathLine, 0, prefix, 0, returnPathLine.length);
-            System.arraycopy(dt, 0, prefix, returnPathLine.length, dt.length);
-        }
-        try (MessageSource copy = prefix.length == 0 ? message.retain() : message.withPrefix(prefix)) {
-            MailAccount account = store.account(d.account());
-            MailboxName box = d.mailbox();
-            if (!box.isInbox() && !account.exists(box)) {
-                box = MailboxName.INBOX; // the plus folder was deleted meanwhile
-            }
-            try (Mailbox mailbox = account.open(box)) {
-                mailbox.append(copy);
-            }
-            return null;
-        } catch (MailStoreException e) {
-            switch (e.reason()) {
-                case OVER_QUOTA:
-                    return SmtpReply.of(452, "4.2.2", "mailbox of " + d.deliveredTo() + " is full, try again later");
-                case INVALID_NAME:
-                    return SmtpReply.of(550, "5.1.3", "<" + d.deliveredTo() + ">: cannot have a mailbox here");
-                default:
-                    LOG.error("delivery of {} to {} failed: {}", envelope.transactionId(), d, e.getMessage(), e);
-                    return SmtpReply.of(451, "4.3.0", "temporary failure storing the message for "
-                            + d.deliveredTo() + ", try again later");
-            }
-        } catch (RuntimeException e) {
-            LOG.error("delivery of {} to {} failed", envelope.transactionId(), d, e);
-            return SmtpReply.of(451, "4.3.0", "temporary failure storing the message for " + d.deliveredTo()
-                    + ", try again later");
-        }
-    }
-
     @Override
     public String toString() {
-        return "DeliveryAgent{" + store + ", " + aliases.size() + " aliases, catch-all for " + catchAll.keySet() + "}";
+        return "DeliveryAgent{" + store + ", " + recipients.aliasCount() + " aliases, catch-all for "
+                + recipients.catchAllDomains() + "}";
     }
 
     // ================================================================================================ builder
@@ -593,47 +316,12 @@ public final class DeliveryAgent implements MessageSink {
                     throw new IllegalStateException("recipient delimiter '" + c + "' cannot be used; use + or -");
                 }
             }
-            checkAliasLoops();
+            new AliasLoops(aliases, aliasNames).check();
             Map<String, List<MailAddress>> frozen = new LinkedHashMap<>();
             aliases.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
             aliases.clear();
             aliases.putAll(frozen);
             return new DeliveryAgent(this);
-        }
-
-        private void checkAliasLoops() {
-            Set<String> done = new HashSet<>();
-            for (String start : aliases.keySet()) {
-                Deque<String> path = new ArrayDeque<>();
-                loop(start, path, new LinkedHashSet<>(), done);
-            }
-        }
-
-        private void loop(String key, Deque<String> path, Set<String> onPath, Set<String> done) {
-            if (onPath.contains(key)) {
-                List<String> cycle = new ArrayList<>();
-                boolean in = false;
-                for (String p : path) {
-                    in |= p.equals(key);
-                    if (in) {
-                        cycle.add(aliasNames.getOrDefault(p, p));
-                    }
-                }
-                cycle.add(aliasNames.getOrDefault(key, key));
-                throw new IllegalStateException("alias loop: " + String.join(" -> ", cycle)
-                        + "; remove one of these aliases");
-            }
-            if (done.contains(key) || !aliases.containsKey(key)) {
-                return;
-            }
-            onPath.add(key);
-            path.addLast(key);
-            for (MailAddress t : aliases.get(key)) {
-                loop(t.lookupKey(), path, onPath, done);
-            }
-            path.removeLast();
-            onPath.remove(key);
-            done.add(key);
         }
     }
 }

@@ -89,6 +89,12 @@ public final class KeywordTable {
         return w;
     }
 
+    /** The keywords of row {@code i} of a table whose keyword bits this table defines. */
+    public List<String> namesOf(MessageTable table, int i) {
+        int stride = table.stride();
+        return stride == 0 ? List.of() : namesOf(table.keywordWords(), i * stride, stride);
+    }
+
     /** The keywords of a bit set, sorted as {@link dev.mailkit.store.Flags} sorts them. */
     public List<String> namesOf(long[] words, int offset, int count) {
         List<String> out = null;

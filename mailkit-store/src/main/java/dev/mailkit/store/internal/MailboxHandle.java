@@ -87,19 +87,19 @@ public final class MailboxHandle implements Mailbox {
     @Override
     public Optional<MessageSource> content(long uid) {
         check();
-        return engine.content(uid);
+        return engine.reader.content(uid);
     }
 
     @Override
     public Optional<MessageStructure> structure(long uid) {
         check();
-        return engine.structure(uid);
+        return engine.reader.structure(uid);
     }
 
     @Override
     public Optional<MessageEnvelope> envelope(long uid) {
         check();
-        return engine.envelope(uid);
+        return engine.reader.envelope(uid);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.mailkit.store.internal;
 
+import dev.mailkit.store.SystemFlag;
+
 import java.util.Arrays;
 
 /**
@@ -7,9 +9,14 @@ import java.util.Arrays;
  * flags, keyword bits, MODSEQ, internal date, size) plus one store-specific reference per message (the content of
  * an in-memory message, the file name of a Maildir message). About 40 bytes per message plus the reference, and
  * 8 bytes per 64 keywords once keywords are used: a 100 000-message mailbox costs a few MiB. Lookups by UID are
- * binary searches. Not thread-safe: guarded by the mailbox's lock.
+ * binary searches. The counts STATUS reports (messages without {@code \Seen}, with {@code \Deleted}, total size) are
+ * kept up to date as rows are added, changed and removed, as Dovecot keeps them in its index header. Not
+ * thread-safe: guarded by the mailbox's lock.
  */
 public final class MessageTable {
+    private static final int SEEN = 1 << SystemFlag.SEEN.ordinal();
+    private static final int DELETED = 1 << SystemFlag.DELETED.ordinal();
+
     private int size;
     private int[] uids = new int[16];
     private byte[] flags = new byte[16];
@@ -19,10 +26,38 @@ public final class MessageTable {
     private Object[] refs = new Object[16];
     private long[] keywords = new long[0];
     private int stride;
+    private int unseen;
+    private int deletedCount;
+    private long totalSize;
 
     /** The number of messages. */
     public int size() {
         return size;
+    }
+
+    /** The number of messages without {@code \Seen}. */
+    public int unseen() {
+        return unseen;
+    }
+
+    /** The number of messages with {@code \Deleted}. */
+    public int deletedCount() {
+        return deletedCount;
+    }
+
+    /** The sum of the messages' sizes. */
+    public long totalSize() {
+        return totalSize;
+    }
+
+    private void count(int flagBits, long messageSize, int sign) {
+        if ((flagBits & SEEN) == 0) {
+            unseen += sign;
+        }
+        if ((flagBits & DELETED) != 0) {
+            deletedCount += sign;
+        }
+        totalSize += sign * messageSize;
     }
 
     /** The UID of row i. */
@@ -68,16 +103,6 @@ public final class MessageTable {
     /** The keyword array (row i's words start at {@code i * stride()}). */
     public long[] keywordWords() {
         return keywords;
-    }
-
-    /** Whether row i has any keyword. */
-    public boolean hasKeywords(int i) {
-        for (int w = 0; w < stride; w++) {
-            if (keywords[i * stride + w] != 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The row of a UID, or a negative value (see {@link Uids#search}). */
@@ -151,10 +176,13 @@ public final class MessageTable {
             keywords[size * stride + w] = w < kw.length ? kw[w] : 0;
         }
         size++;
+        count(flagBits, messageSize, 1);
     }
 
     /** Sets the flags of row i ({@code kw} shorter than the stride means zeros). */
     public void setFlags(int i, int flagBits, long[] kw, long modSeq) {
+        count(flags[i], 0, -1);
+        count(flagBits, 0, 1);
         flags[i] = (byte) flagBits;
         for (int w = 0; w < stride; w++) {
             keywords[i * stride + w] = w < kw.length ? kw[w] : 0;
@@ -176,6 +204,7 @@ public final class MessageTable {
         int r = 0;
         for (int i = rows[0]; i < size; i++) {
             if (r < n && rows[r] == i) {
+                count(flags[i], sizes[i], -1);
                 r++;
                 continue;
             }

@@ -20,15 +20,10 @@ public final class QuotaCounter {
     private long bytes;
     private long messages;
 
-    /** A counter starting at zero. */
-    public QuotaCounter(AccountId account, QuotaPolicy policy) {
-        this(account, policy, () -> { });
-    }
-
     /**
-     * A counter starting at zero, for a store that counts an account's mailboxes only as it loads them:
-     * {@code complete} is run (outside this counter's lock) before usage is reported or checked against a limit,
-     * and must make sure every mailbox has been counted.
+     * A counter starting at zero. {@code complete} is run (outside this counter's lock) before usage is reported or
+     * checked against a limit, and must make sure every mailbox has been counted (for a store that counts an
+     * account's mailboxes only as it loads them; others do nothing).
      */
     public QuotaCounter(AccountId account, QuotaPolicy policy, Runnable complete) {
         this.account = account;

@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The settings every mailkit store shares, validated by the stores' builders.
+ * The settings every mailkit store shares, validated by {@link dev.mailkit.store.MailStoreBuilder}.
  *
  * @param clock                  the time source (internal dates, UIDVALIDITY)
  * @param quota                  the quota policy

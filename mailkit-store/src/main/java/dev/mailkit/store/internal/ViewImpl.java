@@ -34,6 +34,7 @@ final class ViewImpl implements MailboxView {
     private static final Logger LOG = LoggerFactory.getLogger(ViewImpl.class);
 
     private final MailboxEngine engine;
+    private final RecentClaims recentClaims;
     private final ViewMode mode;
     private final MailboxHandle handle;
     private final ReentrantLock lock = new ReentrantLock();
@@ -56,6 +57,7 @@ final class ViewImpl implements MailboxView {
 
     ViewImpl(MailboxEngine engine, ViewMode mode) {
         this.engine = engine;
+        this.recentClaims = engine.recent;
         this.mode = mode;
         this.handle = new MailboxHandle(engine);
     }
@@ -388,8 +390,8 @@ final class ViewImpl implements MailboxView {
         }
         snap[count++] = raw;
         long uid = Uids.value(raw);
-        boolean isRecent = mode == ViewMode.READ_WRITE ? engine.claimRecent(uid)
-                : mode == ViewMode.READ_ONLY && engine.isUnclaimed(uid);
+        boolean isRecent = mode == ViewMode.READ_WRITE ? recentClaims.claim(uid)
+                : mode == ViewMode.READ_ONLY && recentClaims.isUnclaimed(uid);
         if (isRecent) {
             if (recentCount == recent.length) {
                 recent = Arrays.copyOf(recent, Math.max(4, recentCount * 2));
@@ -498,14 +500,14 @@ final class ViewImpl implements MailboxView {
     @Override
     public CopyResult copy(UidSet uids, Mailbox target) {
         Objects.requireNonNull(target, "target");
-        return engine.copyTo(resolve(uids), target, false);
+        return MessageTransfer.copy(engine, resolve(uids), target, false);
     }
 
     @Override
     public CopyResult move(UidSet uids, Mailbox target) {
         Objects.requireNonNull(target, "target");
         checkWritable();
-        CopyResult copied = engine.copyTo(resolve(uids), target, true);
+        CopyResult copied = MessageTransfer.copy(engine, resolve(uids), target, true);
         int[] src = new int[copied.count()];
         int k = 0;
         for (long u : copied.sourceUids()) {

@@ -1,15 +1,11 @@
 package dev.mailkit.store.maildir;
 
 import dev.mailkit.store.AccountId;
-import dev.mailkit.store.MailAccount;
 import dev.mailkit.store.MailStoreException;
-import dev.mailkit.store.Mailbox;
-import dev.mailkit.store.MailboxInfo;
 import dev.mailkit.store.MailboxName;
-import dev.mailkit.store.Quota;
 import dev.mailkit.store.SpecialUse;
-import dev.mailkit.store.internal.MailboxHandle;
-import dev.mailkit.store.internal.QuotaCounter;
+import dev.mailkit.store.internal.AccountEngine;
+import dev.mailkit.store.internal.MailboxEngine;
 import dev.mailkit.store.internal.UidValidityGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,44 +16,38 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.SortedMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One user's Maildir: INBOX in the account directory, every other mailbox a Maildir++ folder {@code .Name} beside
- * it (see {@link AccountFiles}). The list of mailboxes is the directory itself, read on every {@link #list()}, so
- * folders that another program (Dovecot) creates or deletes show at once. Mailboxes are loaded on first open and
- * kept. Thread-safe: hierarchy changes take the account's lock.
+ * it (see {@link AccountFiles}), under the {@link AccountEngine}'s rules. The list of mailboxes is the directory
+ * itself, read on every {@link #list()}, so folders that another program (Dovecot) creates or deletes show at once.
+ * Mailboxes are loaded on first open and kept. Creating, deleting and renaming folders are atomic renames; special
+ * uses, the UIDVALIDITY watermark and subscriptions are kept in the account's files. Thread-safe: the loaded
+ * mailboxes and the account state are guarded by the account's lock.
  */
-final class MaildirAccount implements MailAccount {
+final class MaildirAccount extends AccountEngine {
     private static final Logger LOG = LoggerFactory.getLogger(MaildirAccount.class);
 
-    private final AccountId id;
     private final MaildirContext ctx;
     private final Path root;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Map<MailboxName, MaildirMailbox> loaded = new HashMap<>(); // guarded by lock
-    private final QuotaCounter quota;
+    private final Map<MailboxName, MaildirMailbox> loaded = new HashMap<>(); // guarded by lock()
     private final UidValidityGenerator validities;
-    private final AccountFiles.AccountState state; // guarded by lock
-    private final TreeSet<MailboxName> subscriptions; // guarded by lock
+    private final AccountFiles.AccountState state; // guarded by lock()
     private volatile boolean allCounted;
     private volatile boolean closed;
 
     private MaildirAccount(AccountId id, MaildirContext ctx, Path root) {
-        this.id = id;
+        super(id, ctx.settings, AccountFiles.readSubscriptions(root));
         this.ctx = ctx;
         this.root = root;
-        this.quota = new QuotaCounter(id, ctx.settings.quota(), this::countAll);
         this.state = AccountFiles.readAccount(root);
         this.validities = new UidValidityGenerator(ctx.settings.clock(), state.watermark);
-        this.subscriptions = AccountFiles.readSubscriptions(root);
     }
 
     /** Opens (creating if needed, with the configured mailboxes) the account in {@code root}. */
@@ -69,16 +59,7 @@ final class MaildirAccount implements MailAccount {
         MaildirAccount a = new MaildirAccount(id, ctx, root);
         a.cleanDeletedLeftovers();
         if (created) {
-            a.lock.lock();
-            try {
-                for (MailboxName n : ctx.settings.autoCreate()) {
-                    if (!a.exists(n)) {
-                        a.createLocked(n, Set.of());
-                    }
-                }
-            } finally {
-                a.lock.unlock();
-            }
+            a.createAutoMailboxes();
         }
         return a;
     }
@@ -94,15 +75,6 @@ final class MaildirAccount implements MailAccount {
         } catch (IOException e) {
             LOG.debug("{}: cannot clean tmp/: {}", root, e.toString());
         }
-    }
-
-    @Override
-    public AccountId id() {
-        return id;
-    }
-
-    Path root() {
-        return root;
     }
 
     private Path dirOf(MailboxName name) {
@@ -123,7 +95,7 @@ final class MaildirAccount implements MailAccount {
                 }
             }
         } catch (IOException e) {
-            throw ioError("cannot list the mailboxes of " + id, e);
+            throw ioError("cannot list the mailboxes of " + id(), e);
         }
         return out;
     }
@@ -133,54 +105,36 @@ final class MaildirAccount implements MailAccount {
         return recorded != null ? recorded : ctx.settings.specialUseFor(n);
     }
 
+    private static MailStoreException ioError(String what, IOException e) {
+        return new MailStoreException(MailStoreException.Reason.IO_ERROR, what + ": " + e.getMessage(), e);
+    }
+
+    // ================================================================================================ the hooks
+
     @Override
-    public List<MailboxInfo> list() {
-        checkOpen();
-        lock.lock();
-        try {
-            TreeSet<MailboxName> boxes = folders();
-            boxes.add(MailboxName.INBOX);
-            Set<MailboxName> parents = new HashSet<>();
-            TreeSet<MailboxName> all = new TreeSet<>(boxes);
-            for (MailboxName n : boxes) {
-                for (MailboxName p : n.ancestors()) {
-                    parents.add(p);
-                    all.add(p);
-                }
-            }
-            List<MailboxInfo> out = new ArrayList<>(all.size());
-            for (MailboxName n : all) {
-                boolean real = boxes.contains(n);
-                out.add(new MailboxInfo(n, real, parents.contains(n),
-                        real && !n.isInbox() ? specialUseOf(n) : Set.of()));
-            }
-            return out;
-        } finally {
-            lock.unlock();
-        }
+    protected Set<MailboxName> mailboxNames() {
+        TreeSet<MailboxName> boxes = folders();
+        boxes.add(MailboxName.INBOX);
+        return boxes;
     }
 
     @Override
-    public boolean exists(MailboxName name) {
-        Objects.requireNonNull(name, "name");
-        checkOpen();
+    protected boolean hasMailbox(MailboxName name) {
         return name.isInbox() || Fs.isRealDirectory(dirOf(name));
     }
 
     @Override
-    public Mailbox open(MailboxName name) {
-        Objects.requireNonNull(name, "name");
-        checkOpen();
-        lock.lock();
-        try {
-            return new MailboxHandle(engine(name));
-        } finally {
-            lock.unlock();
-        }
+    protected Set<SpecialUse> listedSpecialUse(MailboxName name) {
+        return name.isInbox() ? Set.of() : specialUseOf(name);
+    }
+
+    @Override
+    protected MailboxEngine mailbox(MailboxName name) {
+        return load(name).engine();
     }
 
     /** The loaded mailbox of a name, loading it if needed. Under the lock. */
-    private MaildirMailbox engine(MailboxName name) {
+    private MaildirMailbox load(MailboxName name) {
         MaildirMailbox box = loaded.get(name);
         if (box != null) {
             if (name.isInbox() || Fs.isRealDirectory(box.dir())) {
@@ -189,18 +143,18 @@ final class MaildirAccount implements MailAccount {
             // deleted by another program
             loaded.remove(name);
             box.dropped();
-            box.markDeleted();
+            box.engine().markDeleted();
         }
         if (!exists(name)) {
             throw notFound(name);
         }
         try {
-            box = MaildirMailbox.load(ctx, dirOf(name), name, name.isInbox() ? Set.of() : specialUseOf(name), quota,
-                    validities, state.watermark);
+            box = MaildirMailbox.load(ctx, dirOf(name), name, name.isInbox() ? Set.of() : specialUseOf(name),
+                    quotaCounter(), validities, state.watermark);
         } catch (IOException e) {
-            throw ioError("cannot open mailbox " + name + " of " + id, e);
+            throw ioError("cannot open mailbox " + name + " of " + id(), e);
         }
-        noteValidity(box.uidValidity());
+        noteValidity(box.engine().uidValidity());
         loaded.put(name, box);
         return box;
     }
@@ -222,19 +176,21 @@ final class MaildirAccount implements MailAccount {
     }
 
     /** Loads every mailbox, so that the quota counter has counted them all. */
-    private void countAll() {
+    @Override
+    protected void countAll() {
         if (allCounted) {
             return;
         }
+        ReentrantLock lock = lock();
         lock.lock();
         try {
             if (allCounted || closed) {
                 return;
             }
-            engine(MailboxName.INBOX);
+            load(MailboxName.INBOX);
             for (MailboxName n : folders()) {
                 try {
-                    engine(n);
+                    load(n);
                 } catch (MailStoreException e) {
                     if (e.reason() != MailStoreException.Reason.NOT_FOUND) {
                         throw e;
@@ -247,43 +203,12 @@ final class MaildirAccount implements MailAccount {
         }
     }
 
-    private MailStoreException notFound(MailboxName name) {
-        boolean placeholder = folders().stream().anyMatch(n -> n.isInferiorOf(name));
-        return new MailStoreException(MailStoreException.Reason.NOT_FOUND, "mailbox " + name + " does not exist"
-                + (placeholder ? " (it is only the parent of other mailboxes; create it to select it)" : ""));
-    }
-
-    private static MailStoreException ioError(String what, IOException e) {
-        return new MailStoreException(MailStoreException.Reason.IO_ERROR, what + ": " + e.getMessage(), e);
-    }
-
-    @Override
-    public void create(MailboxName name, Set<SpecialUse> specialUse) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(specialUse, "specialUse");
-        checkOpen();
-        lock.lock();
-        try {
-            if (exists(name)) {
-                throw new MailStoreException(MailStoreException.Reason.ALREADY_EXISTS,
-                        "mailbox " + name + " already exists");
-            }
-            int count = folders().size() + 1;
-            if (count >= ctx.settings.maxMailboxesPerAccount()) {
-                throw new MailStoreException(MailStoreException.Reason.LIMIT, "account " + id + " already has "
-                        + count + " mailboxes, the most allowed; delete some first");
-            }
-            createLocked(name, specialUse);
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
      * Creates the folder: built complete in tmp/ (cur, new, tmp, maildirfolder, mailkit's index with its
      * UIDVALIDITY) and renamed into place, so that no half-made folder is ever visible.
      */
-    private MaildirMailbox createLocked(MailboxName name, Set<SpecialUse> specialUse) {
+    @Override
+    protected MailboxEngine createMailbox(MailboxName name, Set<SpecialUse> specialUse) {
         Path target = dirOf(name);
         Path work = root.resolve("tmp").resolve("mailkit-new-" + ctx.token());
         Set<SpecialUse> uses = specialUse.isEmpty() ? ctx.settings.specialUseFor(name) : specialUse;
@@ -309,7 +234,7 @@ final class MaildirAccount implements MailAccount {
                 throw new MailStoreException(MailStoreException.Reason.ALREADY_EXISTS,
                         "mailbox " + name + " already exists");
             }
-            throw ioError("cannot create mailbox " + name + " of " + id, e);
+            throw ioError("cannot create mailbox " + name + " of " + id(), e);
         }
         state.watermark = Math.max(state.watermark, validity);
         if (!uses.isEmpty() || state.specialUse.containsKey(name)) {
@@ -317,145 +242,82 @@ final class MaildirAccount implements MailAccount {
         }
         saveState();
         loaded.remove(name);
-        return engine(name);
+        return mailbox(name);
     }
 
+    /** Moves the folder into tmp/ (atomic), marks it deleted, then removes its files. */
     @Override
-    public void delete(MailboxName name) {
-        Objects.requireNonNull(name, "name");
-        checkOpen();
-        lock.lock();
+    protected void deleteMailbox(MailboxName name) {
+        MaildirMailbox box = loaded.remove(name);
+        Path trash = root.resolve("tmp").resolve("mailkit-deleted-" + ctx.token());
         try {
-            if (name.isInbox()) {
-                throw new MailStoreException(MailStoreException.Reason.NOT_ALLOWED, "INBOX cannot be deleted");
-            }
-            if (!exists(name)) {
-                throw notFound(name);
-            }
-            MaildirMailbox box = loaded.remove(name);
-            Path trash = root.resolve("tmp").resolve("mailkit-deleted-" + ctx.token());
-            try {
-                if (box != null) {
-                    box.dropTo(trash);
-                } else {
-                    Files.move(dirOf(name), trash, StandardCopyOption.ATOMIC_MOVE);
-                }
-                if (ctx.sync) {
-                    Fs.fsyncDirectory(root);
-                }
-            } catch (IOException e) {
-                if (box != null) {
-                    loaded.put(name, box);
-                }
-                throw ioError("cannot delete mailbox " + name + " of " + id, e);
-            }
             if (box != null) {
-                box.markDeleted();
+                box.dropTo(trash);
+            } else {
+                Files.move(dirOf(name), trash, StandardCopyOption.ATOMIC_MOVE);
             }
-            if (state.specialUse.remove(name) != null) {
-                saveState();
+            if (ctx.sync) {
+                Fs.fsyncDirectory(root);
             }
-            try {
-                Fs.deleteTree(trash);
-            } catch (IOException e) {
-                LOG.warn("{}: cannot remove the deleted mailbox's files {}: {} (removed at the next start)", root,
-                        trash, e.toString());
+        } catch (IOException e) {
+            if (box != null) {
+                loaded.put(name, box);
             }
-        } finally {
-            lock.unlock();
+            throw ioError("cannot delete mailbox " + name + " of " + id(), e);
+        }
+        if (box != null) {
+            box.engine().markDeleted();
+        }
+        if (state.specialUse.remove(name) != null) {
+            saveState();
+        }
+        try {
+            Fs.deleteTree(trash);
+        } catch (IOException e) {
+            LOG.warn("{}: cannot remove the deleted mailbox's files {}: {} (removed at the next start)", root,
+                    trash, e.toString());
         }
     }
 
+    /** Moves the folders' directories (all back if one fails), then the loaded mailboxes and special uses. */
     @Override
-    public void rename(MailboxName from, MailboxName to) {
-        Objects.requireNonNull(from, "from");
-        Objects.requireNonNull(to, "to");
-        checkOpen();
-        lock.lock();
+    protected void renameMailboxes(MailboxName from, MailboxName to, SortedMap<MailboxName, MailboxName> moves) {
+        List<Map.Entry<MailboxName, MailboxName>> done = new ArrayList<>();
         try {
-            if (from.equals(to) || exists(to)) {
-                throw new MailStoreException(MailStoreException.Reason.ALREADY_EXISTS,
-                        "cannot rename " + from + " to " + to + ": " + to + " already exists");
+            for (Map.Entry<MailboxName, MailboxName> e : moves.entrySet()) {
+                move(e.getKey(), e.getValue());
+                done.add(e);
             }
-            if (from.isInbox()) {
-                renameInbox(to);
-                return;
+            if (ctx.sync) {
+                Fs.fsyncDirectory(root);
             }
-            if (to.isInferiorOf(from)) {
-                throw new MailStoreException(MailStoreException.Reason.NOT_ALLOWED,
-                        "cannot rename " + from + " to " + to + ", which is inside it");
-            }
-            TreeSet<MailboxName> existing = folders();
-            List<MailboxName> moving = new ArrayList<>();
-            for (MailboxName n : existing) {
-                if (n.equals(from) || n.isInferiorOf(from)) {
-                    moving.add(n);
+        } catch (IOException e) {
+            for (Map.Entry<MailboxName, MailboxName> d : done) {
+                try {
+                    move(d.getValue(), d.getKey());
+                } catch (IOException ignored) {
+                    // reported below
                 }
             }
-            if (moving.isEmpty()) {
-                throw notFound(from);
+            throw ioError("cannot rename " + from + " to " + to + " in " + id(), e);
+        }
+        Map<MailboxName, MaildirMailbox> moved = new HashMap<>();
+        boolean stateChanged = false;
+        for (Map.Entry<MailboxName, MailboxName> e : moves.entrySet()) {
+            MaildirMailbox box = loaded.remove(e.getKey());
+            if (box != null) {
+                box.engine().setName(e.getValue());
+                moved.put(e.getValue(), box);
             }
-            Map<MailboxName, MailboxName> target = new TreeMap<>();
-            for (MailboxName n : moving) {
-                MailboxName m = n.moved(from, to);
-                if (existing.contains(m) || m.isInbox()) {
-                    throw new MailStoreException(MailStoreException.Reason.ALREADY_EXISTS,
-                            "cannot rename " + from + " to " + to + ": " + m + " already exists");
-                }
-                target.put(n, m);
+            Set<SpecialUse> uses = state.specialUse.remove(e.getKey());
+            if (uses != null) {
+                state.specialUse.put(e.getValue(), uses);
+                stateChanged = true;
             }
-            List<Map.Entry<MailboxName, MailboxName>> done = new ArrayList<>();
-            try {
-                for (Map.Entry<MailboxName, MailboxName> e : target.entrySet()) {
-                    move(e.getKey(), e.getValue());
-                    done.add(e);
-                }
-                if (ctx.sync) {
-                    Fs.fsyncDirectory(root);
-                }
-            } catch (IOException e) {
-                for (Map.Entry<MailboxName, MailboxName> d : done) {
-                    try {
-                        move(d.getValue(), d.getKey());
-                    } catch (IOException ignored) {
-                        // reported below
-                    }
-                }
-                throw ioError("cannot rename " + from + " to " + to + " in " + id, e);
-            }
-            Map<MailboxName, MaildirMailbox> moved = new HashMap<>();
-            boolean stateChanged = false;
-            for (Map.Entry<MailboxName, MailboxName> e : target.entrySet()) {
-                MaildirMailbox box = loaded.remove(e.getKey());
-                if (box != null) {
-                    box.setName(e.getValue());
-                    moved.put(e.getValue(), box);
-                }
-                Set<SpecialUse> uses = state.specialUse.remove(e.getKey());
-                if (uses != null) {
-                    state.specialUse.put(e.getValue(), uses);
-                    stateChanged = true;
-                }
-            }
-            loaded.putAll(moved);
-            if (stateChanged) {
-                saveState();
-            }
-            List<MailboxName> subs = new ArrayList<>();
-            for (MailboxName s : subscriptions) {
-                if (s.equals(from) || s.isInferiorOf(from)) {
-                    subs.add(s);
-                }
-            }
-            if (!subs.isEmpty()) {
-                for (MailboxName s : subs) {
-                    subscriptions.remove(s);
-                    subscriptions.add(s.moved(from, to));
-                }
-                saveSubscriptions();
-            }
-        } finally {
-            lock.unlock();
+        }
+        loaded.putAll(moved);
+        if (stateChanged) {
+            saveState();
         }
     }
 
@@ -469,76 +331,17 @@ final class MaildirAccount implements MailAccount {
         }
     }
 
-    private void renameInbox(MailboxName to) {
-        int count = folders().size() + 1;
-        if (count >= ctx.settings.maxMailboxesPerAccount()) {
-            throw new MailStoreException(MailStoreException.Reason.LIMIT, "account " + id + " already has "
-                    + count + " mailboxes, the most allowed; delete some first");
-        }
-        MaildirMailbox target = createLocked(to, Set.of());
-        engine(MailboxName.INBOX).moveAllTo(target);
-    }
-
     @Override
-    public void subscribe(MailboxName name) {
-        Objects.requireNonNull(name, "name");
-        checkOpen();
-        lock.lock();
+    protected void subscriptionsChanged(Set<MailboxName> now) {
         try {
-            if (subscriptions.contains(name)) {
-                return;
-            }
-            if (subscriptions.size() >= ctx.settings.maxMailboxesPerAccount()) {
-                throw new MailStoreException(MailStoreException.Reason.LIMIT, "account " + id + " already has "
-                        + subscriptions.size() + " subscriptions, the most allowed; unsubscribe some first");
-            }
-            subscriptions.add(name);
-            saveSubscriptions();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void unsubscribe(MailboxName name) {
-        Objects.requireNonNull(name, "name");
-        checkOpen();
-        lock.lock();
-        try {
-            if (subscriptions.remove(name)) {
-                saveSubscriptions();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void saveSubscriptions() {
-        try {
-            AccountFiles.writeSubscriptions(root, subscriptions, ctx.sync);
+            AccountFiles.writeSubscriptions(root, now, ctx.sync);
         } catch (IOException e) {
-            throw ioError("cannot save the subscriptions of " + id, e);
+            throw ioError("cannot save the subscriptions of " + id(), e);
         }
     }
 
     @Override
-    public List<MailboxName> subscriptions() {
-        checkOpen();
-        lock.lock();
-        try {
-            return List.copyOf(subscriptions);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public Quota quota() {
-        checkOpen();
-        return quota.quota();
-    }
-
-    private void checkOpen() {
+    protected void checkOpen() {
         if (closed) {
             throw new IllegalStateException("the Maildir store is closed");
         }
@@ -546,6 +349,7 @@ final class MaildirAccount implements MailAccount {
 
     /** Records a clean stop of every loaded mailbox. */
     void close() {
+        ReentrantLock lock = lock();
         lock.lock();
         try {
             closed = true;
@@ -560,6 +364,6 @@ final class MaildirAccount implements MailAccount {
 
     @Override
     public String toString() {
-        return "MailAccount{" + id + ", " + root + "}";
+        return "MailAccount{" + id() + ", " + root + "}";
     }
 }

@@ -3,10 +3,9 @@ package dev.mailkit.store.maildir;
 import dev.mailkit.store.AccountId;
 import dev.mailkit.store.MailAccount;
 import dev.mailkit.store.MailStore;
+import dev.mailkit.store.MailStoreBuilder;
 import dev.mailkit.store.MailStoreException;
 import dev.mailkit.store.MailboxName;
-import dev.mailkit.store.QuotaPolicy;
-import dev.mailkit.store.SpecialUse;
 import dev.mailkit.store.internal.StoreSettings;
 
 import java.io.IOException;
@@ -19,15 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -162,88 +154,18 @@ public final class MaildirMailStore implements MailStore {
         return "MaildirMailStore{" + root + "}";
     }
 
-    /** Configures a {@link MaildirMailStore}. Not thread-safe. */
-    public static final class Builder {
-        /** The default limit of keywords per mailbox. */
-        public static final int DEFAULT_MAX_KEYWORDS = 256;
-        /** The default limit of mailboxes per account. */
-        public static final int DEFAULT_MAX_MAILBOXES = 10_000;
-
+    /**
+     * Configures a {@link MaildirMailStore}: the settings of every store (see {@link MailStoreBuilder}) and those of
+     * the Maildir store.
+     */
+    public static final class Builder extends MailStoreBuilder<Builder> {
         private final Path root;
-        private Clock clock = Clock.systemUTC();
-        private QuotaPolicy quota = QuotaPolicy.unlimited();
-        private final Map<MailboxName, Set<SpecialUse>> specialUse = new LinkedHashMap<>();
-        private final List<MailboxName> autoCreate = new ArrayList<>();
-        private int maxKeywords = DEFAULT_MAX_KEYWORDS;
-        private int maxMailboxes = DEFAULT_MAX_MAILBOXES;
         private boolean fsync = true;
         private String hostName;
         private Random random;
 
         private Builder(Path root) {
             this.root = Objects.requireNonNull(root, "root");
-            specialUse.put(MailboxName.of("Drafts"), Set.of(SpecialUse.DRAFTS));
-            specialUse.put(MailboxName.of("Sent"), Set.of(SpecialUse.SENT));
-            specialUse.put(MailboxName.of("Trash"), Set.of(SpecialUse.TRASH));
-            specialUse.put(MailboxName.of("Junk"), Set.of(SpecialUse.JUNK));
-            specialUse.put(MailboxName.of("Archive"), Set.of(SpecialUse.ARCHIVE));
-        }
-
-        /** The time source for internal dates, file names and UIDVALIDITY (default: the system clock, UTC). */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** The quota of each account (default: unlimited). */
-        public Builder quota(QuotaPolicy quota) {
-            this.quota = Objects.requireNonNull(quota, "quota");
-            return this;
-        }
-
-        /**
-         * Gives mailboxes of this name these special uses when they are created without explicit ones, and folders
-         * that other programs created under this name (replacing the default for that name; no uses removes it).
-         */
-        public Builder specialUse(String mailboxName, SpecialUse... uses) {
-            MailboxName n = MailboxName.of(mailboxName);
-            if (uses.length == 0) {
-                specialUse.remove(n);
-            } else {
-                EnumSet<SpecialUse> set = EnumSet.noneOf(SpecialUse.class);
-                set.addAll(List.of(uses));
-                specialUse.put(n, set);
-            }
-            return this;
-        }
-
-        /** Creates this mailbox in every new account, besides INBOX. */
-        public Builder autoCreate(String mailboxName) {
-            MailboxName n = MailboxName.of(mailboxName);
-            if (!n.isInbox() && !autoCreate.contains(n)) {
-                autoCreate.add(n);
-            }
-            return this;
-        }
-
-        /** Creates Drafts, Sent, Trash, Junk and Archive in every new account. */
-        public Builder standardMailboxes() {
-            for (String n : List.of("Drafts", "Sent", "Trash", "Junk", "Archive")) {
-                autoCreate(n);
-            }
-            return this;
-        }
-
-        /** The most keywords one mailbox may define (default {@value #DEFAULT_MAX_KEYWORDS}). */
-        public Builder maxKeywordsPerMailbox(int max) {
-            this.maxKeywords = max;
-            return this;
-        }
-
-        /** The most mailboxes (and subscriptions) one account may have (default {@value #DEFAULT_MAX_MAILBOXES}). */
-        public Builder maxMailboxesPerAccount(int max) {
-            this.maxMailboxes = max;
-            return this;
         }
 
         /**
@@ -275,21 +197,9 @@ public final class MaildirMailStore implements MailStore {
          * @throws UncheckedIOException  if the directory cannot be created or locked
          */
         public MaildirMailStore build() {
-            if (maxKeywords < 0 || maxKeywords > 4096) {
-                throw new IllegalStateException("maxKeywordsPerMailbox must be between 0 and 4096, was " + maxKeywords);
-            }
-            if (maxMailboxes < 1) {
-                throw new IllegalStateException("maxMailboxesPerAccount must be at least 1 (INBOX), was "
-                        + maxMailboxes);
-            }
-            if (autoCreate.size() + 1 > maxMailboxes) {
-                throw new IllegalStateException(autoCreate.size() + " auto-created mailboxes plus INBOX exceed "
-                        + "maxMailboxesPerAccount " + maxMailboxes + "; raise the limit");
-            }
+            StoreSettings valid = settings();
             Path dir = root.toAbsolutePath().normalize();
-            StoreSettings settings = new StoreSettings(clock, quota, specialUse, autoCreate, maxKeywords,
-                    maxMailboxes);
-            MaildirContext ctx = new MaildirContext(settings, fsync, hostName != null ? hostName : systemHostName(),
+            MaildirContext ctx = new MaildirContext(valid, fsync, hostName != null ? hostName : systemHostName(),
                     random != null ? random : new SecureRandom());
             FileChannel ch = null;
             try {

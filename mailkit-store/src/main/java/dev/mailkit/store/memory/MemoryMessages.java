@@ -2,19 +2,18 @@ package dev.mailkit.store.memory;
 
 import dev.mailkit.core.MessageSource;
 import dev.mailkit.store.MailStoreException;
-import dev.mailkit.store.MailboxName;
-import dev.mailkit.store.SpecialUse;
-import dev.mailkit.store.internal.MailboxEngine;
-import dev.mailkit.store.internal.QuotaCounter;
+import dev.mailkit.store.internal.MailboxStorage;
 
-import java.time.Clock;
-import java.util.Set;
+/**
+ * Where the in-memory store keeps messages: each one a byte array, shared by every mailbox it is copied into,
+ * with its structure cached beside it. Holds nothing itself (the engine's reference to a message is the message),
+ * so one instance serves every mailbox. Records no changes: there is nothing to recover. Immutable.
+ */
+final class MemoryMessages extends MailboxStorage {
+    /** The one instance. */
+    static final MemoryMessages STORAGE = new MemoryMessages();
 
-/** A mailbox whose messages are byte arrays. Copies between in-memory mailboxes share the array. */
-final class MemoryMailbox extends MailboxEngine {
-    MemoryMailbox(MailboxName name, Set<SpecialUse> specialUse, long uidValidity, int maxKeywords,
-                  QuotaCounter quota, Clock clock) {
-        super(name, specialUse, uidValidity, maxKeywords, quota, clock);
+    private MemoryMessages() {
     }
 
     /** One message: immutable bytes and the lazily parsed structure. */
@@ -37,7 +36,7 @@ final class MemoryMailbox extends MailboxEngine {
     }
 
     @Override
-    protected Object importContent(MailboxEngine source, Object sourceRef) {
+    protected Object importContent(MailboxStorage source, Object sourceRef) {
         return sourceRef instanceof Message ? sourceRef : null;
     }
 

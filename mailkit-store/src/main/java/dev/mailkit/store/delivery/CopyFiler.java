@@ -1,0 +1,169 @@
+package dev.mailkit.store.delivery;
+
+import dev.mailkit.core.Envelope;
+import dev.mailkit.core.MailAddress;
+import dev.mailkit.core.MessageSource;
+import dev.mailkit.core.SmtpReply;
+import dev.mailkit.store.AccountId;
+import dev.mailkit.store.MailAccount;
+import dev.mailkit.store.MailStore;
+import dev.mailkit.store.MailStoreException;
+import dev.mailkit.store.Mailbox;
+import dev.mailkit.store.MailboxName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Files the copies of one message, one per mailbox: first checks every account's quota and refuses a forwarding
+ * loop (a {@code Delivered-To:} the message already carries), so that a recipient fails before any of its copies is
+ * written; then appends each copy still wanted, with its {@code Return-Path:} and {@code Delivered-To:} prepended
+ * (no copy of the content). Immutable and thread-safe.
+ */
+final class CopyFiler {
+    /** The agent's logger: operators know its errors (failed deliveries) by that name. */
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryAgent.class);
+
+    /** One mailbox to file a copy into, and the recipients that lead to it. */
+    static final class Copy {
+        final Destination destination;
+        final List<MailAddress> recipients = new ArrayList<>(1);
+
+        Copy(Destination destination) {
+            this.destination = destination;
+        }
+    }
+
+    private final MailStore store;
+    private final boolean returnPath;
+    private final boolean deliveredTo;
+
+    /**
+     * @param returnPath  whether to prepend {@code Return-Path:}
+     * @param deliveredTo whether to prepend {@code Delivered-To:} and refuse loops
+     */
+    CopyFiler(MailStore store, boolean returnPath, boolean deliveredTo) {
+        this.store = store;
+        this.returnPath = returnPath;
+        this.deliveredTo = deliveredTo;
+    }
+
+    /**
+     * Files the copies; the recipients that fail get their reply in {@code failed} (a recipient already there gets
+     * no copy, and keeps its first reply).
+     */
+    void fileAll(Envelope envelope, MessageSource message, Collection<Copy> copies,
+                 Map<MailAddress, SmtpReply> failed) {
+        Set<String> loops = deliveredTo && !copies.isEmpty() ? deliveredToValues(message) : Set.of();
+        byte[] returnPathLine = returnPath ? HeaderFields.line("Return-Path", envelope.reversePathString())
+                : new byte[0];
+        // first check every account, so that a recipient fails before any of its copies is written
+        long size = message.size() + returnPathLine.length + 200;
+        Map<AccountId, Boolean> room = new HashMap<>();
+        for (Copy c : copies) {
+            AccountId a = c.destination.account();
+            boolean fits = room.computeIfAbsent(a, id -> fits(id, size));
+            if (!fits) {
+                for (MailAddress rcpt : c.recipients) {
+                    failed.putIfAbsent(rcpt, SmtpReply.of(452, "4.2.2", "<" + rcpt + ">: mailbox full, try again "
+                            + "later"));
+                }
+            }
+            if (loops.contains(c.destination.deliveredTo().lookupKey())) {
+                for (MailAddress rcpt : c.recipients) {
+                    failed.putIfAbsent(rcpt, SmtpReply.of(554, "5.4.6", "<" + rcpt + ">: mail forwarding loop (the "
+                            + "message was already delivered to " + c.destination.deliveredTo() + ")"));
+                }
+            }
+        }
+        for (Copy c : copies) {
+            boolean wanted = false;
+            for (MailAddress rcpt : c.recipients) {
+                wanted |= !failed.containsKey(rcpt);
+            }
+            if (!wanted) {
+                continue;
+            }
+            SmtpReply error = file(c.destination, envelope, message, returnPathLine);
+            if (error != null) {
+                for (MailAddress rcpt : c.recipients) {
+                    failed.putIfAbsent(rcpt, error);
+                }
+            }
+        }
+    }
+
+    private boolean fits(AccountId account, long size) {
+        try {
+            return store.account(account).quota().allows(size);
+        } catch (MailStoreException e) {
+            return true; // the append reports the real problem
+        }
+    }
+
+    private static Set<String> deliveredToValues(MessageSource message) {
+        try {
+            List<String> values = HeaderFields.values(message, "Delivered-To");
+            if (values.isEmpty()) {
+                return Set.of();
+            }
+            Set<String> out = new HashSet<>();
+            for (String v : values) {
+                String s = v.trim();
+                if (s.startsWith("<") && s.endsWith(">")) {
+                    s = s.substring(1, s.length() - 1);
+                }
+                out.add(s.toLowerCase(Locale.ROOT));
+            }
+            return out;
+        } catch (IOException e) {
+            return Set.of();
+        }
+    }
+
+    /** Files one copy; returns null, or the reply for its recipients if it could not be stored. */
+    private SmtpReply file(Destination d, Envelope envelope, MessageSource message, byte[] returnPathLine) {
+        byte[] prefix = returnPathLine;
+        if (deliveredTo) {
+            byte[] dt = HeaderFields.line("Delivered-To", d.deliveredTo().toString());
+            prefix = new byte[returnPathLine.length + dt.length];
+            System.arraycopy(returnPathLine, 0, prefix, 0, returnPathLine.length);
+            System.arraycopy(dt, 0, prefix, returnPathLine.length, dt.length);
+        }
+        try (MessageSource copy = prefix.length == 0 ? message.retain() : message.withPrefix(prefix)) {
+            MailAccount account = store.account(d.account());
+            MailboxName box = d.mailbox();
+            if (!box.isInbox() && !account.exists(box)) {
+                box = MailboxName.INBOX; // the plus folder was deleted meanwhile
+            }
+            try (Mailbox mailbox = account.open(box)) {
+                mailbox.append(copy);
+            }
+            return null;
+        } catch (MailStoreException e) {
+            switch (e.reason()) {
+                case OVER_QUOTA:
+                    return SmtpReply.of(452, "4.2.2", "mailbox of " + d.deliveredTo() + " is full, try again later");
+                case INVALID_NAME:
+                    return SmtpReply.of(550, "5.1.3", "<" + d.deliveredTo() + ">: cannot have a mailbox here");
+                default:
+                    LOG.error("delivery of {} to {} failed: {}", envelope.transactionId(), d, e.getMessage(), e);
+                    return SmtpReply.of(451, "4.3.0", "temporary failure storing the message for "
+                            + d.deliveredTo() + ", try again later");
+            }
+        } catch (RuntimeException e) {
+            LOG.error("delivery of {} to {} failed", envelope.transactionId(), d, e);
+            return SmtpReply.of(451, "4.3.0", "temporary failure storing the message for " + d.deliveredTo()
+                    + ", try again later");
+        }
+    }
+}
