@@ -489,6 +489,23 @@ public abstract class MailStoreContractTest {
         assertThat(inbox.message(uid).orElseThrow().flags().keywords()).containsExactly("kw3");
     }
 
+    /** Copying more messages than the keyword limit, all sharing a keyword the target lacks, defines it once. */
+    @Test
+    void copyDefinesASharedKeywordOnceWhateverTheNumberOfMessages() {
+        Mailbox inbox = inbox();
+        int n = settings().maxKeywordsPerMailbox() + 5;
+        for (int i = 0; i < n; i++) {
+            inbox.append(msg("m" + i), flags("$Shared"), null);
+        }
+        ann.create(name("Target"));
+        Mailbox target = closing(ann.open(name("Target")));
+        MailboxView v = view(inbox, ViewMode.READ_WRITE);
+        CopyResult r = v.copy(UidSet.all(), target);
+        assertThat(r.count()).isEqualTo(n);
+        assertThat(target.keywords()).containsExactly("$Shared");
+        assertThat(target.message(n).orElseThrow().flags().keywords()).containsExactly("$Shared");
+    }
+
     @Test
     void keywordsOfManyWordsSurvive() {
         Mailbox inbox = inbox();

@@ -62,12 +62,13 @@ public final class KeywordTable {
      */
     public long[] bits(List<String> keywords, boolean define) {
         if (define) {
-            int missing = 0;
+            java.util.Set<String> missingNames = new java.util.HashSet<>();
             for (String k : keywords) {
                 if (bit(k) < 0) {
-                    missing++;
+                    missingNames.add(k.toLowerCase(Locale.ROOT)); // distinct: many messages may share one keyword
                 }
             }
+            int missing = missingNames.size();
             if (missing > 0 && names.size() + missing > max) {
                 throw new MailStoreException(MailStoreException.Reason.LIMIT, "the mailbox already has "
                         + names.size() + " keywords and allows at most " + max + "; reuse an existing keyword");
