@@ -101,11 +101,10 @@ class ModuleRulesTest {
             public boolean test(JavaClass c) {
                 return module(c) != null && !isInternal(c) && !"examples".equals(module(c));
             }
-        }).should(new ArchCondition<>("name no internal, dnsjava or SubEthaSMTP type in a public member") {
+        }).should(new ArchCondition<>("name no internal, dnsjava or SubEthaSMTP type in a public or protected member") {
             @Override
             public void check(JavaClass c, ConditionEvents events) {
-                c.getMethods().stream().filter(m -> m.getModifiers().contains(com.tngtech.archunit.core.domain
-                        .JavaModifier.PUBLIC)).forEach(m -> {
+                c.getMethods().stream().filter(m -> isApi(m.getModifiers())).forEach(m -> {
                             java.util.Set<JavaClass> types = new java.util.HashSet<>();
                             m.getParameterTypes().forEach(t -> types.addAll(t.getAllInvolvedRawTypes()));
                             types.addAll(m.getReturnType().getAllInvolvedRawTypes());
@@ -116,8 +115,7 @@ class ModuleRulesTest {
                                 }
                             }
                         });
-                c.getConstructors().stream().filter(m -> m.getModifiers().contains(com.tngtech.archunit.core.domain
-                        .JavaModifier.PUBLIC)).forEach(m -> {
+                c.getConstructors().stream().filter(m -> isApi(m.getModifiers())).forEach(m -> {
                             java.util.Set<JavaClass> types = new java.util.HashSet<>();
                             m.getParameterTypes().forEach(t -> types.addAll(t.getAllInvolvedRawTypes()));
                             for (JavaClass t : types) {
@@ -153,6 +151,12 @@ class ModuleRulesTest {
                 return "packages with their internal sub-packages";
             }
         }).should().beFreeOfCycles().check(mailkit);
+    }
+
+    /** Public and protected members are API: users call the first and subclasses the second. */
+    static boolean isApi(java.util.Set<com.tngtech.archunit.core.domain.JavaModifier> modifiers) {
+        return modifiers.contains(com.tngtech.archunit.core.domain.JavaModifier.PUBLIC)
+                || modifiers.contains(com.tngtech.archunit.core.domain.JavaModifier.PROTECTED);
     }
 
     static boolean leaks(JavaClass t) {

@@ -1,6 +1,5 @@
 package dev.mailkit.store;
 
-import dev.mailkit.store.internal.StoreSettings;
 
 import java.time.Clock;
 import java.util.ArrayList;

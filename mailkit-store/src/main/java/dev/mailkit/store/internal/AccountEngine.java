@@ -1,5 +1,7 @@
 package dev.mailkit.store.internal;
 
+import dev.mailkit.store.StoreSettings;
+
 import dev.mailkit.store.AccountId;
 import dev.mailkit.store.MailAccount;
 import dev.mailkit.store.MailStoreException;

@@ -1,6 +1,6 @@
 package dev.mailkit.store.maildir;
 
-import dev.mailkit.store.internal.StoreSettings;
+import dev.mailkit.store.StoreSettings;
 
 import java.time.Instant;
 import java.util.Random;

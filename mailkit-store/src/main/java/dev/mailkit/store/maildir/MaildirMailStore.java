@@ -6,7 +6,7 @@ import dev.mailkit.store.MailStore;
 import dev.mailkit.store.MailStoreBuilder;
 import dev.mailkit.store.MailStoreException;
 import dev.mailkit.store.MailboxName;
-import dev.mailkit.store.internal.StoreSettings;
+import dev.mailkit.store.StoreSettings;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -5,7 +5,7 @@ import dev.mailkit.store.MailboxName;
 import dev.mailkit.store.SpecialUse;
 import dev.mailkit.store.internal.AccountEngine;
 import dev.mailkit.store.internal.MailboxEngine;
-import dev.mailkit.store.internal.StoreSettings;
+import dev.mailkit.store.StoreSettings;
 import dev.mailkit.store.internal.UidValidityGenerator;
 
 import java.util.Map;

@@ -4,7 +4,7 @@ import dev.mailkit.store.AccountId;
 import dev.mailkit.store.MailAccount;
 import dev.mailkit.store.MailStore;
 import dev.mailkit.store.MailStoreBuilder;
-import dev.mailkit.store.internal.StoreSettings;
+import dev.mailkit.store.StoreSettings;
 import dev.mailkit.store.internal.UidValidityGenerator;
 
 import java.util.ArrayList;

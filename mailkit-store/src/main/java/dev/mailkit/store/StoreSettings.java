@@ -1,8 +1,4 @@
-package dev.mailkit.store.internal;
-
-import dev.mailkit.store.MailboxName;
-import dev.mailkit.store.QuotaPolicy;
-import dev.mailkit.store.SpecialUse;
+package dev.mailkit.store;
 
 import java.time.Clock;
 import java.util.List;
@@ -11,7 +7,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The settings every mailkit store shares, validated by {@link dev.mailkit.store.MailStoreBuilder}.
+ * The settings every mailkit store shares, validated and copied by {@link MailStoreBuilder}: what a store
+ * implementation (mailkit's own, or one for another database) reads when it is built. Immutable.
  *
  * @param clock                  the time source (internal dates, UIDVALIDITY)
  * @param quota                  the quota policy
