@@ -10,6 +10,8 @@ import dev.mailkit.core.outbound.MessageSigner;
 import dev.mailkit.core.outbound.OutboundQueue;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.relay.internal.RelayConfig;
+import dev.mailkit.relay.internal.Pending;
+import dev.mailkit.relay.internal.QueueManagement;
 import dev.mailkit.relay.internal.RelayEngine;
 import dev.mailkit.relay.internal.TlsContexts;
 import dev.mailkit.core.Arguments;
@@ -70,16 +72,18 @@ import javax.net.ssl.SSLContext;
 public final class RelayQueue implements OutboundQueue, AutoCloseable {
     private final RelayConfig config;
     private final RelayEngine engine;
+    private final QueueManagement management;
     private final AtomicInteger state = new AtomicInteger(); // 0 new, 1 running, 2 closed
 
     private RelayQueue(RelayConfig config) {
         this.config = config;
         try {
-            this.engine = new RelayEngine(config);
+            this.engine = new RelayEngine(config, new PublicTypeFactory());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the relay queue directory " + config.directory + ": "
                     + e.getMessage(), e);
         }
+        this.management = engine.management();
     }
 
     /** A builder for a queue kept in the given directory (created if missing; one queue per directory). */
@@ -219,9 +223,9 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
 
     /** A prepared message (see {@link #prepare}). Used by one thread. */
     public final class Submission implements OutboundQueue.Prepared {
-        private final RelayEngine.Pending pending;
+        private final Pending pending;
 
-        private Submission(RelayEngine.Pending pending) {
+        private Submission(Pending pending) {
             this.pending = pending;
         }
 
@@ -258,17 +262,17 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
 
     /** Every queued message, oldest first. */
     public List<QueueEntry> list() {
-        return engine.list();
+        return management.list();
     }
 
     /** One queued message, if it is still queued. */
     public Optional<QueueEntry> entry(String queueId) {
-        return engine.entry(queueId);
+        return management.entry(queueId);
     }
 
     /** The number of queued messages. */
     public int size() {
-        return engine.size();
+        return management.size();
     }
 
     /**
@@ -277,12 +281,12 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      * @return false if there is no such message or it is held
      */
     public boolean retryNow(String queueId) {
-        return engine.retryNow(queueId);
+        return management.retryNow(queueId);
     }
 
     /** Starts an attempt for every queued message that is not held (like {@code postqueue -f}); returns how many. */
     public int flush() {
-        return engine.flush();
+        return management.flush();
     }
 
     /**
@@ -292,7 +296,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      * @return false if there is no such message
      */
     public boolean hold(String queueId) throws IOException {
-        return engine.hold(queueId);
+        return management.hold(queueId);
     }
 
     /**
@@ -301,7 +305,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      * @return false if there is no such message
      */
     public boolean release(String queueId) throws IOException {
-        return engine.release(queueId);
+        return management.release(queueId);
     }
 
     /**
@@ -311,7 +315,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      * @return false if there is no such message
      */
     public boolean delete(String queueId) throws IOException {
-        return engine.delete(queueId);
+        return management.delete(queueId);
     }
 
     /** Waits until the queue is empty (every message delivered, bounced or deleted); false on timeout. */
