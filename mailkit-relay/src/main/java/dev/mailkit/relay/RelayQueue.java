@@ -9,23 +9,19 @@ import dev.mailkit.core.outbound.MailLoopException;
 import dev.mailkit.core.outbound.MessageSigner;
 import dev.mailkit.core.outbound.OutboundQueue;
 import dev.mailkit.core.sink.MessageSink;
-import dev.mailkit.relay.internal.RelayConfig;
+import dev.mailkit.relay.internal.MimeSubmission;
 import dev.mailkit.relay.internal.Pending;
 import dev.mailkit.relay.internal.QueueManagement;
+import dev.mailkit.relay.internal.RelayConfig;
 import dev.mailkit.relay.internal.RelayEngine;
-import dev.mailkit.relay.internal.TlsContexts;
 import dev.mailkit.core.Arguments;
-import dev.mailkit.dns.DnsJavaResolver;
-import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +29,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -73,7 +68,6 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
     private final RelayConfig config;
     private final RelayEngine engine;
     private final QueueManagement management;
-    private final AtomicInteger state = new AtomicInteger(); // 0 new, 1 running, 2 closed
 
     private RelayQueue(RelayConfig config) {
         this.config = config;
@@ -98,15 +92,9 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      * @throws IllegalStateException if already started
      */
     public RelayQueue start() {
-        if (!state.compareAndSet(0, 1)) {
-            throw new IllegalStateException("the relay queue was already started" + (state.get() == 2
-                    ? " and closed; build a new one" : ""));
-        }
         try {
             engine.start();
         } catch (IOException e) {
-            state.set(2);
-            engine.close();
             throw new UncheckedIOException("cannot recover the relay queue in " + config.directory + ": "
                     + e.getMessage(), e);
         }
@@ -148,15 +136,8 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      * {@code Message-ID} and MIME headers that way.
      */
     public String submit(Envelope envelope, MimeMessage message) throws IOException, MessagingException {
-        MessageSpool.Writer w = config.spool.newWriter();
-        try {
-            message.writeTo(w, new String[] {"Bcc", "Content-Length"});
-            try (MessageSource src = w.finish()) {
-                return submit(envelope, src);
-            }
-        } catch (IOException | MessagingException | RuntimeException e) {
-            w.abort();
-            throw e;
+        try (MessageSource src = MimeSubmission.spool(config.spool, message)) {
+            return submit(envelope, src);
         }
     }
 
@@ -169,26 +150,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      *                                  mailbox
      */
     public String submit(MimeMessage message) throws IOException, MessagingException {
-        Address sender = message.getSender();
-        if (sender == null) {
-            Address[] from = message.getFrom();
-            sender = from == null || from.length == 0 ? null : from[0];
-        }
-        if (!(sender instanceof InternetAddress)) {
-            throw new IllegalArgumentException("the message has no From: (or Sender:) address to use as reverse-path; "
-                    + "set one, or pass an Envelope");
-        }
-        Envelope.Builder b = Envelope.builder().reversePath(MailAddress.parse(((InternetAddress) sender).getAddress()));
-        Address[] rcpts = message.getAllRecipients();
-        if (rcpts == null || rcpts.length == 0) {
-            throw new IllegalArgumentException("the message has no To:, Cc: or Bcc: recipient");
-        }
-        for (Address a : rcpts) {
-            if (a instanceof InternetAddress) {
-                b.recipient(MailAddress.parse(((InternetAddress) a).getAddress()));
-            }
-        }
-        return submit(b.build(), message);
+        return submit(MimeSubmission.envelopeOf(message), message);
     }
 
     /**
@@ -201,7 +163,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      */
     @Override
     public Submission prepare(Envelope envelope, MessageSource message) throws IOException {
-        checkRunning();
+        engine.checkRunning();
         Objects.requireNonNull(envelope, "envelope");
         Objects.requireNonNull(message, "message");
         return new Submission(engine.prepare(envelope, message, false));
@@ -216,7 +178,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      */
     @Override
     public void reportDelivered(Envelope envelope, MessageSource message, List<MailAddress> recipients) {
-        checkRunning();
+        engine.checkRunning();
         engine.reportDelivered(Objects.requireNonNull(envelope, "envelope"), Objects.requireNonNull(message, "message"),
                 List.copyOf(recipients));
     }
@@ -340,7 +302,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
 
     /** Whether the queue is started and not closed. */
     public boolean isRunning() {
-        return state.get() == 1;
+        return engine.isRunning();
     }
 
     /**
@@ -349,16 +311,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      */
     @Override
     public void close() {
-        if (state.getAndSet(2) != 2) {
-            engine.close();
-        }
-    }
-
-    private void checkRunning() {
-        if (state.get() != 1) {
-            throw new IllegalStateException(state.get() == 0 ? "the relay queue is not started: call start() first"
-                    : "the relay queue is closed");
-        }
+        engine.close();
     }
 
     @Override
@@ -566,19 +519,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
          * @throws UncheckedIOException  if the directory cannot be used
          */
         public RelayQueue build() {
-            if (s.maxConnectionsPerDestination > s.maxConnections) {
-                throw new IllegalStateException("maxConnectionsPerDestination (" + s.maxConnectionsPerDestination
-                        + ") cannot exceed maxConnections (" + s.maxConnections + ")");
-            }
-            if (s.localSink != null && s.localDomains.isEmpty()) {
-                throw new IllegalStateException("localDelivery(sink, domains...) needs at least one domain");
-            }
-            DnsResolver dns = s.resolver != null ? s.resolver : DnsJavaResolver.system();
-            return new RelayQueue(new RelayConfig(s, dns,
-                    s.trust != null ? s.trust : TlsContexts.defaultTrust(), TlsContexts.trustAll(),
-                    s.random != null ? s.random : new SecureRandom(),
-                    s.spool != null ? s.spool : MessageSpool.create(s.directory.resolve("spool"),
-                            MessageSpool.DEFAULT_THRESHOLD)));
+            return new RelayQueue(RelayConfig.of(s));
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.mailkit.relay.RelayEvent;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The relay queue's machinery, and the one place that wires it: submission ({@link Intake} into the
@@ -33,7 +34,10 @@ public final class RelayEngine implements AutoCloseable {
     private final Notifications notifications;
     private final DeliverySessions sessions;
     private final QueueManagement management;
-    private volatile boolean closed;
+    private final AtomicInteger state = new AtomicInteger(NEW);
+    private static final int NEW = 0;
+    private static final int RUNNING = 1;
+    private static final int CLOSED = 2;
 
     /**
      * Opens the queue directory (locking it).
@@ -56,9 +60,23 @@ public final class RelayEngine implements AutoCloseable {
         this.management = new QueueManagement(cfg, store, messages, scheduler, events, types);
     }
 
-    /** Recovers the queue from disk and starts delivering. */
+    /**
+     * Recovers the queue from disk and starts delivering.
+     *
+     * @throws IOException           if the directory cannot be read (the engine is closed then)
+     * @throws IllegalStateException if already started
+     */
     public void start() throws IOException {
-        Recovery.recover(cfg, store, messages, scheduler);
+        if (!state.compareAndSet(NEW, RUNNING)) {
+            throw new IllegalStateException("the relay queue was already started" + (state.get() == CLOSED
+                    ? " and closed; build a new one" : ""));
+        }
+        try {
+            Recovery.recover(cfg, store, messages, scheduler);
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
         scheduler.start();
     }
 
@@ -68,7 +86,7 @@ public final class RelayEngine implements AutoCloseable {
      * @throws IOException if it cannot be written
      */
     public Pending prepare(Envelope envelope, MessageSource message, boolean notification) throws IOException {
-        checkOpen();
+        checkNotClosed();
         return intake.prepare(envelope, message, notification);
     }
 
@@ -80,7 +98,7 @@ public final class RelayEngine implements AutoCloseable {
         p.done = true;
         boolean ok = false;
         try {
-            checkOpen();
+            checkNotClosed();
             StoredMessage m = store.commit(p.prepared);
             ok = true;
             messages.add(m);
@@ -130,23 +148,38 @@ public final class RelayEngine implements AutoCloseable {
         sessions.run(d);
     }
 
-    private void checkOpen() {
-        if (closed) {
+    private void checkNotClosed() {
+        if (state.get() == CLOSED) {
             throw new IllegalStateException("the relay queue is closed");
         }
     }
 
-    public boolean isClosed() {
-        return closed;
+    /**
+     * Refuses work unless started and not closed.
+     *
+     * @throws IllegalStateException with a message that says which
+     */
+    public void checkRunning() {
+        int s = state.get();
+        if (s != RUNNING) {
+            throw new IllegalStateException(s == NEW ? "the relay queue is not started: call start() first"
+                    : "the relay queue is closed");
+        }
     }
 
-    /** Stops delivering (running transactions get about a second to finish) and releases the directory. */
+    /** Whether started and not closed. */
+    public boolean isRunning() {
+        return state.get() == RUNNING;
+    }
+
+    /**
+     * Stops delivering (running transactions get about a second to finish) and releases the directory. Idempotent.
+     */
     @Override
     public void close() {
-        if (closed) {
+        if (state.getAndSet(CLOSED) == CLOSED) {
             return;
         }
-        closed = true;
         scheduler.close();
         sessions.close();
         dispatcher.close(1000);
