@@ -11,9 +11,9 @@ import java.util.List;
  * The body of a delivery session, which the {@link Dispatcher} runs on a thread of its own for one destination: it
  * takes the destination's jobs one after the other and sends each over one connection that it keeps while it is
  * usable ({@link Router} opens it, {@link SmtpConnection} speaks SMTP); a cached connection the server closed
- * meanwhile is replaced once. When the destination cannot be reached and no other session of it runs, what waits for it
- * is deferred too, as Postfix does. Jobs for deleted messages are skipped, local jobs go to {@link LocalDelivery}; every
- * job ends in {@link OutcomeRecorder#complete}, even when the session fails. Thread-safe.
+ * meanwhile is replaced once. When the destination cannot be reached and no other session of it runs, what waits for
+ * it is deferred too, as Postfix does. Jobs for deleted messages are skipped, local jobs go to {@link LocalDelivery};
+ * every job ends in {@link OutcomeRecorder#complete}, even when the session fails. Thread-safe.
  */
 final class DeliverySessions implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("dev.mailkit.relay");

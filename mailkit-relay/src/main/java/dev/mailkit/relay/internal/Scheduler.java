@@ -125,8 +125,9 @@ final class Scheduler implements AutoCloseable {
             }
             for (Map.Entry<String, List<Integer>> g : groups.entrySet()) {
                 List<Integer> all = g.getValue();
-                for (int from = 0; from < all.size(); from += cfg.maxRecipientsPerTransaction) {
-                    List<Integer> chunk = all.subList(from, Math.min(all.size(), from + cfg.maxRecipientsPerTransaction));
+                int most = cfg.maxRecipientsPerTransaction;
+                for (int from = 0; from < all.size(); from += most) {
+                    List<Integer> chunk = all.subList(from, Math.min(all.size(), from + most));
                     int[] idx = chunk.stream().mapToInt(Integer::intValue).toArray();
                     for (int i : idx) {
                         m.states[i] = StoredMessage.State.ACTIVE;

@@ -218,7 +218,8 @@ class SmtpTransactionTest {
             assertThat(out.get(0).kind).isEqualTo(Outcome.Kind.DELIVERED);
             assertThat(out.get(0).dsnPassedOn).isTrue(); // the server offers DSN: it reports from now on
             assertThat(server.awaitFinished(1).get(0).received()).containsSubsequence(
-                    "MAIL FROM:<sender@origin.test> BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=abc", "RCPT TO:<a@remote.test>");
+                    "MAIL FROM:<sender@origin.test> BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=abc",
+                    "RCPT TO:<a@remote.test>");
         }
     }
 
