@@ -29,7 +29,7 @@ public final class QueueEntry {
         private final State state;
         private final String lastReply;
 
-        public Recipient(MailAddress address, State state, String lastReply) {
+        Recipient(MailAddress address, State state, String lastReply) {
             this.address = address;
             this.state = state;
             this.lastReply = lastReply;
@@ -67,7 +67,7 @@ public final class QueueEntry {
     private final boolean notification;
     private final String origin;
 
-    public QueueEntry(String id, MailAddress reversePath, List<Recipient> recipients, Instant created, long size,
+    QueueEntry(String id, MailAddress reversePath, List<Recipient> recipients, Instant created, long size,
                       int attempts, Instant nextAttempt, boolean held, boolean notification, String origin) {
         this.id = id;
         this.reversePath = reversePath;

@@ -69,8 +69,8 @@ public final class RelayEvent {
         this.attempt = b.attempt;
     }
 
-    /** For mailkit's relay; not meant for applications. */
-    public static Builder builder(Type type, String queueId, Instant time) {
+    /** For the relay's engine, through {@code PublicTypeFactory}. */
+    static Builder builder(Type type, String queueId, Instant time) {
         return new Builder(type, queueId, time);
     }
 
@@ -189,8 +189,8 @@ public final class RelayEvent {
         return sb.toString();
     }
 
-    /** Builds a {@link RelayEvent}. For mailkit's relay. Not thread-safe. */
-    public static final class Builder {
+    /** Builds a {@link RelayEvent}; package-private: only the relay makes events. Not thread-safe. */
+    static final class Builder {
         private final Type type;
         private final String queueId;
         private final Instant time;
@@ -212,58 +212,58 @@ public final class RelayEvent {
             this.time = Objects.requireNonNull(time, "time");
         }
 
-        public Builder recipients(List<MailAddress> r) {
+        Builder recipients(List<MailAddress> r) {
             this.recipients = r;
             return this;
         }
 
-        public Builder destination(String d) {
+        Builder destination(String d) {
             this.destination = d;
             return this;
         }
 
-        public Builder remote(String host, InetSocketAddress address) {
+        Builder remote(String host, InetSocketAddress address) {
             this.remoteHost = host;
             this.remoteAddress = address;
             return this;
         }
 
-        public Builder reply(List<String> lines) {
+        Builder reply(List<String> lines) {
             this.reply = lines;
             return this;
         }
 
-        public Builder status(String s) {
+        Builder status(String s) {
             this.status = s;
             return this;
         }
 
-        public Builder detail(String d) {
+        Builder detail(String d) {
             this.detail = Objects.requireNonNull(d, "detail");
             return this;
         }
 
-        public Builder tls(TlsInfo t) {
+        Builder tls(TlsInfo t) {
             this.tls = t;
             return this;
         }
 
-        public Builder nextAttempt(Instant t) {
+        Builder nextAttempt(Instant t) {
             this.nextAttempt = t;
             return this;
         }
 
-        public Builder relatedId(String id) {
+        Builder relatedId(String id) {
             this.relatedId = id;
             return this;
         }
 
-        public Builder attempt(int n) {
+        Builder attempt(int n) {
             this.attempt = n;
             return this;
         }
 
-        public RelayEvent build() {
+        RelayEvent build() {
             return new RelayEvent(this);
         }
     }

@@ -9,21 +9,19 @@ import dev.mailkit.core.outbound.MailLoopException;
 import dev.mailkit.core.outbound.MessageSigner;
 import dev.mailkit.core.outbound.OutboundQueue;
 import dev.mailkit.core.sink.MessageSink;
+import dev.mailkit.relay.internal.MimeSubmission;
+import dev.mailkit.relay.internal.Pending;
+import dev.mailkit.relay.internal.QueueManagement;
 import dev.mailkit.relay.internal.RelayConfig;
 import dev.mailkit.relay.internal.RelayEngine;
-import dev.mailkit.relay.internal.TlsContexts;
 import dev.mailkit.core.Arguments;
-import dev.mailkit.dns.DnsJavaResolver;
-import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +29,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -70,16 +67,17 @@ import javax.net.ssl.SSLContext;
 public final class RelayQueue implements OutboundQueue, AutoCloseable {
     private final RelayConfig config;
     private final RelayEngine engine;
-    private final AtomicInteger state = new AtomicInteger(); // 0 new, 1 running, 2 closed
+    private final QueueManagement management;
 
     private RelayQueue(RelayConfig config) {
         this.config = config;
         try {
-            this.engine = new RelayEngine(config);
+            this.engine = new RelayEngine(config, new PublicTypeFactory());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the relay queue directory " + config.directory + ": "
                     + e.getMessage(), e);
         }
+        this.management = engine.management();
     }
 
     /** A builder for a queue kept in the given directory (created if missing; one queue per directory). */
@@ -94,15 +92,9 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      * @throws IllegalStateException if already started
      */
     public RelayQueue start() {
-        if (!state.compareAndSet(0, 1)) {
-            throw new IllegalStateException("the relay queue was already started" + (state.get() == 2
-                    ? " and closed; build a new one" : ""));
-        }
         try {
             engine.start();
         } catch (IOException e) {
-            state.set(2);
-            engine.close();
             throw new UncheckedIOException("cannot recover the relay queue in " + config.directory + ": "
                     + e.getMessage(), e);
         }
@@ -144,15 +136,8 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      * {@code Message-ID} and MIME headers that way.
      */
     public String submit(Envelope envelope, MimeMessage message) throws IOException, MessagingException {
-        MessageSpool.Writer w = config.spool.newWriter();
-        try {
-            message.writeTo(w, new String[] {"Bcc", "Content-Length"});
-            try (MessageSource src = w.finish()) {
-                return submit(envelope, src);
-            }
-        } catch (IOException | MessagingException | RuntimeException e) {
-            w.abort();
-            throw e;
+        try (MessageSource src = MimeSubmission.spool(config.spool, message)) {
+            return submit(envelope, src);
         }
     }
 
@@ -165,26 +150,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      *                                  mailbox
      */
     public String submit(MimeMessage message) throws IOException, MessagingException {
-        Address sender = message.getSender();
-        if (sender == null) {
-            Address[] from = message.getFrom();
-            sender = from == null || from.length == 0 ? null : from[0];
-        }
-        if (!(sender instanceof InternetAddress)) {
-            throw new IllegalArgumentException("the message has no From: (or Sender:) address to use as reverse-path; "
-                    + "set one, or pass an Envelope");
-        }
-        Envelope.Builder b = Envelope.builder().reversePath(MailAddress.parse(((InternetAddress) sender).getAddress()));
-        Address[] rcpts = message.getAllRecipients();
-        if (rcpts == null || rcpts.length == 0) {
-            throw new IllegalArgumentException("the message has no To:, Cc: or Bcc: recipient");
-        }
-        for (Address a : rcpts) {
-            if (a instanceof InternetAddress) {
-                b.recipient(MailAddress.parse(((InternetAddress) a).getAddress()));
-            }
-        }
-        return submit(b.build(), message);
+        return submit(MimeSubmission.envelopeOf(message), message);
     }
 
     /**
@@ -197,7 +163,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      */
     @Override
     public Submission prepare(Envelope envelope, MessageSource message) throws IOException {
-        checkRunning();
+        engine.checkRunning();
         Objects.requireNonNull(envelope, "envelope");
         Objects.requireNonNull(message, "message");
         return new Submission(engine.prepare(envelope, message, false));
@@ -212,16 +178,16 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      */
     @Override
     public void reportDelivered(Envelope envelope, MessageSource message, List<MailAddress> recipients) {
-        checkRunning();
+        engine.checkRunning();
         engine.reportDelivered(Objects.requireNonNull(envelope, "envelope"), Objects.requireNonNull(message, "message"),
                 List.copyOf(recipients));
     }
 
     /** A prepared message (see {@link #prepare}). Used by one thread. */
     public final class Submission implements OutboundQueue.Prepared {
-        private final RelayEngine.Pending pending;
+        private final Pending pending;
 
-        private Submission(RelayEngine.Pending pending) {
+        private Submission(Pending pending) {
             this.pending = pending;
         }
 
@@ -258,17 +224,17 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
 
     /** Every queued message, oldest first. */
     public List<QueueEntry> list() {
-        return engine.list();
+        return management.list();
     }
 
     /** One queued message, if it is still queued. */
     public Optional<QueueEntry> entry(String queueId) {
-        return engine.entry(queueId);
+        return management.entry(queueId);
     }
 
     /** The number of queued messages. */
     public int size() {
-        return engine.size();
+        return management.size();
     }
 
     /**
@@ -277,12 +243,12 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      * @return false if there is no such message or it is held
      */
     public boolean retryNow(String queueId) {
-        return engine.retryNow(queueId);
+        return management.retryNow(queueId);
     }
 
     /** Starts an attempt for every queued message that is not held (like {@code postqueue -f}); returns how many. */
     public int flush() {
-        return engine.flush();
+        return management.flush();
     }
 
     /**
@@ -292,7 +258,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      * @return false if there is no such message
      */
     public boolean hold(String queueId) throws IOException {
-        return engine.hold(queueId);
+        return management.hold(queueId);
     }
 
     /**
@@ -301,7 +267,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      * @return false if there is no such message
      */
     public boolean release(String queueId) throws IOException {
-        return engine.release(queueId);
+        return management.release(queueId);
     }
 
     /**
@@ -311,7 +277,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      * @return false if there is no such message
      */
     public boolean delete(String queueId) throws IOException {
-        return engine.delete(queueId);
+        return management.delete(queueId);
     }
 
     /** Waits until the queue is empty (every message delivered, bounced or deleted); false on timeout. */
@@ -336,7 +302,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
 
     /** Whether the queue is started and not closed. */
     public boolean isRunning() {
-        return state.get() == 1;
+        return engine.isRunning();
     }
 
     /**
@@ -345,16 +311,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
      */
     @Override
     public void close() {
-        if (state.getAndSet(2) != 2) {
-            engine.close();
-        }
-    }
-
-    private void checkRunning() {
-        if (state.get() != 1) {
-            throw new IllegalStateException(state.get() == 0 ? "the relay queue is not started: call start() first"
-                    : "the relay queue is closed");
-        }
+        engine.close();
     }
 
     @Override
@@ -562,19 +519,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
          * @throws UncheckedIOException  if the directory cannot be used
          */
         public RelayQueue build() {
-            if (s.maxConnectionsPerDestination > s.maxConnections) {
-                throw new IllegalStateException("maxConnectionsPerDestination (" + s.maxConnectionsPerDestination
-                        + ") cannot exceed maxConnections (" + s.maxConnections + ")");
-            }
-            if (s.localSink != null && s.localDomains.isEmpty()) {
-                throw new IllegalStateException("localDelivery(sink, domains...) needs at least one domain");
-            }
-            DnsResolver dns = s.resolver != null ? s.resolver : DnsJavaResolver.system();
-            return new RelayQueue(new RelayConfig(s, dns,
-                    s.trust != null ? s.trust : TlsContexts.defaultTrust(), TlsContexts.trustAll(),
-                    s.random != null ? s.random : new SecureRandom(),
-                    s.spool != null ? s.spool : MessageSpool.create(s.directory.resolve("spool"),
-                            MessageSpool.DEFAULT_THRESHOLD)));
+            return new RelayQueue(RelayConfig.of(s));
         }
     }
 }

@@ -224,6 +224,11 @@ public final class QueueStore implements AutoCloseable {
             spill(m, records);
             return;
         }
+        appendRecords(m.location.file, records, sync);
+    }
+
+    /** Appends the records (CRC-framed, {@link QueueFile#record}) to a file, in one write; synced if asked. */
+    private static void appendRecords(Path file, List<String> records, boolean sync) throws IOException {
         int size = 0;
         List<byte[]> lines = new ArrayList<>(records.size());
         for (String r : records) {
@@ -234,7 +239,7 @@ public final class QueueStore implements AutoCloseable {
         ByteBuffer buf = ByteBuffer.allocate(size);
         lines.forEach(buf::put);
         buf.flip();
-        try (FileChannel ch = FileChannel.open(m.location.file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
@@ -315,22 +320,7 @@ public final class QueueStore implements AutoCloseable {
         }
         StoredMessage.Location moved = StoredMessage.Location.file(dir.resolve(m.id + SUFFIX), p.contentOffset);
         if (!records.isEmpty()) {
-            int size = 0;
-            List<byte[]> lines = new ArrayList<>(records.size());
-            for (String r : records) {
-                byte[] b = QueueFile.record(r);
-                lines.add(b);
-                size += b.length;
-            }
-            ByteBuffer buf = ByteBuffer.allocate(size);
-            lines.forEach(buf::put);
-            buf.flip();
-            try (FileChannel ch = FileChannel.open(p.tmp, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(false);
-            }
+            appendRecords(p.tmp, records, true);
         }
         commit(p); // rename and directory sync: from now on the file is the message
         m.location = moved;

@@ -4,12 +4,14 @@ import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.dns.DnsResolver;
 import dev.mailkit.core.outbound.MessageSigner;
 import dev.mailkit.core.sink.MessageSink;
+import dev.mailkit.dns.DnsJavaResolver;
 import dev.mailkit.relay.RelayListener;
 import dev.mailkit.relay.RelayTls;
 import dev.mailkit.relay.RetryPolicy;
 import dev.mailkit.relay.SmartHost;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The validated, immutable configuration of a relay queue, copied from the {@link Settings} that
- * {@code RelayQueue.Builder} fills in (see the builder for meanings and defaults).
+ * {@code RelayQueue.Builder} fills in (see the builder for meanings and defaults) by {@link #of}.
  */
 public final class RelayConfig {
     /**
@@ -91,17 +93,29 @@ public final class RelayConfig {
     public final MessageSpool spool;
 
     /**
-     * Copies the settings; what was left unset gets its default here.
+     * Checks the combination of the settings and copies them; what was left unset gets its default here: the
+     * system's DNS ({@code DnsJavaResolver.system()}), the JVM's trusted certificate authorities, a
+     * {@link SecureRandom}, and a spool in {@code DIRECTORY/spool}.
      *
-     * @param s            the builder's settings
-     * @param resolver     the DNS resolver to use (the settings' one, or the system's)
-     * @param verifying    the TLS context for required TLS
-     * @param opportunistic the TLS context for opportunistic TLS
-     * @param random       the randomness to use
-     * @param spool        the spool to use
+     * @throws IllegalStateException if the settings contradict each other; the message says what to change
      */
-    public RelayConfig(Settings s, DnsResolver resolver, SSLContext verifying, SSLContext opportunistic,
-                       Random random, MessageSpool spool) {
+    public static RelayConfig of(Settings s) {
+        if (s.maxConnectionsPerDestination > s.maxConnections) {
+            throw new IllegalStateException("maxConnectionsPerDestination (" + s.maxConnectionsPerDestination
+                    + ") cannot exceed maxConnections (" + s.maxConnections + ")");
+        }
+        if (s.localSink != null && s.localDomains.isEmpty()) {
+            throw new IllegalStateException("localDelivery(sink, domains...) needs at least one domain");
+        }
+        return new RelayConfig(s, s.resolver != null ? s.resolver : DnsJavaResolver.system(),
+                s.trust != null ? s.trust : TlsContexts.defaultTrust(), TlsContexts.trustAll(),
+                s.random != null ? s.random : new SecureRandom(),
+                s.spool != null ? s.spool : MessageSpool.create(s.directory.resolve("spool"),
+                        MessageSpool.DEFAULT_THRESHOLD));
+    }
+
+    private RelayConfig(Settings s, DnsResolver resolver, SSLContext verifying, SSLContext opportunistic,
+                        Random random, MessageSpool spool) {
         this.directory = s.directory;
         this.hostName = s.hostName;
         this.smartHost = s.smartHost;

@@ -243,6 +243,12 @@ final class Router {
         return rcpt.domainAscii().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** The destination of a recipient as events report it: the smart host's address instead of its key. */
+    String reportedDestination(MailAddress rcpt) {
+        String d = destinationOf(rcpt);
+        return d.equals(SMART_HOST) && cfg.smartHost != null ? cfg.smartHost.address() : d;
+    }
+
     /** Whether the destination uses TLS {@link RelayTls#REQUIRED} (for reports). */
     boolean requiresTls(String destination) {
         if (destination.equals(SMART_HOST)) {

@@ -137,8 +137,8 @@ public final class StoredMessage {
         return i < 0 ? null : recipientParameters.get(i).get("ORCPT");
     }
 
-    /** A snapshot for the management API. */
-    QueueEntry snapshot(long nowMillis) {
+    /** A snapshot for the management API, made through {@code types}. */
+    QueueEntry snapshot(long nowMillis, PublicTypes types) {
         lock.lock();
         try {
             List<QueueEntry.Recipient> rs = new ArrayList<>();
@@ -157,10 +157,10 @@ public final class StoredMessage {
                     default:
                         s = QueueEntry.State.PENDING;
                 }
-                rs.add(new QueueEntry.Recipient(recipients.get(i), s, lastReply[i]));
+                rs.add(types.recipient(recipients.get(i), s, lastReply[i]));
             }
             Instant next = nextAttempt < 0 || held ? null : Instant.ofEpochMilli(nextAttempt);
-            return new QueueEntry(id, reversePath, rs, created, contentLength, attempts, next, held, notification,
+            return types.entry(id, reversePath, rs, created, contentLength, attempts, next, held, notification,
                     origin);
         } finally {
             lock.unlock();

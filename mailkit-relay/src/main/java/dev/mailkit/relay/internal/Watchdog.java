@@ -7,11 +7,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Enforces deadlines that socket timeouts cannot: a blocking write to a server that stopped reading never times out
- * by itself. Connections register a deadline before each step; one thread closes the sockets of those past it.
- * Thread-safe.
+ * by itself. Channels ({@link SmtpChannel}) set a deadline before each step; one thread closes the sockets of those
+ * past it. Thread-safe.
  */
 public final class Watchdog implements AutoCloseable {
-    private final Set<SmtpConnection> watched = ConcurrentHashMap.newKeySet();
+    private final Set<SmtpChannel> watched = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -21,11 +21,11 @@ public final class Watchdog implements AutoCloseable {
         thread.start();
     }
 
-    void watch(SmtpConnection c) {
+    void watch(SmtpChannel c) {
         watched.add(c);
     }
 
-    void unwatch(SmtpConnection c) {
+    void unwatch(SmtpChannel c) {
         watched.remove(c);
     }
 
@@ -33,7 +33,7 @@ public final class Watchdog implements AutoCloseable {
         while (!closed) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
             long now = System.nanoTime();
-            for (SmtpConnection c : watched) {
+            for (SmtpChannel c : watched) {
                 c.checkDeadline(now);
             }
         }
@@ -41,8 +41,8 @@ public final class Watchdog implements AutoCloseable {
 
     /** Closes every watched connection's socket (used when the relay shuts down). */
     void abortAll() {
-        for (SmtpConnection c : watched) {
-            c.abort();
+        for (SmtpChannel c : watched) {
+            c.close();
         }
     }
 

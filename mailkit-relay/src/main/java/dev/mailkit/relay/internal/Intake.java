@@ -1,0 +1,146 @@
+package dev.mailkit.relay.internal;
+
+import dev.mailkit.core.Dsn;
+import dev.mailkit.core.Envelope;
+import dev.mailkit.core.MailAddress;
+import dev.mailkit.core.MessageSource;
+import dev.mailkit.core.mime.HeaderSection;
+import dev.mailkit.core.outbound.MailLoopException;
+import dev.mailkit.core.outbound.MessageSigner;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Takes a submission into the {@link QueueStore}, written but not yet committed: the envelope's parameters that the
+ * relay keeps (BODY, SMTPUTF8, and the DSN extension's RET, ENVID, NOTIFY and ORCPT, RFC 3461), the mail loop check
+ * (more than {@link #MAX_HOPS} {@code Received:} fields), the DKIM signature for the {@code From:} domain, and a
+ * fresh queue id. Thread-safe.
+ */
+final class Intake {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.mailkit.relay");
+    /** Like Postfix's hopcount_limit: more Received: fields than this means a mail loop. */
+    static final int MAX_HOPS = 50;
+
+    private final RelayConfig cfg;
+    private final QueueStore store;
+    private final QueueIds ids;
+
+    Intake(RelayConfig cfg, QueueStore store) {
+        this.cfg = cfg;
+        this.store = store;
+        this.ids = new QueueIds(cfg.clock, cfg.random);
+    }
+
+    /**
+     * Writes a message durably under a temporary name: not yet visible, not yet acknowledged.
+     *
+     * @throws IOException if it cannot be written
+     */
+    Pending prepare(Envelope envelope, MessageSource message, boolean notification) throws IOException {
+        if (envelope.recipients().isEmpty()) {
+            throw new IllegalArgumentException("the envelope has no recipients");
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        envelope.mailParameter("BODY").ifPresent(v -> params.put("BODY", v.toUpperCase(Locale.ROOT)));
+        boolean utf8 = envelope.mailParameter("SMTPUTF8").isPresent()
+                || envelope.reversePath().map(MailAddress::isSmtpUtf8).orElse(false)
+                || envelope.recipients().stream().anyMatch(MailAddress::isSmtpUtf8);
+        if (utf8) {
+            params.put("SMTPUTF8", "");
+        }
+        // DSN (RFC 3461): what the sender asked to hear about, kept for the remote server and for our own reports
+        envelope.mailParameter("RET").map(v -> v.toUpperCase(Locale.ROOT)).filter(Dsn::validRet)
+                .ifPresent(v -> params.put("RET", v));
+        envelope.mailParameter("ENVID").filter(Dsn::validEnvid).ifPresent(v -> params.put("ENVID", v));
+        List<Map<String, String>> rparams = new ArrayList<>(envelope.recipients().size());
+        for (MailAddress r : envelope.recipients()) {
+            Map<String, String> rp = new LinkedHashMap<>();
+            Map<String, String> given = envelope.recipientParameters(r);
+            Optional.ofNullable(given.get("NOTIFY")).map(Dsn::normalizeNotify).ifPresent(v -> rp.put("NOTIFY", v));
+            Optional.ofNullable(given.get("ORCPT")).filter(Dsn::validOrcpt).ifPresent(v -> rp.put("ORCPT", v));
+            rparams.add(rp);
+        }
+        int hops = hops(message);
+        if (hops > MAX_HOPS) {
+            throw new MailLoopException("the message has " + hops + " Received: header fields (at most "
+                    + MAX_HOPS + "): it is looping between mail servers");
+        }
+        byte[] signature = sign(message);
+        String origin = envelope.transactionId().isEmpty() ? "api" : envelope.transactionId();
+        Instant now = cfg.clock.instant();
+        for (int attempt = 0; ; attempt++) {
+            QueueFile.Meta meta = new QueueFile.Meta(ids.next(), now, envelope.reversePath().orElse(null), params,
+                    envelope.recipients(), rparams, origin, notification);
+            try {
+                return new Pending(store.write(meta, out -> {
+                    if (signature != null) {
+                        out.write(signature);
+                    }
+                    message.writeTo(out);
+                }, message.size() + (signature == null ? 0 : signature.length)));
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The number of Received: fields in the header. */
+    private static int hops(MessageSource message) throws IOException {
+        try (InputStream in = new BufferedInputStream(message.openStream(), 4096)) {
+            return HeaderSection.read(in, 1024 * 1024).all("received").size();
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("the header section is larger")) {
+                return 0; // not ours to judge here; the remote server will
+            }
+            throw e;
+        }
+    }
+
+    /** The DKIM-Signature field for the message, or null when no signer matches its From domain. */
+    private byte[] sign(MessageSource message) {
+        if (cfg.signers.isEmpty()) {
+            return null;
+        }
+        try {
+            String from;
+            try (InputStream in = message.openStream()) {
+                from = HeaderSection.read(new BufferedInputStream(in), 1024 * 1024).first("From");
+            }
+            if (from == null) {
+                return null;
+            }
+            InternetAddress[] addrs = InternetAddress.parseHeader(from, false);
+            if (addrs.length == 0 || addrs[0].getAddress() == null || addrs[0].getAddress().indexOf('@') < 0) {
+                return null;
+            }
+            String a = addrs[0].getAddress();
+            MessageSigner signer = cfg.signerFor(a.substring(a.lastIndexOf('@') + 1));
+            if (signer == null) {
+                return null;
+            }
+            try (InputStream in = message.openStream()) {
+                return signer.sign(in, cfg.clock.instant()).getBytes(StandardCharsets.ISO_8859_1);
+            }
+        } catch (IOException | AddressException | RuntimeException e) {
+            LOG.warn("not DKIM-signing a message: {}", Text.describe(e));
+            return null;
+        }
+    }
+}
