@@ -92,6 +92,12 @@ public final class RawClient implements AutoCloseable {
         return readReply();
     }
 
+    /** Sends one line in UTF-8 (SMTPUTF8, UTF8=ACCEPT) followed by CRLF and reads the reply. */
+    public String commandUtf8(String line) throws IOException {
+        sendUtf8(line + "\r\n");
+        return readReply();
+    }
+
     /** Whether the server closed the connection (reads until EOF or timeout). */
     public boolean isClosedByServer() {
         try {

@@ -375,7 +375,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
         /** How TLS is used with the mail exchangers of one recipient domain. */
         public Builder tls(String domain, RelayTls mode) {
             Objects.requireNonNull(domain, "domain");
-            s.domainTls.put(domain.toLowerCase(Locale.ROOT), Objects.requireNonNull(mode, "mode"));
+            s.domainTls.put(MailAddress.canonicalDomain(domain), Objects.requireNonNull(mode, "mode"));
             return this;
         }
 
@@ -474,7 +474,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
          */
         public Builder signers(MessageSigner... signers) {
             for (MessageSigner signer : signers) {
-                s.signers.put(Objects.requireNonNull(signer, "signer").domain().toLowerCase(Locale.ROOT), signer);
+                s.signers.put(MailAddress.canonicalDomain(Objects.requireNonNull(signer, "signer").domain()), signer);
             }
             return this;
         }
@@ -501,7 +501,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
         public Builder localDelivery(MessageSink sink, String... domains) {
             s.localSink = Objects.requireNonNull(sink, "sink");
             for (String d : domains) {
-                s.localDomains.add(Objects.requireNonNull(d, "domain").toLowerCase(Locale.ROOT));
+                s.localDomains.add(MailAddress.canonicalDomain(Objects.requireNonNull(d, "domain")));
             }
             return this;
         }

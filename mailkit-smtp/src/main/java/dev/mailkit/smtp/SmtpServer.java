@@ -1,5 +1,6 @@
 package dev.mailkit.smtp;
 
+import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.filter.MailFilter;
@@ -322,10 +323,14 @@ public final class SmtpServer implements MailServer {
             return this;
         }
 
-        /** The domains this server accepts mail for (default {@code localhost}); case does not matter. */
+        /**
+         * The domains this server accepts mail for (default {@code localhost}); case does not matter, and an
+         * internationalized domain may be given in U-labels or A-labels ({@code bücher.example} is
+         * {@code xn--bcher-kva.example}).
+         */
         public Builder localDomains(String... domains) {
             for (String d : domains) {
-                String l = Objects.requireNonNull(d, "domain").toLowerCase(Locale.ROOT);
+                String l = MailAddress.canonicalDomain(Objects.requireNonNull(d, "domain")); // xn-- form
                 if (l.isEmpty() || l.startsWith("[") || l.indexOf('@') >= 0 || hasSpaceOrControl(l)) {
                     throw new IllegalArgumentException("'" + d + "' is not a domain name");
                 }

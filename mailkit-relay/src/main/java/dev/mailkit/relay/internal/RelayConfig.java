@@ -1,5 +1,6 @@
 package dev.mailkit.relay.internal;
 
+import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.dns.DnsResolver;
 import dev.mailkit.core.outbound.MessageSigner;
@@ -148,12 +149,12 @@ public final class RelayConfig {
 
     /** The TLS mode for MX delivery to a domain. */
     public RelayTls tlsFor(String domain) {
-        return domainTls.getOrDefault(domain.toLowerCase(Locale.ROOT), defaultTls);
+        return domainTls.getOrDefault(MailAddress.canonicalDomain(domain), defaultTls);
     }
 
     /** The signer for a sending domain: the domain's own, or a parent domain's; null if none. */
     public MessageSigner signerFor(String domain) {
-        String d = domain.toLowerCase(Locale.ROOT);
+        String d = MailAddress.canonicalDomain(domain); // U-labels or A-labels: one domain
         while (true) {
             MessageSigner s = signers.get(d);
             if (s != null) {

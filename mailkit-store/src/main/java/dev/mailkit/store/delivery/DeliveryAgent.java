@@ -246,7 +246,7 @@ public final class DeliveryAgent implements MessageSink {
             if (domain.isEmpty() || domain.contains("@")) {
                 throw new IllegalArgumentException("catchAll needs a domain such as example.com, was '" + domain + "'");
             }
-            catchAll.put(domain.toLowerCase(Locale.ROOT), parse(target, "catch-all target of " + domain));
+            catchAll.put(MailAddress.canonicalDomain(domain), parse(target, "catch-all target of " + domain));
             return this;
         }
 

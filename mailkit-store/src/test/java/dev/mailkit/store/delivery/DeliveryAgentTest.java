@@ -233,6 +233,36 @@ class DeliveryAgentTest {
         return s;
     }
 
+    /**
+     * An internationalized domain in U-labels and in A-labels is one local domain, one user and one catch-all; a
+     * look-alike (full-width letters) is none of them. Over SMTPUTF8, into the Maildir.
+     */
+    @Test
+    void internationalizedDomainsAreOneDomainAndLookAlikesAreNot() throws Exception {
+        MaildirMailStore store = MaildirMailStore.builder(tmp.resolve("mail")).build();
+        closing.add(store);
+        InMemoryUserDirectory users = InMemoryUserDirectory.builder().passwordHashIterations(1000)
+                .user("jörg@bücher.example", "pw").build();
+        DeliveryAgent agent = DeliveryAgent.builder().store(store).users(users)
+                .catchAll("xn--bcher-kva.example", "jörg@bücher.example").build();
+        SmtpServer smtp = SmtpServer.builder().localDomains("Bücher.Example").users(users).sink(agent).build().start();
+        closing.add(0, smtp);
+        try (RawClient c = new RawClient(smtp.port())) {
+            c.readReply();
+            c.command("EHLO client.test");
+            assertThat(c.command("MAIL FROM:<s@remote.test> SMTPUTF8")).startsWith("250");
+            assertThat(c.commandUtf8("RCPT TO:<jörg@bücher.example>")).startsWith("250");
+            assertThat(c.commandUtf8("RCPT TO:<JÖRG@xn--bcher-kva.example>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<anyone@XN--BCHER-KVA.example>")).as("the catch-all").startsWith("250");
+            assertThat(c.commandUtf8("RCPT TO:<jörg@ｂücher.example>")).as("full-width look-alike: not local")
+                    .startsWith("554 5.7.1");
+            assertThat(c.command("DATA")).startsWith("354");
+            assertThat(c.command("Subject: idn\r\n\r\nhi\r\n.")).startsWith("250");
+        }
+        assertThat(contents(store, "jörg@xn--bcher-kva.example", "INBOX")).as("one copy for the one user").hasSize(1);
+        assertThat(tmp.resolve("mail").resolve("xn--bcher-kva.example")).isDirectory();
+    }
+
     @Test
     void overQuotaIsATemporaryRefusalAtRcptAndNothingIsLost() throws Exception {
         MessageSource filler = msg("filler");
