@@ -190,7 +190,30 @@ class RelaySmtpSinkTest {
             q.submit(envelope("sender@origin.test", "jörg@remote.test"), message("utf8"));
             RelayEvent e = events.await(RelayEvent.Type.BOUNCED);
             assertThat(e.status()).contains("5.6.7");
-            assertThat(e.detail()).startsWith("SMTPUTF8 is required, but was not offered by host mx.remote.test");
+            assertThat(e.detail()).startsWith("SMTPUTF8 is required (non-ASCII address), but was not offered by host "
+                    + "mx.remote.test");
+        }
+    }
+
+    /**
+     * Postfix's smtp-sink offers no SMTPUTF8: UTF-8 header fields bounce with RFC 6531's 5.6.9
+     * instead of reaching it as raw 8-bit; a message that was submitted with SMTPUTF8 but is ASCII throughout needs
+     * no SMTPUTF8 and is delivered.
+     */
+    @Test
+    void utf8HeadersNeedSmtpUtf8AndAsciiMessagesDoNot() throws Exception {
+        int port = Peers.freePort();
+        try (Peers.SmtpSink sink = new Peers.SmtpSink(Peers.loopback(1), port, null);
+             RelayQueue q = queue(port).build().start()) {
+            String utf8 = q.submit(envelope("sender@origin.test", "rcpt@remote.test"), message("Grüße"));
+            RelayEvent bounced = events.await(RelayEvent.Type.BOUNCED);
+            assertThat(bounced.queueId()).isEqualTo(utf8);
+            assertThat(bounced.status()).contains("5.6.9");
+            assertThat(bounced.detail()).contains("UTF-8 header fields");
+            String ascii = q.submit(Envelope.builder().reversePath("sender@origin.test").recipient("rcpt@remote.test")
+                    .mailParameters(java.util.Map.of("SMTPUTF8", "")).build(), message("plain"));
+            RelayEvent delivered = events.await(RelayEvent.Type.DELIVERED);
+            assertThat(delivered.queueId()).isEqualTo(ascii);
         }
     }
 

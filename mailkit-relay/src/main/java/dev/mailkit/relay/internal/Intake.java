@@ -57,7 +57,10 @@ final class Intake {
         }
         Map<String, String> params = new LinkedHashMap<>();
         envelope.mailParameter("BODY").ifPresent(v -> params.put("BODY", v.toUpperCase(Locale.ROOT)));
-        boolean utf8 = envelope.mailParameter("SMTPUTF8").isPresent()
+        HeaderFacts header = headerFacts(message);
+        // SMTPUTF8 (RFC 6531) is needed when an address or the header is not ASCII, whatever the client declared:
+        // a message that does not need it can go to every server; one that does never goes to a server without it
+        boolean utf8 = header.eightBit()
                 || envelope.reversePath().map(MailAddress::isSmtpUtf8).orElse(false)
                 || envelope.recipients().stream().anyMatch(MailAddress::isSmtpUtf8);
         if (utf8) {
@@ -75,7 +78,7 @@ final class Intake {
             Optional.ofNullable(given.get("ORCPT")).filter(Dsn::validOrcpt).ifPresent(v -> rp.put("ORCPT", v));
             rparams.add(rp);
         }
-        int hops = hops(message);
+        int hops = header.hops();
         if (hops > MAX_HOPS) {
             throw new MailLoopException("the message has " + hops + " Received: header fields (at most "
                     + MAX_HOPS + "): it is looping between mail servers");
@@ -101,13 +104,29 @@ final class Intake {
         }
     }
 
-    /** The number of Received: fields in the header. */
-    private static int hops(MessageSource message) throws IOException {
+    /**
+     * What the relay needs to know of a header: the number of Received: fields (hops), and whether any octet is
+     * 8-bit (UTF-8 header fields, RFC 6532).
+     *
+     * @param hops     the Received: fields
+     * @param eightBit whether the header has an octet above 127
+     */
+    record HeaderFacts(int hops, boolean eightBit) {
+    }
+
+    private static HeaderFacts headerFacts(MessageSource message) throws IOException {
         try (InputStream in = new BufferedInputStream(message.openStream(), 4096)) {
-            return HeaderSection.read(in, 1024 * 1024).all("received").size();
+            HeaderSection h = HeaderSection.read(in, 1024 * 1024);
+            boolean eightBit = false;
+            for (String field : h.fields()) {
+                for (int i = 0; i < field.length() && !eightBit; i++) {
+                    eightBit = field.charAt(i) >= 0x80; // one char per octet
+                }
+            }
+            return new HeaderFacts(h.all("received").size(), eightBit);
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("the header section is larger")) {
-                return 0; // not ours to judge here; the remote server will
+                return new HeaderFacts(0, true); // not ours to judge here; the remote server will
             }
             throw e;
         }

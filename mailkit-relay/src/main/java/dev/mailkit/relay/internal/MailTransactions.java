@@ -47,9 +47,13 @@ final class MailTransactions {
         lostBeforeReply = false;
         List<Outcome> results = new ArrayList<>(rcpts.size());
         if (m.needsSmtpUtf8 && !ext.has("SMTPUTF8")) {
+            // RFC 6531 3.7.5: 5.6.7 for a non-ASCII address, 5.6.9 for a UTF-8 header that cannot be transferred
+            boolean address = m.reversePath != null && m.reversePath.isSmtpUtf8()
+                    || rcpts.stream().anyMatch(MailAddress::isSmtpUtf8);
             for (MailAddress r : rcpts) {
-                results.add(outcome(r, Outcome.Kind.BOUNCED, "5.6.7", "SMTPUTF8 is required, but was not offered by "
-                        + "host " + ch.who()));
+                results.add(outcome(r, Outcome.Kind.BOUNCED, address ? "5.6.7" : "5.6.9", "SMTPUTF8 is required ("
+                        + (address ? "non-ASCII address" : "UTF-8 header fields") + "), but was not offered by host "
+                        + ch.who()));
             }
             return results;
         }

@@ -238,8 +238,8 @@ class SmtpTransactionTest {
             conn.quit();
             assertThat(tooBig.get(0).status).isEqualTo("5.3.4");
             assertThat(tooBig.get(0).detail).contains("message size " + big.contentLength + " exceeds size limit 10");
-            assertThat(noUtf8.get(0).status).isEqualTo("5.6.7");
-            assertThat(noUtf8.get(0).detail).contains("SMTPUTF8 is required, but was not offered");
+            assertThat(noUtf8.get(0).status).as("ASCII addresses: the header needs it").isEqualTo("5.6.9");
+            assertThat(noUtf8.get(0).detail).contains("SMTPUTF8 is required (UTF-8 header fields), but was not offered");
             assertThat(server.awaitFinished(1).get(0).received()).containsExactly("EHLO relay.test", "QUIT");
         }
     }
