@@ -1,5 +1,6 @@
 package dev.mailkit.mailauth.dmarc;
 
+import dev.mailkit.core.MailAddress;
 import dev.mailkit.mailauth.DnsCheckBuilder;
 import dev.mailkit.core.dns.DnsAnswer;
 import dev.mailkit.core.dns.DnsException;
@@ -57,7 +58,7 @@ public final class DmarcChecker {
      * @param dkim the results of the message's DKIM signatures
      */
     public DmarcResult check(String fromDomain, SpfResult spf, List<DkimResult> dkim) {
-        String from = fromDomain.toLowerCase(Locale.ROOT);
+        String from = MailAddress.canonicalDomain(fromDomain); // RFC 8616: A-labels
         if (from.endsWith(".")) {
             from = from.substring(0, from.length() - 1);
         }
@@ -128,7 +129,7 @@ public final class DmarcChecker {
     }
 
     private static boolean aligned(String identifier, String from, boolean strict) {
-        String id = identifier.toLowerCase(Locale.ROOT);
+        String id = MailAddress.canonicalDomain(identifier);
         if (id.endsWith(".")) {
             id = id.substring(0, id.length() - 1);
         }

@@ -1,5 +1,6 @@
 package dev.mailkit.mailauth.spf;
 
+import dev.mailkit.core.MailAddress;
 import dev.mailkit.mailauth.DnsCheckBuilder;
 import dev.mailkit.core.Arguments;
 import dev.mailkit.core.dns.DnsResolver;
@@ -71,7 +72,8 @@ public final class SpfChecker {
         Objects.requireNonNull(client, "client");
         SpfEvaluation e = new SpfEvaluation(dns, client, sender, helo == null ? "" : helo, receiver, clock,
                 overallTimeout);
-        String d = domain == null ? "" : SpfEvaluation.stripDot(domain.trim());
+        // RFC 8616: an internationalized domain is checked in its A-label form
+        String d = domain == null ? "" : MailAddress.canonicalDomain(SpfEvaluation.stripDot(domain.trim()));
         try {
             SpfOutcome o = e.check(d, 0);
             String explanation = o.result() == Result.FAIL && o.exp() != null ? e.explain(o.exp(), o.domain()) : "";
