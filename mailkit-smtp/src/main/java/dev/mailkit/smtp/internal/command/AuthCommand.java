@@ -1,6 +1,7 @@
 package dev.mailkit.smtp.internal.command;
 
 import dev.mailkit.core.auth.MailUser;
+import dev.mailkit.core.auth.Sasl;
 import dev.mailkit.smtp.internal.SessionState;
 import dev.mailkit.smtp.internal.SmtpConfig;
 import dev.mailkit.smtp.internal.SmtpListener;
@@ -8,13 +9,8 @@ import org.subethamail.smtp.DropConnectionException;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -25,9 +21,6 @@ import java.util.Optional;
  * closed.
  */
 public final class AuthCommand extends MailkitCommand {
-    private static final String USERNAME = Base64.getEncoder().encodeToString("Username:".getBytes(StandardCharsets.US_ASCII));
-    private static final String PASSWORD = Base64.getEncoder().encodeToString("Password:".getBytes(StandardCharsets.US_ASCII));
-
     public AuthCommand(SmtpListener listener) {
         super(listener, "AUTH", "Authenticate: AUTH mechanism [initial-response]");
     }
@@ -72,26 +65,17 @@ public final class AuthCommand extends MailkitCommand {
         char[] password;
         try {
             if (mechanism.equals("PLAIN")) {
-                byte[] resp = initial != null ? decode(initial) : decode(challenge(st, ""));
-                int first = indexOf(resp, 0);
-                int second = first < 0 ? -1 : indexOf(resp, first + 1);
-                if (second < 0) {
-                    st.reply(501, "5.5.2", "Malformed PLAIN response (authzid NUL authcid NUL password)");
-                    return;
-                }
-                String authz = utf8(Arrays.copyOfRange(resp, 0, first));
-                username = utf8(Arrays.copyOfRange(resp, first + 1, second));
-                password = utf8Chars(Arrays.copyOfRange(resp, second + 1, resp.length));
-                Arrays.fill(resp, (byte) 0);
-                if (!authz.isEmpty() && !authz.equals(username)) {
+                Sasl.Credentials credentials = Sasl.plain(initial != null ? initial : challenge(st, ""));
+                if (!credentials.authorizationAllowed()) {
+                    credentials.wipe();
                     fail(st, c);
                     return;
                 }
+                username = credentials.username();
+                password = credentials.password();
             } else if (mechanism.equals("LOGIN")) {
-                username = utf8(initial != null ? decode(initial) : decode(challenge(st, USERNAME)));
-                byte[] pw = decode(challenge(st, PASSWORD));
-                password = utf8Chars(pw);
-                Arrays.fill(pw, (byte) 0);
+                username = Sasl.text(initial != null ? initial : challenge(st, Sasl.LOGIN_USERNAME_CHALLENGE));
+                password = Sasl.secret(challenge(st, Sasl.LOGIN_PASSWORD_CHALLENGE));
             } else {
                 st.reply(504, "5.5.4", "Unrecognized authentication mechanism (PLAIN and LOGIN are supported)");
                 return;
@@ -99,8 +83,12 @@ public final class AuthCommand extends MailkitCommand {
         } catch (Cancelled e) {
             st.reply(501, "5.7.0", "Authentication cancelled");
             return;
-        } catch (IllegalArgumentException | CharacterCodingException e) {
-            st.reply(501, "5.5.2", "Cannot decode response (base64 of UTF-8 expected)");
+        } catch (Sasl.MalformedResponseException e) {
+            if (e.problem() == Sasl.Problem.SYNTAX) {
+                st.reply(501, "5.5.2", "Malformed PLAIN response (authzid NUL authcid NUL password)");
+            } else {
+                st.reply(501, "5.5.2", "Cannot decode response (base64 of UTF-8 expected)");
+            }
             return;
         }
         Optional<MailUser> user = c.users.authenticate(username, password);
@@ -141,35 +129,6 @@ public final class AuthCommand extends MailkitCommand {
             throw new Cancelled();
         }
         return line;
-    }
-
-    private static byte[] decode(String b64) {
-        if (b64.equals("=")) {
-            return new byte[0];
-        }
-        return Base64.getDecoder().decode(b64);
-    }
-
-    private static int indexOf(byte[] b, int from) {
-        for (int i = from; i < b.length; i++) {
-            if (b[i] == 0) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static String utf8(byte[] b) throws CharacterCodingException {
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b)).toString();
-    }
-
-    private static char[] utf8Chars(byte[] b) throws CharacterCodingException {
-        CharBuffer cb = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b));
-        char[] out = new char[cb.remaining()];
-        cb.get(out);
-        return out;
     }
 
     private static final class Cancelled extends IOException {
