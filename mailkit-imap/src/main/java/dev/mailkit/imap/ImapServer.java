@@ -1,9 +1,12 @@
 package dev.mailkit.imap;
 
+import dev.mailkit.core.Arguments;
 import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.server.AuthFailurePenalty;
 import dev.mailkit.core.server.Connection;
+import dev.mailkit.core.server.ConnectionLimiter;
+import dev.mailkit.core.server.ListenerGroup;
 import dev.mailkit.core.server.MailServer;
 import dev.mailkit.core.server.TcpServer;
 import dev.mailkit.core.tls.TlsConfig;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An IMAP4rev1 server (RFC 3501) with the extensions real clients use: IDLE, UIDPLUS, MOVE, NAMESPACE, ENABLE, ID,
@@ -42,28 +46,31 @@ import java.util.Objects;
  * delay and identically for unknown users and wrong passwords. With TLS configured, LOGIN and AUTHENTICATE are
  * refused (LOGINDISABLED) until the client has started TLS.
  *
+ * <p>Defaults: the loopback address, a free port, no implicit-TLS port, no TLS; logins need TLS when TLS is
+ * configured; failed logins delayed 2 s doubling to 15 s ({@link AuthFailurePenalty#defaults()}), 3 per connection;
+ * 64 KiB command lines after login (8 KiB before); 1 minute of silence allowed before login and 30 minutes after;
+ * no session deadline (IDLE sessions may last); 1000 connections over both ports, 100 per client address; host name
+ * {@code mailkit}; virtual threads on JDK 21+.
+ *
  * <p>Thread-safe. {@link #start()} binds synchronously; {@link #close()} is idempotent and returns within about a
  * second.
  */
 public final class ImapServer implements MailServer {
     private final SessionConfig config;
+    private final TlsConfig tls;
     private final IdleNotifier notifier;
-    private final TcpServer plain;
-    private final TcpServer implicit;
+    private final ConnectionLimiter limiter;
+    private final ListenerGroup listeners;
 
-    private ImapServer(Builder b, SessionConfig config) {
+    private ImapServer(Builder b, SessionConfig config, ConnectionLimiter limiter) {
         this.config = config;
+        this.tls = b.tls;
+        this.limiter = limiter;
         this.notifier = new IdleNotifier("mailkit-imap-idle-", b.virtualThreads);
-        this.plain = tcp(b, "imap", b.port, false);
-        this.implicit = b.implicitTlsPort >= 0 ? tcp(b, "imaps", b.implicitTlsPort, true) : null;
-    }
-
-    private TcpServer tcp(Builder b, String name, int port, boolean implicitTls) {
-        TcpServer.Builder t = TcpServer.builder(name)
+        TcpServer.Builder t = TcpServer.builder("imap")
                 .bindAddress(b.bindAddress)
-                .port(port)
                 .maxConnections(b.maxConnections)
-                .maxConnectionsPerAddress(b.maxConnectionsPerAddress)
+                .limiter(limiter)
                 .readTimeout(config.loginTimeout())
                 .virtualThreads(b.virtualThreads)
                 // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
@@ -74,12 +81,7 @@ public final class ImapServer implements MailServer {
                     }
                 })
                 .refusalMessage("* BYE [UNAVAILABLE] Too many connections, try again later\r\n");
-        if (implicitTls) {
-            t.implicitTls(b.tls);
-        } else if (b.tls != null) {
-            t.tls(b.tls);
-        }
-        return t.build();
+        this.listeners = ListenerGroup.plainAndImplicitTls("IMAP", t, b.port, b.tls, b.implicitTlsPort);
     }
 
     /** A builder with the defaults described on each setter. */
@@ -90,27 +92,19 @@ public final class ImapServer implements MailServer {
     /**
      * Binds the plain port (and the implicit-TLS port, if configured) and starts accepting connections.
      *
-     * @throws UncheckedIOException  if a port cannot be bound
+     * @throws UncheckedIOException  if a port cannot be bound; the message names the address
      * @throws IllegalStateException if already started or closed
      */
     @Override
     public ImapServer start() {
-        plain.start();
-        if (implicit != null) {
-            try {
-                implicit.start();
-            } catch (RuntimeException e) {
-                plain.close();
-                throw e;
-            }
-        }
+        listeners.start();
         return this;
     }
 
     /** The plain (STARTTLS) port. */
     @Override
     public int port() {
-        return plain.port();
+        return listeners.started(0).port();
     }
 
     /**
@@ -119,25 +113,25 @@ public final class ImapServer implements MailServer {
      * @throws IllegalStateException if no implicit-TLS port was configured or the server is not started
      */
     public int implicitTlsPort() {
-        if (implicit == null) {
+        if (listeners.members().size() < 2) {
             throw new IllegalStateException("no implicit-TLS port configured; use builder().implicitTlsPort(...)");
         }
-        return implicit.port();
+        return listeners.started(1).port();
     }
 
     @Override
     public InetSocketAddress localAddress() {
-        return plain.localAddress();
+        return listeners.started(0).localAddress();
     }
 
     @Override
     public boolean isRunning() {
-        return plain.isRunning();
+        return listeners.isRunning();
     }
 
     /** The number of open client connections on both ports. */
     public int connectionCount() {
-        return plain.connectionCount() + (implicit == null ? 0 : implicit.connectionCount());
+        return limiter.active();
     }
 
     /** The number of sessions in IDLE now (for monitoring). */
@@ -145,21 +139,31 @@ public final class ImapServer implements MailServer {
         return notifier.idlingSessions();
     }
 
+    /** The TLS configuration, if any (to make clients trust a generated certificate). */
+    public Optional<TlsConfig> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    /** The configured host name (greeting, ID). */
+    public String hostName() {
+        return config.hostName();
+    }
+
     @Override
     public void close() {
-        if (implicit != null) {
-            implicit.close();
-        }
-        plain.close();
+        listeners.close();
         notifier.close();
     }
 
     @Override
     public String toString() {
-        return "ImapServer{" + plain + (implicit == null ? "" : ", " + implicit) + "}";
+        return "ImapServer" + listeners.members();
     }
 
-    /** Builds an {@link ImapServer}. Not thread-safe. */
+    /**
+     * Builds an {@link ImapServer}; {@link #build()} validates the combination. Not thread-safe: one thread sets it
+     * up, and the server it builds is thread-safe.
+     */
     public static final class Builder {
         private UserDirectory users;
         private MailStore store;
@@ -170,8 +174,8 @@ public final class ImapServer implements MailServer {
         private Boolean requireTlsForLogin;
         private AuthFailurePenalty penalty;
         private int maxAuthFailures = 3;
-        private int maxConnections = 1000;
-        private int maxConnectionsPerAddress = 100;
+        private int maxConnections = ConnectionLimiter.DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress; // 0: the default
         private int maxLineLength = 64 * 1024;
         private long maxLiteralBeforeLogin = 8 * 1024;
         private long maxLiteral = 64 * 1024;
@@ -183,7 +187,7 @@ public final class ImapServer implements MailServer {
         private MessageSpool spool;
         private Clock clock = Clock.systemUTC();
         private ZoneId zone = ZoneOffset.UTC;
-        private String serverName = "mailkit";
+        private String hostName = "mailkit";
         private boolean virtualThreads = true;
 
         private Builder() {
@@ -214,15 +218,15 @@ public final class ImapServer implements MailServer {
             return this;
         }
 
-        /** The address to bind (default the loopback address). */
+        /** The address to bind (default the loopback address; {@code 0.0.0.0} for every interface). */
         public Builder bindAddress(InetAddress address) {
-            this.bindAddress = Objects.requireNonNull(address, "bindAddress");
+            this.bindAddress = Objects.requireNonNull(address, "address");
             return this;
         }
 
-        /** The plain IMAP port; 0 (the default) picks a free one, see {@link ImapServer#port()}. */
+        /** The plain IMAP port (normally 143); 0 (the default) picks a free one, see {@link ImapServer#port()}. */
         public Builder port(int port) {
-            this.port = checkPort(port, "port");
+            this.port = Arguments.listeningPort(port, "port");
             return this;
         }
 
@@ -231,13 +235,13 @@ public final class ImapServer implements MailServer {
          * needs {@link #tls(TlsConfig)}.
          */
         public Builder implicitTlsPort(int port) {
-            this.implicitTlsPort = checkPort(port, "implicitTlsPort");
+            this.implicitTlsPort = Arguments.listeningPort(port, "implicitTlsPort");
             return this;
         }
 
         /**
          * Whether LOGIN and AUTHENTICATE are refused until TLS is active (advertising LOGINDISABLED). Default: true
-         * when TLS is configured, false otherwise.
+         * when TLS is configured, false otherwise; true without {@link #tls} is refused by {@link #build()}.
          */
         public Builder requireTlsForLogin(boolean require) {
             this.requireTlsForLogin = require;
@@ -255,49 +259,55 @@ public final class ImapServer implements MailServer {
 
         /** Failed logins on one connection after which it is closed (default 3). */
         public Builder maxAuthFailures(int n) {
-            this.maxAuthFailures = atLeast(n, 1, "maxAuthFailures");
+            this.maxAuthFailures = Arguments.atLeastOne(n, "maxAuthFailures");
             return this;
         }
 
-        /** The most connections at once (default 1000). */
+        /** The most connections at once, both ports together (default 1000). */
         public Builder maxConnections(int n) {
-            this.maxConnections = atLeast(n, 1, "maxConnections");
+            this.maxConnections = Arguments.atLeastOne(n, "maxConnections");
             return this;
         }
 
-        /** The most connections at once from one client address (default 100). */
+        /**
+         * The most connections at once from one client address, both ports together (default 100, or
+         * {@link #maxConnections} if that is lower); more than {@code maxConnections} is refused by {@link #build()}.
+         */
         public Builder maxConnectionsPerAddress(int n) {
-            this.maxConnectionsPerAddress = atLeast(n, 1, "maxConnectionsPerAddress");
+            this.maxConnectionsPerAddress = Arguments.atLeastOne(n, "maxConnectionsPerAddress");
             return this;
         }
 
-        /** The longest command line after login, in octets (default 64 KiB; 8 KiB before login). */
+        /** The longest command line after login, in octets (default 64 KiB, at least 1024; 8 KiB before login). */
         public Builder maxLineLength(int octets) {
-            this.maxLineLength = atLeast(octets, 1024, "maxLineLength");
+            this.maxLineLength = Arguments.atLeast(octets, 1024, "maxLineLength");
             return this;
         }
 
-        /** The largest string literal before login (default 8 KiB). */
+        /** The largest string literal before login (default 8 KiB, at least 256). */
         public Builder maxLiteralBeforeLogin(long octets) {
-            this.maxLiteralBeforeLogin = atLeast(octets, 256, "maxLiteralBeforeLogin");
+            this.maxLiteralBeforeLogin = Arguments.atLeast(octets, 256, "maxLiteralBeforeLogin");
             return this;
         }
 
-        /** The largest string literal after login, APPEND messages aside (default 64 KiB). */
+        /** The largest string literal after login, APPEND messages aside (default 64 KiB, at least 1024). */
         public Builder maxLiteral(long octets) {
-            this.maxLiteral = atLeast(octets, 1024, "maxLiteral");
+            this.maxLiteral = Arguments.atLeast(octets, 1024, "maxLiteral");
             return this;
         }
 
-        /** The most octets in one command after login, lines and string literals together (default 1 MiB). */
+        /**
+         * The most octets in one command after login, lines and string literals together (default 1 MiB, at least
+         * 4096).
+         */
         public Builder maxCommandSize(long octets) {
-            this.maxCommandSize = atLeast(octets, 4096, "maxCommandSize");
+            this.maxCommandSize = Arguments.atLeast(octets, 4096, "maxCommandSize");
             return this;
         }
 
         /** The largest message APPEND accepts, advertised as APPENDLIMIT (default 64 MiB). */
         public Builder appendLimit(long octets) {
-            this.appendLimit = atLeast(octets, 1, "appendLimit");
+            this.appendLimit = Arguments.atLeast(octets, 1, "appendLimit");
             if (octets > 0xFFFF_FFFFL) {
                 throw new IllegalArgumentException("appendLimit must be at most 4294967295 (an IMAP number), was "
                         + octets);
@@ -305,21 +315,24 @@ public final class ImapServer implements MailServer {
             return this;
         }
 
-        /** The deepest nesting of parenthesised lists and search keys (default 100). */
+        /** The deepest nesting of parenthesised lists and search keys (default 100, at least 4). */
         public Builder maxNestingDepth(int depth) {
-            this.maxNestingDepth = atLeast(depth, 4, "maxNestingDepth");
+            this.maxNestingDepth = Arguments.atLeast(depth, 4, "maxNestingDepth");
             return this;
         }
 
         /** How long a client may stay silent before logging in (default 1 minute). */
         public Builder loginTimeout(Duration d) {
-            this.loginTimeout = positive(d, "loginTimeout");
+            this.loginTimeout = Arguments.positive(d, "loginTimeout");
             return this;
         }
 
-        /** How long a logged-in client may stay silent, IDLE included (default 30 minutes, RFC 3501 5.4). */
+        /**
+         * How long a logged-in client may stay silent before it is logged out, IDLE included: the wait for its next
+         * command (default 30 minutes, RFC 3501 5.4's minimum autologout timer).
+         */
         public Builder idleTimeout(Duration d) {
-            this.idleTimeout = positive(d, "idleTimeout");
+            this.idleTimeout = Arguments.positive(d, "idleTimeout");
             return this;
         }
 
@@ -341,13 +354,12 @@ public final class ImapServer implements MailServer {
             return this;
         }
 
-        /** The server's name in the greeting and the ID response (default {@code mailkit}). */
-        public Builder serverName(String name) {
-            Objects.requireNonNull(name, "serverName");
-            if (name.isEmpty() || !printable(name)) {
-                throw new IllegalArgumentException("serverName must be non-empty printable ASCII, was '" + name + "'");
-            }
-            this.serverName = name;
+        /**
+         * The name the server gives itself in the greeting and the ID response (default {@code mailkit}); 1 to 255
+         * visible ASCII characters without spaces.
+         */
+        public Builder hostName(String hostName) {
+            this.hostName = Arguments.hostName(hostName, "hostName");
             return this;
         }
 
@@ -360,7 +372,8 @@ public final class ImapServer implements MailServer {
         /**
          * Builds the server (not started).
          *
-         * @throws IllegalStateException if a required setting is missing or settings contradict each other
+         * @throws IllegalStateException if a required setting is missing or settings contradict each other; the
+         *                               message says what to change
          */
         public ImapServer build() {
             if (users == null) {
@@ -380,49 +393,13 @@ public final class ImapServer implements MailServer {
                 throw new IllegalStateException("maxLiteral (" + maxLiteral + ") must not exceed maxCommandSize ("
                         + maxCommandSize + ")");
             }
-            SessionConfig c = new SessionConfig(serverName, users, tls != null, requireTls,
+            ConnectionLimiter limiter = ConnectionLimiter.forServer(maxConnections, maxConnectionsPerAddress);
+            SessionConfig c = new SessionConfig(hostName, users, tls != null, requireTls,
                     penalty == null ? AuthFailurePenalty.defaults() : penalty, maxAuthFailures, maxLineLength,
                     Math.min(maxLineLength, 8 * 1024), Math.min(maxLiteralBeforeLogin, maxLiteral), maxLiteral,
                     maxCommandSize, appendLimit, maxNestingDepth, loginTimeout, idleTimeout,
                     spool == null ? MessageSpool.temporary() : spool, clock, zone, store);
-            return new ImapServer(this, c);
+            return new ImapServer(this, c, limiter);
         }
-
-        private static int checkPort(int port, String what) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException(what + " must be 0..65535, was " + port);
-            }
-            return port;
-        }
-
-        private static int atLeast(int n, int min, String what) {
-            if (n < min) {
-                throw new IllegalArgumentException(what + " must be at least " + min + ", was " + n);
-            }
-            return n;
-        }
-
-        private static long atLeast(long n, long min, String what) {
-            if (n < min) {
-                throw new IllegalArgumentException(what + " must be at least " + min + ", was " + n);
-            }
-            return n;
-        }
-
-        private static Duration positive(Duration d, String what) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + d);
-            }
-            return d;
-        }
-    }
-
-    private static boolean printable(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < 0x20 || s.charAt(i) > 0x7E) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,8 +1,11 @@
 package dev.mailkit.pop3;
 
+import dev.mailkit.core.Arguments;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.server.AuthFailurePenalty;
 import dev.mailkit.core.server.Connection;
+import dev.mailkit.core.server.ConnectionLimiter;
+import dev.mailkit.core.server.ListenerGroup;
 import dev.mailkit.core.server.MailServer;
 import dev.mailkit.core.server.TcpServer;
 import dev.mailkit.core.tls.TlsConfig;
@@ -17,7 +20,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
 
 /**
  * A POP3 server (RFC 1939) over a {@link MailStore}: every user's {@code INBOX} is their maildrop. It speaks
@@ -62,30 +65,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The loopback address, a free port, no implicit-TLS port, no TLS; logins need TLS when TLS is configured; failed
  * logins delayed 2 s doubling to 15 s ({@link AuthFailurePenalty#defaults()}), 3 per connection; 10 bad commands per
  * connection; 1024-octet command lines (8 KiB SASL responses); 1 minute of silence allowed before login and
- * 10 minutes after (RFC 1939's autologout minimum); sessions end after 2 hours; 1000 connections per port, 100 per
- * client address; virtual threads on JDK 21+.
+ * 10 minutes after (RFC 1939's autologout minimum); sessions end after 2 hours; 1000 connections over both ports, 100
+ * per client address; host name {@code mailkit}; virtual threads on JDK 21+.
  *
  * <p>Thread-safe. {@link #start()} binds synchronously; {@link #close()} is idempotent and returns within about a
  * second.
  */
 public final class Pop3Server implements MailServer {
     private final Pop3Config config;
-    private final TcpServer plain;
-    private final TcpServer implicit;
-    private final AtomicInteger state = new AtomicInteger(); // 0 new, 1 running, 2 closed
+    private final ConnectionLimiter limiter;
+    private final ListenerGroup listeners;
 
-    private Pop3Server(Builder b, Pop3Config config) {
+    private Pop3Server(Builder b, Pop3Config config, ConnectionLimiter limiter) {
         this.config = config;
-        this.plain = tcp(b, "pop3").port(b.port).tls(b.tls).build();
-        this.implicit = b.implicitTlsPort < 0 ? null : tcp(b, "pop3s").port(b.implicitTlsPort)
-                .implicitTls(b.tls).build();
-    }
-
-    private TcpServer.Builder tcp(Builder b, String name) {
-        return TcpServer.builder(name)
+        this.limiter = limiter;
+        TcpServer.Builder t = TcpServer.builder("pop3")
                 .bindAddress(b.bindAddress)
                 .maxConnections(b.maxConnections)
-                .maxConnectionsPerAddress(b.maxConnectionsPerAddress)
+                .limiter(limiter)
                 .readTimeout(b.loginTimeout)
                 .sessionTimeout(b.sessionTimeout)
                 .virtualThreads(b.virtualThreads)
@@ -97,6 +94,7 @@ public final class Pop3Server implements MailServer {
                     }
                 })
                 .refusalMessage("-ERR [SYS/TEMP] Too many connections, try again later\r\n");
+        this.listeners = ListenerGroup.plainAndImplicitTls("POP3", t, b.port, b.tls, b.implicitTlsPort);
     }
 
     /** A builder with the defaults described above. */
@@ -112,30 +110,14 @@ public final class Pop3Server implements MailServer {
      */
     @Override
     public Pop3Server start() {
-        if (!state.compareAndSet(0, 1)) {
-            throw new IllegalStateException("POP3 server was already started" + (state.get() == 2
-                    ? " and closed; build a new one" : ""));
-        }
-        try {
-            plain.start();
-            if (implicit != null) {
-                implicit.start();
-            }
-        } catch (RuntimeException e) {
-            state.set(2);
-            plain.close();
-            if (implicit != null) {
-                implicit.close();
-            }
-            throw e;
-        }
+        listeners.start();
         return this;
     }
 
     /** The plain port (STLS is offered there when TLS is configured). */
     @Override
     public int port() {
-        return plain.port();
+        return listeners.started(0).port();
     }
 
     /**
@@ -144,58 +126,51 @@ public final class Pop3Server implements MailServer {
      * @throws IllegalStateException if no implicit-TLS port was configured or the server is not started
      */
     public int implicitTlsPort() {
-        if (implicit == null) {
+        if (listeners.members().size() < 2) {
             throw new IllegalStateException("this POP3 server has no implicit-TLS port: set implicitTlsPort(...)");
         }
-        return implicit.port();
+        return listeners.started(1).port();
     }
 
     @Override
     public InetSocketAddress localAddress() {
-        return plain.localAddress();
+        return listeners.started(0).localAddress();
     }
 
     @Override
     public boolean isRunning() {
-        return state.get() == 1;
+        return listeners.isRunning();
     }
 
     /** The number of open client connections on both ports. */
     public int connectionCount() {
-        return plain.connectionCount() + (implicit == null ? 0 : implicit.connectionCount());
+        return limiter.active();
     }
 
     /** The TLS configuration, if any (to make clients trust a generated certificate). */
-    public java.util.Optional<TlsConfig> tls() {
-        return java.util.Optional.ofNullable(config.tls());
+    public Optional<TlsConfig> tls() {
+        return Optional.ofNullable(config.tls());
+    }
+
+    /** The configured host name (greeting, CAPA IMPLEMENTATION). */
+    public String hostName() {
+        return config.hostName();
     }
 
     @Override
     public void close() {
-        if (state.getAndSet(2) == 2) {
-            return;
-        }
-        if (implicit == null) {
-            plain.close();
-            return;
-        }
-        Thread t = new Thread(implicit::close, "mailkit-pop3s-close");
-        t.setDaemon(true);
-        t.start();
-        plain.close();
-        try {
-            t.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        listeners.close();
     }
 
     @Override
     public String toString() {
-        return "Pop3Server{" + plain + (implicit == null ? "" : " " + implicit) + "}";
+        return "Pop3Server" + listeners.members();
     }
 
-    /** Builds a {@link Pop3Server}; {@link #build()} validates the settings. Not thread-safe. */
+    /**
+     * Builds a {@link Pop3Server}; {@link #build()} validates the combination. Not thread-safe: one thread sets it
+     * up, and the server it builds is thread-safe.
+     */
     public static final class Builder {
         private MailStore store;
         private UserDirectory users;
@@ -212,9 +187,9 @@ public final class Pop3Server implements MailServer {
         private Duration loginTimeout = Duration.ofMinutes(1);
         private Duration idleTimeout = Duration.ofMinutes(10);
         private Duration sessionTimeout = Duration.ofHours(2);
-        private int maxConnections = 1000;
-        private int maxConnectionsPerAddress = 100;
-        private String serverName = "mailkit";
+        private int maxConnections = ConnectionLimiter.DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress; // 0: the default
+        private String hostName = "mailkit";
         private boolean markSeen = true;
         private boolean virtualThreads = true;
 
@@ -243,8 +218,8 @@ public final class Pop3Server implements MailServer {
         }
 
         /**
-         * Whether USER, PASS and AUTH are refused until TLS is active. Default: true when TLS is configured, false
-         * otherwise.
+         * Whether USER, PASS and AUTH are refused until TLS is active (and not offered by CAPA). Default: true when
+         * TLS is configured, false otherwise; true without {@link #tls} is refused by {@link #build()}.
          */
         public Builder requireTlsForLogin(boolean require) {
             this.requireTlsForLogin = require;
@@ -259,7 +234,7 @@ public final class Pop3Server implements MailServer {
 
         /** The plain POP3 port (normally 110); 0 (the default) picks a free one, see {@link Pop3Server#port()}. */
         public Builder port(int port) {
-            this.port = checkPort(port);
+            this.port = Arguments.listeningPort(port, "port");
             return this;
         }
 
@@ -268,7 +243,7 @@ public final class Pop3Server implements MailServer {
          * {@link #tls(TlsConfig)}.
          */
         public Builder implicitTlsPort(int port) {
-            this.implicitTlsPort = checkPort(port);
+            this.implicitTlsPort = Arguments.listeningPort(port, "implicitTlsPort");
             return this;
         }
 
@@ -289,63 +264,67 @@ public final class Pop3Server implements MailServer {
 
         /** Failed logins on one connection after which it is closed (default 3). */
         public Builder maxAuthFailures(int n) {
-            this.maxAuthFailures = atLeast(1, n, "maxAuthFailures");
+            this.maxAuthFailures = Arguments.atLeastOne(n, "maxAuthFailures");
             return this;
         }
 
         /** Unknown, malformed or misplaced commands on one connection after which it is closed (default 10). */
         public Builder maxBadCommands(int n) {
-            this.maxBadCommands = atLeast(1, n, "maxBadCommands");
+            this.maxBadCommands = Arguments.atLeastOne(n, "maxBadCommands");
             return this;
         }
 
         /**
-         * The longest command line in octets, without CRLF (default 1024; RFC 2449 needs 255). SASL responses may be
-         * 8 times as long.
+         * The longest command line in octets, without CRLF (default 1024, at least 255 as RFC 2449 needs). SASL
+         * responses may be 8 times as long.
          */
         public Builder maxLineLength(int octets) {
-            this.maxLineLength = atLeast(255, octets, "maxLineLength");
+            this.maxLineLength = Arguments.atLeast(octets, 255, "maxLineLength");
             return this;
         }
 
         /** How long a client may stay silent before logging in (default 1 minute). */
         public Builder loginTimeout(Duration d) {
-            this.loginTimeout = positive(d, "loginTimeout");
+            this.loginTimeout = Arguments.positive(d, "loginTimeout");
             return this;
         }
 
-        /** How long a logged-in client may stay silent (default 10 minutes, RFC 1939's minimum autologout timer). */
+        /**
+         * How long a logged-in client may stay silent: the wait for its next command (default 10 minutes, RFC 1939's
+         * minimum autologout timer).
+         */
         public Builder idleTimeout(Duration d) {
-            this.idleTimeout = positive(d, "idleTimeout");
+            this.idleTimeout = Arguments.positive(d, "idleTimeout");
             return this;
         }
 
         /** The longest a session may last in total (default 2 hours); {@code null} for no limit. */
         public Builder sessionTimeout(Duration d) {
-            this.sessionTimeout = d == null ? null : positive(d, "sessionTimeout");
+            this.sessionTimeout = Arguments.positiveOrNull(d, "sessionTimeout");
             return this;
         }
 
-        /** The most connections at once on each port (default 1000). */
+        /** The most connections at once, both ports together (default 1000). */
         public Builder maxConnections(int n) {
-            this.maxConnections = atLeast(1, n, "maxConnections");
+            this.maxConnections = Arguments.atLeastOne(n, "maxConnections");
             return this;
         }
 
-        /** The most connections at once from one client address on each port (default 100). */
+        /**
+         * The most connections at once from one client address, both ports together (default 100, or
+         * {@link #maxConnections} if that is lower); more than {@code maxConnections} is refused by {@link #build()}.
+         */
         public Builder maxConnectionsPerAddress(int n) {
-            this.maxConnectionsPerAddress = atLeast(1, n, "maxConnectionsPerAddress");
+            this.maxConnectionsPerAddress = Arguments.atLeastOne(n, "maxConnectionsPerAddress");
             return this;
         }
 
-        /** The name in the greeting and CAPA's IMPLEMENTATION (default {@code mailkit}). */
-        public Builder serverName(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isEmpty() || name.length() > 64 || !visibleAscii(name)) {
-                throw new IllegalArgumentException("serverName must be 1..64 printable ASCII characters without "
-                        + "spaces, was '" + name + "'");
-            }
-            this.serverName = name;
+        /**
+         * The name the server gives itself in the greeting and CAPA's IMPLEMENTATION (default {@code mailkit}); 1 to
+         * 255 visible ASCII characters without spaces.
+         */
+        public Builder hostName(String hostName) {
+            this.hostName = Arguments.hostName(hostName, "hostName");
             return this;
         }
 
@@ -384,43 +363,11 @@ public final class Pop3Server implements MailServer {
             if (requireTls && tls == null) {
                 throw new IllegalStateException("requireTlsForLogin(true) needs tls(...), or nobody could log in");
             }
-            if (maxConnectionsPerAddress > maxConnections) {
-                maxConnectionsPerAddress = maxConnections;
-            }
+            ConnectionLimiter limiter = ConnectionLimiter.forServer(maxConnections, maxConnectionsPerAddress);
             Pop3Config config = new Pop3Config(store, users, tls, requireTls, mailbox,
                     penalty == null ? AuthFailurePenalty.defaults() : penalty, maxAuthFailures, maxBadCommands,
-                    maxLineLength, idleTimeout, serverName, markSeen);
-            return new Pop3Server(this, config);
+                    maxLineLength, idleTimeout, hostName, markSeen);
+            return new Pop3Server(this, config, limiter);
         }
-
-        private static int checkPort(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port must be 0..65535, was " + port);
-            }
-            return port;
-        }
-
-        private static int atLeast(int min, int n, String what) {
-            if (n < min) {
-                throw new IllegalArgumentException(what + " must be at least " + min + ", was " + n);
-            }
-            return n;
-        }
-
-        private static Duration positive(Duration d, String what) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + d);
-            }
-            return d;
-        }
-    }
-
-    private static boolean visibleAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < 0x21 || s.charAt(i) > 0x7E) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -4,6 +4,7 @@ import dev.mailkit.core.SmtpReply;
 import dev.mailkit.core.filter.FilterVerdict;
 import dev.mailkit.core.server.ConnectionLimiter;
 import dev.mailkit.core.server.AcceptLoops;
+import dev.mailkit.core.server.ListenerGroup;
 import dev.mailkit.core.server.ServerExecutors;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.smtp.SmtpRole;
@@ -49,7 +50,7 @@ import javax.net.ssl.SSLSocket;
  * on the connection executor: SubEthaSMTP's own {@code start()} would create a server thread for every start, which
  * is most of what starting and stopping a test server costs.
  */
-public final class SmtpListener {
+public final class SmtpListener implements ListenerGroup.Member {
     private static final int BACKLOG = 256;
 
     private final SmtpConfig config;
@@ -68,18 +69,19 @@ public final class SmtpListener {
     private volatile AcceptLoops.Running acceptLoop;
     private final Map<Session, SessionState> sessions = new ConcurrentHashMap<>();
 
-    /** What the listeners of one server share: limits, transaction ids, delivery. */
+    /** What the listeners of one server share: limits, transaction ids, delivery, the session deadline. */
     public static final class SharedServices {
         final ConnectionLimiter limiter;
         final TransactionIds ids;
         final Delivery delivery;
-        final Runnable onSession;
+        final SessionDeadlines deadlines;
 
-        public SharedServices(ConnectionLimiter limiter, TransactionIds ids, Delivery delivery, Runnable onSession) {
+        public SharedServices(ConnectionLimiter limiter, TransactionIds ids, Delivery delivery,
+                              SessionDeadlines deadlines) {
             this.limiter = limiter;
             this.ids = ids;
             this.delivery = delivery;
-            this.onSession = onSession;
+            this.deadlines = deadlines;
         }
     }
 
@@ -110,7 +112,7 @@ public final class SmtpListener {
                 .backlog(BACKLOG)
                 .executorService(ex)
                 .maxConnections(config.maxConnections + 16) // mailkit's own limiter refuses first, with a clear reply
-                .connectionTimeout((int) config.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .connectionTimeout((int) config.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .maxRecipients(config.maxRecipients)
                 .insertReceivedHeaders(false)
                 .messageHandlerFactory(SmtpListener::noMessageHandler)
@@ -141,7 +143,8 @@ public final class SmtpListener {
      *
      * @throws UncheckedIOException if the port cannot be bound (its cause says why)
      */
-    public void start() {
+    @Override
+    public SmtpListener start() {
         if (!state.compareAndSet(0, 1)) {
             throw new IllegalStateException("SMTP " + role + " listener was already started");
         }
@@ -163,6 +166,7 @@ public final class SmtpListener {
                 acceptLoop();
             }
         });
+        return this;
     }
 
     private void acceptLoop() {
@@ -226,6 +230,7 @@ public final class SmtpListener {
      * Stops accepting, frees the port and closes every session; {@link #awaitStopped} then waits for the sessions'
      * threads. Idempotent.
      */
+    @Override
     public void beginStop() {
         if (state.getAndSet(2) != 1) {
             return;
@@ -245,6 +250,7 @@ public final class SmtpListener {
      * Waits until every session thread has ended, interrupting those still running at {@code deadlineNanos} (a
      * {@link System#nanoTime()} value) and then waiting at most 100 ms more.
      */
+    @Override
     public void awaitStopped(long deadlineNanos) {
         ExecutorService executor = this.executor;
         if (executor == null) { // nobody ever connected
@@ -266,7 +272,18 @@ public final class SmtpListener {
         return live.size();
     }
 
+    @Override
+    public String description() {
+        return "SMTP " + role + " listener";
+    }
+
+    @Override
+    public String configuredAddress() {
+        return config.bindAddress.getHostAddress() + ":" + listenPort;
+    }
+
     /** The bound port. */
+    @Override
     public int port() {
         ServerSocket ss = serverSocket;
         if (ss == null) {
@@ -275,6 +292,7 @@ public final class SmtpListener {
         return ss.getLocalPort();
     }
 
+    @Override
     public InetSocketAddress localAddress() {
         return new InetSocketAddress(config.bindAddress, port());
     }
@@ -325,10 +343,10 @@ public final class SmtpListener {
 
     /**
      * Whether AUTH may be offered and used now: on submission ports (and on every port when AUTH is optional), only
-     * with a user directory, and only over TLS unless insecure authentication was explicitly allowed.
+     * with a user directory, and only over TLS unless {@code requireTlsForLogin(false)}.
      */
     public boolean authAvailable(SessionState st) {
-        return authOffered() && (st.tls != null || config.allowInsecureAuth);
+        return authOffered() && (st.tls != null || !config.requireTlsForLogin);
     }
 
     /** Whether this port offers AUTH at all (TLS aside). */
@@ -385,7 +403,7 @@ public final class SmtpListener {
                         : "4.7.0 Too many connections, try again later");
             }
             st.permit = permit;
-            shared.onSession.run();
+            shared.deadlines.sessionStarted();
             st.connectFiltered = true;
             FilterVerdict v = safely(st, () -> config.filter.onConnect(st));
             if (v.isDisconnect()) {

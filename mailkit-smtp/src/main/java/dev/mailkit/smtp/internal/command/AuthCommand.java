@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * AUTH (RFC 4954) with the PLAIN (RFC 4616) and LOGIN mechanisms, on submission ports only, and only over TLS unless
- * insecure authentication was explicitly allowed. Unknown user and wrong password get the same reply after the same
+ * AUTH (RFC 4954) with the PLAIN (RFC 4616) and LOGIN mechanisms, on submission ports (and every port with
+ * {@code optionalAuth()}), and only over TLS unless {@code requireTlsForLogin(false)}. Unknown user and wrong password get the same reply after the same
  * work; every failure is followed by the per-address growing delay, and after a few failures the connection is
  * closed.
  */
