@@ -2,10 +2,10 @@ package dev.mailkit.smtp.internal.command;
 
 import dev.mailkit.core.auth.MailUser;
 import dev.mailkit.core.auth.Sasl;
+import dev.mailkit.smtp.internal.DropConnection;
 import dev.mailkit.smtp.internal.SessionState;
 import dev.mailkit.smtp.internal.SmtpConfig;
 import dev.mailkit.smtp.internal.SmtpListener;
-import org.subethamail.smtp.DropConnectionException;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -32,7 +32,7 @@ public final class AuthCommand extends MailkitCommand {
     }
 
     @Override
-    protected void run(String args, SessionState st) throws IOException, DropConnectionException {
+    protected void run(String args, SessionState st) throws IOException, DropConnection {
         SmtpConfig c = listener.config();
         if (!listener.authOffered()) {
             st.reply(502, "5.5.1", "AUTH is not available on this port");
@@ -102,26 +102,26 @@ public final class AuthCommand extends MailkitCommand {
         st.reply(235, "2.7.0", "Authentication successful");
     }
 
-    private void fail(SessionState st, SmtpConfig c) throws IOException, DropConnectionException {
+    private void fail(SessionState st, SmtpConfig c) throws IOException, DropConnection {
         Duration delay = c.penalty.recordFailure(st.clientAddress().getAddress());
         if (!delay.isZero()) {
             try {
                 Thread.sleep(delay.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                st.session().quit();
+                st.closeConnection();
                 return;
             }
         }
         if (st.authFailed() >= c.maxAuthFailures) {
-            throw new DropConnectionException(421, "4.7.0 Too many failed authentication attempts, closing connection");
+            throw new DropConnection(421, "4.7.0 Too many failed authentication attempts, closing connection");
         }
         st.reply(535, "5.7.8", "Authentication credentials invalid");
     }
 
     private static String challenge(SessionState st, String text) throws IOException {
-        st.session().sendResponse("334 " + text);
-        String line = st.session().getReader().readLine();
+        st.replyRaw("334 " + text);
+        String line = st.readLine();
         if (line == null) {
             throw new EOFException("client closed during AUTH");
         }
