@@ -2,29 +2,21 @@ package dev.mailkit.imap;
 
 import dev.mailkit.core.Arguments;
 import dev.mailkit.core.MessageSpool;
-import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.server.AuthFailurePenalty;
 import dev.mailkit.core.server.Connection;
-import dev.mailkit.core.server.ConnectionLimiter;
-import dev.mailkit.core.server.ListenerGroup;
-import dev.mailkit.core.server.MailServer;
-import dev.mailkit.core.server.TcpServer;
-import dev.mailkit.core.tls.TlsConfig;
+import dev.mailkit.core.server.PlainAndImplicitTlsServer;
+import dev.mailkit.core.server.ServerBuilder;
 import dev.mailkit.imap.internal.session.IdleNotifier;
 import dev.mailkit.imap.internal.session.ImapSession;
 import dev.mailkit.imap.internal.session.SessionConfig;
 import dev.mailkit.store.MailStore;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * An IMAP4rev1 server (RFC 3501) with the extensions real clients use: IDLE, UIDPLUS, MOVE, NAMESPACE, ENABLE, ID,
@@ -55,33 +47,19 @@ import java.util.Optional;
  * <p>Thread-safe. {@link #start()} binds synchronously; {@link #close()} is idempotent and returns within about a
  * second.
  */
-public final class ImapServer implements MailServer {
+public final class ImapServer extends PlainAndImplicitTlsServer {
     private final SessionConfig config;
-    private final TlsConfig tls;
     private final IdleNotifier notifier;
-    private final ConnectionLimiter limiter;
-    private final ListenerGroup listeners;
 
-    private ImapServer(Builder b, SessionConfig config, ConnectionLimiter limiter) {
+    private ImapServer(Builder b, ServerBuilder.Common c, SessionConfig config) {
+        super("IMAP", b, c, null, "* BYE [UNAVAILABLE] Too many connections, try again later\r\n");
         this.config = config;
-        this.tls = b.tls;
-        this.limiter = limiter;
-        this.notifier = new IdleNotifier("mailkit-imap-idle-", b.virtualThreads);
-        TcpServer.Builder t = TcpServer.builder("imap")
-                .bindAddress(b.bindAddress)
-                .maxConnections(b.maxConnections)
-                .limiter(limiter)
-                .readTimeout(config.loginTimeout())
-                .virtualThreads(b.virtualThreads)
-                // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
-                .handler(new TcpServer.Handler() {
-                    @Override
-                    public void handle(Connection c) throws IOException {
-                        new ImapSession(config, notifier, c).run();
-                    }
-                })
-                .refusalMessage("* BYE [UNAVAILABLE] Too many connections, try again later\r\n");
-        this.listeners = ListenerGroup.plainAndImplicitTls("IMAP", t, b.port, b.tls, b.implicitTlsPort);
+        this.notifier = new IdleNotifier("mailkit-imap-idle-", c.virtualThreads());
+    }
+
+    @Override
+    protected void serve(Connection c) throws IOException {
+        new ImapSession(config, notifier, c).run();
     }
 
     /** A builder with the defaults described on each setter. */
@@ -89,49 +67,10 @@ public final class ImapServer implements MailServer {
         return new Builder();
     }
 
-    /**
-     * Binds the plain port (and the implicit-TLS port, if configured) and starts accepting connections.
-     *
-     * @throws UncheckedIOException  if a port cannot be bound; the message names the address
-     * @throws IllegalStateException if already started or closed
-     */
     @Override
     public ImapServer start() {
-        listeners.start();
+        super.start();
         return this;
-    }
-
-    /** The plain (STARTTLS) port. */
-    @Override
-    public int port() {
-        return listeners.started(0).port();
-    }
-
-    /**
-     * The implicit-TLS (IMAPS) port.
-     *
-     * @throws IllegalStateException if no implicit-TLS port was configured or the server is not started
-     */
-    public int implicitTlsPort() {
-        if (listeners.members().size() < 2) {
-            throw new IllegalStateException("no implicit-TLS port configured; use builder().implicitTlsPort(...)");
-        }
-        return listeners.started(1).port();
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return listeners.started(0).localAddress();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return listeners.isRunning();
-    }
-
-    /** The number of open client connections on both ports. */
-    public int connectionCount() {
-        return limiter.active();
     }
 
     /** The number of sessions in IDLE now (for monitoring). */
@@ -139,58 +78,32 @@ public final class ImapServer implements MailServer {
         return notifier.idlingSessions();
     }
 
-    /** The TLS configuration, if any (to make clients trust a generated certificate). */
-    public Optional<TlsConfig> tls() {
-        return Optional.ofNullable(tls);
-    }
-
-    /** The configured host name (greeting, ID). */
-    public String hostName() {
-        return config.hostName();
-    }
-
     @Override
     public void close() {
-        listeners.close();
+        super.close();
         notifier.close();
     }
 
-    @Override
-    public String toString() {
-        return "ImapServer" + listeners.members();
-    }
-
     /**
-     * Builds an {@link ImapServer}; {@link #build()} validates the combination. Not thread-safe: one thread sets it
-     * up, and the server it builds is thread-safe.
+     * Builds an {@link ImapServer}. The settings every server has (host name, TLS, users, limits, idle timeout) are
+     * {@link ServerBuilder}'s; the ports and the login timeout {@link PlainAndImplicitTlsServer.Builder}'s; the ones
+     * below are IMAP's own. {@link #build()} validates the combination. Not thread-safe: one thread sets it up, and
+     * the server it builds is thread-safe.
      */
-    public static final class Builder {
-        private UserDirectory users;
+    public static final class Builder extends PlainAndImplicitTlsServer.Builder<Builder> {
         private MailStore store;
-        private TlsConfig tls;
-        private InetAddress bindAddress = InetAddress.getLoopbackAddress();
-        private int port;
-        private int implicitTlsPort = -1;
-        private Boolean requireTlsForLogin;
-        private AuthFailurePenalty penalty;
-        private int maxAuthFailures = 3;
-        private int maxConnections = ConnectionLimiter.DEFAULT_MAX_CONNECTIONS;
-        private int maxConnectionsPerAddress; // 0: the default
         private int maxLineLength = 64 * 1024;
         private long maxLiteralBeforeLogin = 8 * 1024;
         private long maxLiteral = 64 * 1024;
         private long maxCommandSize = 1024 * 1024;
         private long appendLimit = 64L * 1024 * 1024;
         private int maxNestingDepth = 100;
-        private Duration loginTimeout = Duration.ofMinutes(1);
-        private Duration idleTimeout = Duration.ofMinutes(30);
         private MessageSpool spool;
         private Clock clock = Clock.systemUTC();
         private ZoneId zone = ZoneOffset.UTC;
-        private String hostName = "mailkit";
-        private boolean virtualThreads = true;
 
         private Builder() {
+            super("mailkit", Duration.ofMinutes(30));
         }
 
         /**
@@ -200,81 +113,6 @@ public final class ImapServer implements MailServer {
          */
         public Builder store(MailStore store) {
             this.store = Objects.requireNonNull(store, "store");
-            return this;
-        }
-
-        /** Who may log in (required). */
-        public Builder users(UserDirectory users) {
-            this.users = Objects.requireNonNull(users, "users");
-            return this;
-        }
-
-        /**
-         * TLS: enables STARTTLS on the plain port and is used by the implicit-TLS port. Without TLS (the default)
-         * LOGIN works in plaintext, which suits tests on loopback.
-         */
-        public Builder tls(TlsConfig tls) {
-            this.tls = tls;
-            return this;
-        }
-
-        /** The address to bind (default the loopback address; {@code 0.0.0.0} for every interface). */
-        public Builder bindAddress(InetAddress address) {
-            this.bindAddress = Objects.requireNonNull(address, "address");
-            return this;
-        }
-
-        /** The plain IMAP port (normally 143); 0 (the default) picks a free one, see {@link ImapServer#port()}. */
-        public Builder port(int port) {
-            this.port = Arguments.listeningPort(port, "port");
-            return this;
-        }
-
-        /**
-         * Also listen on this port with implicit TLS (IMAPS, normally 993); 0 picks a free one. Off by default;
-         * needs {@link #tls(TlsConfig)}.
-         */
-        public Builder implicitTlsPort(int port) {
-            this.implicitTlsPort = Arguments.listeningPort(port, "implicitTlsPort");
-            return this;
-        }
-
-        /**
-         * Whether LOGIN and AUTHENTICATE are refused until TLS is active (advertising LOGINDISABLED). Default: true
-         * when TLS is configured, false otherwise; true without {@link #tls} is refused by {@link #build()}.
-         */
-        public Builder requireTlsForLogin(boolean require) {
-            this.requireTlsForLogin = require;
-            return this;
-        }
-
-        /**
-         * The delay after failed logins (default {@link AuthFailurePenalty#defaults()}: 2 s doubling to 15 s per
-         * client address). Share one instance between servers so that switching protocol does not reset it.
-         */
-        public Builder authFailurePenalty(AuthFailurePenalty penalty) {
-            this.penalty = Objects.requireNonNull(penalty, "penalty");
-            return this;
-        }
-
-        /** Failed logins on one connection after which it is closed (default 3). */
-        public Builder maxAuthFailures(int n) {
-            this.maxAuthFailures = Arguments.atLeastOne(n, "maxAuthFailures");
-            return this;
-        }
-
-        /** The most connections at once, both ports together (default 1000). */
-        public Builder maxConnections(int n) {
-            this.maxConnections = Arguments.atLeastOne(n, "maxConnections");
-            return this;
-        }
-
-        /**
-         * The most connections at once from one client address, both ports together (default 100, or
-         * {@link #maxConnections} if that is lower); more than {@code maxConnections} is refused by {@link #build()}.
-         */
-        public Builder maxConnectionsPerAddress(int n) {
-            this.maxConnectionsPerAddress = Arguments.atLeastOne(n, "maxConnectionsPerAddress");
             return this;
         }
 
@@ -321,21 +159,6 @@ public final class ImapServer implements MailServer {
             return this;
         }
 
-        /** How long a client may stay silent before logging in (default 1 minute). */
-        public Builder loginTimeout(Duration d) {
-            this.loginTimeout = Arguments.positive(d, "loginTimeout");
-            return this;
-        }
-
-        /**
-         * How long a logged-in client may stay silent before it is logged out, IDLE included: the wait for its next
-         * command (default 30 minutes, RFC 3501 5.4's minimum autologout timer).
-         */
-        public Builder idleTimeout(Duration d) {
-            this.idleTimeout = Arguments.positive(d, "idleTimeout");
-            return this;
-        }
-
         /** Where APPENDed messages are streamed before they are stored (default a temporary-directory spool). */
         public Builder spool(MessageSpool spool) {
             this.spool = Objects.requireNonNull(spool, "spool");
@@ -355,51 +178,27 @@ public final class ImapServer implements MailServer {
         }
 
         /**
-         * The name the server gives itself in the greeting and the ID response (default {@code mailkit}); 1 to 255
-         * visible ASCII characters without spaces.
-         */
-        public Builder hostName(String hostName) {
-            this.hostName = Arguments.hostName(hostName, "hostName");
-            return this;
-        }
-
-        /** Whether connections run on virtual threads on JDK 21+ (default true). */
-        public Builder virtualThreads(boolean v) {
-            this.virtualThreads = v;
-            return this;
-        }
-
-        /**
          * Builds the server (not started).
          *
          * @throws IllegalStateException if a required setting is missing or settings contradict each other; the
          *                               message says what to change
          */
         public ImapServer build() {
-            if (users == null) {
+            ServerBuilder.Common c = checkedCommon();
+            if (c.users() == null) {
                 throw new IllegalStateException("set users(...) before build(): the IMAP server needs a "
                         + "UserDirectory to check logins (e.g. InMemoryUserDirectory.builder()...build())");
-            }
-            if (implicitTlsPort >= 0 && tls == null) {
-                throw new IllegalStateException("implicitTlsPort(...) needs tls(...): set a TlsConfig, e.g. "
-                        + "TlsConfig.selfSigned()");
-            }
-            boolean requireTls = requireTlsForLogin == null ? tls != null : requireTlsForLogin;
-            if (requireTls && tls == null) {
-                throw new IllegalStateException("requireTlsForLogin(true) needs tls(...): without TLS nobody could "
-                        + "log in");
             }
             if (maxLiteral > maxCommandSize) {
                 throw new IllegalStateException("maxLiteral (" + maxLiteral + ") must not exceed maxCommandSize ("
                         + maxCommandSize + ")");
             }
-            ConnectionLimiter limiter = ConnectionLimiter.forServer(maxConnections, maxConnectionsPerAddress);
-            SessionConfig c = new SessionConfig(hostName, users, tls != null, requireTls,
-                    penalty == null ? AuthFailurePenalty.defaults() : penalty, maxAuthFailures, maxLineLength,
+            SessionConfig sc = new SessionConfig(c.hostName(), c.users(), c.tls() != null,
+                    c.requireTlsForLogin(c.tls() != null), c.penalty(), c.maxAuthFailures(), maxLineLength,
                     Math.min(maxLineLength, 8 * 1024), Math.min(maxLiteralBeforeLogin, maxLiteral), maxLiteral,
-                    maxCommandSize, appendLimit, maxNestingDepth, loginTimeout, idleTimeout,
+                    maxCommandSize, appendLimit, maxNestingDepth, loginTimeoutSetting(), c.idleTimeout(),
                     spool == null ? MessageSpool.temporary() : spool, clock, zone, store);
-            return new ImapServer(this, c, limiter);
+            return new ImapServer(this, c, sc);
         }
     }
 }

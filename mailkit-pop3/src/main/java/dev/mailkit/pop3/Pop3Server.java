@@ -1,26 +1,18 @@
 package dev.mailkit.pop3;
 
 import dev.mailkit.core.Arguments;
-import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.server.AuthFailurePenalty;
 import dev.mailkit.core.server.Connection;
-import dev.mailkit.core.server.ConnectionLimiter;
-import dev.mailkit.core.server.ListenerGroup;
-import dev.mailkit.core.server.MailServer;
-import dev.mailkit.core.server.TcpServer;
-import dev.mailkit.core.tls.TlsConfig;
+import dev.mailkit.core.server.PlainAndImplicitTlsServer;
+import dev.mailkit.core.server.ServerBuilder;
 import dev.mailkit.pop3.internal.Pop3Config;
 import dev.mailkit.pop3.internal.Pop3Session;
 import dev.mailkit.store.MailStore;
 import dev.mailkit.store.MailboxName;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A POP3 server (RFC 1939) over a {@link MailStore}: every user's {@code INBOX} is their maildrop. It speaks
@@ -71,30 +63,17 @@ import java.util.Optional;
  * <p>Thread-safe. {@link #start()} binds synchronously; {@link #close()} is idempotent and returns within about a
  * second.
  */
-public final class Pop3Server implements MailServer {
+public final class Pop3Server extends PlainAndImplicitTlsServer {
     private final Pop3Config config;
-    private final ConnectionLimiter limiter;
-    private final ListenerGroup listeners;
 
-    private Pop3Server(Builder b, Pop3Config config, ConnectionLimiter limiter) {
+    private Pop3Server(Builder b, ServerBuilder.Common c, Pop3Config config) {
+        super("POP3", b, c, b.sessionTimeout, "-ERR [SYS/TEMP] Too many connections, try again later\r\n");
         this.config = config;
-        this.limiter = limiter;
-        TcpServer.Builder t = TcpServer.builder("pop3")
-                .bindAddress(b.bindAddress)
-                .maxConnections(b.maxConnections)
-                .limiter(limiter)
-                .readTimeout(b.loginTimeout)
-                .sessionTimeout(b.sessionTimeout)
-                .virtualThreads(b.virtualThreads)
-                // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
-                .handler(new TcpServer.Handler() {
-                    @Override
-                    public void handle(Connection c) throws IOException {
-                        new Pop3Session(config, c).run();
-                    }
-                })
-                .refusalMessage("-ERR [SYS/TEMP] Too many connections, try again later\r\n");
-        this.listeners = ListenerGroup.plainAndImplicitTls("POP3", t, b.port, b.tls, b.implicitTlsPort);
+    }
+
+    @Override
+    protected void serve(Connection c) throws IOException {
+        new Pop3Session(config, c).run();
     }
 
     /** A builder with the defaults described above. */
@@ -102,169 +81,39 @@ public final class Pop3Server implements MailServer {
         return new Builder();
     }
 
-    /**
-     * Binds the plain port (and the implicit-TLS port, if configured) and starts accepting connections.
-     *
-     * @throws UncheckedIOException  if a port cannot be bound; the message names the address
-     * @throws IllegalStateException if the server was already started or closed
-     */
     @Override
     public Pop3Server start() {
-        listeners.start();
+        super.start();
         return this;
     }
 
-    /** The plain port (STLS is offered there when TLS is configured). */
-    @Override
-    public int port() {
-        return listeners.started(0).port();
-    }
-
     /**
-     * The implicit-TLS (POP3S) port.
-     *
-     * @throws IllegalStateException if no implicit-TLS port was configured or the server is not started
+     * Builds a {@link Pop3Server}. The settings every server has (host name, TLS, users, limits, idle timeout) are
+     * {@link ServerBuilder}'s; the ports and the login timeout {@link PlainAndImplicitTlsServer.Builder}'s; the ones
+     * below are POP3's own. {@link #build()} validates the combination. Not thread-safe: one thread sets it up, and
+     * the server it builds is thread-safe.
      */
-    public int implicitTlsPort() {
-        if (listeners.members().size() < 2) {
-            throw new IllegalStateException("this POP3 server has no implicit-TLS port: set implicitTlsPort(...)");
-        }
-        return listeners.started(1).port();
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return listeners.started(0).localAddress();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return listeners.isRunning();
-    }
-
-    /** The number of open client connections on both ports. */
-    public int connectionCount() {
-        return limiter.active();
-    }
-
-    /** The TLS configuration, if any (to make clients trust a generated certificate). */
-    public Optional<TlsConfig> tls() {
-        return Optional.ofNullable(config.tls());
-    }
-
-    /** The configured host name (greeting, CAPA IMPLEMENTATION). */
-    public String hostName() {
-        return config.hostName();
-    }
-
-    @Override
-    public void close() {
-        listeners.close();
-    }
-
-    @Override
-    public String toString() {
-        return "Pop3Server" + listeners.members();
-    }
-
-    /**
-     * Builds a {@link Pop3Server}; {@link #build()} validates the combination. Not thread-safe: one thread sets it
-     * up, and the server it builds is thread-safe.
-     */
-    public static final class Builder {
+    public static final class Builder extends PlainAndImplicitTlsServer.Builder<Builder> {
         private MailStore store;
-        private UserDirectory users;
-        private TlsConfig tls;
-        private Boolean requireTlsForLogin;
-        private InetAddress bindAddress = InetAddress.getLoopbackAddress();
-        private int port;
-        private int implicitTlsPort = -1;
         private MailboxName mailbox = MailboxName.INBOX;
-        private AuthFailurePenalty penalty;
-        private int maxAuthFailures = 3;
         private int maxBadCommands = 10;
         private int maxLineLength = 1024;
-        private Duration loginTimeout = Duration.ofMinutes(1);
-        private Duration idleTimeout = Duration.ofMinutes(10);
         private Duration sessionTimeout = Duration.ofHours(2);
-        private int maxConnections = ConnectionLimiter.DEFAULT_MAX_CONNECTIONS;
-        private int maxConnectionsPerAddress; // 0: the default
-        private String hostName = "mailkit";
         private boolean markSeen = true;
-        private boolean virtualThreads = true;
 
         private Builder() {
+            super("mailkit", Duration.ofMinutes(10));
         }
 
-        /** The store whose accounts are served (required). */
+        /** The store whose accounts are served (required); a user's maildrop is their account's INBOX. */
         public Builder store(MailStore store) {
             this.store = Objects.requireNonNull(store, "store");
-            return this;
-        }
-
-        /** Who may log in (required); a user's maildrop is the INBOX of the account of the user's address. */
-        public Builder users(UserDirectory users) {
-            this.users = Objects.requireNonNull(users, "users");
-            return this;
-        }
-
-        /**
-         * TLS: enables STLS on the plain port and is used by the implicit-TLS port. Without TLS (the default)
-         * USER/PASS work in plaintext, which suits tests on loopback.
-         */
-        public Builder tls(TlsConfig tls) {
-            this.tls = Objects.requireNonNull(tls, "tls");
-            return this;
-        }
-
-        /**
-         * Whether USER, PASS and AUTH are refused until TLS is active (and not offered by CAPA). Default: true when
-         * TLS is configured, false otherwise; true without {@link #tls} is refused by {@link #build()}.
-         */
-        public Builder requireTlsForLogin(boolean require) {
-            this.requireTlsForLogin = require;
-            return this;
-        }
-
-        /** The address to bind (default the loopback address; {@code 0.0.0.0} for every interface). */
-        public Builder bindAddress(InetAddress address) {
-            this.bindAddress = Objects.requireNonNull(address, "address");
-            return this;
-        }
-
-        /** The plain POP3 port (normally 110); 0 (the default) picks a free one, see {@link Pop3Server#port()}. */
-        public Builder port(int port) {
-            this.port = Arguments.listeningPort(port, "port");
-            return this;
-        }
-
-        /**
-         * Also listen on this port with implicit TLS (POP3S, normally 995); 0 picks a free one. Off by default; needs
-         * {@link #tls(TlsConfig)}.
-         */
-        public Builder implicitTlsPort(int port) {
-            this.implicitTlsPort = Arguments.listeningPort(port, "implicitTlsPort");
             return this;
         }
 
         /** The mailbox served as the maildrop (default {@code INBOX}). */
         public Builder mailbox(MailboxName mailbox) {
             this.mailbox = Objects.requireNonNull(mailbox, "mailbox");
-            return this;
-        }
-
-        /**
-         * The delay after failed logins (default {@link AuthFailurePenalty#defaults()}: 2 s doubling to 15 s per
-         * client address). Share one instance between servers so that switching protocol does not reset it.
-         */
-        public Builder authFailurePenalty(AuthFailurePenalty penalty) {
-            this.penalty = Objects.requireNonNull(penalty, "penalty");
-            return this;
-        }
-
-        /** Failed logins on one connection after which it is closed (default 3). */
-        public Builder maxAuthFailures(int n) {
-            this.maxAuthFailures = Arguments.atLeastOne(n, "maxAuthFailures");
             return this;
         }
 
@@ -283,48 +132,9 @@ public final class Pop3Server implements MailServer {
             return this;
         }
 
-        /** How long a client may stay silent before logging in (default 1 minute). */
-        public Builder loginTimeout(Duration d) {
-            this.loginTimeout = Arguments.positive(d, "loginTimeout");
-            return this;
-        }
-
-        /**
-         * How long a logged-in client may stay silent: the wait for its next command (default 10 minutes, RFC 1939's
-         * minimum autologout timer).
-         */
-        public Builder idleTimeout(Duration d) {
-            this.idleTimeout = Arguments.positive(d, "idleTimeout");
-            return this;
-        }
-
         /** The longest a session may last in total (default 2 hours); {@code null} for no limit. */
         public Builder sessionTimeout(Duration d) {
             this.sessionTimeout = Arguments.positiveOrNull(d, "sessionTimeout");
-            return this;
-        }
-
-        /** The most connections at once, both ports together (default 1000). */
-        public Builder maxConnections(int n) {
-            this.maxConnections = Arguments.atLeastOne(n, "maxConnections");
-            return this;
-        }
-
-        /**
-         * The most connections at once from one client address, both ports together (default 100, or
-         * {@link #maxConnections} if that is lower); more than {@code maxConnections} is refused by {@link #build()}.
-         */
-        public Builder maxConnectionsPerAddress(int n) {
-            this.maxConnectionsPerAddress = Arguments.atLeastOne(n, "maxConnectionsPerAddress");
-            return this;
-        }
-
-        /**
-         * The name the server gives itself in the greeting and CAPA's IMPLEMENTATION (default {@code mailkit}); 1 to
-         * 255 visible ASCII characters without spaces.
-         */
-        public Builder hostName(String hostName) {
-            this.hostName = Arguments.hostName(hostName, "hostName");
             return this;
         }
 
@@ -337,12 +147,6 @@ public final class Pop3Server implements MailServer {
             return this;
         }
 
-        /** Whether connections run on virtual threads on JDK 21+ (default true). */
-        public Builder virtualThreads(boolean v) {
-            this.virtualThreads = v;
-            return this;
-        }
-
         /**
          * Builds the server (not started).
          *
@@ -350,24 +154,17 @@ public final class Pop3Server implements MailServer {
          *                               message says what to change
          */
         public Pop3Server build() {
+            ServerBuilder.Common c = checkedCommon();
             if (store == null) {
                 throw new IllegalStateException("set store(...): the mailbox store whose INBOXes are served");
             }
-            if (users == null) {
+            if (c.users() == null) {
                 throw new IllegalStateException("set users(...): the user directory that checks passwords");
             }
-            if (implicitTlsPort >= 0 && tls == null) {
-                throw new IllegalStateException("implicitTlsPort(...) needs tls(...), e.g. tls(TlsConfig.selfSigned())");
-            }
-            boolean requireTls = requireTlsForLogin == null ? tls != null : requireTlsForLogin;
-            if (requireTls && tls == null) {
-                throw new IllegalStateException("requireTlsForLogin(true) needs tls(...), or nobody could log in");
-            }
-            ConnectionLimiter limiter = ConnectionLimiter.forServer(maxConnections, maxConnectionsPerAddress);
-            Pop3Config config = new Pop3Config(store, users, tls, requireTls, mailbox,
-                    penalty == null ? AuthFailurePenalty.defaults() : penalty, maxAuthFailures, maxBadCommands,
-                    maxLineLength, idleTimeout, hostName, markSeen);
-            return new Pop3Server(this, config, limiter);
+            Pop3Config config = new Pop3Config(store, c.users(), c.tls(), c.requireTlsForLogin(c.tls() != null),
+                    mailbox, c.penalty(), c.maxAuthFailures(), maxBadCommands, maxLineLength, c.idleTimeout(),
+                    c.hostName(), markSeen);
+            return new Pop3Server(this, c, config);
         }
     }
 }

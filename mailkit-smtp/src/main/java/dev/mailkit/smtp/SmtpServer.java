@@ -3,13 +3,12 @@ package dev.mailkit.smtp;
 import dev.mailkit.core.Arguments;
 import dev.mailkit.core.Cidr;
 import dev.mailkit.core.MessageSpool;
-import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.filter.MailFilter;
 import dev.mailkit.core.outbound.OutboundQueue;
-import dev.mailkit.core.server.AuthFailurePenalty;
 import dev.mailkit.core.server.ConnectionLimiter;
 import dev.mailkit.core.server.ListenerGroup;
 import dev.mailkit.core.server.MailServer;
+import dev.mailkit.core.server.ServerBuilder;
 import dev.mailkit.core.sink.DeliveryReport;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.core.tls.TlsConfig;
@@ -20,7 +19,6 @@ import dev.mailkit.smtp.internal.SmtpListener;
 import dev.mailkit.smtp.internal.TransactionIds;
 
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -169,28 +167,15 @@ public final class SmtpServer implements MailServer {
     }
 
     /**
-     * Builds an {@link SmtpServer}; each setter checks its value, {@link #build()} the combination. Not thread-safe:
-     * one thread sets it up, and the server it builds is thread-safe.
+     * Builds an {@link SmtpServer}: the settings every server has (host name, TLS, users, limits, timeouts) are
+     * {@link ServerBuilder}'s, the ones below SMTP's own. Each setter checks its value, {@link #build()} the
+     * combination. Not thread-safe: one thread sets it up, and the server it builds is thread-safe.
      */
-    public static final class Builder {
+    public static final class Builder extends ServerBuilder<Builder> {
         private final SmtpConfig.Settings s = new SmtpConfig.Settings();
 
         private Builder() {
-        }
-
-        /**
-         * The name in the greeting, EHLO reply and {@code Received:} headers (default {@code localhost}); 1 to 255
-         * visible ASCII characters without spaces.
-         */
-        public Builder hostName(String hostName) {
-            s.hostName = Arguments.hostName(hostName, "hostName");
-            return this;
-        }
-
-        /** The address to listen on (default the loopback address; use {@code 0.0.0.0} for every interface). */
-        public Builder bindAddress(InetAddress address) {
-            s.bindAddress = Objects.requireNonNull(address, "address");
-            return this;
+            super("localhost", Duration.ofMinutes(5));
         }
 
         /** Adds an MX listener (port 0: a free port). Without any listener, the server has one MX listener. */
@@ -237,12 +222,6 @@ public final class SmtpServer implements MailServer {
             return this;
         }
 
-        /** The users who may AUTH (required for submission listeners and {@link #optionalAuth()}; default none). */
-        public Builder users(UserDirectory users) {
-            s.users = Objects.requireNonNull(users, "users");
-            return this;
-        }
-
         /** Decides which local recipients exist (default: all; see {@link RecipientPolicy}). */
         public Builder recipientPolicy(RecipientPolicy policy) {
             s.recipientPolicy = Objects.requireNonNull(policy, "policy");
@@ -268,24 +247,6 @@ public final class SmtpServer implements MailServer {
         /** Adds filters, run in order at every stage (see {@link MailFilter}); default none. */
         public Builder filters(MailFilter... filters) {
             s.filters.addAll(Arrays.asList(filters));
-            return this;
-        }
-
-        /** TLS for STARTTLS on every listener and for the implicit-TLS listener (default none). */
-        public Builder tls(TlsConfig tls) {
-            s.tls = Objects.requireNonNull(tls, "tls");
-            return this;
-        }
-
-        /**
-         * Whether AUTH is refused ({@code 538 5.7.11}, and not advertised) until TLS is active. Default: true, so
-         * that passwords never cross the network in clear: with {@link #tls} AUTH waits for STARTTLS (or the SMTPS
-         * port); without TLS AUTH is not possible, and a submission listener needs {@link #tls} or
-         * {@code requireTlsForLogin(false)}. False is for tests and trusted networks only; true without
-         * {@link #tls} is refused by {@link #build()}.
-         */
-        public Builder requireTlsForLogin(boolean require) {
-            s.requireTlsForLogin = require;
             return this;
         }
 
@@ -330,48 +291,9 @@ public final class SmtpServer implements MailServer {
             return this;
         }
 
-        /**
-         * How long a client may stay silent: the wait for its next command, and for each read of message content
-         * (default 5 minutes, RFC 5321 4.5.3.2.7's server timeout). A silent client gets {@code 421 4.4.2}.
-         */
-        public Builder idleTimeout(Duration d) {
-            s.idleTimeout = Arguments.positive(d, "idleTimeout");
-            return this;
-        }
-
         /** The longest a session may last in total (default 30 minutes); {@code null} for no deadline. */
         public Builder sessionTimeout(Duration d) {
             s.sessionTimeout = Arguments.positiveOrNull(d, "sessionTimeout");
-            return this;
-        }
-
-        /** The most connections at once, all listeners together (default 1000). */
-        public Builder maxConnections(int n) {
-            s.maxConnections = Arguments.atLeastOne(n, "maxConnections");
-            return this;
-        }
-
-        /**
-         * The most connections at once from one client address, all listeners together (default 100, or
-         * {@link #maxConnections} if that is lower); more than {@code maxConnections} is refused by {@link #build()}.
-         */
-        public Builder maxConnectionsPerAddress(int n) {
-            s.maxConnectionsPerAddress = Arguments.atLeastOne(n, "maxConnectionsPerAddress");
-            return this;
-        }
-
-        /**
-         * The delay after failed AUTH (default {@link AuthFailurePenalty#defaults()}: 2 s doubling to 15 s per client
-         * address). Share one instance between servers so that switching protocol does not reset it.
-         */
-        public Builder authFailurePenalty(AuthFailurePenalty p) {
-            s.penalty = Objects.requireNonNull(p, "penalty");
-            return this;
-        }
-
-        /** Failed AUTH attempts on one connection after which it is closed (default 3). */
-        public Builder maxAuthFailures(int n) {
-            s.maxAuthFailures = Arguments.atLeastOne(n, "maxAuthFailures");
             return this;
         }
 
@@ -390,12 +312,6 @@ public final class SmtpServer implements MailServer {
         /** The clock for Received headers (in its time zone) and envelopes (default the system clock in UTC). */
         public Builder clock(Clock clock) {
             s.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** Whether connections use virtual threads on JDK 21+ (default true). */
-        public Builder virtualThreads(boolean v) {
-            s.virtualThreads = v;
             return this;
         }
 
@@ -450,37 +366,34 @@ public final class SmtpServer implements MailServer {
          *                               change
          */
         public SmtpServer build() {
+            ServerBuilder.Common c = common();
             if (s.sink == null) {
                 throw new IllegalStateException("set a sink(...) or onMessage(...) so that accepted mail has a place to go");
             }
             for (SmtpConfig.Listen l : s.listeners) {
-                if (l.role == SmtpRole.SMTPS && s.tls == null) {
+                if (l.role == SmtpRole.SMTPS && c.tls() == null) {
                     throw new IllegalStateException("an smtps listener needs tls(...), e.g. tls(TlsConfig.selfSigned())");
                 }
-                if (l.role.requiresAuth() && s.users == null) {
+                if (l.role.requiresAuth() && c.users() == null) {
                     throw new IllegalStateException("a " + l.role.name().toLowerCase(Locale.ROOT)
                             + " listener requires AUTH: set users(...)");
                 }
-                if (l.role == SmtpRole.SUBMISSION && s.tls == null && s.requireTlsForLogin != Boolean.FALSE) {
+                if (l.role == SmtpRole.SUBMISSION && c.tls() == null && c.requireTlsForLogin(true)) {
                     throw new IllegalStateException("a submission listener needs tls(...) so that passwords are "
                             + "protected, or requireTlsForLogin(false) for tests");
                 }
             }
-            if (s.requireTlsForLogin == Boolean.TRUE && s.tls == null) {
-                throw new IllegalStateException("requireTlsForLogin(true) needs tls(...), or nobody could log in");
-            }
-            if (s.optionalAuth && s.users == null) {
+            if (s.optionalAuth && c.users() == null) {
                 throw new IllegalStateException("optionalAuth() needs users(...)");
             }
-            if (s.requireTls && s.tls == null) {
+            if (s.requireTls && c.tls() == null) {
                 throw new IllegalStateException("requireTls() needs tls(...), e.g. tls(TlsConfig.selfSigned())");
             }
             if (!s.trustedNetworks.isEmpty() && s.relay == null) {
                 throw new IllegalStateException("trustedNetworks(...) lets clients relay, but no relay(...) is set: "
                         + "add relay(queue), or drop trustedNetworks");
             }
-            ConnectionLimiter limiter = ConnectionLimiter.forServer(s.maxConnections, s.maxConnectionsPerAddress);
-            return new SmtpServer(new SmtpConfig(s), limiter);
+            return new SmtpServer(new SmtpConfig(c, s), c.limiter());
         }
 
         private static boolean hasSpaceOrControl(String s) {

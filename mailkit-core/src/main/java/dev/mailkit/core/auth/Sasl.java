@@ -39,6 +39,7 @@ public final class Sasl {
 
     /** A response that cannot be decoded; {@link #problem()} says why. */
     public static final class MalformedResponseException extends Exception {
+        /** Serialisation version. */
         private static final long serialVersionUID = 1L;
         private final Problem problem;
 

@@ -5,7 +5,7 @@ import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.filter.MailFilter;
 import dev.mailkit.core.server.AuthFailurePenalty;
-import dev.mailkit.core.server.ConnectionLimiter;
+import dev.mailkit.core.server.ServerBuilder;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.smtp.BareLineEndings;
@@ -31,38 +31,26 @@ import java.util.Set;
  */
 public final class SmtpConfig {
     /**
-     * What {@code SmtpServer.Builder} collects, with the defaults; mutable, used by the builder only. The builder
-     * validates each value as it is set and the combination in {@code build()}.
+     * What {@code SmtpServer.Builder} collects besides the settings every server has ({@code ServerBuilder.Common}),
+     * with the defaults; mutable, used by the builder only. The builder validates each value as it is set and the
+     * combination in {@code build()}.
      */
     public static final class Settings {
-        public String hostName = "localhost";
-        public InetAddress bindAddress = InetAddress.getLoopbackAddress();
         public final List<Listen> listeners = new ArrayList<>();
         public final Set<String> localDomains = new LinkedHashSet<>();
         public boolean acceptAllDomains;
-        public UserDirectory users;
         public RecipientPolicy recipientPolicy;
         public MessageSink sink;
         public final List<MailFilter> filters = new ArrayList<>();
-        public TlsConfig tls;
-        /** null: the default (AUTH waits for TLS). */
-        public Boolean requireTlsForLogin;
         public boolean requireTls;
         public boolean optionalAuth;
         public long maxMessageSize = 25L * 1024 * 1024;
         public int maxRecipients = 1000;
         public int maxLineLength = 998;
-        public Duration idleTimeout = Duration.ofMinutes(5);
         public Duration sessionTimeout = Duration.ofMinutes(30);
-        public int maxConnections = ConnectionLimiter.DEFAULT_MAX_CONNECTIONS;
-        /** 0: the default. */
-        public int maxConnectionsPerAddress;
-        public AuthFailurePenalty penalty;
-        public int maxAuthFailures = 3;
         public BareLineEndings bareLineEndings = BareLineEndings.REJECT;
         public MessageSpool spool;
         public Clock clock = Clock.systemUTC();
-        public boolean virtualThreads = true;
         public boolean transcripts;
         public OutboundQueue relay;
         public final List<Cidr> trustedNetworks = new ArrayList<>();
@@ -118,33 +106,33 @@ public final class SmtpConfig {
     }
 
     /** The configuration of the builder's settings, with the defaults that depend on other settings filled in. */
-    public SmtpConfig(Settings s) {
-        this.hostName = s.hostName;
-        this.bindAddress = s.bindAddress;
+    public SmtpConfig(ServerBuilder.Common c, Settings s) {
+        this.hostName = c.hostName();
+        this.bindAddress = c.bindAddress();
         this.listeners = s.listeners.isEmpty() ? List.of(new Listen(SmtpRole.MX, 0)) : List.copyOf(s.listeners);
         this.localDomains = s.localDomains.isEmpty() ? Set.of("localhost") : Collections.unmodifiableSet(
                 new LinkedHashSet<>(s.localDomains)); // in order: the first is the primary domain
         this.acceptAllDomains = s.acceptAllDomains;
-        this.users = s.users;
+        this.users = c.users();
         this.recipientPolicy = s.recipientPolicy;
         this.sink = s.sink;
         this.filter = MailFilter.chain(s.filters);
-        this.tls = s.tls;
-        this.requireTlsForLogin = s.requireTlsForLogin == null || s.requireTlsForLogin;
+        this.tls = c.tls();
+        this.requireTlsForLogin = c.requireTlsForLogin(true);
         this.requireTls = s.requireTls;
         this.optionalAuth = s.optionalAuth;
         this.maxMessageSize = s.maxMessageSize;
         this.maxRecipients = s.maxRecipients;
         this.maxLineLength = s.maxLineLength;
-        this.idleTimeout = s.idleTimeout;
+        this.idleTimeout = c.idleTimeout();
         this.sessionTimeout = s.sessionTimeout;
-        this.maxConnections = s.maxConnections;
-        this.penalty = s.penalty == null ? AuthFailurePenalty.defaults() : s.penalty;
-        this.maxAuthFailures = s.maxAuthFailures;
+        this.maxConnections = c.maxConnections();
+        this.penalty = c.penalty();
+        this.maxAuthFailures = c.maxAuthFailures();
         this.bareLineEndings = s.bareLineEndings;
         this.spool = s.spool == null ? MessageSpool.temporary() : s.spool;
         this.clock = s.clock;
-        this.virtualThreads = s.virtualThreads;
+        this.virtualThreads = c.virtualThreads();
         this.transcripts = s.transcripts;
         this.relay = s.relay;
         this.trustedNetworks = List.copyOf(s.trustedNetworks);

@@ -14,10 +14,16 @@ import java.util.Locale;
  * {@link #run}.
  */
 public abstract class MailkitCommand {
+    /** The listener whose sessions this command serves (its configuration, delivery and checks). */
     protected final SmtpListener listener;
     private final String verb;
     private final String help;
 
+    /**
+     * @param listener the listener whose sessions the command serves
+     * @param verb     the verb, upper case
+     * @param help     one line of help
+     */
     protected MailkitCommand(SmtpListener listener, String verb, String help) {
         this.listener = listener;
         this.verb = verb;
