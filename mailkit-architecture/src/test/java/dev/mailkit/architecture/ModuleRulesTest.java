@@ -86,6 +86,20 @@ class ModuleRulesTest {
         }).check(mailkit);
     }
 
+    /**
+     * SubEthaSMTP is reached through one class, {@code dev.mailkit.smtp.internal.SubethaAccess} (and its nested
+     * classes), whose Javadoc lists what mailkit relies on and what an upgrade may break.
+     */
+    @Test
+    void subethaSmtpIsReachedThroughOneClass() {
+        rule("use SubEthaSMTP only in dev.mailkit.smtp.internal.SubethaAccess", (c, d) ->
+                !d.getTargetClass().getPackageName().startsWith("org.subethamail")
+                        || c.getName().equals(SUBETHA_ACCESS) || c.getName().startsWith(SUBETHA_ACCESS + "$"))
+                .check(mailkit);
+    }
+
+    static final String SUBETHA_ACCESS = "dev.mailkit.smtp.internal.SubethaAccess";
+
     @Test
     void noModuleUsesAnotherModulesInternals() {
         rule("not use another module's internal packages", (c, d) -> {

@@ -38,15 +38,68 @@ public final class Arguments {
     }
 
     /**
+     * A count of at least {@code min}.
+     *
+     * @throws IllegalArgumentException if it is below {@code min}
+     */
+    public static int atLeast(int n, int min, String setting) {
+        if (n < min) {
+            throw new IllegalArgumentException(setting + " must be at least " + min + ", was " + n);
+        }
+        return n;
+    }
+
+    /**
+     * A size of at least {@code min}.
+     *
+     * @throws IllegalArgumentException if it is below {@code min}
+     */
+    public static long atLeast(long n, long min, String setting) {
+        if (n < min) {
+            throw new IllegalArgumentException(setting + " must be at least " + min + ", was " + n);
+        }
+        return n;
+    }
+
+    /**
      * A size or count of at least zero.
      *
      * @throws IllegalArgumentException if it is negative
      */
     public static long notNegative(long n, String setting) {
         if (n < 0) {
-            throw new IllegalArgumentException(setting + " must be >= 0, was " + n);
+            throw new IllegalArgumentException(setting + " must not be negative, was " + n);
         }
         return n;
+    }
+
+    /**
+     * A positive duration, or null for "none" (e.g. no session deadline).
+     *
+     * @throws IllegalArgumentException if it is zero or negative
+     */
+    public static Duration positiveOrNull(Duration d, String setting) {
+        return d == null ? null : positive(d, setting);
+    }
+
+    /**
+     * The name a server gives itself (greeting, EHLO, {@code Received:}): 1 to 255 visible ASCII characters, no
+     * spaces, as a host name or address literal is.
+     *
+     * @throws IllegalArgumentException if it is empty, too long, or has spaces, control or non-ASCII characters
+     * @throws NullPointerException     if it is null
+     */
+    public static String hostName(String name, String setting) {
+        Objects.requireNonNull(name, setting);
+        boolean visible = !name.isEmpty() && name.length() <= 255;
+        for (int i = 0; visible && i < name.length(); i++) {
+            visible = name.charAt(i) > 0x20 && name.charAt(i) < 0x7F;
+        }
+        if (!visible) {
+            throw new IllegalArgumentException(setting + " must be 1 to 255 visible ASCII characters without spaces,"
+                    + " was '" + name + "'");
+        }
+        return name;
     }
 
     /**
@@ -56,7 +109,7 @@ public final class Arguments {
      */
     public static int listeningPort(int port, String setting) {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(setting + " must be 0 (any free port) to 65535, was " + port);
+            throw new IllegalArgumentException(setting + " must be 0..65535 (0 picks a free port), was " + port);
         }
         return port;
     }

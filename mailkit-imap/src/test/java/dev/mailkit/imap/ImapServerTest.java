@@ -297,6 +297,10 @@ class ImapServerTest {
         assertThatThrownBy(() -> plain().requireTlsForLogin(true).build()).hasMessageContaining("tls(");
         assertThatThrownBy(() -> plain().appendLimit(1L << 33)).hasMessageContaining("4294967295");
         assertThatThrownBy(() -> plain().port(70000)).hasMessageContaining("0..65535");
+        assertThatThrownBy(() -> plain().maxConnections(10).maxConnectionsPerAddress(20).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("maxConnectionsPerAddress (20)").hasMessageContaining("maxConnections (10)");
+        assertThatThrownBy(() -> plain().hostName("two words")).isInstanceOf(IllegalArgumentException.class);
         try (ImapServer s = plain().build()) {
             assertThatThrownBy(s::implicitTlsPort).hasMessageContaining("implicitTlsPort(");
         }

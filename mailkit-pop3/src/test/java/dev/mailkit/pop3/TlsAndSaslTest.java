@@ -170,10 +170,13 @@ class TlsAndSaslTest {
         assertThatThrownBy(() -> Pop3Server.builder().store(fx.store).users(fx.users).requireTlsForLogin(true).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("tls(");
         assertThatThrownBy(() -> Pop3Server.builder().port(70000)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Pop3Server.builder().serverName("two words"))
+        assertThatThrownBy(() -> Pop3Server.builder().hostName("two words"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Pop3Server.builder().maxLineLength(10)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("255");
+        assertThatThrownBy(() -> Pop3Server.builder().store(fx.store).users(fx.users).maxConnections(10)
+                .maxConnectionsPerAddress(20).build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("maxConnectionsPerAddress (20)").hasMessageContaining("maxConnections (10)");
         Pop3Server notStarted = Pop3Server.builder().store(fx.store).users(fx.users).build();
         assertThatThrownBy(notStarted::implicitTlsPort).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("implicitTlsPort(");

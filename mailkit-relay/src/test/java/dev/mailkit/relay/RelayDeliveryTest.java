@@ -315,7 +315,7 @@ class RelayDeliveryTest {
         EventLog events = new EventLog();
         InMemoryUserDirectory users = InMemoryUserDirectory.builder().passwordHashIterations(1000)
                 .user("relay@provider.test", "s3cret").build();
-        try (SmtpServer provider = SmtpServer.builder().submission(0).users(users).allowInsecureAuth()
+        try (SmtpServer provider = SmtpServer.builder().submission(0).users(users).requireTlsForLogin(false)
                 .acceptAllDomains().sink(smart).build().start();
              RelayQueue q = RelayQueue.builder(dir).onEvent(events)
                      .smartHost(SmartHost.builder("127.0.0.1", provider.port()).auth("relay@provider.test", "s3cret")

@@ -74,7 +74,7 @@ class SmtpRelayTest {
     }
 
     static SmtpServer.Builder submission(InMemorySink local, RelayQueue relay) {
-        return SmtpTesting.mx(local).submission(0).users(SmtpTesting.users()).allowInsecureAuth()
+        return SmtpTesting.mx(local).submission(0).users(SmtpTesting.users()).requireTlsForLogin(false)
                 .relay(relay);
     }
 
@@ -86,7 +86,7 @@ class SmtpRelayTest {
     void authenticatedSubmissionRelaysRemoteRecipientsAndStoresLocalOnes() throws Exception {
         InMemorySink local = new InMemorySink();
         try (Remote remote = new Remote();
-             SmtpServer s = SmtpTesting.mx(local).submission(0).users(SmtpTesting.users()).allowInsecureAuth()
+             SmtpServer s = SmtpTesting.mx(local).submission(0).users(SmtpTesting.users()).requireTlsForLogin(false)
                      .relay(remote.queue).build().start();
              RawClient c = new RawClient(s.port(SmtpRole.SUBMISSION))) {
             c.readReply();
@@ -224,7 +224,7 @@ class SmtpRelayTest {
     void optionalAuthOnMxRelaysOnlyForAuthenticatedUsers() throws Exception {
         try (Remote remote = new Remote();
              SmtpServer s = SmtpTesting.mx(new InMemorySink()).users(SmtpTesting.users()).optionalAuth()
-                     .allowInsecureAuth().relay(remote.queue).build().start()) {
+                     .requireTlsForLogin(false).relay(remote.queue).build().start()) {
             try (RawClient c = new RawClient(s.port())) {
                 c.readReply();
                 c.command("EHLO client.test");
@@ -260,7 +260,7 @@ class SmtpRelayTest {
     @Test
     void withoutARelayEvenAuthenticatedUsersCannotSendOut() throws Exception {
         try (SmtpServer s = SmtpServer.builder().localDomains("local.test").submission(0).users(SmtpTesting.users())
-                .allowInsecureAuth().sink(new InMemorySink()).build().start();
+                .requireTlsForLogin(false).sink(new InMemorySink()).build().start();
              RawClient c = new RawClient(s.port())) {
             c.readReply();
             c.command("EHLO client.test");
@@ -308,7 +308,7 @@ class SmtpRelayTest {
         };
         try (Remote remote = new Remote();
              SmtpServer s = SmtpServer.builder().localDomains("local.test").submission(0).users(SmtpTesting.users())
-                     .allowInsecureAuth().sink(failing).relay(remote.queue).build().start();
+                     .requireTlsForLogin(false).sink(failing).relay(remote.queue).build().start();
              RawClient c = new RawClient(s.port())) {
             c.readReply();
             c.command("EHLO client.test");

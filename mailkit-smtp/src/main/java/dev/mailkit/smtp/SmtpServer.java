@@ -1,38 +1,35 @@
 package dev.mailkit.smtp;
 
+import dev.mailkit.core.Arguments;
+import dev.mailkit.core.Cidr;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSpool;
-import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.filter.MailFilter;
-import dev.mailkit.core.server.AuthFailurePenalty;
+import dev.mailkit.core.outbound.OutboundQueue;
 import dev.mailkit.core.server.ConnectionLimiter;
+import dev.mailkit.core.server.ListenerGroup;
 import dev.mailkit.core.server.MailServer;
+import dev.mailkit.core.server.ServerBuilder;
 import dev.mailkit.core.sink.DeliveryReport;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.core.tls.TlsConfig;
-import dev.mailkit.core.Cidr;
 import dev.mailkit.smtp.internal.Delivery;
-import dev.mailkit.smtp.internal.FreeSpace;
+import dev.mailkit.smtp.internal.SessionDeadlines;
 import dev.mailkit.smtp.internal.SmtpConfig;
 import dev.mailkit.smtp.internal.SmtpListener;
 import dev.mailkit.smtp.internal.TransactionIds;
-import dev.mailkit.core.outbound.OutboundQueue;
 
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
 
 /**
  * An SMTP receiver that a Java application (or a test) starts inside its own JVM. It listens on one or more ports,
@@ -62,33 +59,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code 250} after DATA comes once both the local sink and the relay queue hold the message durably.
  *
  * <p>Defaults: one MX listener on a free port of the loopback address; host name {@code localhost}; local domain
- * {@code localhost}; no TLS; 25 MiB maximum message size; 1000 recipients; 1000-octet lines; 5 minute read timeout and
- * 30 minute session deadline; 1000 connections, 50 per client address; failed AUTH delayed 2 s doubling to 15 s, and
- * the connection closed after 3 failures; bare CR/LF rejected; messages above 256 KiB spooled to the temporary
- * directory; virtual threads on JDK 21+.
+ * {@code localhost}; no TLS; AUTH only over TLS; 25 MiB maximum message size; 1000 recipients; 998-octet lines; 5 minute
+ * idle timeout and 30 minute session deadline; 1000 connections over all listeners, 100 per client address; failed
+ * AUTH delayed 2 s doubling to 15 s, and the connection closed after 3 failures; bare CR/LF rejected; messages above
+ * 256 KiB spooled to the temporary directory; virtual threads on JDK 21+.
  *
  * <p>Thread-safe. {@link #close()} is idempotent and returns within about a second.
  */
 public final class SmtpServer implements MailServer {
     private final SmtpConfig config;
     private final List<SmtpListener> listeners = new ArrayList<>();
-    private final AtomicInteger state = new AtomicInteger(); // 0 new, 1 running, 2 closed
-    private volatile Thread reaper;
+    private final ListenerGroup group;
+    private final SessionDeadlines deadlines;
 
-    private SmtpServer(SmtpConfig config) {
+    private SmtpServer(SmtpConfig config, ConnectionLimiter limiter) {
         this.config = config;
-        ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerAddress);
+        this.deadlines = new SessionDeadlines(config.sessionTimeout, listeners);
         SmtpListener.SharedServices shared = new SmtpListener.SharedServices(limiter,
-                new TransactionIds(config.clock.millis()), new Delivery(config), new Runnable() {
-                    @Override
-                    // a class, not a lambda: each lambda on the start path costs a fresh JVM a generated class
-                    public void run() {
-                        sessionStarted();
-                    }
-                });
+                new TransactionIds(config.clock.millis()), new Delivery(config), deadlines);
         for (SmtpConfig.Listen l : config.listeners) {
             listeners.add(new SmtpListener(config, l, shared));
         }
+        this.group = new ListenerGroup("SMTP", listeners);
     }
 
     /** The number of client connections open on all listeners now. */
@@ -105,78 +97,33 @@ public final class SmtpServer implements MailServer {
         return new Builder();
     }
 
+    /**
+     * Binds every listener, in the order they were added, and starts accepting connections.
+     *
+     * @throws UncheckedIOException  if a port cannot be bound (the listeners already started are stopped again); the
+     *                               message names the listener and its address
+     * @throws IllegalStateException if the server was already started or closed
+     */
     @Override
     public SmtpServer start() {
-        if (!state.compareAndSet(0, 1)) {
-            throw new IllegalStateException("SMTP server was already started" + (state.get() == 2
-                    ? " and closed; build a new one" : ""));
-        }
-        List<SmtpListener> started = new ArrayList<>();
-        for (SmtpListener l : listeners) {
-            try {
-                l.start();
-                started.add(l);
-            } catch (RuntimeException e) {
-                for (SmtpListener s : started) {
-                    s.beginStop();
-                    s.awaitStopped(System.nanoTime());
-                }
-                state.set(2);
-                String where = config.bindAddress.getHostAddress() + ":"
-                        + config.listeners.get(listeners.indexOf(l)).port;
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
-                throw new UncheckedIOException("cannot bind SMTP " + l.role() + " listener to " + where + ": "
-                        + cause.getMessage(), cause instanceof java.io.IOException ? (java.io.IOException) cause
-                        : new java.io.IOException(cause));
-            }
-        }
+        group.start();
         return this;
-    }
-
-    /** Starts the session-deadline sweeper when the first session arrives (a server nobody uses costs no thread). */
-    private void sessionStarted() {
-        if (config.sessionTimeout != null && reaper == null) {
-            synchronized (this) {
-                if (reaper == null && state.get() == 1) {
-                    Thread t = new Thread(this::reapExpiredSessions, "mailkit-smtp-deadlines");
-                    t.setDaemon(true);
-                    t.start();
-                    reaper = t;
-                }
-            }
-        }
-    }
-
-    /** Enforces the session deadline: checks every listener's sessions a few times per timeout period. */
-    private void reapExpiredSessions() {
-        long timeout = config.sessionTimeout.toNanos();
-        long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(20), Math.min(TimeUnit.SECONDS.toNanos(1), timeout / 4));
-        while (state.get() == 1) {
-            java.util.concurrent.locks.LockSupport.parkNanos(tick);
-            if (Thread.interrupted()) {
-                return;
-            }
-            long now = System.nanoTime();
-            for (SmtpListener l : listeners) {
-                l.closeExpired(now, timeout);
-            }
-        }
     }
 
     /** The port of the first listener. */
     @Override
     public int port() {
-        checkStarted();
-        return listeners.get(0).port();
+        return group.started(0).port();
     }
 
     /**
      * The port of the listener with the given role.
      *
      * @throws IllegalArgumentException if there is no listener with that role
+     * @throws IllegalStateException    if the server is not started
      */
     public int port(SmtpRole role) {
-        checkStarted();
+        group.started(0);
         for (SmtpListener l : listeners) {
             if (l.role() == role) {
                 return l.port();
@@ -187,51 +134,28 @@ public final class SmtpServer implements MailServer {
 
     @Override
     public InetSocketAddress localAddress() {
-        checkStarted();
-        return listeners.get(0).localAddress();
+        return group.started(0).localAddress();
     }
 
     @Override
     public boolean isRunning() {
-        return state.get() == 1;
+        return group.isRunning();
     }
 
     /** The TLS configuration, if any (to make clients trust a generated certificate). */
-    public java.util.Optional<TlsConfig> tls() {
-        return java.util.Optional.ofNullable(config.tls);
+    public Optional<TlsConfig> tls() {
+        return Optional.ofNullable(config.tls);
     }
 
-    /** The configured host name (greeting, Received headers). */
+    /** The configured host name (greeting, EHLO, Received headers). */
     public String hostName() {
         return config.hostName;
     }
 
     @Override
     public void close() {
-        if (state.getAndSet(2) == 2) {
-            return;
-        }
-        // every listener stops accepting and tells its sessions to end first, then all wait for one deadline
-        long deadline = System.nanoTime() + config.closeGrace.toNanos();
-        for (SmtpListener l : listeners) {
-            l.beginStop();
-        }
-        for (SmtpListener l : listeners) {
-            l.awaitStopped(deadline);
-        }
-        Thread r;
-        synchronized (this) {
-            r = reaper;
-        }
-        if (r != null) {
-            r.interrupt();
-        }
-    }
-
-    private void checkStarted() {
-        if (state.get() == 0) {
-            throw new IllegalStateException("SMTP server is not started: call start() first");
-        }
+        group.close();
+        deadlines.stop();
     }
 
     @Override
@@ -243,62 +167,19 @@ public final class SmtpServer implements MailServer {
         return sb.append(config.hostName).append('}').toString();
     }
 
-    /** Builds an {@link SmtpServer}; {@link #build()} validates everything. Not thread-safe. */
-    public static final class Builder {
-        private String hostName = "localhost";
-        private InetAddress bindAddress = InetAddress.getLoopbackAddress();
-        private final List<SmtpConfig.Listen> listeners = new ArrayList<>();
-        private final Set<String> localDomains = new LinkedHashSet<>();
-        private boolean acceptAllDomains;
-        private UserDirectory users;
-        private RecipientPolicy recipientPolicy;
-        private MessageSink sink;
-        private final List<MailFilter> filters = new ArrayList<>();
-        private TlsConfig tls;
-        private boolean allowInsecureAuth;
-        private boolean requireTls;
-        private boolean optionalAuth;
-        private long maxMessageSize = 25L * 1024 * 1024;
-        private int maxRecipients = 1000;
-        private int maxLineLength = 998;
-        private Duration readTimeout = Duration.ofMinutes(5);
-        private Duration sessionTimeout = Duration.ofMinutes(30);
-        private int maxConnections = 1000;
-        private int maxConnectionsPerAddress = 50;
-        private AuthFailurePenalty penalty;
-        private int maxAuthFailures = 3;
-        private BareLineEndings bareLineEndings = BareLineEndings.REJECT;
-        private MessageSpool spool;
-        private Clock clock = Clock.systemUTC();
-        private boolean virtualThreads = true;
-        private boolean transcripts;
-        private Duration closeGrace = Duration.ofMillis(600);
-        private OutboundQueue relay;
-        private final List<Cidr> trustedNetworks = new ArrayList<>();
-        private Path freeSpaceDirectory;
-        private long minFreeSpace;
+    /**
+     * Builds an {@link SmtpServer}: the settings every server has (host name, TLS, users, limits, timeouts) are
+     * {@link ServerBuilder}'s, the ones below SMTP's own. Each setter checks its value, {@link #build()} the
+     * combination. Not thread-safe: one thread sets it up, and the server it builds is thread-safe.
+     */
+    public static final class Builder extends ServerBuilder<Builder> {
+        private final SmtpConfig.Settings s = new SmtpConfig.Settings();
 
         private Builder() {
+            super("localhost", Duration.ofMinutes(5));
         }
 
-        /** The name in the greeting, EHLO reply and {@code Received:} headers (default {@code localhost}). */
-        public Builder hostName(String hostName) {
-            Objects.requireNonNull(hostName, "hostName");
-            if (hostName.isEmpty() || !printableAscii(hostName)) {
-                throw new IllegalArgumentException("hostName must be a non-empty ASCII name without spaces, was '"
-                        + hostName + "'");
-            }
-            this.hostName = hostName;
-            return this;
-        }
-
-        /** The address to listen on (default the loopback address; use {@code 0.0.0.0} for every interface). */
-        public Builder bindAddress(InetAddress address) {
-            this.bindAddress = Objects.requireNonNull(address, "address");
-            return this;
-        }
-
-        /** Adds an MX listener (port 0: a free port). */
+        /** Adds an MX listener (port 0: a free port). Without any listener, the server has one MX listener. */
         public Builder mx(int port) {
             return listener(SmtpRole.MX, port);
         }
@@ -313,13 +194,10 @@ public final class SmtpServer implements MailServer {
             return listener(SmtpRole.SMTPS, port);
         }
 
-        /** Adds a listener with the given role. */
+        /** Adds a listener with the given role (port 0: a free port); listeners start in the order added. */
         public Builder listener(SmtpRole role, int port) {
             Objects.requireNonNull(role, "role");
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port must be 0..65535, was " + port);
-            }
-            listeners.add(new SmtpConfig.Listen(role, port));
+            s.listeners.add(new SmtpConfig.Listen(role, Arguments.listeningPort(port, "port")));
             return this;
         }
 
@@ -334,7 +212,7 @@ public final class SmtpServer implements MailServer {
                 if (l.isEmpty() || l.startsWith("[") || l.indexOf('@') >= 0 || hasSpaceOrControl(l)) {
                     throw new IllegalArgumentException("'" + d + "' is not a domain name");
                 }
-                localDomains.add(l);
+                s.localDomains.add(l);
             }
             return this;
         }
@@ -342,95 +220,70 @@ public final class SmtpServer implements MailServer {
         /**
          * Accepts mail for every domain and gives it to the sink (never relaying it): what a throwaway test server
          * wants, so that an application under test can send to any address. Not for a server on the internet.
+         * Default: only the {@link #localDomains}.
          */
         public Builder acceptAllDomains() {
-            this.acceptAllDomains = true;
-            return this;
-        }
-
-        /** The users who may AUTH on submission ports. */
-        public Builder users(UserDirectory users) {
-            this.users = Objects.requireNonNull(users, "users");
+            s.acceptAllDomains = true;
             return this;
         }
 
         /** Decides which local recipients exist (default: all; see {@link RecipientPolicy}). */
         public Builder recipientPolicy(RecipientPolicy policy) {
-            this.recipientPolicy = Objects.requireNonNull(policy, "policy");
+            s.recipientPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
         /** Where accepted messages go (required, or {@link #onMessage}). */
         public Builder sink(MessageSink sink) {
-            this.sink = Objects.requireNonNull(sink, "sink");
+            s.sink = Objects.requireNonNull(sink, "sink");
             return this;
         }
 
         /** Receives accepted messages with a simple callback (instead of {@link #sink}). */
         public Builder onMessage(MessageListener listener) {
             Objects.requireNonNull(listener, "listener");
-            this.sink = (envelope, message) -> {
+            s.sink = (envelope, message) -> {
                 listener.onMessage(envelope, message);
                 return DeliveryReport.allDelivered(envelope.transactionId());
             };
             return this;
         }
 
-        /** Adds filters, run in order at every stage (see {@link MailFilter}). */
+        /** Adds filters, run in order at every stage (see {@link MailFilter}); default none. */
         public Builder filters(MailFilter... filters) {
-            this.filters.addAll(Arrays.asList(filters));
-            return this;
-        }
-
-        /** TLS for STARTTLS on every listener and for the implicit-TLS listener. */
-        public Builder tls(TlsConfig tls) {
-            this.tls = Objects.requireNonNull(tls, "tls");
-            return this;
-        }
-
-        /**
-         * Allows AUTH without TLS on submission ports. Only for tests and trusted networks: passwords then cross the
-         * network in clear.
-         */
-        public Builder allowInsecureAuth() {
-            this.allowInsecureAuth = true;
+            s.filters.addAll(Arrays.asList(filters));
             return this;
         }
 
         /**
          * Requires STARTTLS before MAIL on every port, the MX port included ({@code 530 5.7.0} otherwise). Needs
-         * {@link #tls}. Submission ports always require TLS before AUTH.
+         * {@link #tls}. Default off. (For TLS before AUTH see {@link #requireTlsForLogin}.)
          */
         public Builder requireTls() {
-            this.requireTls = true;
+            s.requireTls = true;
             return this;
         }
 
         /**
          * Makes AUTH optional: offered on every port (MX included) but required on none, as a throwaway test server
          * or an internal relay that some clients log in to needs. Needs {@link #users}. AUTH still needs TLS unless
-         * {@link #allowInsecureAuth()}. Unauthenticated clients still cannot relay.
+         * {@code requireTlsForLogin(false)}. Unauthenticated clients still cannot relay. Default: AUTH on submission
+         * and SMTPS listeners only.
          */
         public Builder optionalAuth() {
-            this.optionalAuth = true;
+            s.optionalAuth = true;
             return this;
         }
 
         /** The largest message accepted, in octets (default 25 MiB); advertised with SIZE. */
         public Builder maxMessageSize(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("maxMessageSize must be at least 1, was " + bytes);
-            }
-            this.maxMessageSize = bytes;
+            s.maxMessageSize = Arguments.atLeast(bytes, 1L, "maxMessageSize");
             return this;
         }
 
         /** The most recipients per message (default 1000); more get {@code 452 4.5.3}. */
         public Builder maxRecipients(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxRecipients must be at least 1, was " + n);
-            }
-            this.maxRecipients = n;
+            s.maxRecipients = Arguments.atLeastOne(n, "maxRecipients");
             return this;
         }
 
@@ -439,79 +292,31 @@ public final class SmtpServer implements MailServer {
          * limit. Command lines are always limited to 998 characters.
          */
         public Builder maxLineLength(int octets) {
-            if (octets < 0) {
-                throw new IllegalArgumentException("maxLineLength must be >= 0, was " + octets);
-            }
-            this.maxLineLength = octets;
+            s.maxLineLength = (int) Arguments.notNegative(octets, "maxLineLength");
             return this;
         }
 
-        /** The longest wait for each read from the client (default 5 minutes). */
-        public Builder readTimeout(Duration d) {
-            this.readTimeout = positive(d, "readTimeout");
-            return this;
-        }
-
-        /** The longest a session may last (default 30 minutes); {@code null} for no deadline. */
+        /** The longest a session may last in total (default 30 minutes); {@code null} for no deadline. */
         public Builder sessionTimeout(Duration d) {
-            this.sessionTimeout = d == null ? null : positive(d, "sessionTimeout");
-            return this;
-        }
-
-        /** The most connections at once over all listeners (default 1000). */
-        public Builder maxConnections(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxConnections must be at least 1, was " + n);
-            }
-            this.maxConnections = n;
-            return this;
-        }
-
-        /** The most connections at once from one client address (default 50). */
-        public Builder maxConnectionsPerAddress(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxConnectionsPerAddress must be at least 1, was " + n);
-            }
-            this.maxConnectionsPerAddress = n;
-            return this;
-        }
-
-        /** The delay after failed AUTH (default {@link AuthFailurePenalty#defaults()}; share one between servers). */
-        public Builder authFailurePenalty(AuthFailurePenalty p) {
-            this.penalty = Objects.requireNonNull(p, "penalty");
-            return this;
-        }
-
-        /** Failed AUTH attempts after which the connection is closed (default 3). */
-        public Builder maxAuthFailures(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxAuthFailures must be at least 1, was " + n);
-            }
-            this.maxAuthFailures = n;
+            s.sessionTimeout = Arguments.positiveOrNull(d, "sessionTimeout");
             return this;
         }
 
         /** What to do with bare CR/LF in message content (default {@link BareLineEndings#REJECT}). */
         public Builder bareLineEndings(BareLineEndings policy) {
-            this.bareLineEndings = Objects.requireNonNull(policy, "policy");
+            s.bareLineEndings = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
         /** Where incoming messages are collected (default {@link MessageSpool#temporary()}). */
         public Builder spool(MessageSpool spool) {
-            this.spool = Objects.requireNonNull(spool, "spool");
+            s.spool = Objects.requireNonNull(spool, "spool");
             return this;
         }
 
         /** The clock for Received headers (in its time zone) and envelopes (default the system clock in UTC). */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** Whether connections use virtual threads on JDK 21+ (default true). */
-        public Builder virtualThreads(boolean v) {
-            this.virtualThreads = v;
+            s.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
@@ -521,7 +326,7 @@ public final class SmtpServer implements MailServer {
          * default: no relay, every remote recipient refused.
          */
         public Builder relay(OutboundQueue queue) {
-            this.relay = Objects.requireNonNull(queue, "queue");
+            s.relay = Objects.requireNonNull(queue, "queue");
             return this;
         }
 
@@ -535,11 +340,8 @@ public final class SmtpServer implements MailServer {
          * @throws IllegalArgumentException if {@code minFreeBytes} is negative
          */
         public Builder minFreeSpace(Path directory, long minFreeBytes) {
-            if (minFreeBytes < 0) {
-                throw new IllegalArgumentException("minFreeBytes must not be negative, was " + minFreeBytes);
-            }
-            this.freeSpaceDirectory = Objects.requireNonNull(directory, "directory");
-            this.minFreeSpace = minFreeBytes;
+            s.minFreeSpace = Arguments.notNegative(minFreeBytes, "minFreeBytes");
+            s.freeSpaceDirectory = Objects.requireNonNull(directory, "directory");
             return this;
         }
 
@@ -551,14 +353,14 @@ public final class SmtpServer implements MailServer {
          */
         public Builder trustedNetworks(String... networks) {
             for (String n : networks) {
-                trustedNetworks.add(Cidr.parse(n));
+                s.trustedNetworks.add(Cidr.parse(n));
             }
             return this;
         }
 
         /** Records each session's transcript (commands and replies, no content) for diagnostics (default off). */
         public Builder transcripts(boolean on) {
-            this.transcripts = on;
+            s.transcripts = on;
             return this;
         }
 
@@ -569,59 +371,34 @@ public final class SmtpServer implements MailServer {
          *                               change
          */
         public SmtpServer build() {
-            if (sink == null) {
+            ServerBuilder.Common c = common();
+            if (s.sink == null) {
                 throw new IllegalStateException("set a sink(...) or onMessage(...) so that accepted mail has a place to go");
             }
-            List<SmtpConfig.Listen> ls = new ArrayList<>(listeners);
-            if (ls.isEmpty()) {
-                ls.add(new SmtpConfig.Listen(SmtpRole.MX, 0));
-            }
-            for (SmtpConfig.Listen l : ls) {
-                if (l.role == SmtpRole.SMTPS && tls == null) {
+            for (SmtpConfig.Listen l : s.listeners) {
+                if (l.role == SmtpRole.SMTPS && c.tls() == null) {
                     throw new IllegalStateException("an smtps listener needs tls(...), e.g. tls(TlsConfig.selfSigned())");
                 }
-                if (l.role.requiresAuth() && users == null) {
+                if (l.role.requiresAuth() && c.users() == null) {
                     throw new IllegalStateException("a " + l.role.name().toLowerCase(Locale.ROOT)
                             + " listener requires AUTH: set users(...)");
                 }
-                if (l.role == SmtpRole.SUBMISSION && tls == null && !allowInsecureAuth) {
+                if (l.role == SmtpRole.SUBMISSION && c.tls() == null && c.requireTlsForLogin(true)) {
                     throw new IllegalStateException("a submission listener needs tls(...) so that passwords are "
-                            + "protected, or allowInsecureAuth() for tests");
+                            + "protected, or requireTlsForLogin(false) for tests");
                 }
             }
-            if (optionalAuth && users == null) {
+            if (s.optionalAuth && c.users() == null) {
                 throw new IllegalStateException("optionalAuth() needs users(...)");
             }
-            if (requireTls && tls == null) {
+            if (s.requireTls && c.tls() == null) {
                 throw new IllegalStateException("requireTls() needs tls(...), e.g. tls(TlsConfig.selfSigned())");
             }
-            Set<String> domains = new LinkedHashSet<>(localDomains);
-            if (domains.isEmpty()) {
-                domains.add("localhost");
-            }
-            if (!trustedNetworks.isEmpty() && relay == null) {
+            if (!s.trustedNetworks.isEmpty() && s.relay == null) {
                 throw new IllegalStateException("trustedNetworks(...) lets clients relay, but no relay(...) is set: "
                         + "add relay(queue), or drop trustedNetworks");
             }
-            if (maxConnectionsPerAddress > maxConnections) {
-                maxConnectionsPerAddress = maxConnections;
-            }
-            return new SmtpServer(new SmtpConfig(hostName, bindAddress, ls, domains, acceptAllDomains, users,
-                    recipientPolicy, sink, MailFilter.chain(filters), tls, allowInsecureAuth, requireTls, optionalAuth, maxMessageSize,
-                    maxRecipients, maxLineLength, readTimeout, sessionTimeout, maxConnections,
-                    maxConnectionsPerAddress, penalty == null ? AuthFailurePenalty.defaults() : penalty,
-                    maxAuthFailures, bareLineEndings, spool == null ? MessageSpool.temporary() : spool, clock,
-                    virtualThreads, transcripts, closeGrace, relay, trustedNetworks,
-                    freeSpaceDirectory == null ? null : FreeSpace.of(freeSpaceDirectory, minFreeSpace)));
-        }
-
-        private static boolean printableAscii(String s) {
-            for (int i = 0; i < s.length(); i++) {
-                if (s.charAt(i) <= 32 || s.charAt(i) >= 127) {
-                    return false;
-                }
-            }
-            return true;
+            return new SmtpServer(new SmtpConfig(c, s), c.limiter());
         }
 
         private static boolean hasSpaceOrControl(String s) {
@@ -631,13 +408,6 @@ public final class SmtpServer implements MailServer {
                 }
             }
             return false;
-        }
-
-        private static Duration positive(Duration d, String what) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + d);
-            }
-            return d;
         }
     }
 }

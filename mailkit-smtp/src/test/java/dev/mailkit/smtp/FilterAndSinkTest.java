@@ -297,7 +297,7 @@ class FilterAndSinkTest {
     @Test
     void optionalAuthOnEveryPort() throws Exception {
         InMemorySink sink = new InMemorySink();
-        try (SmtpServer s = SmtpTesting.mx(sink).users(SmtpTesting.users()).allowInsecureAuth().optionalAuth()
+        try (SmtpServer s = SmtpTesting.mx(sink).users(SmtpTesting.users()).requireTlsForLogin(false).optionalAuth()
                 .build().start(); RawClient c = new RawClient(s.port())) {
             c.readReply();
             assertThat(c.command("EHLO client.test")).contains("250 AUTH PLAIN LOGIN");

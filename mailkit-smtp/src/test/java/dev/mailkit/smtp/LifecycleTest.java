@@ -26,7 +26,7 @@ class LifecycleTest {
 
     @Test
     void startReportsFreePortsPerRole() {
-        try (SmtpServer s = SmtpServer.builder().mx(0).submission(0).users(SmtpTesting.users()).allowInsecureAuth()
+        try (SmtpServer s = SmtpServer.builder().mx(0).submission(0).users(SmtpTesting.users()).requireTlsForLogin(false)
                 .sink(new InMemorySink()).build().start()) {
             assertThat(s.port()).isEqualTo(s.port(SmtpRole.MX)).isPositive();
             assertThat(s.port(SmtpRole.SUBMISSION)).isPositive().isNotEqualTo(s.port());
@@ -44,9 +44,14 @@ class LifecycleTest {
         assertThatThrownBy(() -> SmtpServer.builder().sink(new InMemorySink()).submission(0).build())
                 .hasMessageContaining("set users(");
         assertThatThrownBy(() -> SmtpServer.builder().sink(new InMemorySink()).submission(0)
-                .users(SmtpTesting.users()).build()).hasMessageContaining("allowInsecureAuth()");
+                .users(SmtpTesting.users()).build()).hasMessageContaining("requireTlsForLogin(false)");
         assertThatThrownBy(() -> SmtpServer.builder().localDomains("a b")).hasMessageContaining("not a domain");
         assertThatThrownBy(() -> SmtpServer.builder().hostName("bad host")).hasMessageContaining("hostName");
+        assertThatThrownBy(() -> SmtpServer.builder().sink(new InMemorySink()).maxConnections(10)
+                .maxConnectionsPerAddress(20).build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("maxConnectionsPerAddress (20)").hasMessageContaining("maxConnections (10)");
+        assertThatThrownBy(() -> SmtpServer.builder().sink(new InMemorySink()).requireTlsForLogin(true).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("tls(");
     }
 
     @Test
@@ -93,7 +98,7 @@ class LifecycleTest {
     }
 
     private static SmtpServer twoListeners(int mx, int submission) {
-        return SmtpServer.builder().mx(mx).submission(submission).users(SmtpTesting.users()).allowInsecureAuth()
+        return SmtpServer.builder().mx(mx).submission(submission).users(SmtpTesting.users()).requireTlsForLogin(false)
                 .sink(new InMemorySink()).build();
     }
 

@@ -194,8 +194,8 @@ class SmtpSecurityTest {
                     .startsWith("538 5.7.11 Encryption required");
             assertThat(c.command("MAIL FROM:<alice@local.test>")).isEqualTo("530 5.7.0 Must issue a STARTTLS command first");
         }
-        // with insecure auth allowed (tests only), AUTH works in plaintext, and STARTTLS afterwards is refused
-        try (SmtpServer s = SmtpServer.builder().submission(0).users(users).tls(TLS).allowInsecureAuth().sink(sink)
+        // with requireTlsForLogin(false) (tests only), AUTH works in plaintext, and STARTTLS afterwards is refused
+        try (SmtpServer s = SmtpServer.builder().submission(0).users(users).tls(TLS).requireTlsForLogin(false).sink(sink)
                 .authFailurePenalty(AuthFailurePenalty.none()).build().start();
              RawClient c = new RawClient(s.port())) {
             c.readReply();
@@ -262,7 +262,7 @@ class SmtpSecurityTest {
     void failedAuthIsDelayedMoreEachTimeAndRepliesAreIdentical() throws Exception {
         AuthFailurePenalty penalty = AuthFailurePenalty.builder().initialDelay(Duration.ofMillis(150))
                 .maxDelay(Duration.ofSeconds(2)).build();
-        try (SmtpServer s = SmtpServer.builder().submission(0).users(SmtpTesting.users()).allowInsecureAuth()
+        try (SmtpServer s = SmtpServer.builder().submission(0).users(SmtpTesting.users()).requireTlsForLogin(false)
                 .sink(new InMemorySink()).authFailurePenalty(penalty).maxAuthFailures(3).build().start();
              RawClient c = new RawClient(s.port())) {
             c.readReply();
@@ -291,7 +291,7 @@ class SmtpSecurityTest {
 
     @Test
     void authEdgeCases() throws Exception {
-        try (SmtpServer s = SmtpServer.builder().submission(0).users(SmtpTesting.users()).allowInsecureAuth()
+        try (SmtpServer s = SmtpServer.builder().submission(0).users(SmtpTesting.users()).requireTlsForLogin(false)
                 .sink(new InMemorySink()).authFailurePenalty(AuthFailurePenalty.none()).maxAuthFailures(10)
                 .build().start(); RawClient c = new RawClient(s.port())) {
             c.readReply();
@@ -331,7 +331,7 @@ class SmtpSecurityTest {
 
     @Test
     void slowClientsAreTimedOut() throws Exception {
-        try (SmtpServer s = SmtpTesting.mx(new InMemorySink()).readTimeout(Duration.ofMillis(300)).build().start();
+        try (SmtpServer s = SmtpTesting.mx(new InMemorySink()).idleTimeout(Duration.ofMillis(300)).build().start();
              RawClient c = new RawClient(s.port())) {
             c.readReply();
             assertThat(c.readReply()).isEqualTo("421 4.4.2 Timeout waiting for data from client, closing connection");

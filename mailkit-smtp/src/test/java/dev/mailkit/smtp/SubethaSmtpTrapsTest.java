@@ -115,7 +115,7 @@ class SubethaSmtpTrapsTest {
     /** A plain TCP connect without a word from the client is answered and then timed out, never held forever. */
     @Test
     void silentClientsGetTheGreetingAndATimeout() throws Exception {
-        try (SmtpServer s = SmtpServer.builder().sink(new InMemorySink()).readTimeout(java.time.Duration.ofMillis(200))
+        try (SmtpServer s = SmtpServer.builder().sink(new InMemorySink()).idleTimeout(java.time.Duration.ofMillis(200))
                 .build().start(); Socket sock = new Socket()) {
             sock.connect(new InetSocketAddress("127.0.0.1", s.port()), 5000);
             sock.setSoTimeout(5000);

@@ -1,5 +1,7 @@
 package dev.mailkit.store;
 
+import dev.mailkit.core.ModifiedUtf7;
+
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collections;

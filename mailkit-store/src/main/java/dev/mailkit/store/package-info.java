@@ -29,7 +29,7 @@
  * <h2>How IMAP uses it</h2>
  * <pre>{@code
  * MailAccount account = store.account(user);                    // after LOGIN
- * Mailbox box = account.open(MailboxName.of(ModifiedUtf7.decode(arg)));
+ * Mailbox box = account.open(MailboxName.of(dev.mailkit.core.ModifiedUtf7.decode(arg)));
  * MailboxView view = box.openView(examine ? ViewMode.READ_ONLY : ViewMode.READ_WRITE);   // SELECT / EXAMINE
  * // * FLAGS box.keywords(), * n EXISTS view.messageCount(), * n RECENT view.recentCount(),
  * // [UNSEEN view.firstUnseen()], [UIDVALIDITY box.uidValidity()], [UIDNEXT view.uidNext()],

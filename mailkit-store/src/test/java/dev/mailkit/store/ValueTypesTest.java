@@ -1,5 +1,6 @@
 package dev.mailkit.store;
 
+import dev.mailkit.core.ModifiedUtf7;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.mailkit.test;
 
+import dev.mailkit.core.Arguments;
 import dev.mailkit.core.Envelope;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSource;
@@ -91,7 +92,7 @@ public final class MailKit implements AutoCloseable {
         SmtpServer.Builder sb = SmtpServer.builder()
                 .hostName("localhost")
                 .users(users)
-                .allowInsecureAuth()
+                .requireTlsForLogin(false)
                 .authFailurePenalty(AuthFailurePenalty.none())
                 .maxConnectionsPerAddress(10_000)
                 .maxConnections(10_000)
@@ -561,7 +562,11 @@ public final class MailKit implements AutoCloseable {
             return this;
         }
 
-        /** Requires STARTTLS before MAIL on the SMTP port (turns on {@link #tls()}). */
+        /**
+         * Requires STARTTLS before MAIL on the SMTP port (turns on {@link #tls()}); IMAP and POP3 then refuse logins
+         * until TLS too (their {@code requireTlsForLogin}). Default off: SMTP AUTH, IMAP and POP3 logins work without
+         * TLS, as a test server's should.
+         */
         public Builder requireTls() {
             this.tls = true;
             this.requireTls = true;
@@ -570,10 +575,7 @@ public final class MailKit implements AutoCloseable {
 
         /** The default wait of {@code takeMessage()} and {@code awaitMessages()} (default 10 s). */
         public Builder timeout(Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, was " + d);
-            }
-            this.timeout = d;
+            this.timeout = Arguments.positive(d, "timeout");
             return this;
         }
 

@@ -10,6 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection asks for a {@link Permit} when it is accepted and closes it when it ends. Thread-safe.
  */
 public final class ConnectionLimiter {
+    /** The connection limit of every mailkit server unless its builder sets another: 1000 at once. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+    /**
+     * The per-address limit of every mailkit server unless its builder sets another: 100 at once from one client
+     * address (or the total limit, if that is lower).
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 100;
+
     private final int maxTotal;
     private final int maxPerAddress;
     private final AtomicInteger total = new AtomicInteger();
@@ -27,6 +35,31 @@ public final class ConnectionLimiter {
         }
         this.maxTotal = maxTotal;
         this.maxPerAddress = maxPerAddress;
+    }
+
+    /**
+     * The limiter for a server builder's {@code maxConnections} and {@code maxConnectionsPerAddress}, with the check
+     * every mailkit server makes in {@code build()}.
+     *
+     * @param maxConnections           the most connections at once
+     * @param maxConnectionsPerAddress the most from one address as set on the builder, or 0 if it was not set: then
+     *                                 {@link #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}, or {@code maxConnections} if that
+     *                                 is lower
+     * @throws IllegalStateException    if {@code maxConnectionsPerAddress} exceeds {@code maxConnections}; the message
+     *                                  names both values
+     * @throws IllegalArgumentException if {@code maxConnections} is below 1 or the per-address limit negative
+     */
+    public static ConnectionLimiter forServer(int maxConnections, int maxConnectionsPerAddress) {
+        if (maxConnectionsPerAddress > maxConnections) {
+            throw new IllegalStateException("maxConnectionsPerAddress (" + maxConnectionsPerAddress
+                    + ") cannot exceed maxConnections (" + maxConnections + "): lower the one or raise the other");
+        }
+        if (maxConnectionsPerAddress < 0) {
+            throw new IllegalArgumentException("maxConnectionsPerAddress must be at least 1, was "
+                    + maxConnectionsPerAddress);
+        }
+        return new ConnectionLimiter(maxConnections, maxConnectionsPerAddress != 0 ? maxConnectionsPerAddress
+                : Math.min(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, maxConnections));
     }
 
     /** Why a connection was refused. */

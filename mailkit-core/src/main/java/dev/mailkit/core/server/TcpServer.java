@@ -1,5 +1,6 @@
 package dev.mailkit.core.server;
 
+import dev.mailkit.core.Arguments;
 import dev.mailkit.core.tls.TlsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +35,10 @@ import java.util.function.BiFunction;
  * about a second whatever the clients do.
  *
  * <p>A protocol module supplies a {@link Handler} that runs one session over a {@link Connection}, and the bytes
- * to send a client that is refused because of the limits. Thread-safe.
+ * to send a client that is refused because of the limits. A server with several ports keeps its {@code TcpServer}s
+ * in a {@link ListenerGroup} (see {@link ListenerGroup#plainAndImplicitTls}). Thread-safe.
  */
-public final class TcpServer implements MailServer {
+public final class TcpServer implements MailServer, ListenerGroup.Member {
 
     /** Runs one session; returns when the session is over. Exceptions end the session and are logged. */
     @FunctionalInterface
@@ -56,7 +58,7 @@ public final class TcpServer implements MailServer {
 
     private TcpServer(Builder b) {
         this.config = b;
-        this.limiter = new ConnectionLimiter(b.maxConnections, b.maxConnectionsPerAddress);
+        this.limiter = b.limiter;
     }
 
     /** A builder; {@code name} (e.g. {@code imap}) names threads and log lines. */
@@ -229,7 +231,7 @@ public final class TcpServer implements MailServer {
         return state.get() == 1;
     }
 
-    /** The number of open connections. */
+    /** The number of open connections (on every server that shares this one's {@link ConnectionLimiter}). */
     public int connectionCount() {
         return limiter.active();
     }
@@ -239,8 +241,25 @@ public final class TcpServer implements MailServer {
         return limiter;
     }
 
+    /** Stops accepting, closes every connection and waits up to the close grace for their threads. Idempotent. */
     @Override
     public void close() {
+        beginStop();
+        awaitStopped(System.nanoTime() + config.closeGrace.toNanos());
+    }
+
+    @Override
+    public String description() {
+        return config.description;
+    }
+
+    @Override
+    public String configuredAddress() {
+        return config.bindAddress.getHostAddress() + ":" + config.port;
+    }
+
+    @Override
+    public void beginStop() {
         if (state.getAndSet(2) == 2) {
             return;
         }
@@ -258,8 +277,15 @@ public final class TcpServer implements MailServer {
         ExecutorService ex = executor;
         if (ex != null) {
             ex.shutdown();
+        }
+    }
+
+    @Override
+    public void awaitStopped(long deadlineNanos) {
+        ExecutorService ex = executor;
+        if (ex != null) {
             try {
-                if (!ex.awaitTermination(config.closeGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!ex.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     ex.shutdownNow();
                 }
             } catch (InterruptedException e) {
@@ -290,13 +316,15 @@ public final class TcpServer implements MailServer {
     /** Builds a {@link TcpServer}. Not thread-safe. */
     public static final class Builder {
         private final String name;
+        private String description;
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
         private int port;
         private int backlog = 256;
         private TlsConfig tls;
         private TlsConfig implicitTls;
-        private int maxConnections = 1000;
-        private int maxConnectionsPerAddress = 100;
+        private int maxConnections = ConnectionLimiter.DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress; // 0: the default
+        private ConnectionLimiter limiter;
         private Duration readTimeout = Duration.ofMinutes(5);
         private Duration sessionTimeout;
         private Duration closeGrace = Duration.ofMillis(700);
@@ -307,6 +335,7 @@ public final class TcpServer implements MailServer {
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
+            this.description = name + " server";
         }
 
         /** The address to bind (default the loopback address). */
@@ -317,10 +346,7 @@ public final class TcpServer implements MailServer {
 
         /** The port; 0 (the default) picks a free one. */
         public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port must be 0..65535, was " + port);
-            }
-            this.port = port;
+            this.port = Arguments.listeningPort(port, "port");
             return this;
         }
 
@@ -339,25 +365,37 @@ public final class TcpServer implements MailServer {
 
         /** The most connections at once (default 1000). */
         public Builder maxConnections(int n) {
-            this.maxConnections = positive(n, "maxConnections");
+            this.maxConnections = Arguments.atLeastOne(n, "maxConnections");
             return this;
         }
 
-        /** The most connections at once from one client address (default 100). */
+        /**
+         * The most connections at once from one client address (default 100, or {@link #maxConnections} if that is
+         * lower); more than {@code maxConnections} is an {@link IllegalStateException} in {@link #build()}.
+         */
         public Builder maxConnectionsPerAddress(int n) {
-            this.maxConnectionsPerAddress = positive(n, "maxConnectionsPerAddress");
+            this.maxConnectionsPerAddress = Arguments.atLeastOne(n, "maxConnectionsPerAddress");
+            return this;
+        }
+
+        /**
+         * Counts connections with this limiter, which other servers may share (the ports of one server do), instead
+         * of one of this server's own made from {@link #maxConnections} and {@link #maxConnectionsPerAddress}.
+         */
+        public Builder limiter(ConnectionLimiter shared) {
+            this.limiter = Objects.requireNonNull(shared, "limiter");
             return this;
         }
 
         /** The longest wait for each read (default 5 minutes); handlers may change it per connection. */
         public Builder readTimeout(Duration d) {
-            this.readTimeout = positive(d, "readTimeout");
+            this.readTimeout = Arguments.positive(d, "readTimeout");
             return this;
         }
 
         /** The longest a session may last in total (default unlimited); the connection is closed at the deadline. */
         public Builder sessionTimeout(Duration d) {
-            this.sessionTimeout = d == null ? null : positive(d, "sessionTimeout");
+            this.sessionTimeout = Arguments.positiveOrNull(d, "sessionTimeout");
             return this;
         }
 
@@ -396,20 +434,28 @@ public final class TcpServer implements MailServer {
         /**
          * Builds the server (not started).
          *
-         * @throws IllegalStateException if no handler was set
+         * @throws IllegalStateException if no handler was set, or {@code maxConnectionsPerAddress} exceeds
+         *                               {@code maxConnections}
          */
         public TcpServer build() {
             if (handler == null) {
                 throw new IllegalStateException("set a handler before build()");
             }
-            if (maxConnectionsPerAddress > maxConnections) {
-                maxConnectionsPerAddress = maxConnections;
-            }
-            return new TcpServer(copy());
+            Builder b = copy(name, description);
+            b.limiter = limiterOrNew();
+            return new TcpServer(b);
         }
 
-        private Builder copy() {
-            Builder b = new Builder(name);
+        /** The limiter set with {@link #limiter}, or a new one made from the limits (checked). */
+        ConnectionLimiter limiterOrNew() {
+            return limiter != null ? limiter : ConnectionLimiter.forServer(maxConnections, maxConnectionsPerAddress);
+        }
+
+        /** A copy with another name and description (for the ports of a {@link ListenerGroup}). */
+        Builder copy(String newName, String newDescription) {
+            Builder b = new Builder(newName);
+            b.description = newDescription;
+            b.limiter = limiter;
             b.bindAddress = bindAddress;
             b.port = port;
             b.backlog = backlog;
@@ -425,20 +471,6 @@ public final class TcpServer implements MailServer {
             b.refusal = refusal;
             b.refusalText = refusalText;
             return b;
-        }
-
-        private static int positive(int n, String what) {
-            if (n < 1) {
-                throw new IllegalArgumentException(what + " must be at least 1, was " + n);
-            }
-            return n;
-        }
-
-        private static Duration positive(Duration d, String what) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + d);
-            }
-            return d;
         }
     }
 

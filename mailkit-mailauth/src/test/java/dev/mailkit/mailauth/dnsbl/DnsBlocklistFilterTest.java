@@ -59,7 +59,7 @@ class DnsBlocklistFilterTest {
     static SmtpServer server(InMemorySink sink, DnsBlocklistFilter filter) {
         return SmtpServer.builder().localDomains("local.test").sink(sink).filters(filter)
                 .users(InMemoryUserDirectory.builder().passwordHashIterations(1).user("alice@local.test", "pw").build())
-                .allowInsecureAuth().optionalAuth().authFailurePenalty(AuthFailurePenalty.none()).build();
+                .requireTlsForLogin(false).optionalAuth().authFailurePenalty(AuthFailurePenalty.none()).build();
     }
 
     /** MAIL and RCPT from 127.0.0.1; returns the RCPT reply (and sends the message if it was accepted). */

@@ -22,12 +22,12 @@ import java.time.Duration;
  * @param maxBadCommands     bad commands after which the connection is closed
  * @param maxLineLength      the longest command line (SASL responses: 8 times as long)
  * @param idleTimeout        the read timeout after login
- * @param serverName         the name in the greeting
+ * @param hostName           the name in the greeting and CAPA IMPLEMENTATION
  * @param markSeen           whether retrieved messages get {@code \Seen} at QUIT
  */
 public record Pop3Config(MailStore store, UserDirectory users, TlsConfig tls, boolean requireTlsForLogin,
                          MailboxName mailbox, AuthFailurePenalty penalty, int maxAuthFailures, int maxBadCommands,
-                         int maxLineLength, Duration idleTimeout, String serverName, boolean markSeen) {
+                         int maxLineLength, Duration idleTimeout, String hostName, boolean markSeen) {
 
     /** The longest SASL response line. */
     public int maxSaslLineLength() {

@@ -41,7 +41,7 @@ public final class Pop3Session {
     /** Runs the session until QUIT, the end of the connection, a timeout or a limit. */
     public void run() throws IOException {
         try {
-            ok(config.serverName() + " POP3 server ready");
+            ok(config.hostName() + " POP3 server ready");
             flush();
             while (!ending) {
                 byte[] line;

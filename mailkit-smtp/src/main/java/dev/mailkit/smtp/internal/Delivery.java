@@ -80,7 +80,7 @@ public final class Delivery {
             st.resetTransaction();
         }
         if (reply == null) {
-            st.session().quit(); // a filter asked to drop the connection without a reply
+            st.closeConnection(); // a filter asked to drop the connection without a reply
             return;
         }
         st.finish(reply);

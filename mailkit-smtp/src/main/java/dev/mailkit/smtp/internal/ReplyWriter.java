@@ -7,10 +7,11 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The writer mailkit installs in each SubEthaSMTP session in place of SubEthaSMTP's own. It encodes replies as UTF-8
- * (SubEthaSMTP uses the platform charset), records them in the session transcript, and gives the few replies that
- * SubEthaSMTP's session loop writes itself (unknown command, timeout, malformed line) an enhanced status code
- * (RFC 3463) and clearer wording; every reply mailkit's own commands write already carries one.
+ * The writer mailkit installs in each SubEthaSMTP session in place of SubEthaSMTP's own (through
+ * {@link SubethaAccess}). It encodes replies as UTF-8 (SubEthaSMTP uses the platform charset), records them in the
+ * session transcript, and gives the few replies that SubEthaSMTP's session loop writes itself (unknown command,
+ * timeout, malformed line; {@link SubethaAccess#SUBETHA_REPLIES}) an enhanced status code (RFC 3463) and clearer
+ * wording; every reply mailkit's own commands write already carries one.
  */
 final class ReplyWriter extends PrintWriter {
     private final SessionState state;
@@ -22,34 +23,9 @@ final class ReplyWriter extends PrintWriter {
 
     @Override
     public void print(String s) {
-        String fixed = fix(s);
+        String fixed = SubethaAccess.fixReply(s);
         state.recorder().server(fixed);
         super.print(fixed);
-    }
-
-    static String fix(String reply) {
-        if (reply.startsWith("500 Error: command not implemented")) {
-            return "500 5.5.2 Command not recognized\r\n";
-        }
-        if (reply.startsWith("500 Error: bad syntax")) {
-            return "500 5.5.2 Syntax error, command unrecognized\r\n";
-        }
-        if (reply.startsWith("421 Timeout waiting for data from client")) {
-            return "421 4.4.2 Timeout waiting for data from client, closing connection\r\n";
-        }
-        if (reply.startsWith("501 Syntax error at character position")) {
-            return "500 5.5.2 Bare CR or LF in command line (lines must end with CRLF), closing connection\r\n";
-        }
-        if (reply.startsWith("501 Syntax error: invalid character encoding")) {
-            return "500 5.5.2 Invalid UTF-8 in command line, closing connection\r\n";
-        }
-        if (reply.startsWith("501 Input line length")) {
-            return "500 5.5.2 Command line too long (at most 998 characters), closing connection\r\n";
-        }
-        if (reply.startsWith("421 Too many connections")) {
-            return "421 4.7.0 Too many connections, try again later\r\n";
-        }
-        return reply;
     }
 
     /**

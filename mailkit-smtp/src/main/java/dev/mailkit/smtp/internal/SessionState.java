@@ -7,19 +7,21 @@ import dev.mailkit.core.TlsInfo;
 import dev.mailkit.core.filter.SessionInfo;
 import dev.mailkit.core.server.ConnectionLimiter;
 import dev.mailkit.smtp.SmtpRole;
-import org.subethamail.smtp.server.Session;
-
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Optional;
+import javax.net.ssl.SSLSocket;
 
 /**
- * mailkit's state for one SMTP session, kept beside SubEthaSMTP's {@link Session}: the role, HELO name, TLS and
- * authentication, and the mail transaction in progress. Used only by the session's own thread (but read by filters
+ * mailkit's state for one SMTP session, kept beside SubEthaSMTP's session (reached only through
+ * {@link SubethaAccess.Wire}): the role, HELO name, TLS and authentication, the mail transaction in progress, and
+ * the connection's input and replies for the commands. Used only by the session's own thread (but read by filters
  * through {@link SessionInfo}).
  */
 public final class SessionState implements SessionInfo {
-    final Session session;
+    final SubethaAccess.Wire wire;
     final SmtpListener listener;
     private final Transcript transcript;
     private final InetSocketAddress client;
@@ -43,11 +45,11 @@ public final class SessionState implements SessionInfo {
     boolean connectFiltered;
     final long startNanos = System.nanoTime();
 
-    SessionState(Session session, SmtpListener listener, boolean transcripts) {
-        this.session = session;
+    SessionState(SubethaAccess.Wire wire, SmtpListener listener, boolean transcripts) {
+        this.wire = wire;
         this.listener = listener;
         this.transcript = Transcript.create(transcripts);
-        this.client = session.getRealRemoteAddress();
+        this.client = wire.clientAddress();
     }
 
     /** The role of the port this session came in on. */
@@ -67,14 +69,50 @@ public final class SessionState implements SessionInfo {
 
     /** Sends a reply. */
     public void reply(SmtpReply reply) throws IOException {
-        session.sendResponse(reply.toWireFormat());
+        wire.send(reply.toWireFormat());
+    }
+
+    /**
+     * Sends a reply as it is: lines without the last CRLF, for the replies that carry no enhanced status code
+     * (EHLO, HELO, {@code 354}, {@code 334}).
+     */
+    public void replyRaw(String reply) throws IOException {
+        wire.send(reply);
+    }
+
+    /** Closes the connection; the session ends after the current command. */
+    public void closeConnection() {
+        wire.quit();
+    }
+
+    /** The client's input after the command line, for message content (DATA, BDAT). */
+    public InputStream input() {
+        return wire.input();
+    }
+
+    /** One more line from the client (an AUTH response), or null if the client closed the connection. */
+    public String readLine() throws IOException {
+        return wire.readLine();
+    }
+
+    /** The connection's socket now. */
+    public Socket socket() {
+        return wire.socket();
+    }
+
+    /**
+     * Continues the session over TLS after STARTTLS's handshake: new buffers, so that anything the client pipelined
+     * in plaintext is dropped, and the replies go through TLS.
+     */
+    public void switchTo(SSLSocket tls) throws IOException {
+        wire.switchTo(tls, this);
     }
 
     /** Sends a reply; a {@code 421} also closes the connection (RFC 5321 3.8). */
     public void finish(SmtpReply reply) throws IOException {
         reply(reply);
         if (reply.code() == 421) {
-            session.quit();
+            wire.quit();
         }
     }
 
@@ -89,7 +127,7 @@ public final class SessionState implements SessionInfo {
     public void refuse(dev.mailkit.core.filter.FilterVerdict verdict) throws IOException {
         if (verdict.isDisconnect()) {
             resetTransaction();
-            session.quit();
+            wire.quit();
             return;
         }
         finish(verdict.reply().orElseThrow());
@@ -98,11 +136,6 @@ public final class SessionState implements SessionInfo {
     /** Sends a reply given as code, status and text. */
     public void reply(int code, String status, String text) throws IOException {
         reply(SmtpReply.of(code, status, text));
-    }
-
-    /** The SubEthaSMTP session. */
-    public Session session() {
-        return session;
     }
 
     /** Whether a transaction (MAIL ... DATA) is in progress. */
@@ -204,7 +237,7 @@ public final class SessionState implements SessionInfo {
 
     @Override
     public String sessionId() {
-        return session.getSessionId();
+        return wire.sessionId();
     }
 
     @Override
@@ -215,7 +248,7 @@ public final class SessionState implements SessionInfo {
     @Override
     public InetSocketAddress localAddress() {
         if (local == null) {
-            local = (InetSocketAddress) session.getSocket().getLocalSocketAddress(); // a system call: only on demand
+            local = (InetSocketAddress) wire.socket().getLocalSocketAddress(); // a system call: only on demand
         }
         return local;
     }

@@ -5,6 +5,7 @@ import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.filter.MailFilter;
 import dev.mailkit.core.server.AuthFailurePenalty;
+import dev.mailkit.core.server.ServerBuilder;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.smtp.BareLineEndings;
@@ -14,16 +15,52 @@ import dev.mailkit.core.Cidr;
 import dev.mailkit.core.outbound.OutboundQueue;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** The validated, immutable configuration of an SMTP server, shared by its listeners. */
+/**
+ * The validated, immutable configuration of an SMTP server, shared by its listeners, copied from the {@link Settings}
+ * that {@code SmtpServer.Builder} fills in (see the builder for meanings and defaults).
+ */
 public final class SmtpConfig {
+    /**
+     * What {@code SmtpServer.Builder} collects besides the settings every server has ({@code ServerBuilder.Common}),
+     * with the defaults; mutable, used by the builder only. The builder validates each value as it is set and the
+     * combination in {@code build()}.
+     */
+    public static final class Settings {
+        public final List<Listen> listeners = new ArrayList<>();
+        public final Set<String> localDomains = new LinkedHashSet<>();
+        public boolean acceptAllDomains;
+        public RecipientPolicy recipientPolicy;
+        public MessageSink sink;
+        public final List<MailFilter> filters = new ArrayList<>();
+        public boolean requireTls;
+        public boolean optionalAuth;
+        public long maxMessageSize = 25L * 1024 * 1024;
+        public int maxRecipients = 1000;
+        public int maxLineLength = 998;
+        public Duration sessionTimeout = Duration.ofMinutes(30);
+        public BareLineEndings bareLineEndings = BareLineEndings.REJECT;
+        public MessageSpool spool;
+        public Clock clock = Clock.systemUTC();
+        public boolean transcripts;
+        public OutboundQueue relay;
+        public final List<Cidr> trustedNetworks = new ArrayList<>();
+        public Path freeSpaceDirectory;
+        public long minFreeSpace;
+    }
+
     public final String hostName;
     public final InetAddress bindAddress;
+    /** The listeners in start order; one MX listener on a free port if none was configured. */
     public final List<Listen> listeners;
     public final Set<String> localDomains; // lower case
     public final boolean acceptAllDomains;
@@ -32,16 +69,17 @@ public final class SmtpConfig {
     public final MessageSink sink;
     public final MailFilter filter;
     public final TlsConfig tls;
-    public final boolean allowInsecureAuth;
+    /** Whether AUTH waits for TLS ({@code 538 5.7.11} before). */
+    public final boolean requireTlsForLogin;
     public final boolean requireTls;
     public final boolean optionalAuth;
     public final long maxMessageSize;
     public final int maxRecipients;
     public final int maxLineLength;
-    public final Duration readTimeout;
+    public final Duration idleTimeout;
+    /** The session deadline, or null for none. */
     public final Duration sessionTimeout;
     public final int maxConnections;
-    public final int maxConnectionsPerAddress;
     public final AuthFailurePenalty penalty;
     public final int maxAuthFailures;
     public final BareLineEndings bareLineEndings;
@@ -49,7 +87,6 @@ public final class SmtpConfig {
     public final Clock clock;
     public final boolean virtualThreads;
     public final boolean transcripts;
-    public final Duration closeGrace;
     /** Where mail for remote recipients goes, or null: then nothing is relayed. */
     public final OutboundQueue relay;
     /** Clients in these networks may relay without AUTH (only with a relay). */
@@ -68,46 +105,38 @@ public final class SmtpConfig {
         }
     }
 
-    @SuppressWarnings("checkstyle:ParameterNumber")
-    public SmtpConfig(String hostName, InetAddress bindAddress, List<Listen> listeners, Set<String> localDomains,
-                      boolean acceptAllDomains, UserDirectory users, RecipientPolicy recipientPolicy,
-                      MessageSink sink, MailFilter filter, TlsConfig tls, boolean allowInsecureAuth, boolean requireTls, boolean optionalAuth,
-                      long maxMessageSize, int maxRecipients, int maxLineLength, Duration readTimeout,
-                      Duration sessionTimeout, int maxConnections, int maxConnectionsPerAddress,
-                      AuthFailurePenalty penalty, int maxAuthFailures, BareLineEndings bareLineEndings,
-                      MessageSpool spool, Clock clock, boolean virtualThreads, boolean transcripts,
-                      Duration closeGrace, OutboundQueue relay, List<Cidr> trustedNetworks, FreeSpace freeSpace) {
-        this.hostName = hostName;
-        this.bindAddress = bindAddress;
-        this.listeners = List.copyOf(listeners);
-        this.localDomains = Set.copyOf(localDomains);
-        this.acceptAllDomains = acceptAllDomains;
-        this.users = users;
-        this.recipientPolicy = recipientPolicy;
-        this.sink = sink;
-        this.filter = filter;
-        this.tls = tls;
-        this.allowInsecureAuth = allowInsecureAuth;
-        this.requireTls = requireTls;
-        this.optionalAuth = optionalAuth;
-        this.maxMessageSize = maxMessageSize;
-        this.maxRecipients = maxRecipients;
-        this.maxLineLength = maxLineLength;
-        this.readTimeout = readTimeout;
-        this.sessionTimeout = sessionTimeout;
-        this.maxConnections = maxConnections;
-        this.maxConnectionsPerAddress = maxConnectionsPerAddress;
-        this.penalty = penalty;
-        this.maxAuthFailures = maxAuthFailures;
-        this.bareLineEndings = bareLineEndings;
-        this.spool = spool;
-        this.clock = clock;
-        this.virtualThreads = virtualThreads;
-        this.transcripts = transcripts;
-        this.closeGrace = closeGrace;
-        this.relay = relay;
-        this.trustedNetworks = List.copyOf(trustedNetworks);
-        this.freeSpace = freeSpace;
+    /** The configuration of the builder's settings, with the defaults that depend on other settings filled in. */
+    public SmtpConfig(ServerBuilder.Common c, Settings s) {
+        this.hostName = c.hostName();
+        this.bindAddress = c.bindAddress();
+        this.listeners = s.listeners.isEmpty() ? List.of(new Listen(SmtpRole.MX, 0)) : List.copyOf(s.listeners);
+        this.localDomains = s.localDomains.isEmpty() ? Set.of("localhost") : Collections.unmodifiableSet(
+                new LinkedHashSet<>(s.localDomains)); // in order: the first is the primary domain
+        this.acceptAllDomains = s.acceptAllDomains;
+        this.users = c.users();
+        this.recipientPolicy = s.recipientPolicy;
+        this.sink = s.sink;
+        this.filter = MailFilter.chain(s.filters);
+        this.tls = c.tls();
+        this.requireTlsForLogin = c.requireTlsForLogin(true);
+        this.requireTls = s.requireTls;
+        this.optionalAuth = s.optionalAuth;
+        this.maxMessageSize = s.maxMessageSize;
+        this.maxRecipients = s.maxRecipients;
+        this.maxLineLength = s.maxLineLength;
+        this.idleTimeout = c.idleTimeout();
+        this.sessionTimeout = s.sessionTimeout;
+        this.maxConnections = c.maxConnections();
+        this.penalty = c.penalty();
+        this.maxAuthFailures = c.maxAuthFailures();
+        this.bareLineEndings = s.bareLineEndings;
+        this.spool = s.spool == null ? MessageSpool.temporary() : s.spool;
+        this.clock = s.clock;
+        this.virtualThreads = c.virtualThreads();
+        this.transcripts = s.transcripts;
+        this.relay = s.relay;
+        this.trustedNetworks = List.copyOf(s.trustedNetworks);
+        this.freeSpace = s.freeSpaceDirectory == null ? null : FreeSpace.of(s.freeSpaceDirectory, s.minFreeSpace);
     }
 
     /**

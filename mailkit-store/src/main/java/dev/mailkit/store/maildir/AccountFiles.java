@@ -2,7 +2,7 @@ package dev.mailkit.store.maildir;
 
 import dev.mailkit.store.MailStoreException;
 import dev.mailkit.store.MailboxName;
-import dev.mailkit.store.ModifiedUtf7;
+import dev.mailkit.core.ModifiedUtf7;
 import dev.mailkit.store.SpecialUse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -115,7 +115,7 @@ class DovecotInteropTest {
             if (n.startsWith("\"")) {
                 n = n.substring(1, n.length() - 1);
             }
-            names.put(dev.mailkit.store.ModifiedUtf7.decode(n), m.group(1));
+            names.put(dev.mailkit.core.ModifiedUtf7.decode(n), m.group(1));
         }
         return names;
     }

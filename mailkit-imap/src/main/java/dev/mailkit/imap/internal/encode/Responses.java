@@ -1,5 +1,6 @@
 package dev.mailkit.imap.internal.encode;
 
+import dev.mailkit.core.ModifiedUtf7;
 import dev.mailkit.imap.internal.command.SearchReturn;
 import dev.mailkit.imap.internal.command.SequenceSet;
 import dev.mailkit.imap.internal.command.StatusItem;

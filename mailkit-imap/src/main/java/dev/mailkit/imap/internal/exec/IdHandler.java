@@ -10,7 +10,7 @@ import java.io.IOException;
 final class IdHandler implements CommandHandler<IdCommand> {
     @Override
     public void handle(IdCommand c, ImapSession s) throws IOException {
-        s.out().ascii("* ID (\"name\" ").string(s.config().serverName()).ascii(")").crlf();
+        s.out().ascii("* ID (\"name\" ").string(s.config().hostName()).ascii(")").crlf();
         s.out().tagged(c.tag(), "OK", null, "ID completed");
     }
 }

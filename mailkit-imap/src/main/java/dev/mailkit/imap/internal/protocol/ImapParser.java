@@ -3,7 +3,7 @@ package dev.mailkit.imap.internal.protocol;
 import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.MessageSpool;
 import dev.mailkit.imap.internal.command.SequenceSet;
-import dev.mailkit.imap.internal.encode.ModifiedUtf7;
+import dev.mailkit.core.ModifiedUtf7;
 import dev.mailkit.imap.internal.message.MessageFlags;
 
 import java.io.IOException;

@@ -95,7 +95,7 @@ public final class ImapSession {
         try {
             writeLock.lock();
             try {
-                out.ascii("* OK [CAPABILITY ").ascii(capabilities()).ascii("] ").text(config.serverName())
+                out.ascii("* OK [CAPABILITY ").ascii(capabilities()).ascii("] ").text(config.hostName())
                         .ascii(" IMAP4rev1 ready").crlf();
                 out.flush();
             } finally {

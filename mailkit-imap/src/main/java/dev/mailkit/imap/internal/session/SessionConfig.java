@@ -12,7 +12,7 @@ import java.time.ZoneId;
 /**
  * The validated, immutable settings every IMAP session of one server shares. Built by {@code ImapServer.Builder}.
  *
- * @param serverName            the name in the greeting and in ID
+ * @param hostName              the name in the greeting and in ID
  * @param users                 checks passwords
  * @param tlsAvailable          whether STARTTLS is offered on the plain port
  * @param requireTlsForLogin    whether LOGIN/AUTHENTICATE are refused (LOGINDISABLED) until TLS is active
@@ -32,7 +32,7 @@ import java.time.ZoneId;
  * @param zone                  the zone INTERNALDATE is shown in
  * @param store                 the mailboxes, or null when none is configured (mailbox commands then say NO)
  */
-public record SessionConfig(String serverName, UserDirectory users, boolean tlsAvailable, boolean requireTlsForLogin,
+public record SessionConfig(String hostName, UserDirectory users, boolean tlsAvailable, boolean requireTlsForLogin,
                             AuthFailurePenalty penalty, int maxAuthFailures, int maxLineLength,
                             int maxLineBeforeLogin, long maxLiteralBeforeLogin, long maxLiteral, long maxCommandSize,
                             long appendLimit, int maxNestingDepth, Duration loginTimeout, Duration idleTimeout,

@@ -1,13 +1,14 @@
 package dev.mailkit.pop3.internal.command;
 
+import dev.mailkit.core.auth.Sasl;
 import dev.mailkit.pop3.internal.Login;
 import dev.mailkit.pop3.internal.Pop3Session;
 import dev.mailkit.pop3.internal.Pop3State;
-import dev.mailkit.pop3.internal.Sasl;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * AUTH [mechanism [initial-response]] (RFC 5034): SASL PLAIN (RFC 4616) and LOGIN, with an optional initial
@@ -19,6 +20,12 @@ import java.util.Locale;
 public record AuthCommand(String mechanism, String initialResponse) implements Command {
     /** The SASL mechanisms offered. */
     public static final List<String> MECHANISMS = List.of("PLAIN", "LOGIN");
+
+    /** The reply texts for malformed responses. */
+    private static final Map<Sasl.Problem, String> MALFORMED = Map.of(
+            Sasl.Problem.BASE64, "Invalid base64 in SASL response",
+            Sasl.Problem.SYNTAX, "Malformed PLAIN response (authzid NUL authcid NUL password expected)",
+            Sasl.Problem.ENCODING, "SASL credentials must be UTF-8");
 
     @Override
     public boolean validIn(Pop3State state) {
@@ -47,20 +54,21 @@ public record AuthCommand(String mechanism, String initialResponse) implements C
                     credentials = Sasl.plain(initialResponse != null ? initialResponse : challenge(session, ""));
                     break;
                 case "LOGIN":
-                    String name = initialResponse != null ? initialResponse : challenge(session, Sasl.USERNAME);
-                    credentials = Sasl.login(name, challenge(session, Sasl.PASSWORD));
+                    String name = initialResponse != null ? initialResponse
+                            : challenge(session, Sasl.LOGIN_USERNAME_CHALLENGE);
+                    credentials = Sasl.login(name, challenge(session, Sasl.LOGIN_PASSWORD_CHALLENGE));
                     break;
                 default:
                     session.badCommand("Unsupported SASL mechanism (PLAIN and LOGIN are supported)");
                     return;
             }
-        } catch (Sasl.Cancelled e) {
+        } catch (Cancelled e) {
             session.err("Authentication cancelled");
             return;
-        } catch (Sasl.TooLong e) {
+        } catch (TooLong e) {
             return; // already answered
-        } catch (Sasl.Malformed e) {
-            session.badCommand(e.getMessage());
+        } catch (Sasl.MalformedResponseException e) {
+            session.badCommand(MALFORMED.get(e.problem()));
             return;
         }
         if (!credentials.authorizationAllowed()) {
@@ -75,12 +83,22 @@ public record AuthCommand(String mechanism, String initialResponse) implements C
         session.connection().output().write(("+ " + base64 + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         String line = session.readSaslLine();
         if (line == null) {
-            throw new Sasl.TooLong();
+            throw new TooLong();
         }
         if (line.equals("*")) {
-            throw new Sasl.Cancelled();
+            throw new Cancelled();
         }
         return line;
+    }
+
+    /** The client cancelled the exchange with {@code *}. */
+    private static final class Cancelled extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** A response line was too long (already answered). */
+    private static final class TooLong extends IOException {
+        private static final long serialVersionUID = 1L;
     }
 
     @Override

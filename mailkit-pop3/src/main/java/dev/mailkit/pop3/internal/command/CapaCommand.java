@@ -37,7 +37,7 @@ public final class CapaCommand implements Command {
                 session.line("STLS");
             }
         }
-        session.line("IMPLEMENTATION " + session.config().serverName());
+        session.line("IMPLEMENTATION " + session.config().hostName());
         session.endMultiline();
     }
 }

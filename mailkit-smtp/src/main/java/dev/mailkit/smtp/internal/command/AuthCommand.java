@@ -1,33 +1,26 @@
 package dev.mailkit.smtp.internal.command;
 
 import dev.mailkit.core.auth.MailUser;
+import dev.mailkit.core.auth.Sasl;
+import dev.mailkit.smtp.internal.DropConnection;
 import dev.mailkit.smtp.internal.SessionState;
 import dev.mailkit.smtp.internal.SmtpConfig;
 import dev.mailkit.smtp.internal.SmtpListener;
-import org.subethamail.smtp.DropConnectionException;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * AUTH (RFC 4954) with the PLAIN (RFC 4616) and LOGIN mechanisms, on submission ports only, and only over TLS unless
- * insecure authentication was explicitly allowed. Unknown user and wrong password get the same reply after the same
+ * AUTH (RFC 4954) with the PLAIN (RFC 4616) and LOGIN mechanisms, on submission ports (and every port with
+ * {@code optionalAuth()}), and only over TLS unless {@code requireTlsForLogin(false)}. Unknown user and wrong password get the same reply after the same
  * work; every failure is followed by the per-address growing delay, and after a few failures the connection is
  * closed.
  */
 public final class AuthCommand extends MailkitCommand {
-    private static final String USERNAME = Base64.getEncoder().encodeToString("Username:".getBytes(StandardCharsets.US_ASCII));
-    private static final String PASSWORD = Base64.getEncoder().encodeToString("Password:".getBytes(StandardCharsets.US_ASCII));
-
     public AuthCommand(SmtpListener listener) {
         super(listener, "AUTH", "Authenticate: AUTH mechanism [initial-response]");
     }
@@ -39,7 +32,7 @@ public final class AuthCommand extends MailkitCommand {
     }
 
     @Override
-    protected void run(String args, SessionState st) throws IOException, DropConnectionException {
+    protected void run(String args, SessionState st) throws IOException, DropConnection {
         SmtpConfig c = listener.config();
         if (!listener.authOffered()) {
             st.reply(502, "5.5.1", "AUTH is not available on this port");
@@ -72,26 +65,17 @@ public final class AuthCommand extends MailkitCommand {
         char[] password;
         try {
             if (mechanism.equals("PLAIN")) {
-                byte[] resp = initial != null ? decode(initial) : decode(challenge(st, ""));
-                int first = indexOf(resp, 0);
-                int second = first < 0 ? -1 : indexOf(resp, first + 1);
-                if (second < 0) {
-                    st.reply(501, "5.5.2", "Malformed PLAIN response (authzid NUL authcid NUL password)");
-                    return;
-                }
-                String authz = utf8(Arrays.copyOfRange(resp, 0, first));
-                username = utf8(Arrays.copyOfRange(resp, first + 1, second));
-                password = utf8Chars(Arrays.copyOfRange(resp, second + 1, resp.length));
-                Arrays.fill(resp, (byte) 0);
-                if (!authz.isEmpty() && !authz.equals(username)) {
+                Sasl.Credentials credentials = Sasl.plain(initial != null ? initial : challenge(st, ""));
+                if (!credentials.authorizationAllowed()) {
+                    credentials.wipe();
                     fail(st, c);
                     return;
                 }
+                username = credentials.username();
+                password = credentials.password();
             } else if (mechanism.equals("LOGIN")) {
-                username = utf8(initial != null ? decode(initial) : decode(challenge(st, USERNAME)));
-                byte[] pw = decode(challenge(st, PASSWORD));
-                password = utf8Chars(pw);
-                Arrays.fill(pw, (byte) 0);
+                username = Sasl.text(initial != null ? initial : challenge(st, Sasl.LOGIN_USERNAME_CHALLENGE));
+                password = Sasl.secret(challenge(st, Sasl.LOGIN_PASSWORD_CHALLENGE));
             } else {
                 st.reply(504, "5.5.4", "Unrecognized authentication mechanism (PLAIN and LOGIN are supported)");
                 return;
@@ -99,8 +83,12 @@ public final class AuthCommand extends MailkitCommand {
         } catch (Cancelled e) {
             st.reply(501, "5.7.0", "Authentication cancelled");
             return;
-        } catch (IllegalArgumentException | CharacterCodingException e) {
-            st.reply(501, "5.5.2", "Cannot decode response (base64 of UTF-8 expected)");
+        } catch (Sasl.MalformedResponseException e) {
+            if (e.problem() == Sasl.Problem.SYNTAX) {
+                st.reply(501, "5.5.2", "Malformed PLAIN response (authzid NUL authcid NUL password)");
+            } else {
+                st.reply(501, "5.5.2", "Cannot decode response (base64 of UTF-8 expected)");
+            }
             return;
         }
         Optional<MailUser> user = c.users.authenticate(username, password);
@@ -114,26 +102,26 @@ public final class AuthCommand extends MailkitCommand {
         st.reply(235, "2.7.0", "Authentication successful");
     }
 
-    private void fail(SessionState st, SmtpConfig c) throws IOException, DropConnectionException {
+    private void fail(SessionState st, SmtpConfig c) throws IOException, DropConnection {
         Duration delay = c.penalty.recordFailure(st.clientAddress().getAddress());
         if (!delay.isZero()) {
             try {
                 Thread.sleep(delay.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                st.session().quit();
+                st.closeConnection();
                 return;
             }
         }
         if (st.authFailed() >= c.maxAuthFailures) {
-            throw new DropConnectionException(421, "4.7.0 Too many failed authentication attempts, closing connection");
+            throw new DropConnection(421, "4.7.0 Too many failed authentication attempts, closing connection");
         }
         st.reply(535, "5.7.8", "Authentication credentials invalid");
     }
 
     private static String challenge(SessionState st, String text) throws IOException {
-        st.session().sendResponse("334 " + text);
-        String line = st.session().getReader().readLine();
+        st.replyRaw("334 " + text);
+        String line = st.readLine();
         if (line == null) {
             throw new EOFException("client closed during AUTH");
         }
@@ -141,35 +129,6 @@ public final class AuthCommand extends MailkitCommand {
             throw new Cancelled();
         }
         return line;
-    }
-
-    private static byte[] decode(String b64) {
-        if (b64.equals("=")) {
-            return new byte[0];
-        }
-        return Base64.getDecoder().decode(b64);
-    }
-
-    private static int indexOf(byte[] b, int from) {
-        for (int i = from; i < b.length; i++) {
-            if (b[i] == 0) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static String utf8(byte[] b) throws CharacterCodingException {
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b)).toString();
-    }
-
-    private static char[] utf8Chars(byte[] b) throws CharacterCodingException {
-        CharBuffer cb = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b));
-        char[] out = new char[cb.remaining()];
-        cb.get(out);
-        return out;
     }
 
     private static final class Cancelled extends IOException {

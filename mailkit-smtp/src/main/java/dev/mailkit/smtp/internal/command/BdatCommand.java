@@ -3,10 +3,10 @@ package dev.mailkit.smtp.internal.command;
 import dev.mailkit.core.SmtpReply;
 import dev.mailkit.smtp.BareLineEndings;
 import dev.mailkit.smtp.internal.ChunkReader;
+import dev.mailkit.smtp.internal.DropConnection;
 import dev.mailkit.smtp.internal.SessionState;
 import dev.mailkit.smtp.internal.SmtpConfig;
 import dev.mailkit.smtp.internal.SmtpListener;
-import org.subethamail.smtp.DropConnectionException;
 
 import java.io.IOException;
 import java.util.Locale;
@@ -23,7 +23,7 @@ public final class BdatCommand extends MailkitCommand {
     }
 
     @Override
-    protected void run(String args, SessionState st) throws IOException, DropConnectionException {
+    protected void run(String args, SessionState st) throws IOException, DropConnection {
         SmtpConfig c = listener.config();
         String[] parts = args.strip().split(" +");
         long size = -1;
@@ -33,10 +33,10 @@ public final class BdatCommand extends MailkitCommand {
         boolean last = parts.length == 2 && parts[1].toUpperCase(Locale.ROOT).equals("LAST");
         if (size < 0 || (parts.length == 2 && !last)) {
             st.resetTransaction();
-            throw new DropConnectionException(501, "5.5.4 Syntax: BDAT size [LAST]; closing connection");
+            throw new DropConnection(501, "5.5.4 Syntax: BDAT size [LAST]; closing connection");
         }
         if (!st.inTransaction() || st.transaction().recipientCount() == 0) {
-            ChunkReader.discard(st.session().getRawInput(), size);
+            ChunkReader.discard(st.input(), size);
             st.reply(503, "5.5.1", st.inTransaction() ? "No valid recipients" : "Send MAIL first");
             return;
         }
@@ -46,7 +46,7 @@ public final class BdatCommand extends MailkitCommand {
         }
         ChunkReader reader = st.chunkReader();
         try {
-            reader.read(st.session().getRawInput(), size, last, st.chunkWriter());
+            reader.read(st.input(), size, last, st.chunkWriter());
         } catch (IOException e) {
             st.resetTransaction();
             throw e;

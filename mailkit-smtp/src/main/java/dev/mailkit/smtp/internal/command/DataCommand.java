@@ -40,12 +40,12 @@ public final class DataCommand extends MailkitCommand {
             st.reply(554, "5.5.1", "No valid recipients");
             return;
         }
-        st.session().sendResponse("354 End data with <CR><LF>.<CR><LF>"); // 3xx replies carry no enhanced status
+        st.replyRaw("354 End data with <CR><LF>.<CR><LF>"); // 3xx replies carry no enhanced status
         DataReader reader = new DataReader(c.maxMessageSize, c.maxLineLength,
                 c.bareLineEndings == BareLineEndings.NORMALIZE);
         MessageSpool.Writer w = c.spool.newWriter();
         try {
-            reader.read(st.session().getRawInput(), w);
+            reader.read(st.input(), w);
         } catch (IOException e) {
             w.abort();
             st.resetTransaction();

@@ -44,7 +44,7 @@ public final class EhloCommand extends MailkitCommand {
         SmtpConfig c = listener.config();
         String first = c.hostName + " Hello " + name;
         if (!ehlo) {
-            st.session().sendResponse("250 " + first);
+            st.replyRaw("250 " + first);
             return;
         }
         List<String> lines = new ArrayList<>();
@@ -72,7 +72,7 @@ public final class EhloCommand extends MailkitCommand {
             }
             sb.append("250").append(i == lines.size() - 1 ? ' ' : '-').append(lines.get(i));
         }
-        st.session().sendResponse(sb.toString());
+        st.replyRaw(sb.toString());
     }
 
     /** A domain name (letters, digits, '-', '.', '_') or an address literal, at most 255 characters. */

@@ -37,7 +37,7 @@ public final class MailCommand extends MailkitCommand {
             return;
         }
         if (st.role().requiresAuth() && !c.optionalAuth && st.authenticatedUser().isEmpty()) {
-            if (listener.tlsAvailable(st) && !c.allowInsecureAuth) {
+            if (listener.tlsAvailable(st) && c.requireTlsForLogin) {
                 st.reply(530, "5.7.0", "Must issue a STARTTLS command first");
             } else {
                 st.reply(530, "5.7.0", "Authentication required");

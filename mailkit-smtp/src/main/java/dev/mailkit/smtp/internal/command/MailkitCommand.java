@@ -1,32 +1,47 @@
 package dev.mailkit.smtp.internal.command;
 
+import dev.mailkit.smtp.internal.DropConnection;
 import dev.mailkit.smtp.internal.SessionState;
 import dev.mailkit.smtp.internal.SmtpListener;
-import org.subethamail.smtp.DropConnectionException;
-import org.subethamail.smtp.internal.server.BaseCommand;
-import org.subethamail.smtp.server.Session;
 
 import java.io.IOException;
 import java.util.Locale;
 
 /**
- * Base of mailkit's SMTP command implementations, registered in place of SubEthaSMTP's own. It checks that the verb
- * is exactly this command (SubEthaSMTP dispatches on the first four letters, so {@code EHLOX} would otherwise run
- * EHLO), records the line in the transcript and hands the arguments to {@link #run}.
+ * Base of mailkit's SMTP command implementations, which SubEthaSMTP's session loop runs in place of its own (through
+ * {@code SubethaAccess}). It checks that the verb is exactly this command (SubEthaSMTP dispatches on the first four
+ * letters, so {@code EHLOX} would otherwise run EHLO), records the line in the transcript and hands the arguments to
+ * {@link #run}.
  */
-public abstract class MailkitCommand extends BaseCommand {
+public abstract class MailkitCommand {
+    /** The listener whose sessions this command serves (its configuration, delivery and checks). */
     protected final SmtpListener listener;
     private final String verb;
+    private final String help;
 
+    /**
+     * @param listener the listener whose sessions the command serves
+     * @param verb     the verb, upper case
+     * @param help     one line of help
+     */
     protected MailkitCommand(SmtpListener listener, String verb, String help) {
-        super(verb, help);
         this.listener = listener;
         this.verb = verb;
+        this.help = help;
     }
 
-    @Override
-    public final void execute(String line, Session session) throws IOException, DropConnectionException {
-        SessionState st = listener.state(session);
+    /** The verb, upper case. */
+    public final String verb() {
+        return verb;
+    }
+
+    /** One line of help. */
+    public final String help() {
+        return help;
+    }
+
+    /** Runs the command line {@code line} (verb and arguments) in the session. */
+    public final void execute(String line, SessionState st) throws IOException, DropConnection {
         st.recorder().client(transcriptLine(line));
         int space = line.indexOf(' ');
         String given = space < 0 ? line : line.substring(0, space);
@@ -47,5 +62,5 @@ public abstract class MailkitCommand extends BaseCommand {
      *
      * @param args the text after the verb and one space (may be empty)
      */
-    protected abstract void run(String args, SessionState st) throws IOException, DropConnectionException;
+    protected abstract void run(String args, SessionState st) throws IOException, DropConnection;
 }

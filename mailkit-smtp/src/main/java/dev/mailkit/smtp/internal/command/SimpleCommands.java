@@ -62,7 +62,7 @@ public final class SimpleCommands extends MailkitCommand {
                 st.resetTransaction();
                 st.reply(221, "2.0.0", listener.config().hostName + " closing connection");
                 st.releaseConnectionSlot(); // before the close, so a client that reconnects at once is not refused
-                st.session().quit();
+                st.closeConnection();
                 return;
             case HELP:
                 st.reply(214, "2.0.0",

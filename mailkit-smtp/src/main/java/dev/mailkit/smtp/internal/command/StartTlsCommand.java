@@ -13,7 +13,7 @@ import javax.net.ssl.SSLSocket;
  * STARTTLS (RFC 3207). Refused after AUTH (a session authenticated in plaintext must not be carried into TLS:
  * session fixation). After the handshake the session starts over: SubEthaSMTP's new input buffer drops any plaintext
  * the client pipelined behind STARTTLS (command injection, CVE-2011-0411 class), the HELO/EHLO and the transaction
- * are forgotten, and the client must say EHLO again.
+ * are forgotten (mailkit's and SubEthaSMTP's), and the client must say EHLO again.
  */
 public final class StartTlsCommand extends MailkitCommand {
     private static final Logger LOG = LoggerFactory.getLogger(StartTlsCommand.class);
@@ -41,7 +41,7 @@ public final class StartTlsCommand extends MailkitCommand {
             return;
         }
         st.reply(220, "2.0.0", "Ready to start TLS");
-        Socket plain = st.session().getSocket();
+        Socket plain = st.socket();
         SSLSocket tls;
         try {
             tls = listener.config().tls.wrap(plain);
@@ -49,14 +49,12 @@ public final class StartTlsCommand extends MailkitCommand {
             tls.startHandshake();
         } catch (IOException e) {
             LOG.debug("{}: STARTTLS handshake failed: {}", st.sessionId(), e.toString());
-            st.session().quit(); // the stream is in an unknown state: nothing more can be said
+            st.closeConnection(); // the stream is in an unknown state: nothing more can be said
             return;
         }
-        st.session().setSocket(tls); // new buffers: anything pipelined in plaintext is gone
-        SmtpListener.socketChanged(st);
+        st.switchTo(tls); // new buffers: anything pipelined in plaintext is gone
         SmtpListener.tlsEstablished(st, tls);
         st.resetTransaction();
         st.forgetHello();
-        st.session().resetSmtpProtocol();
     }
 }

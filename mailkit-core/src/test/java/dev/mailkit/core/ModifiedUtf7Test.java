@@ -1,4 +1,4 @@
-package dev.mailkit.imap.internal.encode;
+package dev.mailkit.core;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,10 +1,16 @@
-package dev.mailkit.imap.internal.encode;
+package dev.mailkit.core;
 
 /**
- * Mailbox names in modified UTF-7 (RFC 3501 5.1.3): printable US-ASCII stands for itself except {@code &}, written
- * {@code &-}; other characters are UTF-16 in a modified BASE64 ({@code ,} for {@code /}, no padding) between
- * {@code &} and {@code -}. Decoding is strict: anything that is not the canonical encoding of some name is refused,
- * so that two different byte strings never name the same mailbox.
+ * IMAP's modified UTF-7 (RFC 3501 5.1.3), the form mailbox names take on the IMAP wire and, in Dovecot-compatible
+ * Maildirs, on disk (Maildir++ folder names, {@code subscriptions}): printable US-ASCII stands for itself except
+ * {@code &}, written {@code &-}; every other run of characters is UTF-16 in a modified BASE64 ({@code ,} for
+ * {@code /}, no padding) between {@code &} and {@code -}.
+ *
+ * <p>{@link #decode} is strict: it refuses anything that {@link #encode} would not have produced (bare non-ASCII,
+ * control characters, printable ASCII inside a BASE64 run, two adjacent runs, leftover bits, unpaired surrogates),
+ * so that two different byte strings never name the same mailbox. Its error messages go to IMAP clients as they
+ * are (in {@code BAD invalid mailbox name: ...}). Used by mailkit-imap and
+ * mailkit-store. Stateless and thread-safe.
  */
 public final class ModifiedUtf7 {
     private static final char[] ALPHABET =
@@ -32,7 +38,7 @@ public final class ModifiedUtf7 {
         return true;
     }
 
-    /** Encodes a mailbox name. */
+    /** Encodes a mailbox name; a name that needs no encoding ({@link #isPlain}) is returned as it is. */
     public static String encode(String s) {
         if (isPlain(s)) {
             return s;
@@ -66,6 +72,27 @@ public final class ModifiedUtf7 {
             }
         }
         return sb.toString();
+    }
+
+    /** The length of {@link #encode(String)} without building it. */
+    public static int encodedLength(String s) {
+        int n = 0;
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c <= 0x7E) {
+                n += c == '&' ? 2 : 1;
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < s.length() && (s.charAt(j) < 0x20 || s.charAt(j) > 0x7E)) {
+                j++;
+            }
+            n += 2 + ((j - i) * 16 + 5) / 6;
+            i = j;
+        }
+        return n;
     }
 
     /**
