@@ -126,7 +126,7 @@ final class Intake {
             return new HeaderFacts(h.all("received").size(), eightBit);
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("the header section is larger")) {
-                return new HeaderFacts(0, true); // not ours to judge here; the remote server will
+                return new HeaderFacts(0, false); // a header over 1 MiB: not ours to judge; the remote server will
             }
             throw e;
         }
