@@ -113,7 +113,7 @@ class DovecotDifferentialTest {
         try {
             ImapConversation c = new ImapConversation(p.getInputStream(), p.getOutputStream());
             c.response(); // PREAUTH
-            dovecot = run(c);
+            dovecot = run(c, COMMANDS);
         } finally {
             p.destroyForcibly();
         }
@@ -124,7 +124,7 @@ class DovecotDifferentialTest {
     void theMaildirStoreOverACopyOfTheSameMaildirAnswersLikeDovecot() throws Exception {
         Path copy = copy(written, dir.resolve("mailkit"));
         try (MaildirMailStore store = MaildirMailStore.builder(copy).fsync(false).hostName("mk").build()) {
-            compare("maildir", mailkit(store));
+            compare("maildir", dovecot, mailkit(store, COMMANDS));
         }
     }
 
@@ -137,22 +137,24 @@ class DovecotDifferentialTest {
                     inbox.append(MessageSource.of(crlf(load(CORPUS[i][0]))), flags(CORPUS[i][1]), date(i));
                 }
             }
-            compare("memory", mailkit(store));
+            compare("memory", dovecot, mailkit(store, COMMANDS));
         }
     }
 
-    private static List<String> mailkit(MailStore store) throws Exception {
+    /** mailkit's answers to the commands, logged in as joe over a plain IMAP server on the store. */
+    static List<String> mailkit(MailStore store, List<String> commands) throws Exception {
         try (ImapServer server = ImapServerTest.plain().store(store).build().start();
              Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(20_000);
             ImapConversation c = new ImapConversation(s.getInputStream(), s.getOutputStream());
             c.response();
             c.command("l", "LOGIN joe@example.com secret");
-            return run(c);
+            return run(c, commands);
         }
     }
 
-    private static void compare(String variant, List<String> mailkit) throws Exception {
+    /** Fails listing every answer that differs. */
+    static void compare(String variant, List<String> dovecot, List<String> mailkit) throws Exception {
         if (System.getenv("MAILKIT_DIFF_DUMP") != null) {
             Files.write(Path.of(System.getenv("MAILKIT_DIFF_DUMP"), "dovecot.txt"), dovecot);
             Files.write(Path.of(System.getenv("MAILKIT_DIFF_DUMP"), "mailkit-" + variant + ".txt"), mailkit);
@@ -168,12 +170,12 @@ class DovecotDifferentialTest {
         assertThat(differences).as(String.join("\n\n", differences)).isEmpty();
     }
 
-    private static Instant date(int i) {
+    static Instant date(int i) {
         return Instant.parse("2024-01-0" + (i + 1) + "T12:00:00Z");
     }
 
     /** Copies a directory tree (files keep their modification times: Maildir internal dates). */
-    private static Path copy(Path from, Path to) throws IOException {
+    static Path copy(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 Path t = to.resolve(from.relativize(p).toString());
@@ -187,18 +189,19 @@ class DovecotDifferentialTest {
         return to;
     }
 
-    private static List<String> run(ImapConversation c) throws Exception {
+    /** SELECT INBOX, then each command, the answers normalised. */
+    static List<String> run(ImapConversation c, List<String> commands) throws Exception {
         List<String> out = new ArrayList<>();
         out.addAll(ImapTranscript.normalize(c.command("s", "SELECT INBOX")));
-        for (int i = 0; i < COMMANDS.size(); i++) {
-            String cmd = COMMANDS.get(i);
+        for (int i = 0; i < commands.size(); i++) {
+            String cmd = commands.get(i);
             out.add("### " + cmd);
             out.addAll(ImapTranscript.normalize(c.command("c" + i, cmd)));
         }
         return out;
     }
 
-    private static Flags flags(String maildirFlags) {
+    static Flags flags(String maildirFlags) {
         List<SystemFlag> f = new ArrayList<>();
         for (char ch : maildirFlags.toCharArray()) {
             f.add(switch (ch) {

@@ -46,7 +46,23 @@ public final class ImapTranscript {
                 out.add(canonical(r));
             }
         }
+        sortListRuns(out);
         return out;
+    }
+
+    /** LIST and LSUB answers come in no defined order (Dovecot's follows the directory): compare them sorted. */
+    private static void sortListRuns(List<String> out) {
+        int i = 0;
+        while (i < out.size()) {
+            int j = i;
+            while (j < out.size() && (out.get(j).startsWith("* LIST ") || out.get(j).startsWith("* LSUB "))) {
+                j++;
+            }
+            if (j > i + 1) {
+                java.util.Collections.sort(out.subList(i, j));
+            }
+            i = Math.max(j, i + 1);
+        }
     }
 
     private static int indexOf(byte[] b, byte x, int from) {

@@ -280,10 +280,15 @@ public final class ImapParser {
         if (raw.equalsIgnoreCase("INBOX")) {
             return "INBOX";
         }
-        return decodeMailbox(raw);
+        try {
+            return ModifiedUtf7.decode(raw);
+        } catch (IllegalArgumentException e) {
+            // well-formed IMAP, but a name no mailbox can have: NO, as Dovecot answers (a BAD makes clients give up)
+            throw ParseException.no(null, "Mailbox name is not valid mUTF-7");
+        }
     }
 
-    /** A LIST pattern: 1*list-char / string, decoded from modified UTF-7. */
+    /** A LIST pattern: 1*list-char / string, decoded from modified UTF-7 (taken as written if it is not valid). */
     public String listMailbox() throws ParseException, IOException {
         int c = r.peek();
         String raw;
@@ -299,14 +304,10 @@ public final class ImapParser {
             }
             raw = r.text(start);
         }
-        return decodeMailbox(raw);
-    }
-
-    private static String decodeMailbox(String raw) throws ParseException {
         try {
             return ModifiedUtf7.decode(raw);
         } catch (IllegalArgumentException e) {
-            throw ParseException.bad("invalid mailbox name: " + e.getMessage());
+            return raw; // matches no mailbox: LIST answers OK with nothing, as Dovecot does
         }
     }
 
