@@ -25,6 +25,7 @@ public final class ImapWriter {
 
     private OutputStream out;
     private final byte[] buf;
+    private boolean utf8;
     private int count;
 
     /**
@@ -169,12 +170,56 @@ public final class ImapWriter {
 
     // ------------------------------------------------------------------------------------------ strings
 
-    /** A string as quoted when it can be, otherwise as a literal of its UTF-8 bytes. */
+    /**
+     * A string as quoted when it can be, otherwise as a literal of its UTF-8 bytes. After UTF8=ACCEPT (RFC 6855)
+     * a quoted string may hold UTF-8.
+     */
     public ImapWriter string(String s) throws IOException {
         if (canQuote(s)) {
             return quoted(s);
         }
+        if (utf8 && canQuoteUtf8(s)) {
+            return quotedUtf8(s);
+        }
         return literal(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether the session enabled UTF8=ACCEPT: quoted strings and mailbox names in UTF-8. */
+    public void setUtf8(boolean on) {
+        this.utf8 = on;
+    }
+
+    /** Printable text (7-bit or not), not too long: a quoted string after UTF8=ACCEPT. */
+    private static boolean canQuoteUtf8(String s) {
+        if (s.length() > QUOTED_MAX) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || Character.isSurrogate(c)
+                    && !(Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
+                    && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private ImapWriter quotedUtf8(String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        ensure(2 * b.length + 2);
+        if (2 * b.length + 2 > buf.length) {
+            return literal(b);
+        }
+        buf[count++] = '"';
+        for (byte x : b) {
+            if (x == '"' || x == '\\') {
+                buf[count++] = '\\';
+            }
+            buf[count++] = x;
+        }
+        buf[count++] = '"';
+        return this;
     }
 
     /** NIL for null, otherwise {@link #string}. */
@@ -196,10 +241,24 @@ public final class ImapWriter {
         return string(s);
     }
 
-    /** A mailbox name: modified UTF-7, always quoted (or a literal if it could not be). */
+    /**
+     * A mailbox name: modified UTF-7, always quoted (or a literal if it could not be); in UTF-8 after UTF8=ACCEPT
+     * (RFC 6855).
+     */
     public ImapWriter mailbox(String name) throws IOException {
+        if (utf8) {
+            return canQuoteUtf8(name) ? quotedUtf8(name) : literal(name.getBytes(StandardCharsets.UTF_8));
+        }
         String enc = ModifiedUtf7.encode(name);
         return canQuote(enc) ? quoted(enc) : literal(enc.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * A mailbox name as LIST and STATUS write it: an atom when it can be, else a string; modified UTF-7, or UTF-8
+     * after UTF8=ACCEPT (RFC 6855).
+     */
+    public ImapWriter mailboxAstring(String name) throws IOException {
+        return astring(utf8 ? name : ModifiedUtf7.encode(name));
     }
 
     /** Whether the text can be sent as a quoted string (printable 7-bit, not too long). */

@@ -1,6 +1,5 @@
 package dev.mailkit.imap.internal.encode;
 
-import dev.mailkit.core.ModifiedUtf7;
 import dev.mailkit.imap.internal.command.SearchReturn;
 import dev.mailkit.imap.internal.command.SequenceSet;
 import dev.mailkit.imap.internal.command.StatusItem;
@@ -85,7 +84,7 @@ public final class Responses {
             w.write('\\');
         }
         w.write(delimiter).ascii("\" ");
-        w.astring(ModifiedUtf7.encode(name));
+        w.mailboxAstring(name);
         if (!childInfo.isEmpty()) {
             w.ascii(" (\"CHILDINFO\" (");
             for (int i = 0; i < childInfo.size(); i++) {
@@ -103,7 +102,7 @@ public final class Responses {
     public static void status(ImapWriter w, String name, List<StatusItem> items, Map<StatusItem, Long> values)
             throws IOException {
         w.ascii("* STATUS ");
-        w.astring(ModifiedUtf7.encode(name));
+        w.mailboxAstring(name);
         w.ascii(" (");
         boolean first = true;
         for (StatusItem i : items) {

@@ -1,5 +1,6 @@
 package dev.mailkit.imap.internal.protocol;
 
+import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.MessageSpool;
 import dev.mailkit.imap.internal.command.AppendCommand;
 import dev.mailkit.imap.internal.command.AuthenticateCommand;
@@ -344,7 +345,11 @@ public final class CommandParser {
                 if (messages.size() == MAX_APPEND_MESSAGES) {
                     throw ParseException.no("LIMIT", "at most " + MAX_APPEND_MESSAGES + " messages per APPEND");
                 }
-                messages.add(new AppendCommand.Message(flags, date, p.messageLiteral(spool, appendLimit)));
+                if (p.peek() == 'U' || p.peek() == 'u') {
+                    messages.add(new AppendCommand.Message(flags, date, utf8AppendData()));
+                } else {
+                    messages.add(new AppendCommand.Message(flags, date, p.messageLiteral(spool, appendLimit)));
+                }
             } while (!p.atEnd());
             return new AppendCommand(tag, mailbox, messages);
         } catch (ParseException | IOException | RuntimeException e) {
@@ -353,6 +358,32 @@ public final class CommandParser {
             }
             throw e;
         }
+    }
+
+    /** RFC 6855 4: {@code UTF8 (~{n}...)}, a message with UTF-8 header fields, once UTF8=ACCEPT is enabled. */
+    private MessageSource utf8AppendData() throws ParseException, IOException {
+        if (!p.tryWord("UTF8")) {
+            throw ParseException.bad("expected a message literal");
+        }
+        if (!p.utf8()) {
+            throw ParseException.bad("APPEND's UTF8 data item needs ENABLE UTF8=ACCEPT first (RFC 6855)");
+        }
+        p.sp();
+        p.expect('(');
+        p.expect('~'); // literal8
+        MessageSource m = p.messageLiteral(spool, appendLimit);
+        try {
+            p.expect(')');
+        } catch (ParseException e) {
+            m.close();
+            throw e;
+        }
+        return m;
+    }
+
+    /** Whether the session enabled UTF8=ACCEPT. */
+    public void setUtf8(boolean on) {
+        p.setUtf8(on);
     }
 
     private Command search(String tag, boolean uid) throws ParseException, IOException {

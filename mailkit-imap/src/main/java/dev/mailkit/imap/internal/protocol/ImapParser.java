@@ -29,6 +29,7 @@ public final class ImapParser {
     private static final long UINT32_MAX = 0xFFFF_FFFFL;
 
     private final CommandReader r;
+    private boolean utf8;
     private int depth;
     private int maxDepth = 64;
     private byte[] scratch = new byte[256];
@@ -263,6 +264,16 @@ public final class ImapParser {
         return java.util.Arrays.copyOf(scratch, n);
     }
 
+    /** Whether the session enabled UTF8=ACCEPT (RFC 6855): mailbox names are UTF-8, not modified UTF-7. */
+    public void setUtf8(boolean on) {
+        this.utf8 = on;
+    }
+
+    /** Whether UTF8=ACCEPT is enabled. */
+    public boolean utf8() {
+        return utf8;
+    }
+
     /** A message literal for APPEND, streamed into the spool. */
     public MessageSource messageLiteral(MessageSpool spool, long limit) throws ParseException, IOException {
         if (r.peek() != '{') {
@@ -279,6 +290,9 @@ public final class ImapParser {
         String raw = astring();
         if (raw.equalsIgnoreCase("INBOX")) {
             return "INBOX";
+        }
+        if (utf8) {
+            return raw; // RFC 6855: after UTF8=ACCEPT, names are UTF-8 and '&' is just a character
         }
         try {
             return ModifiedUtf7.decode(raw);
@@ -303,6 +317,9 @@ public final class ImapParser {
                 throw ParseException.bad(r.atEndOfLine() ? "missing arguments" : "expected a mailbox pattern");
             }
             raw = r.text(start);
+        }
+        if (utf8) {
+            return raw;
         }
         try {
             return ModifiedUtf7.decode(raw);

@@ -323,6 +323,10 @@ public final class ImapSession {
         enabled.add(capability);
         if (capability.equals("CONDSTORE")) {
             condstore = true;
+        } else if (capability.equals("UTF8=ACCEPT")) {
+            // RFC 6855: mailbox names in UTF-8 both ways, UTF-8 in quoted strings, APPEND's UTF8 data item
+            out.setUtf8(true);
+            parser.setUtf8(true);
         }
     }
 
