@@ -82,6 +82,7 @@ class RealClientsTest {
             "    ctx.check_hostname = False  # connected by IP; the chain is still verified",
             "    c.stls(ctx)",
             "out = {'capa': sorted(c.capa().keys())}",
+            "if 'UTF8' in out['capa']: out['utf8'] = c.utf8().decode()",
             "c.user('ann@local.test'); c.pass_('secret')",
             "out['stat'] = list(c.stat())",
             "out['list'] = [l.decode() for l in c.list()[1]]",
@@ -123,7 +124,8 @@ class RealClientsTest {
     void pythonPoplibPlain() throws Exception {
         Map<String, Object> out = poplib(plain.port(), "plain");
         assertThat(out.get("capa")).isEqualTo(List.of("AUTH-RESP-CODE", "IMPLEMENTATION", "PIPELINING",
-                "RESP-CODES", "SASL", "TOP", "UIDL", "USER"));
+                "RESP-CODES", "SASL", "TOP", "UIDL", "USER", "UTF8"));
+        assertThat((String) out.get("utf8")).as("poplib's POP3.utf8(), RFC 6856").startsWith("+OK");
         checkPoplib(out);
     }
 

@@ -252,8 +252,11 @@ class Rfc1939Test {
         try (Pop3Client c = Pop3Client.connect(server.port())) {
             assertThat(c.cmd("CAPA")).startsWith("+OK");
             assertThat(c.multiline()).containsExactly("TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING",
-                    "USER", "SASL PLAIN LOGIN", "IMPLEMENTATION mailkit");
+                    "UTF8 USER", "USER", "SASL PLAIN LOGIN", "IMPLEMENTATION mailkit");
+            assertThat(c.cmd("UTF8")).as("RFC 6856").startsWith("+OK");
+            assertThat(c.cmd("UTF8 now")).startsWith("-ERR");
             c.login(ANN, "secret");
+            assertThat(c.cmd("utf8")).as("only before login").startsWith("-ERR");
             assertThat(c.cmd("CAPA")).startsWith("+OK");
             assertThat(c.multiline()).containsExactly("TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING",
                     "IMPLEMENTATION mailkit");

@@ -15,6 +15,7 @@ import dev.mailkit.pop3.internal.command.StlsCommand;
 import dev.mailkit.pop3.internal.command.TopCommand;
 import dev.mailkit.pop3.internal.command.UidlCommand;
 import dev.mailkit.pop3.internal.command.UserCommand;
+import dev.mailkit.pop3.internal.command.Utf8Command;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -60,7 +61,7 @@ public final class CommandParser {
             if (c >= 'a' && c <= 'z') {
                 c -= 32;
             }
-            if (c < 'A' || c > 'Z') {
+            if ((c < 'A' || c > 'Z') && (i == 0 || c < '0' || c > '9')) { // UTF8 has a digit
                 throw new ParseException("Unknown command");
             }
             v[i] = (char) c;
@@ -80,6 +81,9 @@ public final class CommandParser {
             case "STLS":
                 none(rest, verb);
                 return StlsCommand.INSTANCE;
+            case "UTF8":
+                none(rest, verb);
+                return Utf8Command.INSTANCE;
             case "QUIT":
                 none(rest, verb);
                 return QuitCommand.INSTANCE;

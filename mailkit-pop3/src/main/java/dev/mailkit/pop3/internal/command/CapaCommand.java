@@ -29,6 +29,7 @@ public final class CapaCommand implements Command {
         session.line("AUTH-RESP-CODE");
         session.line("PIPELINING");
         if (session.state() == Pop3State.AUTHORIZATION) {
+            session.line("UTF8 USER"); // RFC 6856: the UTF8 command, and user names and passwords in UTF-8
             if (session.loginAllowed()) {
                 session.line("USER");
                 session.line("SASL " + String.join(" ", AuthCommand.MECHANISMS));
