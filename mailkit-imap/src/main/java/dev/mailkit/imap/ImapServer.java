@@ -2,6 +2,7 @@ package dev.mailkit.imap;
 
 import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.auth.UserDirectory;
+import dev.mailkit.core.filter.SpamLearning;
 import dev.mailkit.core.server.AuthFailurePenalty;
 import dev.mailkit.core.server.Connection;
 import dev.mailkit.core.server.MailServer;
@@ -185,6 +186,7 @@ public final class ImapServer implements MailServer {
         private ZoneId zone = ZoneOffset.UTC;
         private String serverName = "mailkit";
         private boolean virtualThreads = true;
+        private SpamLearning spamLearning;
 
         private Builder() {
         }
@@ -358,6 +360,17 @@ public final class ImapServer implements MailServer {
         }
 
         /**
+         * Teaches a content scanner from what users do, as Dovecot's IMAPSieve anti-spam set-up: a message moved or
+         * copied into the Junk mailbox (special use {@code \Junk}, or named Junk) is learned as spam, one moved out of
+         * Junk into any mailbox but Trash as ham (mailkit-scan's {@code ScannerLearning} talks to Rspamd and spamd).
+         * The command waits for the learning; its failures are logged, never reported to the client. Default: none.
+         */
+        public Builder spamLearning(SpamLearning learning) {
+            this.spamLearning = Objects.requireNonNull(learning, "learning");
+            return this;
+        }
+
+        /**
          * Builds the server (not started).
          *
          * @throws IllegalStateException if a required setting is missing or settings contradict each other
@@ -384,7 +397,7 @@ public final class ImapServer implements MailServer {
                     penalty == null ? AuthFailurePenalty.defaults() : penalty, maxAuthFailures, maxLineLength,
                     Math.min(maxLineLength, 8 * 1024), Math.min(maxLiteralBeforeLogin, maxLiteral), maxLiteral,
                     maxCommandSize, appendLimit, maxNestingDepth, loginTimeout, idleTimeout,
-                    spool == null ? MessageSpool.temporary() : spool, clock, zone, store);
+                    spool == null ? MessageSpool.temporary() : spool, clock, zone, store, spamLearning);
             return new ImapServer(this, c);
         }
 

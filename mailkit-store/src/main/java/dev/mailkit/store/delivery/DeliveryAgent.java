@@ -8,6 +8,7 @@ import dev.mailkit.core.SmtpReply;
 import dev.mailkit.core.auth.MailUser;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.sink.DeliveryReport;
+import dev.mailkit.core.sink.MailboxRule;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.store.AccountId;
 import dev.mailkit.store.MailAccount;
@@ -94,6 +95,7 @@ public final class DeliveryAgent implements MessageSink {
     private final boolean returnPath;
     private final boolean deliveredTo;
     private final int maxDepth;
+    private final MailboxRule mailboxRule;
 
     private DeliveryAgent(Builder b) {
         this.store = b.store;
@@ -106,6 +108,7 @@ public final class DeliveryAgent implements MessageSink {
         this.returnPath = b.returnPath;
         this.deliveredTo = b.deliveredTo;
         this.maxDepth = b.maxDepth;
+        this.mailboxRule = b.mailboxRule;
     }
 
     /** A builder with the defaults above. */
@@ -428,6 +431,9 @@ public final class DeliveryAgent implements MessageSink {
             if (!box.isInbox() && !account.exists(box)) {
                 box = MailboxName.INBOX; // the plus folder was deleted meanwhile
             }
+            if (box.isInbox() && mailboxRule != null) {
+                box = ruleMailbox(account, d, message);
+            }
             try (Mailbox mailbox = account.open(box)) {
                 mailbox.append(copy);
             }
@@ -447,6 +453,25 @@ public final class DeliveryAgent implements MessageSink {
             LOG.error("delivery of {} to {} failed", envelope.transactionId(), d, e);
             return SmtpReply.of(451, "4.3.0", "temporary failure storing the message for " + d.deliveredTo()
                     + ", try again later");
+        }
+    }
+
+    /** The mailbox the rule chooses (created if missing), or INBOX if it chooses none or one that cannot be. */
+    private MailboxName ruleMailbox(MailAccount account, Destination d, MessageSource message) {
+        Optional<String> name = mailboxRule.mailboxFor(d.deliveredTo(), message);
+        if (name.isEmpty()) {
+            return MailboxName.INBOX;
+        }
+        try {
+            MailboxName box = MailboxName.of(name.get());
+            if (!account.exists(box)) {
+                account.create(box, box.toString().equalsIgnoreCase("Junk") ? Set.of(SpecialUse.JUNK) : Set.of());
+            }
+            return box;
+        } catch (MailStoreException e) {
+            LOG.warn("mailbox rule chose '{}' for {}, which cannot be used ({}); INBOX instead", name.get(),
+                    d.deliveredTo(), e.getMessage());
+            return MailboxName.INBOX;
         }
     }
 
@@ -473,6 +498,7 @@ public final class DeliveryAgent implements MessageSink {
         private boolean returnPath = true;
         private boolean deliveredTo = true;
         private int maxDepth = DEFAULT_MAX_ALIAS_DEPTH;
+        private MailboxRule mailboxRule;
 
         private Builder() {
         }
@@ -557,6 +583,15 @@ public final class DeliveryAgent implements MessageSink {
          */
         public Builder deliveredTo(boolean on) {
             this.deliveredTo = on;
+            return this;
+        }
+
+        /**
+         * Chooses another mailbox than INBOX for a user's copy, e.g. mailkit-scan's {@code JunkFolder} files spam
+         * into {@code Junk} (default: none, always INBOX). A mailbox the rule names is created if it does not exist.
+         */
+        public Builder mailboxRule(MailboxRule rule) {
+            this.mailboxRule = Objects.requireNonNull(rule, "rule");
             return this;
         }
 
