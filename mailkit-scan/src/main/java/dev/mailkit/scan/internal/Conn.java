@@ -48,6 +48,10 @@ public final class Conn implements Closeable {
         Selector sel = null;
         try {
             ch.configureBlocking(false);
+            if (!endpoint.isUnix()) {
+                // request and answer protocols: never let Nagle hold a small write back for the peer's delayed ACK
+                ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            }
             sel = Selector.open();
             Conn c = new Conn(ch, sel, endpoint.toString());
             c.deadline = deadline;

@@ -227,8 +227,11 @@ public final class MilterSession implements Closeable {
             }
         }
         conn.deadlineIn(timeout);
-        macros('E', eomMacros);
-        send('E');
+        byte[] m = macros('E', eomMacros);
+        byte[] e = packet('E');
+        byte[] both = java.util.Arrays.copyOf(m, m.length + e.length);
+        System.arraycopy(e, 0, both, m.length, e.length);
+        conn.write(both);
         return endOfMessage(spool, maxBody);
     }
 
@@ -344,17 +347,25 @@ public final class MilterSession implements Closeable {
 
     private Reply step(char cmd, Map<String, String> macros, byte[] data, boolean noReply) throws IOException {
         conn.deadlineIn(timeout);
-        macros(cmd, macros);
-        send(cmd, data);
+        byte[] m = macros(cmd, macros);
+        byte[] c = packet(cmd, data);
+        if (m.length == 0) {
+            conn.write(c);
+        } else { // the macros and their command in one write
+            byte[] both = java.util.Arrays.copyOf(m, m.length + c.length);
+            System.arraycopy(c, 0, both, m.length, c.length);
+            conn.write(both);
+        }
         if (noReply) {
             return Reply.CONTINUE;
         }
         return reply(readAnswer());
     }
 
-    private void macros(char cmd, Map<String, String> macros) throws IOException {
+    /** The macro packet for a command, or nothing. */
+    private static byte[] macros(char cmd, Map<String, String> macros) {
         if (macros.isEmpty()) {
-            return;
+            return new byte[0];
         }
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.write(cmd);
@@ -364,7 +375,7 @@ public final class MilterSession implements Closeable {
                 b.writeBytes(cstr(e.getValue()));
             }
         }
-        send('D', b.toByteArray());
+        return packet('D', b.toByteArray());
     }
 
     /** An answer, skipping progress reports (each gives the milter a fresh timeout). */
@@ -434,6 +445,10 @@ public final class MilterSession implements Closeable {
     }
 
     private void send(char cmd, byte[]... parts) throws IOException {
+        conn.write(packet(cmd, parts));
+    }
+
+    private static byte[] packet(char cmd, byte[]... parts) {
         int len = 1;
         for (byte[] p : parts) {
             len += p.length;
@@ -449,7 +464,7 @@ public final class MilterSession implements Closeable {
             System.arraycopy(p, 0, out, pos, p.length);
             pos += p.length;
         }
-        conn.write(out);
+        return out;
     }
 
     /** The header value as milters see it: folding as LF, without the leading space unless asked for. */

@@ -60,7 +60,7 @@ public final class MilterStep extends Step {
     @Override
     public FilterVerdict onMailFrom(SessionInfo s, Optional<MailAddress> from, Map<String, String> params,
                                     boolean scanned) {
-        State st = sessions.computeIfAbsent(s.sessionId(), k -> new State());
+        State st = sessions.computeIfAbsent(key(s), k -> new State());
         st.txn = Txn.NONE;
         if (!scanned) {
             st.txn = Txn.NOT_APPLICABLE;
@@ -102,6 +102,14 @@ public final class MilterStep extends Step {
         } catch (IOException | RuntimeException e) {
             return failed(s, st, e);
         }
+    }
+
+    /**
+     * A session's key: its id with both ends of its connection (listeners of different servers may hand out the same
+     * session id; no two open connections have the same ends).
+     */
+    private static String key(SessionInfo s) {
+        return s.sessionId() + "|" + s.clientAddress() + "|" + s.localAddress();
     }
 
     /** Opens the milter connection and says connect and HELO; returns a verdict if the milter decided already. */
@@ -173,7 +181,7 @@ public final class MilterStep extends Step {
 
     @Override
     public FilterVerdict onRcptTo(SessionInfo s, MailAddress rcpt, Map<String, String> params) {
-        State st = sessions.get(s.sessionId());
+        State st = sessions.get(key(s));
         if (st == null || st.txn != Txn.ACTIVE) {
             return FilterVerdict.accept();
         }
@@ -218,7 +226,7 @@ public final class MilterStep extends Step {
 
     @Override
     public Outcome onData(SessionInfo s, Envelope envelope, MessageSource message) {
-        State st = sessions.get(s.sessionId());
+        State st = sessions.get(key(s));
         Txn txn = st == null ? Txn.NOT_APPLICABLE : st.txn;
         if (st != null) {
             st.txn = Txn.NONE;
@@ -271,7 +279,7 @@ public final class MilterStep extends Step {
 
     @Override
     public void onDisconnect(SessionInfo s) {
-        State st = sessions.remove(s.sessionId());
+        State st = sessions.remove(key(s));
         if (st != null && st.milter != null) {
             st.milter.quit();
             st.milter.close();
