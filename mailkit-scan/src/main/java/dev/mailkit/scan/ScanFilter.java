@@ -374,7 +374,11 @@ public final class ScanFilter implements MailFilter {
 
     /** Configures a {@link ScanFilter}; {@link #build()} validates. Not thread-safe. */
     public static final class Builder {
-        private final List<Object[]> steps = new ArrayList<>();
+        /** A scanner or a milter, with its own options or null for the filter's defaults. */
+        private record Spec(Scanner scanner, MilterClient milter, ScanOptions options) {
+        }
+
+        private final List<Spec> steps = new ArrayList<>();
         private FailurePolicy failurePolicy = FailurePolicy.TEMPFAIL;
         private long maxMessageSize = -1;
         private boolean scanOutbound;
@@ -389,27 +393,27 @@ public final class ScanFilter implements MailFilter {
 
         /** A content scanner, with the filter's default options. */
         public Builder scanner(Scanner scanner) {
-            steps.add(new Object[] {Objects.requireNonNull(scanner, "scanner"), null});
+            steps.add(new Spec(Objects.requireNonNull(scanner, "scanner"), null, null));
             return this;
         }
 
         /** A content scanner with its own options. */
         public Builder scanner(Scanner scanner, ScanOptions options) {
-            steps.add(new Object[] {Objects.requireNonNull(scanner, "scanner"), Objects.requireNonNull(options,
-                    "options")});
+            steps.add(new Spec(Objects.requireNonNull(scanner, "scanner"), null, Objects.requireNonNull(options,
+                    "options")));
             return this;
         }
 
         /** A milter, with the filter's default options. */
         public Builder milter(MilterClient milter) {
-            steps.add(new Object[] {Objects.requireNonNull(milter, "milter"), null});
+            steps.add(new Spec(null, Objects.requireNonNull(milter, "milter"), null));
             return this;
         }
 
         /** A milter with its own options. */
         public Builder milter(MilterClient milter, ScanOptions options) {
-            steps.add(new Object[] {Objects.requireNonNull(milter, "milter"), Objects.requireNonNull(options,
-                    "options")});
+            steps.add(new Spec(null, Objects.requireNonNull(milter, "milter"), Objects.requireNonNull(options,
+                    "options")));
             return this;
         }
 
@@ -487,16 +491,16 @@ public final class ScanFilter implements MailFilter {
             MessageSpool sp = spool == null ? MessageSpool.temporary() : spool;
             List<Step> built = new ArrayList<>();
             java.util.Set<String> names = new java.util.HashSet<>();
-            for (Object[] s : steps) {
-                ScanOptions o = s[1] != null ? (ScanOptions) s[1]
+            for (Spec s : steps) {
+                ScanOptions o = s.options() != null ? s.options()
                         : ScanOptions.defaults().onFailure(failurePolicy).maxMessageSize(maxMessageSize);
                 Breaker breaker = new Breaker(o.breakerFailures(), o.breakerOpenFor(), clock);
                 Step step;
-                if (s[0] instanceof Scanner sc) {
-                    long max = o.maxMessageSize() > 0 ? o.maxMessageSize() : sc.maxMessageSize();
-                    step = new ScannerStep(sc, o.failurePolicy(), max, breaker);
+                if (s.scanner() != null) {
+                    long max = o.maxMessageSize() > 0 ? o.maxMessageSize() : s.scanner().maxMessageSize();
+                    step = new ScannerStep(s.scanner(), o.failurePolicy(), max, breaker);
                 } else {
-                    MilterClient m = (MilterClient) s[0];
+                    MilterClient m = s.milter();
                     long max = o.maxMessageSize() > 0 ? o.maxMessageSize() : Long.MAX_VALUE;
                     step = new MilterStep(m.name(), m.endpoint(), m.timeout(), hostName, sp, o.failurePolicy(), max,
                             breaker);

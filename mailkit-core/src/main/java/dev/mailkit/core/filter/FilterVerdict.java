@@ -132,7 +132,9 @@ public final class FilterVerdict {
     /**
      * This verdict with the transaction's recipients replaced (DATA stage), as a milter's add and delete recipient
      * actions ask. Removing recipients is always possible; the server adds a recipient that was not in the envelope
-     * only if it is in one of its local domains (it never relays because a filter asked it to).
+     * only if it is in one of its local domains (it never relays because a filter asked it to). Should that leave no
+     * recipient at all, the envelope's recipients get the message (nothing is lost silently); a filter that wants the
+     * message delivered to nobody says {@link #discard()}.
      *
      * @throws IllegalArgumentException if the list is empty (use {@link #discard()})
      * @throws IllegalStateException    if this verdict is not an accept, or is a discard

@@ -127,10 +127,12 @@ public final class MessageEditor {
                 throw new IllegalStateException(e);
             }
         }
+        // a milter that asked for the leading space (SMFIP_HDR_LEADSPC) sends the value with it
+        String sep = !v.isEmpty() && (v.charAt(0) == ' ' || v.charAt(0) == '\t') ? ":" : ": ";
         if (v.contains("\r\n")) {
-            return name + ": " + v; // already folded by whoever wrote it
+            return name + sep + v; // already folded by whoever wrote it
         }
-        return fold(name + ": " + v);
+        return fold(name + sep + v);
     }
 
     /** Folds a header line at spaces so that no line exceeds 78 characters where possible. */

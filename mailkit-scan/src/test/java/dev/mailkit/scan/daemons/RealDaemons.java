@@ -76,11 +76,15 @@ public final class RealDaemons implements ParameterResolver {
         return (T) (held instanceof Closing<?> cl ? cl.value() : held);
     }
 
-    /** Closed by JUnit at the end of the run. */
-    private record Resource(Object value) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    /** Closed by JUnit at the end of the run (the root store closes AutoCloseable values). */
+    private record Resource(Object value) implements AutoCloseable {
         @Override
-        public void close() throws Exception {
-            ((AutoCloseable) value).close();
+        public void close() {
+            if (value instanceof Daemon d) {
+                d.close();
+            } else if (value instanceof Closing<?> c) {
+                c.close();
+            }
         }
     }
 }

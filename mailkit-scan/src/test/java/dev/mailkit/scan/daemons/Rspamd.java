@@ -97,7 +97,7 @@ public final class Rspamd extends Daemon {
 
     private boolean controllerUp() throws IOException {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", controllerPort)) {
-            return true;
+            return s.isConnected();
         }
     }
 
