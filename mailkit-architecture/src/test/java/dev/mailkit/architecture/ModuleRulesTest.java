@@ -29,16 +29,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ModuleRulesTest {
     /** The mailkit modules each module may depend on (besides itself and the JDK). */
-    static final Map<String, Set<String>> ALLOWED = Map.of(
-            "core", Set.of(),
-            "dns", Set.of("core"),
-            "store", Set.of("core"),
-            "smtp", Set.of("core"),
-            "relay", Set.of("core", "dns"),
-            "mailauth", Set.of("core", "dns"),
-            "imap", Set.of("core", "store"),
-            "pop3", Set.of("core", "store"),
-            "test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth"));
+    static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("core", Set.of()),
+            Map.entry("dns", Set.of("core")),
+            Map.entry("store", Set.of("core")),
+            Map.entry("smtp", Set.of("core")),
+            Map.entry("relay", Set.of("core", "dns")),
+            Map.entry("mailauth", Set.of("core", "dns")),
+            Map.entry("scan", Set.of("core")),
+            Map.entry("imap", Set.of("core", "store")),
+            Map.entry("pop3", Set.of("core", "store")),
+            Map.entry("test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth")));
 
     /** Third-party libraries that only one module may use: the reason the module exists apart. */
     static final Map<String, String> LIBRARY_OWNER = Map.of(

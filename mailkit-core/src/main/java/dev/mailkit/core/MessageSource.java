@@ -241,6 +241,35 @@ public final class MessageSource implements Closeable {
         return new MessageSource(new SegmentedData(segs), List.of(this), inMemory);
     }
 
+    /**
+     * A new source over {@code length} bytes of this one starting at {@code offset}, without copying (for a filter
+     * that rewrites a message's header and keeps its body). The new source holds a reference to this one, which the
+     * caller may close independently.
+     *
+     * @throws IndexOutOfBoundsException if the range is not within this source
+     */
+    public MessageSource slice(long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > size()) {
+            throw new IndexOutOfBoundsException("offset " + offset + ", length " + length + ", size " + size());
+        }
+        retain();
+        Segment range = new Segment() {
+            @Override
+            public long length() {
+                return length;
+            }
+
+            @Override
+            public int read(long position, byte[] b, int off, int len) throws IOException {
+                if (position >= length) {
+                    return -1;
+                }
+                return data.read(offset + position, b, off, (int) Math.min(len, length - position));
+            }
+        };
+        return new MessageSource(new SegmentedData(List.of(range)), List.of(this), inMemory);
+    }
+
     /** Adds a holder: the underlying spool file stays until {@link #close()} has been called once more. */
     public MessageSource retain() {
         int n;

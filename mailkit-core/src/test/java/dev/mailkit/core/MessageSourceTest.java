@@ -192,4 +192,28 @@ class MessageSourceTest {
             assertThat(m.headers().getHeader("Subject", null)).isEqualTo("Grüße aus Köln ✓");
         }
     }
+
+    @Test
+    void aSliceReadsPartOfASpooledSourceAndKeepsItAlive(@TempDir Path dir) throws Exception {
+        MessageSpool spool = MessageSpool.create(dir, 16);
+        MessageSource whole;
+        try (MessageSpool.Writer w = spool.newWriter()) {
+            w.write("Subject: x\r\n\r\nthe body of a spooled message\r\n".getBytes(StandardCharsets.US_ASCII));
+            whole = w.finish();
+        }
+        MessageSource body = whole.slice(14, whole.size() - 14);
+        whole.close(); // the slice still holds the spool file
+        assertThat(body.asString()).isEqualTo("the body of a spooled message\r\n");
+        try (MessageSource rewritten = body.withPrefix("New: 1\r\n\r\n".getBytes(StandardCharsets.US_ASCII))) {
+            assertThat(rewritten.asString()).isEqualTo("New: 1\r\n\r\nthe body of a spooled message\r\n");
+        }
+        try (MessageSource empty = body.slice(0, 0)) {
+            assertThat(empty.size()).isZero();
+        }
+        assertThatThrownBy(() -> body.slice(5, body.size())).isInstanceOf(IndexOutOfBoundsException.class);
+        body.close();
+        try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+            assertThat(left).as("the spool file goes with the last holder").isEmpty();
+        }
+    }
 }

@@ -24,6 +24,15 @@ import dev.mailkit.relay.RelayQueue;
 import dev.mailkit.relay.RelayTls;
 import dev.mailkit.relay.SmartHost;
 import dev.mailkit.mailauth.spf.SpfChecker;
+import dev.mailkit.scan.ClamdClient;
+import dev.mailkit.scan.FailurePolicy;
+import dev.mailkit.scan.FileQuarantine;
+import dev.mailkit.scan.JunkFolder;
+import dev.mailkit.scan.MilterClient;
+import dev.mailkit.scan.RspamdClient;
+import dev.mailkit.scan.ScanFilter;
+import dev.mailkit.scan.ScannerLearning;
+import dev.mailkit.scan.SpamdClient;
 import dev.mailkit.store.MailStore;
 import dev.mailkit.store.delivery.DeliveryAgent;
 import dev.mailkit.store.maildir.MaildirMailStore;
@@ -171,6 +180,9 @@ public final class MailkitServerMain {
         RelayQueue relay = null;
         try {
             DeliveryAgent.Builder ab = DeliveryAgent.builder().store(store).users(users);
+            if (o.scanning.any()) {
+                ab.mailboxRule(JunkFolder.builder().build()); // what the scanners mark as spam goes into Junk
+            }
             o.aliases.forEach((alias, targets) -> ab.alias(alias, targets.toArray(new String[0])));
             o.catchAll.forEach(ab::catchAll);
             DeliveryAgent agent = ab.build();
@@ -209,6 +221,9 @@ public final class MailkitServerMain {
                         DkimVerifier.builder().build(), DmarcChecker.builder().build(), domains.get(0));
                 sb.filters(o.inboundAuth.equals("enforce") ? auth : auth.recordOnly());
             }
+            if (o.scanning.any()) {
+                sb.filters(scanFilter(o, domains.get(0)));
+            }
             smtp = sb
                     .bindAddress(o.bind)
                     .mx(o.smtpPort).submission(o.submissionPort).smtps(o.smtpsPort)
@@ -223,7 +238,9 @@ public final class MailkitServerMain {
                     .minFreeSpace(o.data, MIN_FREE_SPACE)
                     .build()
                     .start();
-            imap = ImapServer.builder()
+            ImapServer.Builder ib = ImapServer.builder();
+            learning(o).ifPresent(ib::spamLearning);
+            imap = ib
                     .bindAddress(o.bind)
                     .port(o.imapPort).implicitTlsPort(o.imapsPort)
                     .users(users)
@@ -272,6 +289,10 @@ public final class MailkitServerMain {
                 out.println("  DNS blocklists      " + String.join(", ", o.dnsbl) + " (refused at RCPT unless AUTH or"
                         + " trusted)");
             }
+            if (o.scanning.any()) {
+                out.println("  content scanning    " + describe(o.scanning) + "; spam into Junk; quarantine "
+                        + o.data.resolve(".quarantine"));
+            }
             if (o.dkimDomain != null) {
                 DkimSigner s = signer(o);
                 out.println("  DKIM                " + s.algorithm() + " for " + s.domain() + "; publish TXT "
@@ -319,6 +340,68 @@ public final class MailkitServerMain {
             b.signers(signer(o));
         }
         return b.build().start();
+    }
+
+    /** The scanners and milters of the options, in the order Rspamd, spamd, clamd, milters. */
+    private static ScanFilter scanFilter(ServerOptions o, String hostName) {
+        ServerOptions.Scanning sc = o.scanning;
+        ScanFilter.Builder b = ScanFilter.builder().hostName(hostName).scanOutbound(sc.outbound())
+                .onFailure(sc.failure().equals("accept") ? FailurePolicy.ACCEPT : FailurePolicy.TEMPFAIL)
+                .quarantine(FileQuarantine.open(o.data.resolve(".quarantine")));
+        if (sc.rspamd() != null) {
+            b.scanner(rspamd(sc).build());
+        }
+        if (sc.spamd() != null) {
+            b.scanner(SpamdClient.builder(sc.spamd()).build());
+        }
+        if (sc.clamd() != null) {
+            b.scanner(ClamdClient.builder(sc.clamd()).build());
+        }
+        int n = 0;
+        for (String m : sc.milters()) {
+            b.milter(MilterClient.builder(m).name("milter" + (++n)).build());
+        }
+        return b.build();
+    }
+
+    private static RspamdClient.Builder rspamd(ServerOptions.Scanning sc) {
+        RspamdClient.Builder r = RspamdClient.builder(sc.rspamd());
+        if (sc.rspamdController() != null) {
+            r.controller(sc.rspamdController(), sc.rspamdPassword());
+        }
+        return r;
+    }
+
+    /** Learning from IMAP moves: Rspamd through its controller, spamd with TELL. */
+    private static Optional<ScannerLearning> learning(ServerOptions o) {
+        ServerOptions.Scanning sc = o.scanning;
+        if (sc.rspamdController() == null && sc.spamd() == null) {
+            return Optional.empty();
+        }
+        ScannerLearning.Builder b = ScannerLearning.builder();
+        if (sc.rspamdController() != null) {
+            b.rspamd(rspamd(sc).build());
+        }
+        if (sc.spamd() != null) {
+            b.spamd(SpamdClient.builder(sc.spamd()).build());
+        }
+        return Optional.of(b.build());
+    }
+
+    private static String describe(ServerOptions.Scanning sc) {
+        List<String> parts = new ArrayList<>();
+        if (sc.rspamd() != null) {
+            parts.add("rspamd " + sc.rspamd());
+        }
+        if (sc.spamd() != null) {
+            parts.add("spamd " + sc.spamd());
+        }
+        if (sc.clamd() != null) {
+            parts.add("clamd " + sc.clamd());
+        }
+        sc.milters().forEach(m -> parts.add("milter " + m));
+        return String.join(", ", parts) + "; when one is down: " + (sc.failure().equals("accept")
+                ? "accept, marked unscanned" : "451 4.7.1") + (sc.outbound() ? "; submissions scanned too" : "");
     }
 
     private static DkimSigner signer(ServerOptions o) {

@@ -3,6 +3,10 @@ package dev.mailkit.examples;
 import dev.mailkit.smtp.SmtpServer;
 import dev.mailkit.mailauth.dnsbl.DnsBlocklistFilter;
 import dev.mailkit.relay.SmartHost;
+import dev.mailkit.scan.ClamdClient;
+import dev.mailkit.scan.MilterClient;
+import dev.mailkit.scan.RspamdClient;
+import dev.mailkit.scan.SpamdClient;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -48,6 +52,17 @@ public final class ServerOptions {
             "                           zen.spamhaus.org), repeatable; trusted networks and AUTH users exempt",
             "  --inbound-auth MODE      record|enforce: check SPF, DKIM and DMARC of incoming mail and add",
             "                           Authentication-Results; enforce also refuses DMARC p=reject failures",
+            "  --rspamd URL             scan incoming mail with Rspamd's normal worker, e.g. http://127.0.0.1:11333",
+            "  --rspamd-controller URL  Rspamd's controller, for learning from IMAP moves into and out of Junk",
+            "  --rspamd-password PW     the controller's password",
+            "  --spamd HOST:PORT        scan with SpamAssassin's spamd (SPAMC/1.5), e.g. 127.0.0.1:783",
+            "  --clamd ADDR             scan for viruses with ClamAV's clamd at HOST:PORT or unix:PATH, e.g.",
+            "                           unix:/run/clamav/clamd.ctl",
+            "  --milter ADDR            a milter at HOST:PORT or unix:PATH (Rspamd's proxy, clamav-milter,",
+            "                           OpenDKIM...), repeatable, applied in order",
+            "  --scan-outbound          scan mail from authenticated users too (default: incoming only)",
+            "  --scan-failure MODE      tempfail|accept: when a scanner is down, 451 4.7.1 (default) or accept",
+            "                           with X-Scan-Results saying the message was not scanned",
             "  --help                   show this help");
 
     /** A bad command line: the message is one line saying what is wrong. */
@@ -85,14 +100,28 @@ public final class ServerOptions {
     final Path dkimKey;
     final List<String> dnsbl;
     final String inboundAuth;
+    final Scanning scanning;
     final boolean help;
+
+    /** The content-scanning options (all empty: no scanning). */
+    record Scanning(String rspamd, String rspamdController, String rspamdPassword, String spamd, String clamd,
+                    List<String> milters, boolean outbound, String failure) {
+        Scanning {
+            milters = List.copyOf(milters);
+        }
+
+        /** Whether any scanner or milter is configured. */
+        boolean any() {
+            return rspamd != null || spamd != null || clamd != null || !milters.isEmpty();
+        }
+    }
 
     private ServerOptions(InetAddress bind, int smtpPort, int submissionPort, int smtpsPort, int imapPort,
                           int imapsPort, int pop3Port, int pop3sPort, List<String> domains, Map<String, String> users,
                           Map<String, List<String>> aliases, Map<String, String> catchAll, Path data, String store,
                           Path tlsCert, Path tlsKey, String relayHost, String relayUser, String relayPassword,
                           String relayTls, List<String> trustedNetworks, String dkimDomain, String dkimSelector,
-                          Path dkimKey, List<String> dnsbl, String inboundAuth, boolean help) {
+                          Path dkimKey, List<String> dnsbl, String inboundAuth, Scanning scanning, boolean help) {
         this.bind = bind;
         this.smtpPort = smtpPort;
         this.submissionPort = submissionPort;
@@ -119,6 +148,7 @@ public final class ServerOptions {
         this.dkimKey = dkimKey;
         this.dnsbl = List.copyOf(dnsbl);
         this.inboundAuth = inboundAuth;
+        this.scanning = scanning;
         this.help = help;
     }
 
@@ -150,6 +180,14 @@ public final class ServerOptions {
         Path dkimKey = null;
         List<String> dnsbl = new ArrayList<>();
         String inboundAuth = null;
+        String rspamd = null;
+        String rspamdController = null;
+        String rspamdPassword = null;
+        String spamd = null;
+        String clamd = null;
+        List<String> milters = new ArrayList<>();
+        boolean scanOutbound = false;
+        String scanFailure = "tempfail";
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -164,6 +202,9 @@ public final class ServerOptions {
                 case "--help":
                 case "-h":
                     help = true;
+                    continue;
+                case "--scan-outbound":
+                    scanOutbound = true;
                     continue;
                 case "--bind":
                 case "--smtp-port":
@@ -191,6 +232,13 @@ public final class ServerOptions {
                 case "--dkim-key":
                 case "--dnsbl":
                 case "--inbound-auth":
+                case "--rspamd":
+                case "--rspamd-controller":
+                case "--rspamd-password":
+                case "--spamd":
+                case "--clamd":
+                case "--milter":
+                case "--scan-failure":
                     break;
                 default:
                     throw new UsageException("unknown option '" + a + "'");
@@ -201,6 +249,7 @@ public final class ServerOptions {
                 }
                 value = args[++i];
             }
+            final String val = value;
             switch (name) {
                 case "--bind":
                     try {
@@ -338,6 +387,30 @@ public final class ServerOptions {
                     }
                     inboundAuth = value;
                     break;
+                case "--rspamd":
+                    rspamd = checked(name, value, () -> RspamdClient.builder(val));
+                    break;
+                case "--rspamd-controller":
+                    rspamdController = checked(name, value, () -> RspamdClient.builder(val));
+                    break;
+                case "--rspamd-password":
+                    rspamdPassword = value;
+                    break;
+                case "--spamd":
+                    spamd = checked(name, value, () -> SpamdClient.builder(val));
+                    break;
+                case "--clamd":
+                    clamd = checked(name, value, () -> ClamdClient.builder(val));
+                    break;
+                case "--milter":
+                    milters.add(checked(name, value, () -> MilterClient.builder(val)));
+                    break;
+                case "--scan-failure":
+                    if (!value.equals("tempfail") && !value.equals("accept")) {
+                        throw new UsageException("--scan-failure must be tempfail or accept, was '" + value + "'");
+                    }
+                    scanFailure = value;
+                    break;
                 default:
                     throw new IllegalStateException(name);
             }
@@ -366,9 +439,31 @@ public final class ServerOptions {
         if (bind == null) {
             bind = InetAddress.getLoopbackAddress();
         }
+        if (rspamdController == null && rspamdPassword != null) {
+            throw new UsageException("--rspamd-password goes with --rspamd-controller URL");
+        }
+        if (rspamdController != null && rspamd == null) {
+            throw new UsageException("--rspamd-controller needs --rspamd URL (the worker that scans)");
+        }
+        Scanning scanning = new Scanning(rspamd, rspamdController, rspamdPassword, spamd, clamd, milters,
+                scanOutbound, scanFailure);
+        if ((scanOutbound || !scanFailure.equals("tempfail")) && !scanning.any()) {
+            throw new UsageException((scanOutbound ? "--scan-outbound" : "--scan-failure")
+                    + " needs a scanner: add --rspamd, --spamd, --clamd or --milter");
+        }
         return new ServerOptions(bind, smtp, submission, smtps, imap, imaps, pop3, pop3s, domains, users, aliases, catchAll, data,
                 store, cert, key, relayHost, relayUser, relayPassword, relayTls == null ? "opportunistic" : relayTls,
-                trusted, dkimDomain, dkimSelector, dkimKey, dnsbl, inboundAuth, help);
+                trusted, dkimDomain, dkimSelector, dkimKey, dnsbl, inboundAuth, scanning, help);
+    }
+
+    /** An address a scanner's builder accepts, or the builder's message as a usage error. */
+    private static String checked(String option, String value, Runnable parse) throws UsageException {
+        try {
+            parse.run();
+            return value;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
+        }
     }
 
     private static String address(String option, String value) throws UsageException {

@@ -2,6 +2,7 @@ package dev.mailkit.imap;
 
 import dev.mailkit.core.Arguments;
 import dev.mailkit.core.MessageSpool;
+import dev.mailkit.core.filter.SpamLearning;
 import dev.mailkit.core.server.AuthFailurePenalty;
 import dev.mailkit.core.server.Connection;
 import dev.mailkit.core.server.PlainAndImplicitTlsServer;
@@ -101,6 +102,7 @@ public final class ImapServer extends PlainAndImplicitTlsServer {
         private MessageSpool spool;
         private Clock clock = Clock.systemUTC();
         private ZoneId zone = ZoneOffset.UTC;
+        private SpamLearning spamLearning;
 
         private Builder() {
             super("mailkit", Duration.ofMinutes(30));
@@ -178,6 +180,17 @@ public final class ImapServer extends PlainAndImplicitTlsServer {
         }
 
         /**
+         * Teaches a content scanner from what users do, as Dovecot's IMAPSieve anti-spam set-up: a message moved or
+         * copied into the Junk mailbox (special use {@code \Junk}, or named Junk) is learned as spam, one moved out of
+         * Junk into any mailbox but Trash as ham (mailkit-scan's {@code ScannerLearning} talks to Rspamd and spamd).
+         * The command waits for the learning; its failures are logged, never reported to the client. Default: none.
+         */
+        public Builder spamLearning(SpamLearning learning) {
+            this.spamLearning = Objects.requireNonNull(learning, "learning");
+            return this;
+        }
+
+        /**
          * Builds the server (not started).
          *
          * @throws IllegalStateException if a required setting is missing or settings contradict each other; the
@@ -197,7 +210,7 @@ public final class ImapServer extends PlainAndImplicitTlsServer {
                     c.requireTlsForLogin(c.tls() != null), c.penalty(), c.maxAuthFailures(), maxLineLength,
                     Math.min(maxLineLength, 8 * 1024), Math.min(maxLiteralBeforeLogin, maxLiteral), maxLiteral,
                     maxCommandSize, appendLimit, maxNestingDepth, loginTimeoutSetting(), c.idleTimeout(),
-                    spool == null ? MessageSpool.temporary() : spool, clock, zone, store);
+                    spool == null ? MessageSpool.temporary() : spool, clock, zone, store, spamLearning);
             return new ImapServer(this, c, sc);
         }
     }

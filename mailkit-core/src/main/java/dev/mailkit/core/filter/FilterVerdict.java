@@ -1,10 +1,13 @@
 package dev.mailkit.core.filter;
 
+import dev.mailkit.core.MailAddress;
+import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.SmtpReply;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -13,20 +16,33 @@ import java.util.Optional;
  * the client tries again later. A temporary failure with code 421 also closes the connection, and
  * {@link #disconnect()} closes it without any reply (to simulate a failing server in tests, or to drop a client).
  *
+ * <p>At the DATA stage an accepting verdict may also change the transaction, as a content scanner or a milter asks:
+ * {@link #withMessage replace the message} (header fields rewritten, a body replaced), {@link #withRecipients change
+ * the recipients}, or {@link #discard() discard} the message (the client hears {@code 250}, nobody gets it: a milter's
+ * DISCARD, or a message held in a quarantine). Other stages ignore these.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class FilterVerdict {
-    private static final FilterVerdict ACCEPT = new FilterVerdict(null, List.of(), false);
-    private static final FilterVerdict DISCONNECT = new FilterVerdict(null, List.of(), true);
+    private static final FilterVerdict ACCEPT = new FilterVerdict(null, List.of(), false, false, null, null);
+    private static final FilterVerdict DISCONNECT = new FilterVerdict(null, List.of(), true, false, null, null);
+    private static final FilterVerdict DISCARD = new FilterVerdict(null, List.of(), false, true, null, null);
 
     private final SmtpReply reply;
     private final List<HeaderField> headers;
     private final boolean disconnect;
+    private final boolean discard;
+    private final MessageSource message;
+    private final List<MailAddress> recipients;
 
-    private FilterVerdict(SmtpReply reply, List<HeaderField> headers, boolean disconnect) {
+    private FilterVerdict(SmtpReply reply, List<HeaderField> headers, boolean disconnect, boolean discard,
+                          MessageSource message, List<MailAddress> recipients) {
         this.reply = reply;
         this.headers = headers;
         this.disconnect = disconnect;
+        this.discard = discard;
+        this.message = message;
+        this.recipients = recipients;
     }
 
     /**
@@ -35,6 +51,14 @@ public final class FilterVerdict {
      */
     public static FilterVerdict disconnect() {
         return DISCONNECT;
+    }
+
+    /**
+     * At the DATA stage: accept the message (the client hears {@code 250}) but deliver it to nobody, and run no
+     * further filters. Elsewhere it is an accept.
+     */
+    public static FilterVerdict discard() {
+        return DISCARD;
     }
 
     /** Accept and go on to the next filter. */
@@ -53,7 +77,7 @@ public final class FilterVerdict {
         if (code < 500 || code > 599) {
             throw new IllegalArgumentException("reject needs a 5xx code, was " + code + " (use tempFail for 4xx)");
         }
-        return new FilterVerdict(SmtpReply.of(code, enhancedStatus, text), List.of(), false);
+        return new FilterVerdict(SmtpReply.of(code, enhancedStatus, text), List.of(), false, false, null, null);
     }
 
     /**
@@ -66,7 +90,7 @@ public final class FilterVerdict {
         if (code < 400 || code > 499) {
             throw new IllegalArgumentException("tempFail needs a 4xx code, was " + code + " (use reject for 5xx)");
         }
-        return new FilterVerdict(SmtpReply.of(code, enhancedStatus, text), List.of(), false);
+        return new FilterVerdict(SmtpReply.of(code, enhancedStatus, text), List.of(), false, false, null, null);
     }
 
     /** Accept and add a header field at the top of the message (honoured at the DATA stage). */
@@ -85,12 +109,66 @@ public final class FilterVerdict {
         }
         List<HeaderField> l = new ArrayList<>(headers);
         l.add(new HeaderField(name, value));
-        return new FilterVerdict(null, Collections.unmodifiableList(l), false);
+        return new FilterVerdict(null, Collections.unmodifiableList(l), false, discard, message, recipients);
+    }
+
+    /**
+     * This verdict with the message replaced (DATA stage): the server delivers {@code replacement}, with this
+     * verdict's {@link #headers()} in front of it, instead of the message the filter was given, and later filters
+     * see the replacement. The replacement must be the whole message as it is to be stored, including the trace
+     * fields (such as {@code Received:}) the filter was given. The server takes over one reference to it and closes
+     * it when the transaction is done, whatever happens.
+     *
+     * @throws IllegalStateException if this verdict is not an accept, or is a discard
+     */
+    public FilterVerdict withMessage(MessageSource replacement) {
+        Objects.requireNonNull(replacement, "replacement");
+        if (!isAccept() || discard) {
+            throw new IllegalStateException("only an accepting verdict can replace the message");
+        }
+        return new FilterVerdict(null, headers, false, false, replacement, recipients);
+    }
+
+    /**
+     * This verdict with the transaction's recipients replaced (DATA stage), as a milter's add and delete recipient
+     * actions ask. Removing recipients is always possible; the server adds a recipient that was not in the envelope
+     * only if it is in one of its local domains (it never relays because a filter asked it to). Should that leave no
+     * recipient at all, the envelope's recipients get the message (nothing is lost silently); a filter that wants the
+     * message delivered to nobody says {@link #discard()}.
+     *
+     * @throws IllegalArgumentException if the list is empty (use {@link #discard()})
+     * @throws IllegalStateException    if this verdict is not an accept, or is a discard
+     */
+    public FilterVerdict withRecipients(List<MailAddress> recipients) {
+        List<MailAddress> copy = List.copyOf(recipients);
+        if (copy.isEmpty()) {
+            throw new IllegalArgumentException("a transaction needs at least one recipient; use discard() to deliver "
+                    + "the message to nobody");
+        }
+        if (!isAccept() || discard) {
+            throw new IllegalStateException("only an accepting verdict can change the recipients");
+        }
+        return new FilterVerdict(null, headers, false, false, message, copy);
     }
 
     /** Whether the stage may go on. */
     public boolean isAccept() {
         return reply == null && !disconnect;
+    }
+
+    /** Whether the message is to be accepted and delivered to nobody ({@link #discard()}). */
+    public boolean isDiscard() {
+        return discard;
+    }
+
+    /** The replacement message ({@link #withMessage}), if any. */
+    public Optional<MessageSource> message() {
+        return Optional.ofNullable(message);
+    }
+
+    /** The replacement recipients ({@link #withRecipients}), if any. */
+    public Optional<List<MailAddress>> recipients() {
+        return Optional.ofNullable(recipients);
     }
 
     /** Whether the connection is to be closed without a reply. */
@@ -113,6 +191,11 @@ public final class FilterVerdict {
         if (disconnect) {
             return "disconnect";
         }
-        return reply == null ? "accept" + (headers.isEmpty() ? "" : " " + headers) : reply.toString();
+        if (discard) {
+            return "discard";
+        }
+        return reply == null ? "accept" + (headers.isEmpty() ? "" : " " + headers)
+                + (message == null ? "" : " with a new message") + (recipients == null ? "" : " for " + recipients)
+                : reply.toString();
     }
 }

@@ -42,7 +42,8 @@ public interface MailFilter {
 
     /**
      * The whole message has arrived (DATA or the last BDAT chunk). The source can be read any number of times; do not
-     * keep it beyond the call.
+     * keep it beyond the call. Besides accepting, refusing and adding header fields, the verdict may replace the
+     * message, change the recipients or discard the message (see {@link FilterVerdict}).
      */
     default FilterVerdict onData(SessionInfo session, Envelope envelope, MessageSource message) {
         return FilterVerdict.accept();
@@ -55,7 +56,11 @@ public interface MailFilter {
     default void onDisconnect(SessionInfo session) {
     }
 
-    /** Composes filters in order: the first non-accepting verdict wins; accepted headers accumulate. */
+    /**
+     * Composes filters in order: the first non-accepting verdict wins; accepted headers accumulate. At DATA a discard
+     * ends the chain, and a filter that replaces the message or the recipients passes the new ones to the filters
+     * after it.
+     */
     static MailFilter chain(List<? extends MailFilter> filters) {
         List<MailFilter> copy = List.copyOf(filters);
         if (copy.size() == 1) {
@@ -100,7 +105,48 @@ public interface MailFilter {
 
             @Override
             public FilterVerdict onData(SessionInfo s, Envelope e, MessageSource m) {
-                return run(f -> f.onData(s, e, m));
+                List<HeaderField> headers = new ArrayList<>();
+                Envelope envelope = e;
+                MessageSource message = m;
+                MessageSource replaced = null;
+                List<MailAddress> recipients = null;
+                try {
+                    for (MailFilter f : copy) {
+                        FilterVerdict v = f.onData(s, envelope, message);
+                        if (v == null) {
+                            continue;
+                        }
+                        if (!v.isAccept() || v.isDiscard()) {
+                            v.message().ifPresent(MessageSource::close);
+                            return v;
+                        }
+                        headers.addAll(v.headers());
+                        if (v.message().isPresent()) {
+                            if (replaced != null) {
+                                replaced.close();
+                            }
+                            replaced = v.message().get();
+                            message = replaced;
+                        }
+                        if (v.recipients().isPresent()) {
+                            recipients = v.recipients().get();
+                            envelope = envelope.withRecipients(recipients);
+                        }
+                    }
+                    FilterVerdict out = FilterVerdict.accept();
+                    for (HeaderField h : headers) {
+                        out = out.withHeader(h.name(), h.value());
+                    }
+                    if (replaced != null) {
+                        out = out.withMessage(replaced);
+                        replaced = null;
+                    }
+                    return recipients == null ? out : out.withRecipients(recipients);
+                } finally {
+                    if (replaced != null) {
+                        replaced.close(); // a filter threw after an earlier one replaced the message
+                    }
+                }
             }
 
             @Override

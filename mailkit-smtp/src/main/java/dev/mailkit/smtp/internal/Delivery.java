@@ -43,20 +43,30 @@ public final class Delivery {
                 .protocol(st.protocol())
                 .build();
         byte[] received = ReceivedHeader.build(st, config.hostName, id, envelope.recipients(), now);
+        MessageSource replaced = null;
         try (MessageSource withTrace = content.withPrefix(received)) {
             FilterVerdict v = SmtpListener.safely(st, () -> config.filter.onData(st, envelope, withTrace));
+            replaced = v.message().orElse(null);
             if (!v.isAccept()) {
                 return v.isDisconnect() ? null : v.reply().orElseThrow();
             }
+            if (v.isDiscard()) {
+                Log.LOG.info("{}: {} from {} to {} discarded by a filter", st.sessionId(), id,
+                        envelope.reversePathString(), envelope.recipients());
+                return SmtpReply.of(250, "2.0.0", "Ok: queued as " + id);
+            }
+            Envelope target = v.recipients().map(r -> filtered(st, envelope, r)).orElse(envelope);
             MessageSource full = withTrace;
-            if (!v.headers().isEmpty()) {
+            if (replaced != null) {
+                full = v.headers().isEmpty() ? replaced.retain() : replaced.withPrefix(headers(v));
+            } else if (!v.headers().isEmpty()) {
                 full = content.withPrefix(concat(received, headers(v)));
             }
             try {
-                DeliveryReport report = RelayHandoff.deliver(config, envelope, full);
-                Log.LOG.debug("{}: {} from {} to {}: {}", st.sessionId(), id, envelope.reversePathString(),
-                        envelope.recipients(), report);
-                return replyFor(report, id, envelope.recipients().size());
+                DeliveryReport report = RelayHandoff.deliver(config, target, full);
+                Log.LOG.debug("{}: {} from {} to {}: {}", st.sessionId(), id, target.reversePathString(),
+                        target.recipients(), report);
+                return replyFor(report, id, target.recipients().size());
             } finally {
                 if (full != withTrace) {
                     full.close();
@@ -65,7 +75,30 @@ public final class Delivery {
         } catch (IOException | RuntimeException e) {
             Log.LOG.error("{}: delivery of {} failed", st.sessionId(), id, e);
             return SmtpReply.of(451, "4.3.0", "Temporary failure storing the message, try again later");
+        } finally {
+            if (replaced != null) {
+                replaced.close();
+            }
         }
+    }
+
+    /**
+     * The recipients a filter asked for: any of the envelope's, and new ones only in the local domains (a filter
+     * never makes the server relay).
+     */
+    private Envelope filtered(SessionState st, Envelope envelope, java.util.List<MailAddress> wanted) {
+        java.util.List<MailAddress> kept = new java.util.ArrayList<>();
+        for (MailAddress r : wanted) {
+            if (envelope.recipients().contains(r) || config.isLocal(r)) {
+                kept.add(r);
+            } else {
+                Log.LOG.warn("{}: a filter added recipient {} outside the local domains; ignored", st.sessionId(), r);
+            }
+        }
+        if (kept.isEmpty()) {
+            return envelope;
+        }
+        return envelope.withRecipients(kept);
     }
 
     /**

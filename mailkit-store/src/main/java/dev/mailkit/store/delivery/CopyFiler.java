@@ -1,5 +1,8 @@
 package dev.mailkit.store.delivery;
 
+import java.util.Optional;
+import dev.mailkit.store.SpecialUse;
+import dev.mailkit.core.sink.MailboxRule;
 import dev.mailkit.core.Envelope;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSource;
@@ -46,12 +49,15 @@ final class CopyFiler {
     private final MailStore store;
     private final boolean returnPath;
     private final boolean deliveredTo;
+    /** Chooses another mailbox than INBOX for a user's copy (mailkit-scan's Junk filing); null for none. */
+    private final MailboxRule mailboxRule;
 
     /**
      * @param returnPath  whether to prepend {@code Return-Path:}
      * @param deliveredTo whether to prepend {@code Delivered-To:} and refuse loops
      */
-    CopyFiler(MailStore store, boolean returnPath, boolean deliveredTo) {
+    CopyFiler(MailStore store, boolean returnPath, boolean deliveredTo, MailboxRule mailboxRule) {
+        this.mailboxRule = mailboxRule;
         this.store = store;
         this.returnPath = returnPath;
         this.deliveredTo = deliveredTo;
@@ -145,6 +151,9 @@ final class CopyFiler {
             if (!box.isInbox() && !account.exists(box)) {
                 box = MailboxName.INBOX; // the plus folder was deleted meanwhile
             }
+            if (box.isInbox() && mailboxRule != null) {
+                box = ruleMailbox(account, d, message);
+            }
             try (Mailbox mailbox = account.open(box)) {
                 mailbox.append(copy);
             }
@@ -164,6 +173,25 @@ final class CopyFiler {
             LOG.error("delivery of {} to {} failed", envelope.transactionId(), d, e);
             return SmtpReply.of(451, "4.3.0", "temporary failure storing the message for " + d.deliveredTo()
                     + ", try again later");
+        }
+    }
+
+    /** The mailbox the rule chooses (created if missing), or INBOX if it chooses none or one that cannot be. */
+    private MailboxName ruleMailbox(MailAccount account, Destination d, MessageSource message) {
+        Optional<String> name = mailboxRule.mailboxFor(d.deliveredTo(), message);
+        if (name.isEmpty()) {
+            return MailboxName.INBOX;
+        }
+        try {
+            MailboxName box = MailboxName.of(name.get());
+            if (!account.exists(box)) {
+                account.create(box, box.toString().equalsIgnoreCase("Junk") ? Set.of(SpecialUse.JUNK) : Set.of());
+            }
+            return box;
+        } catch (MailStoreException e) {
+            LOG.warn("mailbox rule chose '{}' for {}, which cannot be used ({}); INBOX instead", name.get(),
+                    d.deliveredTo(), e.getMessage());
+            return MailboxName.INBOX;
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.SmtpReply;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.sink.DeliveryReport;
+import dev.mailkit.core.sink.MailboxRule;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.store.AccountId;
 import dev.mailkit.store.MailStore;
@@ -82,7 +83,7 @@ public final class DeliveryAgent implements MessageSink {
         this.store = b.store;
         this.recipients = new RecipientResolver(b.store, b.users, b.aliases, b.resolver, b.catchAll, b.delimiters,
                 b.plusFolders, b.maxDepth);
-        this.filer = new CopyFiler(b.store, b.returnPath, b.deliveredTo);
+        this.filer = new CopyFiler(b.store, b.returnPath, b.deliveredTo, b.mailboxRule);
     }
 
     /** A builder with the defaults above. */
@@ -196,6 +197,7 @@ public final class DeliveryAgent implements MessageSink {
         private boolean returnPath = true;
         private boolean deliveredTo = true;
         private int maxDepth = DEFAULT_MAX_ALIAS_DEPTH;
+        private MailboxRule mailboxRule;
 
         private Builder() {
         }
@@ -280,6 +282,15 @@ public final class DeliveryAgent implements MessageSink {
          */
         public Builder deliveredTo(boolean on) {
             this.deliveredTo = on;
+            return this;
+        }
+
+        /**
+         * Chooses another mailbox than INBOX for a user's copy, e.g. mailkit-scan's {@code JunkFolder} files spam
+         * into {@code Junk} (default: none, always INBOX). A mailbox the rule names is created if it does not exist.
+         */
+        public Builder mailboxRule(MailboxRule rule) {
+            this.mailboxRule = Objects.requireNonNull(rule, "rule");
             return this;
         }
 

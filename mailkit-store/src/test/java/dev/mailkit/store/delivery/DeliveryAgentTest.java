@@ -418,4 +418,25 @@ class DeliveryAgentTest {
         assertThatThrownBy(() -> new Destination(null, MailboxName.INBOX, a("a@b.c")))
                 .isInstanceOf(NullPointerException.class);
     }
+
+    @Test
+    void aMailboxRuleChoosesAnotherMailboxPerRecipientCreatingItWithItsSpecialUse() throws IOException {
+        MailStore store = memory();
+        DeliveryAgent agent = DeliveryAgent.builder().store(store).users(USERS).alias("team@example.com",
+                        "ann@example.com", "bob@example.com")
+                .mailboxRule((rcpt, m) -> m.asString().contains("X-Spam-Flag: YES") && !rcpt.localPart().equals("bob")
+                        ? java.util.Optional.of("Junk") : java.util.Optional.empty())
+                .build();
+        assertThat(agent.deliver(envelope("s@remote.test", "team@example.com"),
+                MessageSource.ofText("X-Spam-Flag: YES\nSubject: spam\n\nhello\n")).isAllDelivered()).isTrue();
+        assertThat(agent.deliver(envelope("s@remote.test", "ann@example.com"), msg("ham")).isAllDelivered()).isTrue();
+        assertThat(contents(store, "ann@example.com", "Junk")).singleElement().asString().contains("Subject: spam");
+        assertThat(contents(store, "ann@example.com", "INBOX")).singleElement().asString().contains("Subject: ham");
+        assertThat(contents(store, "bob@example.com", "INBOX")).singleElement().asString().contains("Subject: spam");
+        assertThat(store.account(a("ann@example.com")).list()).anySatisfy(i -> {
+            assertThat(i.name().toString()).isEqualTo("Junk");
+            assertThat(i.specialUse()).containsExactly(SpecialUse.JUNK);
+        });
+        assertThat(store.account(a("bob@example.com")).exists(MailboxName.of("Junk"))).isFalse();
+    }
 }

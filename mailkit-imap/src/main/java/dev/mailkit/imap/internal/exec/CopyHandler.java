@@ -44,6 +44,7 @@ final class CopyHandler implements CommandHandler<CopyCommand> {
                 return;
             }
             CopyResult r = c.move() ? sel.view().move(uids, target) : sel.view().copy(uids, target);
+            JunkLearning.afterCopy(s, sel.mailbox(), target, r);
             String copyUid = r.count() == 0 ? null : "COPYUID " + r.uidValidity() + " " + r.sourceUids() + " "
                     + r.targetUids();
             if (c.move()) {

@@ -2,6 +2,7 @@ package dev.mailkit.imap.internal.session;
 
 import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.auth.UserDirectory;
+import dev.mailkit.core.filter.SpamLearning;
 import dev.mailkit.core.server.AuthFailurePenalty;
 import dev.mailkit.store.MailStore;
 
@@ -31,10 +32,12 @@ import java.time.ZoneId;
  * @param clock                 the time
  * @param zone                  the zone INTERNALDATE is shown in
  * @param store                 the mailboxes, or null when none is configured (mailbox commands then say NO)
+ * @param spamLearning          told when a user moves mail into or out of Junk, or null
  */
 public record SessionConfig(String hostName, UserDirectory users, boolean tlsAvailable, boolean requireTlsForLogin,
                             AuthFailurePenalty penalty, int maxAuthFailures, int maxLineLength,
                             int maxLineBeforeLogin, long maxLiteralBeforeLogin, long maxLiteral, long maxCommandSize,
                             long appendLimit, int maxNestingDepth, Duration loginTimeout, Duration idleTimeout,
-                            MessageSpool spool, Clock clock, ZoneId zone, MailStore store) {
+                            MessageSpool spool, Clock clock, ZoneId zone, MailStore store,
+                            SpamLearning spamLearning) {
 }
