@@ -27,7 +27,7 @@ class ScanFilterSmtpTest {
     static SmtpServer server(InMemorySink sink, ScanFilter filter) {
         return SmtpServer.builder().localDomains("local.test").hostName("mx.local.test").sink(sink).filters(filter)
                 .users(InMemoryUserDirectory.builder().passwordHashIterations(1).user("alice@local.test", "pw").build())
-                .allowInsecureAuth().optionalAuth().authFailurePenalty(AuthFailurePenalty.none()).build().start();
+                .requireTlsForLogin(false).optionalAuth().authFailurePenalty(AuthFailurePenalty.none()).build().start();
     }
 
     static ScanFilter.Builder filter(Rspamd rspamd, Clamd clamd) {
