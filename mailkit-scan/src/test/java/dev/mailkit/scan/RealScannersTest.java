@@ -116,8 +116,13 @@ class RealScannersTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> honest.scan(Messages.envelope(), message))
                 .isInstanceOf(dev.mailkit.scan.internal.SkipException.class);
         ClamdClient unaware = ClamdClient.builder(clamd.unixAddress()).build(); // thinks 25 MiB: clamd says no
+        // clamd answers "size limit exceeded" and closes while bytes are still arriving: whether its answer or the
+        // reset of the connection (TCP discards what was not read) reaches us first is a race; either way the
+        // message is never passed as clean, and the failure policy decides
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> unaware.scan(Messages.envelope(), message))
-                .isInstanceOf(dev.mailkit.scan.internal.SkipException.class)
-                .hasMessageContaining("StreamMaxLength");
+                .isInstanceOf(java.io.IOException.class)
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(e instanceof
+                        dev.mailkit.scan.internal.SkipException ? e.getMessage() : "closed")
+                        .containsAnyOf("StreamMaxLength", "closed"));
     }
 }
