@@ -38,7 +38,9 @@ class ModuleRulesTest {
             "mailauth", Set.of("core", "dns"),
             "imap", Set.of("core", "store"),
             "pop3", Set.of("core", "store"),
-            "test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth"));
+            // the relay only for the queue view and the trace's relay events (an optional dependency)
+            "web", Set.of("core", "store", "relay"),
+            "test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth", "web"));
 
     /** Third-party libraries that only one module may use: the reason the module exists apart. */
     static final Map<String, String> LIBRARY_OWNER = Map.of(
