@@ -98,15 +98,20 @@ final class MailpitApi {
         return HttpResponse.json(Json.write(m));
     }
 
+    /** The tags some message of the mailbox has now (keywords once used but gone from every message are not). */
     private static List<String> mailboxTags(MailboxIndex idx) {
-        List<String> out = new ArrayList<>();
+        boolean any = false;
         for (String k : idx.mailbox().keywords()) {
-            if (!k.startsWith("$")) {
-                out.add(k.replace('+', ' '));
+            any |= !k.startsWith("$");
+        }
+        java.util.TreeSet<String> out = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        if (any) {
+            MailboxIndex.Snapshot s = idx.current();
+            for (int i = 0; i < s.size(); i++) {
+                out.addAll(Tags.of(idx.flags(s.get(i).uid)));
             }
         }
-        out.sort(String.CASE_INSENSITIVE_ORDER);
-        return out;
+        return new ArrayList<>(out);
     }
 
     static ZoneId zone(HttpRequest r) {

@@ -216,7 +216,8 @@ public final class MailboxIndex implements AutoCloseable {
 
     /** The messages now, after applying any change the store has made. */
     public Snapshot current() {
-        if (view.hasPendingChanges()) {
+        // a sync under way has taken the view's changes but not yet published them: wait for it
+        if (view.hasPendingChanges() || syncLock.isLocked()) {
             sync();
         }
         return snapshot;
