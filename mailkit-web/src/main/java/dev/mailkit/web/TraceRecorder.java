@@ -151,6 +151,9 @@ public final class TraceRecorder implements DeliveryTrace, MailFilter {
      */
     public void relayEvent(RelayEvent event) {
         RelayEvents.Neutral n = RelayEvents.neutral(event);
+        if (n == null) {
+            return;
+        }
         lock.lock();
         try {
             String tx = queueToTransaction.get(n.queueId);
@@ -204,6 +207,11 @@ public final class TraceRecorder implements DeliveryTrace, MailFilter {
         lock.lock();
         try {
             Entry e = entries.get(transactionId);
+            if (e == null) {
+                // the relay hands local recipients to the sink under the queue id
+                String tx = queueToTransaction.get(transactionId);
+                e = tx == null ? null : entries.get(tx);
+            }
             if (e != null) {
                 add(e, new MessageTrace.Event(clock.instant(), kind, subject, detail));
             }

@@ -119,6 +119,12 @@ final class WebFixture implements AutoCloseable {
         }
 
         static String send(int port, String from, List<String> rcpts, String message) {
+            return sendAuthenticated(port, null, null, from, rcpts, message);
+        }
+
+        /** Like {@link #send}, after AUTH PLAIN when {@code user} is given. */
+        static String sendAuthenticated(int port, String user, String password, String from, List<String> rcpts,
+                                        String message) {
             try (Socket s = new Socket("127.0.0.1", port)) {
                 s.setSoTimeout(10_000);
                 BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
@@ -126,6 +132,10 @@ final class WebFixture implements AutoCloseable {
                 OutputStream out = s.getOutputStream();
                 expect(in, "220");
                 cmd(out, in, "EHLO client.example.test", "250");
+                if (user != null) {
+                    cmd(out, in, "AUTH PLAIN " + java.util.Base64.getEncoder().encodeToString(("\0" + user + "\0"
+                            + password).getBytes(StandardCharsets.UTF_8)), "235");
+                }
                 cmd(out, in, "MAIL FROM:<" + from + ">", "250");
                 for (String r : rcpts) {
                     cmd(out, in, "RCPT TO:<" + r + ">", "250");

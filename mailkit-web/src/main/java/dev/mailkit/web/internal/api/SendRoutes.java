@@ -79,16 +79,18 @@ final class SendRoutes {
             eb.authenticatedUser(p.user.username());
         }
         Envelope envelope = eb.build();
-        String result;
         TraceRecorder trace = settings.recorder();
-        try {
-            result = settings.submission.send(envelope, message);
-        } catch (IOException e) {
-            throw new HttpException(400, "not sent: " + e.getMessage());
-        }
-        if (trace != null) {
+        if (trace != null) { // before the hand-off: a relay queue reports it as queued before send() returns
             trace.record(txid, envelope, List.of(), "submitted", p.name(), "over HTTP" + (p.user == null ? ""
-                    : " by " + p.user.username()) + (result.isEmpty() ? "" : "; " + result));
+                    : " by " + p.user.username()) + ", Message-ID <" + c.messageId + ">");
+        }
+        try {
+            settings.submission.send(envelope, message);
+        } catch (IOException e) {
+            if (trace != null) {
+                trace.record(txid, envelope, List.of(), "failed", p.name(), e.getMessage());
+            }
+            throw new HttpException(400, "not sent: " + e.getMessage());
         }
         if (answered != null) {
             Access.flags(answered.index, UidSet.of(answered.id.uid()), FlagOperation.ADD,

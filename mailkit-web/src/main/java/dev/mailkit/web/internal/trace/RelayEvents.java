@@ -37,8 +37,14 @@ public final class RelayEvents {
         }
     }
 
-    /** The neutral form; the origin (the SMTP transaction or web submission) comes from a QUEUED event's detail. */
+    /**
+     * The neutral form, or null for an event the trace shows otherwise (a local delivery is recorded by the sink).
+     * The origin (the SMTP transaction or web submission) comes from a QUEUED event's detail.
+     */
     public static Neutral neutral(RelayEvent e) {
+        if (e.type() == RelayEvent.Type.DELIVERED && e.destination().map("local"::equals).orElse(false)) {
+            return null;
+        }
         String kind;
         switch (e.type()) {
             case QUEUED: kind = "queued"; break;
@@ -51,6 +57,10 @@ public final class RelayEvents {
             subject.append(subject.length() == 0 ? "" : ", ").append(a);
         }
         String detail = e.detail();
+        if (e.remoteHost().isPresent() && !detail.contains(e.remoteHost().get())) {
+            detail = e.remoteHost().get() + e.remoteAddress().map(a -> "[" + a.getAddress().getHostAddress() + "]:"
+                    + a.getPort()).orElse("") + ": " + detail;
+        }
         if (e.type() == RelayEvent.Type.DSN_QUEUED) {
             detail = "delivery status notification queued as " + e.relatedId().orElse("?");
         } else if (e.type() == RelayEvent.Type.QUEUED) {
