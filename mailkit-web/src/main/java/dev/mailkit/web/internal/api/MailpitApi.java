@@ -66,20 +66,16 @@ final class MailpitApi {
         boolean searching = query != null && !query.isEmpty();
         for (int i = s.size() - 1; i >= 0; i--) {
             Digest d = s.get(i);
-            if (searching && !query.matches(d, idx::flags)) {
-                continue;
-            }
-            Flags f = null;
+            Flags f = s.flagsAt(i);
             if (searching) {
-                f = idx.flags(d.uid);
+                if (!query.matches(d, f)) {
+                    continue;
+                }
                 if (f != null && !f.contains(SystemFlag.SEEN)) {
                     matchesUnread++;
                 }
             }
             if (matches >= start && messages.size() < limit) {
-                if (f == null) {
-                    f = idx.flags(d.uid);
-                }
                 MessageId id = new MessageId(idx.key(), uidValidity, d.uid);
                 messages.add(Render.summary(d, f, id, p.isOpen() ? access.trace(p, d) : java.util.Optional.empty()));
             }
@@ -108,7 +104,7 @@ final class MailpitApi {
         if (any) {
             MailboxIndex.Snapshot s = idx.current();
             for (int i = 0; i < s.size(); i++) {
-                out.addAll(Tags.of(idx.flags(s.get(i).uid)));
+                out.addAll(Tags.of(s.flagsAt(i)));
             }
         }
         return new ArrayList<>(out);
@@ -192,7 +188,7 @@ final class MailpitApi {
         MailboxIndex.Snapshot s = idx.current();
         UidSet.Builder b = UidSet.builder();
         for (int i = 0; i < s.size(); i++) {
-            if (q.matches(s.get(i), idx::flags)) {
+            if (q.matches(s.get(i), s.flagsAt(i))) {
                 b.add(s.get(i).uid);
             }
         }
@@ -283,7 +279,7 @@ final class MailpitApi {
         long size = 0;
         for (int i = 0; i < s.size(); i++) {
             size += s.get(i).size;
-            for (String t : Tags.of(idx.flags(s.get(i).uid))) {
+            for (String t : Tags.of(s.flagsAt(i))) {
                 tags.merge(t, 1, Integer::sum);
             }
         }

@@ -197,7 +197,7 @@ public final class WebApp implements Router.Handler, MailboxIndex.Listener, Auto
             MessageId id = new MessageId(index.key(), uidValidity, d.uid);
             Optional<dev.mailkit.web.MessageTrace> t = settings.open() && settings.trace != null
                     && !d.transactionId.isEmpty() ? settings.trace.find(d.transactionId) : Optional.empty();
-            publish(account, "new", Render.summary(d, index.flags(d.uid), id, t));
+            publish(account, "new", Render.summary(d, index.lastSynced().flags(d.uid), id, t));
         }
         if (!removed.isEmpty()) {
             if (removed.size() > 200 || removed.equals(UidSet.all())) {
@@ -217,7 +217,7 @@ public final class WebApp implements Router.Handler, MailboxIndex.Listener, Auto
             publish(account, "reload", Map.of("Mailbox", mailbox));
         } else {
             for (long uid : flagsChanged) {
-                Flags f = index.flags(uid);
+                Flags f = index.lastSynced().flags(uid);
                 if (f == null) {
                     continue;
                 }

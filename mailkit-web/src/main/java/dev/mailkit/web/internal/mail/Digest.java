@@ -41,6 +41,16 @@ public final class Digest {
     public final int attachments;
     public final int inline;
     final String searchText;
+    /** A 4096-bit Bloom filter of the search text's trigrams: most non-matching messages are skipped unread. */
+    private final long[] trigrams;
+    // lower-cased "name address" texts for the search keys
+    final String fromText;
+    final String toText;
+    final String ccText;
+    final String bccText;
+    final String replyToText;
+    final String subjectLower;
+    final String returnPathLower;
 
     private Digest(long uid, long internalDate, long size, long date, MessageReader.Address from,
                    List<MessageReader.Address> to, List<MessageReader.Address> cc, List<MessageReader.Address> bcc,
@@ -63,6 +73,47 @@ public final class Digest {
         this.attachments = attachments;
         this.inline = inline;
         this.searchText = searchText;
+        this.trigrams = trigramFilter(searchText);
+        this.fromText = lower(List.of(from));
+        this.toText = lower(to);
+        this.ccText = lower(cc);
+        this.bccText = lower(bcc);
+        this.replyToText = lower(replyTo);
+        this.subjectLower = subject.toLowerCase(Locale.ROOT);
+        this.returnPathLower = returnPath.toLowerCase(Locale.ROOT);
+    }
+
+    static long[] trigramFilter(String s) {
+        long[] f = new long[64];
+        for (int i = 0; i + 2 < s.length(); i++) {
+            int h = trigramBit(s.charAt(i), s.charAt(i + 1), s.charAt(i + 2));
+            f[h >>> 6] |= 1L << (h & 63);
+        }
+        return f;
+    }
+
+    /** The filter bit of a trigram (0..4095). */
+    static int trigramBit(char a, char b, char c) {
+        int x = (a * 31 + b) * 31 + c;
+        return (x * 0x9E3779B9) >>> 20;
+    }
+
+    /** False when the search text certainly lacks one of these trigram bits (see {@link SearchQuery}). */
+    boolean mayContain(int[] bits) {
+        for (int b : bits) {
+            if ((trigrams[b >>> 6] & (1L << (b & 63))) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String lower(List<MessageReader.Address> list) {
+        StringBuilder sb = new StringBuilder();
+        for (MessageReader.Address a : list) {
+            sb.append(a.name).append(' ').append(a.address).append('\n');
+        }
+        return sb.toString().toLowerCase(Locale.ROOT);
     }
 
     /** Computes the digest of a stored message. */

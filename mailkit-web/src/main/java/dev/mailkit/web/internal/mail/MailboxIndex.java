@@ -27,8 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * calls the view's listener after every change; the listener only schedules a sync on the executor, and the sync
  * applies the view's changes (new messages digested, expunged ones dropped), publishes an immutable snapshot and
  * tells the {@link Listener}. Readers take the snapshot without locks; {@link #current()} first applies pending
- * changes, so a reader never sees a mailbox older than the last change that finished before it asked. Flags are not
- * copied: they are read from the store when needed. Thread-safe.
+ * changes, so a reader never sees a mailbox older than the last change that finished before it asked. The flags are
+ * in the snapshot too, updated from the view's flag changes (a search over is:unread or tags reads no store).
+ * Thread-safe.
  */
 public final class MailboxIndex implements AutoCloseable {
     /** Told what a sync applied, on the syncing thread (must not block). */
@@ -40,11 +41,13 @@ public final class MailboxIndex implements AutoCloseable {
     public static final class Snapshot {
         final long[] uids;
         final Digest[] digests;
+        final Flags[] flags;
         final int count;
 
-        Snapshot(long[] uids, Digest[] digests, int count) {
+        Snapshot(long[] uids, Digest[] digests, Flags[] flags, int count) {
             this.uids = uids;
             this.digests = digests;
+            this.flags = flags;
             this.count = count;
         }
 
@@ -61,45 +64,80 @@ public final class MailboxIndex implements AutoCloseable {
             return digests[i];
         }
 
+        /** The flags of the i-th message as of this snapshot. */
+        public Flags flagsAt(int i) {
+            if (i < 0 || i >= count) {
+                throw new IndexOutOfBoundsException(i);
+            }
+            return flags[i];
+        }
+
         /** The digest of a UID, or null. */
         public Digest find(long uid) {
             int i = Arrays.binarySearch(uids, 0, count, uid);
             return i < 0 ? null : digests[i];
         }
 
-        Snapshot with(List<Digest> added) {
+        /** The flags of a UID as of this snapshot, or null. */
+        public Flags flags(long uid) {
+            int i = Arrays.binarySearch(uids, 0, count, uid);
+            return i < 0 ? null : flags[i];
+        }
+
+        /** Appends; the arrays' spare room is written, which readers of older snapshots never look at. */
+        Snapshot with(List<Digest> added, List<Flags> addedFlags) {
             if (added.isEmpty()) {
                 return this;
             }
             long[] u = uids;
             Digest[] d = digests;
+            Flags[] f = flags;
             int n = count + added.size();
             if (n > u.length) {
                 int cap = Math.max(n, u.length * 2 + 16);
                 u = Arrays.copyOf(u, cap);
                 d = Arrays.copyOf(d, cap);
+                f = Arrays.copyOf(f, cap);
             }
             int i = count;
-            for (Digest g : added) {
-                u[i] = g.uid;
-                d[i] = g;
+            for (int k = 0; k < added.size(); k++) {
+                u[i] = added.get(k).uid;
+                d[i] = added.get(k);
+                f[i] = addedFlags.get(k);
                 i++;
             }
-            return new Snapshot(u, d, n);
+            return new Snapshot(u, d, f, n);
         }
 
         Snapshot without(UidSet removed) {
             long[] u = new long[Math.max(16, uids.length)];
             Digest[] d = new Digest[u.length];
+            Flags[] f = new Flags[u.length];
             int n = 0;
             for (int i = 0; i < count; i++) {
                 if (!removed.contains(uids[i])) {
                     u[n] = uids[i];
                     d[n] = digests[i];
+                    f[n] = flags[i];
                     n++;
                 }
             }
-            return new Snapshot(u, d, n);
+            return new Snapshot(u, d, f, n);
+        }
+
+        /** A copy with new flags for some messages (a new flags array: older snapshots keep theirs). */
+        Snapshot withFlags(UidSet changed, java.util.function.LongFunction<Flags> now) {
+            Flags[] f = flags.clone();
+            for (long uid : changed) {
+                int i = Arrays.binarySearch(uids, 0, count, uid);
+                if (i >= 0) {
+                    Flags x = now.apply(uid);
+                    if (x != null) {
+                        f[i] = x;
+                    }
+                }
+            }
+            return new Snapshot(uids, digests, f, count);
         }
     }
 
@@ -110,7 +148,7 @@ public final class MailboxIndex implements AutoCloseable {
     private final Listener listener;
     private final ReentrantLock syncLock = new ReentrantLock();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private volatile Snapshot snapshot = new Snapshot(new long[0], new Digest[0], 0);
+    private volatile Snapshot snapshot = new Snapshot(new long[0], new Digest[0], new Flags[0], 0);
     private volatile boolean closed;
 
     private MailboxIndex(MailboxKey key, Mailbox mailbox, MailboxView view, Executor executor, Listener listener) {
@@ -136,19 +174,42 @@ public final class MailboxIndex implements AutoCloseable {
             throw e;
         }
         MailboxIndex idx = new MailboxIndex(key, m, v, executor, listener);
-        List<Digest> all = new ArrayList<>(v.messageCount());
-        for (int seq = 1; seq <= v.messageCount(); seq++) {
-            Digest d = idx.digest(v.uid(seq));
-            if (d != null) {
-                all.add(d);
-            }
+        int n = v.messageCount();
+        List<Digest> all = new ArrayList<>(n);
+        List<Flags> flags = new ArrayList<>(n);
+        // digested in parallel, one slice per processor: parsing is most of the cost of a first look
+        int slices = n < 256 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
+        List<java.util.concurrent.CompletableFuture<Object[]>> parts = new ArrayList<>();
+        for (int p = 0; p < slices; p++) {
+            int from = 1 + (int) ((long) n * p / slices);
+            int to = (int) ((long) n * (p + 1) / slices);
+            java.util.function.Supplier<Object[]> work = () -> {
+                List<Digest> d = new ArrayList<>(to - from + 1);
+                List<Flags> f = new ArrayList<>(to - from + 1);
+                for (int seq = from; seq <= to; seq++) {
+                    idx.digest(v.uid(seq), d, f);
+                }
+                return new Object[]{d, f};
+            };
+            parts.add(slices == 1 ? java.util.concurrent.CompletableFuture.completedFuture(work.get())
+                    : java.util.concurrent.CompletableFuture.supplyAsync(work, executor));
         }
-        idx.snapshot = idx.snapshot.with(all);
+        for (java.util.concurrent.CompletableFuture<Object[]> part : parts) {
+            Object[] r = part.join();
+            all.addAll(cast(r[0]));
+            flags.addAll(cast(r[1]));
+        }
+        idx.snapshot = idx.snapshot.with(all, flags);
         v.setChangeListener(idx::changedInStore);
         if (v.hasPendingChanges()) {
             idx.changedInStore(); // what arrived while the index was being built
         }
         return idx;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> cast(Object o) {
+        return (List<T>) o;
     }
 
     private void changedInStore() {
@@ -170,7 +231,7 @@ public final class MailboxIndex implements AutoCloseable {
             MailboxChanges ch = view.sync();
             if (ch.mailboxDeleted()) {
                 closed = true;
-                snapshot = new Snapshot(new long[0], new Digest[0], 0);
+                snapshot = new Snapshot(new long[0], new Digest[0], new Flags[0], 0);
                 listener.changed(this, List.of(), UidSet.all(), UidSet.EMPTY);
                 return;
             }
@@ -180,13 +241,14 @@ public final class MailboxIndex implements AutoCloseable {
                 s = s.without(removed);
             }
             List<Digest> added = new ArrayList<>(ch.newMessages());
+            List<Flags> addedFlags = new ArrayList<>(ch.newMessages());
             for (int seq = ch.messageCount() - ch.newMessages() + 1; seq <= ch.messageCount(); seq++) {
-                Digest d = digest(view.uid(seq));
-                if (d != null) {
-                    added.add(d);
-                }
+                digest(view.uid(seq), added, addedFlags);
             }
-            snapshot = s.with(added);
+            if (!ch.flagsChanged().isEmpty()) {
+                s = s.withFlags(ch.flagsChanged(), uid -> mailbox.message(uid).map(MessageInfo::flags).orElse(null));
+            }
+            snapshot = s.with(added, addedFlags);
             if (!removed.isEmpty() || !added.isEmpty() || !ch.flagsChanged().isEmpty()) {
                 listener.changed(this, added, removed, ch.flagsChanged());
             }
@@ -195,23 +257,27 @@ public final class MailboxIndex implements AutoCloseable {
         }
     }
 
-    private Digest digest(long uid) {
+    /** Digests a message into the lists (nothing if it is gone). */
+    private void digest(long uid, List<Digest> digests, List<Flags> flags) {
         Optional<MessageInfo> info = mailbox.message(uid);
         if (info.isEmpty()) {
-            return null;
+            return;
         }
+        Digest d;
         try {
             Optional<MessageStructure> st = mailbox.structure(uid);
             Optional<MessageSource> src = mailbox.content(uid);
             if (st.isEmpty() || src.isEmpty()) {
-                return null;
+                return;
             }
             try (MessageSource s = src.get()) {
-                return Digest.of(info.get(), st.get(), s);
+                d = Digest.of(info.get(), st.get(), s);
             }
         } catch (IOException | RuntimeException e) {
-            return Digest.unreadable(info.get());
+            d = Digest.unreadable(info.get());
         }
+        digests.add(d);
+        flags.add(info.get().flags());
     }
 
     /** The messages now, after applying any change the store has made. */
@@ -238,9 +304,9 @@ public final class MailboxIndex implements AutoCloseable {
         return mailbox;
     }
 
-    /** The flags of a message, or null if it is gone. */
+    /** The flags of a message as of the last sync (which a store change triggers at once), or null. */
     public Flags flags(long uid) {
-        return mailbox.message(uid).map(MessageInfo::flags).orElse(null);
+        return current().flags(uid);
     }
 
     /** Whether the mailbox was deleted or the index closed. */

@@ -7,7 +7,6 @@ import dev.mailkit.store.mime.MimePart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeUtility;
 
 import java.io.ByteArrayOutputStream;
@@ -21,7 +20,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 
@@ -183,21 +181,85 @@ public final class MessageReader {
         return new Address(personal == null ? "" : personal, a.getAddress() == null ? "" : a.getAddress());
     }
 
-    /** The header fields of the message, in order, values unfolded but not decoded. */
+    /**
+     * The header fields of the message, in order, values unfolded (line breaks of folded lines removed) and trimmed
+     * but not decoded; header bytes are read as UTF-8 where they are valid UTF-8, else as ISO-8859-1. At most 1 MiB
+     * of header is read, in one read.
+     */
     public static List<String[]> headers(MessageSource source, MessageStructure structure) throws IOException {
-        long len = structure.body().headerLength();
+        int len = (int) Math.min(structure.body().headerLength(), 1L << 20);
+        byte[] b;
+        try (InputStream in = source.openStream()) {
+            b = in.readNBytes(len);
+        }
+        return parseHeader(b);
+    }
+
+    static List<String[]> parseHeader(byte[] b) {
         List<String[]> out = new ArrayList<>();
-        try (InputStream in = new BoundedInputStream(source.openStream(), Math.min(len, 1L << 20))) {
-            InternetHeaders h = new InternetHeaders(in, true);
-            Enumeration<jakarta.mail.Header> e = h.getAllHeaders();
-            while (e.hasMoreElements()) {
-                jakarta.mail.Header f = e.nextElement();
-                out.add(new String[]{f.getName(), MimeUtility.unfold(f.getValue() == null ? "" : f.getValue()).trim()});
+        int i = 0;
+        int n = b.length;
+        while (i < n) {
+            int lineEnd = next(b, i);
+            if (lineEnd == i || (lineEnd == i + 1 && b[i] == '\r')) {
+                break; // the empty line that ends the header
             }
-        } catch (MessagingException e) {
-            throw new IOException("cannot read the header: " + e.getMessage(), e);
+            int colon = -1;
+            for (int k = i; k < lineEnd; k++) {
+                if (b[k] == ':') {
+                    colon = k;
+                    break;
+                }
+            }
+            // the field goes on over folded lines (starting with a space or tab)
+            int end = lineEnd;
+            while (end + 1 < n && (b[end + 1] == ' ' || b[end + 1] == '\t')) {
+                end = next(b, end + 1);
+            }
+            if (colon > i) {
+                String name = new String(b, i, colon - i, StandardCharsets.ISO_8859_1).trim();
+                StringBuilder v = new StringBuilder(end - colon);
+                String raw = text(b, colon + 1, Math.min(end, n) - colon - 1);
+                for (int k = 0; k < raw.length(); k++) {
+                    char c = raw.charAt(k);
+                    if (c != '\r' && c != '\n') {
+                        v.append(c);
+                    }
+                }
+                out.add(new String[]{name, v.toString().trim()});
+            }
+            i = end + 1;
         }
         return out;
+    }
+
+    /** The index of the LF that ends the line starting at i, or the end of the array. */
+    private static int next(byte[] b, int i) {
+        int k = i;
+        while (k < b.length && b[k] != '\n') {
+            k++;
+        }
+        return k;
+    }
+
+    private static String text(byte[] b, int off, int len) {
+        boolean ascii = true;
+        for (int k = off; k < off + len; k++) {
+            if (b[k] < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(b, off, len, StandardCharsets.ISO_8859_1);
+        }
+        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try {
+            return d.decode(ByteBuffer.wrap(b, off, len)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return new String(b, off, len, StandardCharsets.ISO_8859_1);
+        }
     }
 
     /** A part's body, transfer-decoded, at most {@code max} octets. */

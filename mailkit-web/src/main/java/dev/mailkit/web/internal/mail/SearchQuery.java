@@ -34,11 +34,6 @@ public final class SearchQuery {
         return terms.isEmpty();
     }
 
-    /** What a term needs to know besides the digest: the flags, read only when a term asks. */
-    public interface FlagSource {
-        Flags flags(long uid);
-    }
-
     /**
      * Parses a query.
      *
@@ -69,23 +64,17 @@ public final class SearchQuery {
             }
             terms.add(Term.of(key, value, negate, zone));
         }
+        terms.sort((a, b) -> Boolean.compare(a.needsFlags, b.needsFlags)); // cheap terms first
         return new SearchQuery(List.copyOf(terms));
     }
 
     private static final List<String> KEYS = List.of("from", "to", "cc", "bcc", "addressed", "reply-to",
             "return-path", "subject", "message-id", "tag", "is", "has", "before", "after", "larger", "smaller");
 
-    /** Whether a message matches every term. */
-    public boolean matches(Digest d, FlagSource flags) {
-        Flags f = null;
+    /** Whether a message (with these flags) matches every term. */
+    public boolean matches(Digest d, Flags flags) {
         for (Term t : terms) {
-            if (t.needsFlags && f == null) {
-                f = flags.flags(d.uid);
-                if (f == null) {
-                    return false;
-                }
-            }
-            if (t.test(d, f) == t.negate) {
+            if (t.test(d, flags) == t.negate) {
                 return false;
             }
         }
@@ -133,17 +122,22 @@ public final class SearchQuery {
 
         static Term of(String key, String v, boolean negate, ZoneId zone) {
             if (key == null) {
-                return text(negate, d -> d.searchText.contains(v));
+                int[] bits = new int[Math.max(0, v.length() - 2)];
+                for (int i = 0; i < bits.length; i++) {
+                    bits[i] = Digest.trigramBit(v.charAt(i), v.charAt(i + 1), v.charAt(i + 2));
+                }
+                return text(negate, d -> d.mayContain(bits) && d.searchText.contains(v));
             }
             switch (key) {
-                case "from": return text(negate, d -> has(d.from, v));
-                case "to": return text(negate, d -> any(d.to, v));
-                case "cc": return text(negate, d -> any(d.cc, v));
-                case "bcc": return text(negate, d -> any(d.bcc, v));
-                case "addressed": return text(negate, d -> any(d.to, v) || any(d.cc, v) || any(d.bcc, v));
-                case "reply-to": return text(negate, d -> any(d.replyTo, v));
-                case "return-path": return text(negate, d -> d.returnPath.toLowerCase(Locale.ROOT).contains(v));
-                case "subject": return text(negate, d -> d.subject.toLowerCase(Locale.ROOT).contains(v));
+                case "from": return text(negate, d -> d.fromText.contains(v));
+                case "to": return text(negate, d -> d.toText.contains(v));
+                case "cc": return text(negate, d -> d.ccText.contains(v));
+                case "bcc": return text(negate, d -> d.bccText.contains(v));
+                case "addressed": return text(negate, d -> d.toText.contains(v) || d.ccText.contains(v)
+                        || d.bccText.contains(v));
+                case "reply-to": return text(negate, d -> d.replyToText.contains(v));
+                case "return-path": return text(negate, d -> d.returnPathLower.contains(v));
+                case "subject": return text(negate, d -> d.subjectLower.contains(v));
                 case "message-id":
                     String id = MessageReader.stripAngles(v);
                     return text(negate, d -> d.messageId.equalsIgnoreCase(id));
@@ -203,23 +197,10 @@ public final class SearchQuery {
             return new Term(negate, true) {
                 @Override
                 boolean test(Digest d, Flags f) {
-                    return p.test(d, f);
+                    return f != null && p.test(d, f);
                 }
             };
         }
-    }
-
-    private static boolean has(MessageReader.Address a, String v) {
-        return a.address.toLowerCase(Locale.ROOT).contains(v) || a.name.toLowerCase(Locale.ROOT).contains(v);
-    }
-
-    private static boolean any(List<MessageReader.Address> list, String v) {
-        for (MessageReader.Address a : list) {
-            if (has(a, v)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A date ({@code 2024-05-01}), a date and time ({@code 2024-05-01T10:00}, {@code 2024-05-01 10:00}), with or
