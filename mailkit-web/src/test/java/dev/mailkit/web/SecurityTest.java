@@ -131,6 +131,24 @@ class SecurityTest {
     }
 
     @Test
+    void overHttpsTheSessionCookieIsSecure() throws Exception {
+        dev.mailkit.core.tls.TlsConfig tls = dev.mailkit.core.tls.TlsConfig.selfSigned();
+        try (WebFixture f = WebFixture.withLogins(b -> b.tls(tls))) {
+            assertThat(f.web.url()).startsWith("https://127.0.0.1:");
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(tls.clientSslContext())
+                    .build();
+            java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("https://localhost:" + f.web.port() + "/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("username=" + ANN + "&password=ann-secret"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(303);
+            assertThat(r.headers().firstValue("Set-Cookie").orElseThrow()).endsWith("; Secure");
+            assertThat(raw(f, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")).doesNotContain("HTTP/1.1"); // TLS only
+        }
+    }
+
+    @Test
     void basicAuthenticatedScriptsMustNotComeFromAnotherSiteEither() {
         try (WebFixture f = WebFixture.withLogins()) {
             Http ann = f.http.basic(ANN, "ann-secret");

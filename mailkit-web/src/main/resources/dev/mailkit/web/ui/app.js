@@ -390,7 +390,13 @@ function listen() {
     let e;
     try { e = JSON.parse(ev.data); } catch (x) { return; }
     const data = e.Data || {};
-    if (e.Type === 'stats') { loadMailboxesSoon(); return; }
+    if (e.Type === 'stats') {
+      if (onScreen(data) && !state.query) {
+        $('counts').textContent = data.Total + ' messages, ' + data.Unread + ' unread';
+      }
+      loadMailboxesSoon();
+      return;
+    }
     if (!onScreen(data)) return;
     if (e.Type === 'new') {
       if (state.query || state.start > 0) { loadList(); return; }
