@@ -191,6 +191,14 @@ class MailpitApiTest {
         String html = f.http.get("/view/" + id + ".html").ok().body();
         assertThat(html).contains("src=\"data:image/png;base64,iVBORw0KGgo=\"").doesNotContain("cid:");
         assertThat(f.http.post("/api/v1/send", "{\"From\":{\"Email\":\"not an address\"}}").status()).isEqualTo(400);
+        // what would start a new header field is refused, wherever it hides
+        for (String evil : List.of("\"From\":{\"Email\":\"a@example.org\",\"Name\":\"Eve\\r\\nBcc: x@example.org\"}",
+                "\"From\":{\"Email\":\"a@example.org\"},\"Subject\":\"hi\\r\\nBcc: x@example.org\"",
+                "\"From\":{\"Email\":\"a@example.org\"},\"ReplyTo\":[{\"Email\":\"r@example.org\",\"Name\":\"a\\nb\"}]",
+                "\"From\":{\"Email\":\"a@example.org\"},\"Attachments\":[{\"Content\":\"\",\"Filename\":\"a\\r\\nX: y\"}]")) {
+            assertThat(f.http.post("/api/v1/send", "{" + evil + ",\"To\":[{\"Email\":\"b@example.test\"}]}")
+                    .status()).as(evil).isEqualTo(400);
+        }
         assertThat(f.http.post("/api/v1/send", "{\"From\":{\"Email\":\"a@example.org\"},\"To\":[{\"Email\":"
                 + "\"b@example.test\"}],\"Headers\":{\"X-Evil\":\"a\\r\\nBcc: x@example.org\"}}").status())
                 .isEqualTo(400);

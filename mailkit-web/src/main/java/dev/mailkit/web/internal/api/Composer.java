@@ -103,7 +103,7 @@ final class Composer {
         if (replyTo.length > 0) {
             m.setReplyTo(replyTo);
         }
-        m.setSubject(string(req.get("Subject"), "Subject"), "UTF-8");
+        m.setSubject(line(req.get("Subject"), "Subject"), "UTF-8");
         m.setSentDate(new Date());
         if (inReplyTo != null && !inReplyTo.isEmpty()) {
             m.setHeader("In-Reply-To", "<" + inReplyTo + ">");
@@ -152,7 +152,7 @@ final class Composer {
                     throw new HttpException(400, "each attachment is an object with Content and Filename");
                 }
                 Map<?, ?> a = (Map<?, ?>) o;
-                String name = string(a.get("Filename"), "Filename");
+                String name = line(a.get("Filename"), "Filename");
                 byte[] content;
                 try {
                     content = Base64.getMimeDecoder().decode(string(a.get("Content"), "Content"));
@@ -267,8 +267,8 @@ final class Composer {
     }
 
     private static InternetAddress address(Map<?, ?> m, String what) throws UnsupportedEncodingException {
-        String email = string(m.get("Email"), what + ".Email");
-        String name = string(m.get("Name"), what + ".Name");
+        String email = line(m.get("Email"), what + ".Email");
+        String name = line(m.get("Name"), what + ".Name");
         parse(email, what);
         return new InternetAddress(email, name.isEmpty() ? null : name, "UTF-8");
     }
@@ -289,6 +289,21 @@ final class Composer {
             throw new HttpException(400, what + " must be a string");
         }
         return (String) v;
+    }
+
+    /**
+     * A value that goes into a header field: no line breaks or other control characters (Jakarta Mail would keep
+     * them as they are in a quoted display name, and a CR LF there would start a new field).
+     */
+    private static String line(Object v, String what) {
+        String s = string(v, what);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                throw new HttpException(400, what + " must be one line without control characters");
+            }
+        }
+        return s;
     }
 
     private static boolean token(String s) {
