@@ -39,7 +39,9 @@ class ModuleRulesTest {
             Map.entry("scan", Set.of("core")),
             Map.entry("imap", Set.of("core", "store")),
             Map.entry("pop3", Set.of("core", "store")),
-            Map.entry("test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth")));
+            // the relay only for the queue view and the trace's relay events (an optional dependency)
+            Map.entry("web", Set.of("core", "store", "relay")),
+            Map.entry("test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth", "web")));
 
     /** Third-party libraries that only one module may use: the reason the module exists apart. */
     static final Map<String, String> LIBRARY_OWNER = Map.of(

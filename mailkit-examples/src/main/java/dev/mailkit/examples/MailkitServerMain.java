@@ -37,6 +37,9 @@ import dev.mailkit.store.MailStore;
 import dev.mailkit.store.delivery.DeliveryAgent;
 import dev.mailkit.store.maildir.MaildirMailStore;
 import dev.mailkit.store.memory.MemoryMailStore;
+import dev.mailkit.web.MailSender;
+import dev.mailkit.web.TraceRecorder;
+import dev.mailkit.web.WebServer;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -105,9 +108,10 @@ public final class MailkitServerMain {
         final DeliveryAgent agent;
         final TlsConfig tls;
         final RelayQueue relay;
+        final WebServer web;
 
         Running(SmtpServer smtp, ImapServer imap, Pop3Server pop3, MailStore store, DeliveryAgent agent,
-                TlsConfig tls, RelayQueue relay) {
+                TlsConfig tls, RelayQueue relay, WebServer web) {
             this.smtp = smtp;
             this.imap = imap;
             this.pop3 = pop3;
@@ -115,6 +119,12 @@ public final class MailkitServerMain {
             this.agent = agent;
             this.tls = tls;
             this.relay = relay;
+            this.web = web;
+        }
+
+        /** The web inbox and Mailpit-compatible API. */
+        public WebServer web() {
+            return web;
         }
 
         public RelayQueue relay() {
@@ -151,6 +161,7 @@ public final class MailkitServerMain {
         @Override
         public void close() {
             try {
+                web.close();
                 smtp.close();
                 relay.close();
                 imap.close();
@@ -177,7 +188,9 @@ public final class MailkitServerMain {
         AuthFailurePenalty penalty = AuthFailurePenalty.defaults(); // one per client address for SMTP and POP3
         SmtpServer smtp = null;
         ImapServer imap = null;
+        Pop3Server pop3 = null;
         RelayQueue relay = null;
+        TraceRecorder trace = TraceRecorder.create(); // "where did my mail go?" in the web inbox
         try {
             DeliveryAgent.Builder ab = DeliveryAgent.builder().store(store).users(users);
             if (o.scanning.any()) {
@@ -186,10 +199,11 @@ public final class MailkitServerMain {
             o.aliases.forEach((alias, targets) -> ab.alias(alias, targets.toArray(new String[0])));
             o.catchAll.forEach(ab::catchAll);
             DeliveryAgent agent = ab.build();
+            MessageSink traced = trace.sink(agent); // the trace names the mailboxes each copy went into
             MessageSink sink = new MessageSink() {
                 @Override
                 public DeliveryReport deliver(Envelope e, MessageSource m) throws IOException {
-                    DeliveryReport r = agent.deliver(e, m);
+                    DeliveryReport r = traced.deliver(e, m);
                     String subject = m.headers().getHeader("Subject", null);
                     out.println("message " + e.transactionId() + " from " + e.reversePathString() + " to "
                             + e.recipients() + ", " + m.size() + " bytes"
@@ -208,7 +222,7 @@ public final class MailkitServerMain {
                 domains.add("localhost");
             }
             MessageSpool spool = MessageSpool.create(o.data.resolve(".spool"), MessageSpool.DEFAULT_THRESHOLD);
-            relay = relay(o, domains, sink, out);
+            relay = relay(o, domains, sink, trace, out);
             SmtpServer.Builder sb = SmtpServer.builder();
             if (!o.dnsbl.isEmpty()) {
                 DnsBlocklistFilter.Builder bl = DnsBlocklistFilter.builder()
@@ -225,6 +239,8 @@ public final class MailkitServerMain {
                 sb.filters(scanFilter(o, domains.get(0)));
             }
             smtp = sb
+                    .filters(trace)
+                    .transcripts(true)
                     .bindAddress(o.bind)
                     .mx(o.smtpPort).submission(o.submissionPort).smtps(o.smtpsPort)
                     .localDomains(domains.toArray(new String[0]))
@@ -249,7 +265,7 @@ public final class MailkitServerMain {
                     .spool(spool)
                     .build()
                     .start();
-            Pop3Server pop3 = Pop3Server.builder()
+            pop3 = Pop3Server.builder()
                     .bindAddress(o.bind)
                     .port(o.pop3Port).implicitTlsPort(o.pop3sPort)
                     .users(users)
@@ -258,6 +274,7 @@ public final class MailkitServerMain {
                     .authFailurePenalty(penalty)
                     .build()
                     .start();
+            WebServer web = web(o, store, users, penalty, relay, trace, domains, tls).start();
             Path pem = null;
             if (tls.isSelfSigned()) {
                 pem = tls.writeCertificatePem(o.data.resolve("certificate.pem"));
@@ -272,6 +289,8 @@ public final class MailkitServerMain {
             out.println("  IMAPS               " + host + ":" + imap.implicitTlsPort() + "  implicit TLS");
             out.println("  POP3                " + host + ":" + pop3.port() + "  STLS, then USER/PASS or AUTH");
             out.println("  POP3S               " + host + ":" + pop3.implicitTlsPort() + "  implicit TLS");
+            out.println("  web inbox, API      " + web.url() + (o.httpOpen ? "  open: no login (test inbox)"
+                    : "  log in with a --user's address and password"));
             out.println("  domains             " + String.join(", ", domains));
             out.println("  users               " + (o.users.isEmpty() ? "(none: add --user ADDR:PASSWORD)"
                     : String.join(", ", o.users.keySet())));
@@ -303,10 +322,13 @@ public final class MailkitServerMain {
                     : "maildir " + o.data.toAbsolutePath() + "/<domain>/<user>/ (Dovecot: mail_location = maildir:"
                     + o.data.toAbsolutePath() + "/%d/%n)"));
             out.flush();
-            return new Running(smtp, imap, pop3, store, agent, tls, relay);
+            return new Running(smtp, imap, pop3, store, agent, tls, relay, web);
         } catch (RuntimeException e) {
             if (smtp != null) {
                 smtp.close();
+            }
+            if (pop3 != null) {
+                pop3.close();
             }
             if (relay != null) {
                 relay.close();
@@ -319,11 +341,36 @@ public final class MailkitServerMain {
         }
     }
 
+    /**
+     * The web inbox and API: plain HTTP on a loopback address (HTTPS with the mail certificate on any other), logins
+     * of the --user addresses (or none with --http-open), sending through the relay queue, the trace, the queue view.
+     */
+    private static WebServer web(ServerOptions o, MailStore store, InMemoryUserDirectory users,
+                                 AuthFailurePenalty penalty, RelayQueue relay, TraceRecorder trace,
+                                 List<String> domains, TlsConfig tls) {
+        WebServer.Builder b = WebServer.builder().store(store).bindAddress(o.bind).port(o.httpPort)
+                .authFailurePenalty(penalty).submission(MailSender.queue(relay)).relayQueue(relay).trace(trace)
+                .hostNames(domains.toArray(new String[0]));
+        if (!o.bind.isLoopbackAddress()) {
+            b.tls(tls);
+        }
+        if (o.httpOpen) {
+            List<String> shown = new ArrayList<>(o.users.keySet());
+            o.catchAll.values().stream().filter(a -> !shown.contains(a)).forEach(shown::add);
+            b.openAccess(shown.toArray(new String[0]));
+        } else {
+            b.users(users);
+        }
+        return b.build();
+    }
+
     /** The relay queue in DATA/.relay-queue: MX delivery or the smart host, DKIM, bounces to local senders delivered. */
-    private static RelayQueue relay(ServerOptions o, List<String> domains, MessageSink local, PrintStream out) {
+    private static RelayQueue relay(ServerOptions o, List<String> domains, MessageSink local, TraceRecorder trace,
+                                    PrintStream out) {
         RelayQueue.Builder b = RelayQueue.builder(o.data.resolve(".relay-queue"))
                 .localDelivery(local, domains.toArray(new String[0]))
                 .onEvent(e -> {
+                    trace.relayEvent(e);
                     if (e.type() != RelayEvent.Type.QUEUED) {
                         out.println("relay " + e);
                     }

@@ -31,6 +31,10 @@ public final class ServerOptions {
             "  --imaps-port N           IMAP with implicit TLS (default 1993)",
             "  --pop3-port N            POP3 port: STLS, then USER/PASS or AUTH (default 1110)",
             "  --pop3s-port N           POP3 with implicit TLS (default 1995)",
+            "  --http-port N            the web inbox and Mailpit-compatible API (default 8025; 0 picks a free",
+            "                           port); log in with a --user's address and password",
+            "  --http-open              no login for the web inbox and API: every --user's mail is shown to",
+            "                           anyone who reaches the port (test inboxes only; needs a loopback --bind)",
             "  --domain D               a local domain, repeatable (default: localhost)",
             "  --user ADDR:PASSWORD     a mailbox user, repeatable, e.g. --user rcpt@local.test:secret",
             "  --alias ADDR=TARGET,...  an alias delivered to the targets (users or aliases), repeatable",
@@ -82,6 +86,8 @@ public final class ServerOptions {
     final int imapsPort;
     final int pop3Port;
     final int pop3sPort;
+    final int httpPort;
+    final boolean httpOpen;
     final List<String> domains;
     final Map<String, String> users;
     final Map<String, List<String>> aliases;
@@ -117,7 +123,8 @@ public final class ServerOptions {
     }
 
     private ServerOptions(InetAddress bind, int smtpPort, int submissionPort, int smtpsPort, int imapPort,
-                          int imapsPort, int pop3Port, int pop3sPort, List<String> domains, Map<String, String> users,
+                          int imapsPort, int pop3Port, int pop3sPort, int httpPort, boolean httpOpen,
+                          List<String> domains, Map<String, String> users,
                           Map<String, List<String>> aliases, Map<String, String> catchAll, Path data, String store,
                           Path tlsCert, Path tlsKey, String relayHost, String relayUser, String relayPassword,
                           String relayTls, List<String> trustedNetworks, String dkimDomain, String dkimSelector,
@@ -130,6 +137,8 @@ public final class ServerOptions {
         this.imapsPort = imapsPort;
         this.pop3Port = pop3Port;
         this.pop3sPort = pop3sPort;
+        this.httpPort = httpPort;
+        this.httpOpen = httpOpen;
         this.domains = List.copyOf(domains);
         this.users = Map.copyOf(users);
         this.aliases = Map.copyOf(aliases);
@@ -162,6 +171,8 @@ public final class ServerOptions {
         int imaps = 1993;
         int pop3 = 1110;
         int pop3s = 1995;
+        int http = 8025;
+        boolean httpOpen = false;
         List<String> domains = new ArrayList<>();
         Map<String, String> users = new LinkedHashMap<>();
         Map<String, List<String>> aliases = new LinkedHashMap<>();
@@ -206,6 +217,9 @@ public final class ServerOptions {
                 case "--scan-outbound":
                     scanOutbound = true;
                     continue;
+                case "--http-open":
+                    httpOpen = true;
+                    continue;
                 case "--bind":
                 case "--smtp-port":
                 case "--submission-port":
@@ -214,6 +228,7 @@ public final class ServerOptions {
                 case "--imaps-port":
                 case "--pop3-port":
                 case "--pop3s-port":
+                case "--http-port":
                 case "--domain":
                 case "--user":
                 case "--alias":
@@ -278,6 +293,9 @@ public final class ServerOptions {
                     break;
                 case "--pop3s-port":
                     pop3s = port(name, value);
+                    break;
+                case "--http-port":
+                    http = port(name, value);
                     break;
                 case "--domain":
                     if (value.isEmpty() || value.contains("@") || value.contains(" ")) {
@@ -439,6 +457,13 @@ public final class ServerOptions {
         if (bind == null) {
             bind = InetAddress.getLoopbackAddress();
         }
+        if (httpOpen && !bind.isLoopbackAddress()) {
+            throw new UsageException("--http-open shows everyone's mail without a login: only with --bind on a "
+                    + "loopback address (127.0.0.1, ::1)");
+        }
+        if (httpOpen && users.isEmpty() && catchAll.isEmpty()) {
+            throw new UsageException("--http-open shows the mail of the --user and --catch-all addresses: add one");
+        }
         if (rspamdController == null && rspamdPassword != null) {
             throw new UsageException("--rspamd-password goes with --rspamd-controller URL");
         }
@@ -451,9 +476,10 @@ public final class ServerOptions {
             throw new UsageException((scanOutbound ? "--scan-outbound" : "--scan-failure")
                     + " needs a scanner: add --rspamd, --spamd, --clamd or --milter");
         }
-        return new ServerOptions(bind, smtp, submission, smtps, imap, imaps, pop3, pop3s, domains, users, aliases, catchAll, data,
-                store, cert, key, relayHost, relayUser, relayPassword, relayTls == null ? "opportunistic" : relayTls,
-                trusted, dkimDomain, dkimSelector, dkimKey, dnsbl, inboundAuth, scanning, help);
+        return new ServerOptions(bind, smtp, submission, smtps, imap, imaps, pop3, pop3s, http, httpOpen, domains,
+                users, aliases, catchAll, data, store, cert, key, relayHost, relayUser, relayPassword,
+                relayTls == null ? "opportunistic" : relayTls, trusted, dkimDomain, dkimSelector, dkimKey, dnsbl,
+                inboundAuth, scanning, help);
     }
 
     /** An address a scanner's builder accepts, or the builder's message as a usage error. */

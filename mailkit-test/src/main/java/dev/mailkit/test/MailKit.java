@@ -1,19 +1,15 @@
 package dev.mailkit.test;
 
 import dev.mailkit.core.Arguments;
-import dev.mailkit.core.Envelope;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.auth.InMemoryUserDirectory;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.server.AuthFailurePenalty;
-import dev.mailkit.core.sink.DeliveryReport;
-import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.imap.ImapServer;
 import dev.mailkit.pop3.Pop3Server;
 import dev.mailkit.smtp.SmtpRole;
-import dev.mailkit.store.Flags;
 import dev.mailkit.store.MailStore;
 import dev.mailkit.store.Mailbox;
 import dev.mailkit.store.MailboxName;
@@ -23,7 +19,11 @@ import dev.mailkit.test.internal.AnyLoginDirectory;
 import dev.mailkit.test.internal.ClientSessions;
 import dev.mailkit.test.internal.FileAndRecord;
 import dev.mailkit.test.internal.MailboxPurge;
+import dev.mailkit.test.internal.MailboxServers;
 import dev.mailkit.test.internal.Recorder;
+import dev.mailkit.test.internal.WebInbox;
+import dev.mailkit.web.TraceRecorder;
+import dev.mailkit.web.WebServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,6 +64,7 @@ public final class MailKit implements AutoCloseable {
     // the builder's settings, copied at build(): changing the builder afterwards changes nothing here
     private final boolean imapEnabled;
     private final boolean pop3Enabled;
+    private final boolean webEnabled;
     private final boolean requireTls;
     private final Duration timeout;
     private final Recorder recorder = new Recorder();
@@ -72,12 +73,15 @@ public final class MailKit implements AutoCloseable {
     private final UserDirectory users;
     private final SmtpServer smtp;
     private final MemoryMailStore store;
+    private final TraceRecorder trace;
     private volatile ImapServer imap;
     private volatile Pop3Server pop3;
+    private volatile WebServer web;
 
     private MailKit(Builder b) {
         this.imapEnabled = b.imap;
         this.pop3Enabled = b.pop3;
+        this.webEnabled = b.web;
         this.requireTls = b.requireTls;
         this.timeout = b.timeout;
         this.tls = b.tls ? TlsConfig.selfSigned() : null;
@@ -97,10 +101,17 @@ public final class MailKit implements AutoCloseable {
                 .maxConnectionsPerAddress(10_000)
                 .maxConnections(10_000)
                 .maxMessageSize(b.maxMessageSize)
-                .transcripts(true)
-                .filters(faults.filter(), recorder);
-        this.store = b.imap || b.pop3 ? MemoryMailStore.builder().standardMailboxes().build() : null;
-        sb.sink(store == null ? recorder : new FileAndRecord(store, recorder));
+                .transcripts(true);
+        this.trace = b.web ? TraceRecorder.create() : null;
+        if (trace == null) {
+            sb.filters(faults.filter(), recorder);
+        } else {
+            sb.filters(faults.filter(), recorder, trace); // the web inbox shows envelopes and transcripts
+        }
+        this.store = b.imap || b.pop3 || b.web ? MemoryMailStore.builder().standardMailboxes().build() : null;
+        FileAndRecord sink = store == null ? null : new FileAndRecord(store, recorder, b.imap || b.pop3,
+                b.web ? WebInbox.ACCOUNT : null);
+        sb.sink(store == null ? recorder : trace == null ? sink : trace.sink(sink));
         if (b.domains.isEmpty()) {
             sb.acceptAllDomains();
         } else {
@@ -119,28 +130,6 @@ public final class MailKit implements AutoCloseable {
         this.smtp = sb.build();
     }
 
-    /** Builds and starts IMAP and POP3 over the store, if asked for. */
-    private void startMailboxServers() {
-        if (imapEnabled) {
-            ImapServer.Builder ib = ImapServer.builder().store(store).users(users).port(0)
-                    .authFailurePenalty(AuthFailurePenalty.none())
-                    .maxConnectionsPerAddress(10_000).maxConnections(10_000);
-            if (tls != null) {
-                ib.tls(tls).implicitTlsPort(0).requireTlsForLogin(requireTls);
-            }
-            imap = ib.build().start();
-        }
-        if (pop3Enabled) {
-            Pop3Server.Builder pb = Pop3Server.builder().store(store).users(users).port(0)
-                    .authFailurePenalty(AuthFailurePenalty.none())
-                    .maxConnectionsPerAddress(10_000).maxConnections(10_000);
-            if (tls != null) {
-                pb.tls(tls).implicitTlsPort(0).requireTlsForLogin(requireTls);
-            }
-            pop3 = pb.build().start();
-        }
-    }
-
     /** A builder: {@code MailKit.builder().smtp().user(...).build().start()}. */
     public static Builder builder() {
         return new Builder();
@@ -155,14 +144,18 @@ public final class MailKit implements AutoCloseable {
     public MailKit start() {
         smtp.start();
         try {
-            startMailboxServers();
+            imap = imapEnabled ? MailboxServers.imap(store, users, tls, requireTls) : null;
+            pop3 = pop3Enabled ? MailboxServers.pop3(store, users, tls, requireTls) : null;
+            if (webEnabled) {
+                web = WebInbox.start(store, trace, smtp.port());
+                System.out.println("mailkit-test: the mail this server receives is at " + web.url());
+            }
         } catch (RuntimeException e) {
             close();
             throw e;
         }
         return this;
     }
-
 
     /** The host to connect to: {@code 127.0.0.1} (use {@code localhost} to check the TLS host name). */
     public String host() {
@@ -231,13 +224,26 @@ public final class MailKit implements AutoCloseable {
     }
 
     /**
+     * The web inbox's address (requires {@link Builder#web()}), such as {@code http://127.0.0.1:41234/}: the inbox
+     * for a browser, and Mailpit's API under {@code api/v1/}.
+     */
+    public String webUrl() {
+        WebServer w = web;
+        if (w == null) {
+            throw new IllegalStateException("this test server has no web inbox: build it with MailKit.builder().web()");
+        }
+        return w.url();
+    }
+
+    /**
      * The mailbox store behind IMAP (and POP3): every accepted message is filed into the INBOX of each envelope
-     * recipient's account. Use it to inspect flags and folders, or to prepare mailboxes.
+     * recipient's account. Use it to inspect flags and folders, or to prepare mailboxes. With {@link Builder#web()},
+     * each message is also filed once into the account the web inbox shows.
      */
     public MailStore store() {
         if (store == null) {
             throw new IllegalStateException("this test server has no mailboxes: build it with MailKit.builder().imap() "
-                    + "or .pop3()");
+                    + ", .pop3() or .web()");
         }
         return store;
     }
@@ -356,18 +362,7 @@ public final class MailKit implements AutoCloseable {
 
     /** Like {@link #takeMessages(int)} with an explicit timeout for all {@code n}. */
     public List<ReceivedMail> takeMessages(int n, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<ReceivedMail> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            try {
-                out.add(takeMessage(left));
-            } catch (AssertionError e) {
-                throw new AssertionError(recorder.report("Took " + out.size() + " of " + n
-                        + " messages within " + Recorder.human(timeout), connectHint()), e);
-            }
-        }
-        return out;
+        return recorder.takeAll(n, timeout, connectHint());
     }
 
     /**
@@ -399,7 +394,9 @@ public final class MailKit implements AutoCloseable {
     }
 
     private String connectHint() {
-        return "(did the application connect to 127.0.0.1:" + (smtp.isRunning() ? smtpPort() : 0) + "?)";
+        WebServer w = web;
+        return "(did the application connect to 127.0.0.1:" + (smtp.isRunning() ? smtpPort() : 0) + "?)"
+                + (w == null ? "" : " The web inbox: " + w.url());
     }
 
     /** Every message received so far, oldest first. */
@@ -414,13 +411,7 @@ public final class MailKit implements AutoCloseable {
 
     /** The messages matching a condition. */
     public List<ReceivedMail> find(Predicate<ReceivedMail> condition) {
-        List<ReceivedMail> out = new ArrayList<>();
-        for (ReceivedMail m : recorder.messages()) {
-            if (condition.test(m)) {
-                out.add(m);
-            }
-        }
-        return out;
+        return recorder.messages().stream().filter(condition).collect(java.util.stream.Collectors.toList());
     }
 
     /** The transcripts of the most recent SMTP sessions that have ended (up to 50), oldest first. */
@@ -458,6 +449,10 @@ public final class MailKit implements AutoCloseable {
     /** Stops the servers (idempotent, returns within about a second). */
     @Override
     public void close() {
+        WebServer w = web;
+        if (w != null) {
+            w.close();
+        }
         Pop3Server p = pop3;
         if (p != null) {
             p.close();
@@ -478,7 +473,8 @@ public final class MailKit implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "MailKit{" + smtp + (imap == null ? "" : ", " + imap) + (pop3 == null ? "" : ", " + pop3) + "}";
+        return "MailKit{" + smtp + (imap == null ? "" : ", " + imap) + (pop3 == null ? "" : ", " + pop3)
+                + (web == null ? "" : ", " + web) + "}";
     }
 
     /** Builds a {@link MailKit}. Not thread-safe. */
@@ -491,6 +487,7 @@ public final class MailKit implements AutoCloseable {
         private boolean requireTls;
         private boolean imap;
         private boolean pop3;
+        private boolean web;
         private Duration timeout = Duration.ofSeconds(10);
         private long maxMessageSize = 50L * 1024 * 1024;
 
@@ -517,6 +514,17 @@ public final class MailKit implements AutoCloseable {
          */
         public Builder pop3() {
             this.pop3 = true;
+            return this;
+        }
+
+        /**
+         * Adds the web inbox and Mailpit's HTTP API on a free port of 127.0.0.1, without login: every message accepted
+         * over SMTP is shown once, live, with its envelope (BCC included) and SMTP transcript; Mailpit's
+         * {@code /api/v1/send} sends through this server's SMTP port. The address is printed when the server starts
+         * and given by {@link MailKit#webUrl()}: open it to see what a failing test received.
+         */
+        public Builder web() {
+            this.web = true;
             return this;
         }
 

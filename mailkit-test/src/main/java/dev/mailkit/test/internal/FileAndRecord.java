@@ -5,6 +5,7 @@ import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.sink.DeliveryReport;
 import dev.mailkit.core.sink.MessageSink;
+import dev.mailkit.store.AccountId;
 import dev.mailkit.store.Flags;
 import dev.mailkit.store.MailStore;
 import dev.mailkit.store.Mailbox;
@@ -14,22 +15,39 @@ import java.io.IOException;
 
 /**
  * The sink of a test server with mailboxes: files each accepted message into the INBOX of every envelope recipient
- * (so that IMAP and POP3 show the mail the SMTP record has), then records it. Thread-safe.
+ * (so that IMAP and POP3 show the mail the SMTP record has) and, for the web inbox, once into the capture account
+ * (one message per transaction, as Mailpit shows it), then records it. Thread-safe.
  */
 public final class FileAndRecord implements MessageSink {
     private final MailStore store;
     private final Recorder recorder;
+    private final boolean perRecipient;
+    private final AccountId capture;
 
-    /** Files into the store, then records. */
-    public FileAndRecord(MailStore store, Recorder recorder) {
+    /**
+     * Files into the store, then records.
+     *
+     * @param perRecipient whether each recipient's INBOX gets a copy (IMAP, POP3)
+     * @param capture      the account that gets one copy per transaction (the web inbox's), or null
+     */
+    public FileAndRecord(MailStore store, Recorder recorder, boolean perRecipient, String capture) {
         this.store = store;
         this.recorder = recorder;
+        this.perRecipient = perRecipient;
+        this.capture = capture == null ? null : AccountId.parse(capture);
     }
 
     @Override
     public DeliveryReport deliver(Envelope e, MessageSource m) throws IOException {
-        for (MailAddress rcpt : e.recipients()) {
-            try (Mailbox inbox = store.account(rcpt).open(MailboxName.INBOX)) {
+        if (perRecipient) {
+            for (MailAddress rcpt : e.recipients()) {
+                try (Mailbox inbox = store.account(rcpt).open(MailboxName.INBOX)) {
+                    inbox.append(m, Flags.NONE, e.receivedAt());
+                }
+            }
+        }
+        if (capture != null) {
+            try (Mailbox inbox = store.account(capture).open(MailboxName.INBOX)) {
                 inbox.append(m, Flags.NONE, e.receivedAt());
             }
         }

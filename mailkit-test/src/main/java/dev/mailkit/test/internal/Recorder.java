@@ -94,6 +94,26 @@ public final class Recorder implements MessageSink, MailFilter {
     }
 
     /**
+     * The next n messages not yet taken, all within the timeout.
+     *
+     * @throws AssertionError when fewer arrive in time, with what did arrive and the last transcripts
+     */
+    public List<ReceivedMail> takeAll(int n, Duration timeout, String hint) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ReceivedMail> out = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            try {
+                out.add(take(left, hint));
+            } catch (AssertionError e) {
+                throw new AssertionError(report("Took " + out.size() + " of " + n + " messages within "
+                        + human(timeout), hint), e);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Waits until at least n matching messages have arrived and returns them.
      *
      * @param what what was awaited, for the failure ("3 messages to bob@example.test")

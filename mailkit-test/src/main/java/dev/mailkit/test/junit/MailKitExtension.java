@@ -197,6 +197,12 @@ public final class MailKitExtension implements MailKitOperations, BeforeAllCallb
             return this;
         }
 
+        /** See {@link MailKit.Builder#web}. */
+        public Builder web() {
+            setup.add(MailKit.Builder::web);
+            return this;
+        }
+
         /** See {@link MailKit.Builder#user}. */
         public Builder user(String address, String password) {
             setup.add(b -> b.user(address, password));

@@ -60,6 +60,11 @@ public interface MailKitOperations {
         return server().pop3sPort();
     }
 
+    /** See {@link MailKit#webUrl()}. */
+    default String webUrl() {
+        return server().webUrl();
+    }
+
     /** See {@link MailKit#store()}. */
     default MailStore store() {
         return server().store();
