@@ -58,7 +58,7 @@ class DeliveryTraceTest {
                          trace.relayEvent(e);
                          events.add(e);
                      }).build().start();
-             SmtpServer smtp = SmtpServer.builder().localDomains("example.test").users(users).allowInsecureAuth()
+             SmtpServer smtp = SmtpServer.builder().localDomains("example.test").users(users).requireTlsForLogin(false)
                      .optionalAuth().authFailurePenalty(AuthFailurePenalty.none()).transcripts(true).filters(trace)
                      .sink(trace.sink(agent)).relay(relay).build().start();
              WebServer web = WebServer.builder().store(store).users(users).trace(trace).relayQueue(relay)

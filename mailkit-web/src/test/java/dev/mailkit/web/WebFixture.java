@@ -55,7 +55,7 @@ final class WebFixture implements AutoCloseable {
         } else {
             sink = DeliveryAgent.builder().store(store).users(users).build();
         }
-        SmtpServer.Builder sb = SmtpServer.builder().users(users).allowInsecureAuth().optionalAuth()
+        SmtpServer.Builder sb = SmtpServer.builder().users(users).requireTlsForLogin(false).optionalAuth()
                 .authFailurePenalty(AuthFailurePenalty.none()).transcripts(true)
                 .filters(trace).sink(trace.sink(sink));
         if (open) {
