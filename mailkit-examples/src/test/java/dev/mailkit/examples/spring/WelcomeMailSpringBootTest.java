@@ -1,39 +1,29 @@
 package dev.mailkit.examples.spring;
 
+import dev.mailkit.spring.test.AutoConfigureMailKit;
+import dev.mailkit.test.MailKit;
 import dev.mailkit.test.ReceivedMail;
-import dev.mailkit.test.junit.MailKitExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.mail.MailSendException;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static dev.mailkit.test.assertj.MailKitAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A Spring Boot test that points {@code spring.mail.*} at a throwaway mailkit server and asserts on what the
- * application sent: the whole envelope (the BCC too), the decoded subject and both bodies.
+ * A Spring Boot test of an application that sends mail: {@code @AutoConfigureMailKit} starts a throwaway mailkit
+ * server for the test's context and points {@code spring.mail.*} at it (host, port, login), so the application's
+ * own {@code JavaMailSender} sends to it; the test asserts on what arrived: the whole envelope (the BCC too), the
+ * decoded subject and both bodies. (The README's "Spring Boot tests" section shows this test before and after a
+ * move from GreenMail.)
  */
 @SpringBootTest(classes = WelcomeMailApplication.class)
+@AutoConfigureMailKit(users = "app@shop.test:app-password")
 class WelcomeMailSpringBootTest {
-    @RegisterExtension
-    static MailKitExtension mail = MailKitExtension.builder()
-            .user("app@shop.test", "app-password")
-            .perClass()                 // one server for the Spring context, which is shared by the tests
-            .build();
-
-    @DynamicPropertySource
-    static void mailProperties(DynamicPropertyRegistry r) {
-        r.add("spring.mail.host", () -> "127.0.0.1");
-        r.add("spring.mail.port", mail::smtpPort);
-        r.add("spring.mail.username", () -> "app@shop.test");
-        r.add("spring.mail.password", () -> "app-password");
-        r.add("spring.mail.properties.mail.smtp.auth", () -> "true");
-    }
+    @Autowired
+    MailKit mail;                       // the server of this context, shared by the tests of the class
 
     @Autowired
     WelcomeMailApplication.Registration registration;
