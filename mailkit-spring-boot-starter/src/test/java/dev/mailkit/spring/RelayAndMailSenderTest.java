@@ -86,4 +86,26 @@ class RelayAndMailSenderTest {
                     assertThat(c.getBean(MailKitServers.class).messagesDelivered()).isEqualTo(1);
                 });
     }
+
+    @Test
+    void theMailSenderLogsInOnTheSubmissionPortOverStartTlsTrustingTheServersCertificate() {
+        MailKitAutoConfigurationTest.RUNNER.withUserConfiguration(MailKitAutoConfigurationTest.SinkConfig.class)
+                .withPropertyValues("mailkit.smtp.enabled=true", "mailkit.smtp.submission-port=0",
+                        "mailkit.tls.self-signed=true", "mailkit.domains=shop.test",
+                        "mailkit.users[0].address=app@shop.test", "mailkit.users[0].password=app-pw",
+                        "mailkit.mail-sender.enabled=true", "mailkit.mail-sender.username=app@shop.test",
+                        "mailkit.mail-sender.password=app-pw").run(c -> {
+                    JavaMailSender sender = c.getBean(JavaMailSender.class);
+                    MimeMessage m = sender.createMimeMessage();
+                    new MimeMessageHelper(m).setTo("ann@shop.test");
+                    m.setFrom("app@shop.test");
+                    m.setSubject("over the submission port");
+                    m.setText("signed in");
+                    sender.send(m);
+                    var got = c.getBean(dev.mailkit.core.sink.InMemorySink.class).poll(java.time.Duration.ofSeconds(10))
+                            .orElseThrow();
+                    assertThat(got.envelope().authenticatedUser()).contains("app@shop.test");
+                    assertThat(got.envelope().tls()).isPresent();
+                });
+    }
 }
