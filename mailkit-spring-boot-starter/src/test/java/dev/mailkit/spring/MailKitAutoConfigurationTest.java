@@ -139,6 +139,17 @@ class MailKitAutoConfigurationTest {
         assertThat(store.get().pop3()).isEmpty();
     }
 
+    @Test
+    void senderAuthenticationFiltersComeFromTheProperties() {
+        RUNNER.withPropertyValues("mailkit.smtp.enabled=true", "mailkit.smtp.inbound-auth=record",
+                "mailkit.smtp.dnsbl-zones=zen.example.test").run(c -> assertThat(
+                        c.getBean(dev.mailkit.spring.internal.InboundFilters.class).filters())
+                .hasExactlyElementsOfTypes(dev.mailkit.mailauth.dnsbl.DnsBlocklistFilter.class,
+                        dev.mailkit.mailauth.dmarc.DmarcFilter.class));
+        RUNNER.withPropertyValues("mailkit.smtp.enabled=true").run(c -> assertThat(
+                c.getBean(dev.mailkit.spring.internal.InboundFilters.class).filters()).isEmpty());
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class SinkConfig {
         @Bean
