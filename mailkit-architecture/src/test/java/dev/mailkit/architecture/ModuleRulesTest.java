@@ -41,7 +41,9 @@ class ModuleRulesTest {
             Map.entry("pop3", Set.of("core", "store")),
             // the relay only for the queue view and the trace's relay events (an optional dependency)
             Map.entry("web", Set.of("core", "store", "relay")),
-            Map.entry("test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth", "web")));
+            Map.entry("test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth", "web")),
+            // mailkit-spring-boot-starter (dev.mailkit.spring...): relay, mailauth and test are optional there
+            Map.entry("spring", Set.of("core", "smtp", "store", "imap", "pop3", "relay", "mailauth", "test")));
 
     /** Third-party libraries that only one module may use: the reason the module exists apart. */
     static final Map<String, String> LIBRARY_OWNER = Map.of(

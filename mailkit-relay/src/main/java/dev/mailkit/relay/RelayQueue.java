@@ -33,7 +33,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The relay: a durable queue of outgoing mail and the deliveries that empty it. The host application (or an
- * {@link dev.mailkit.smtp.SmtpServer} it configured with {@code relay(queue)}) submits a message with its envelope
+ * {@code dev.mailkit.smtp.SmtpServer} it configured with {@code relay(queue)}) submits a message with its envelope
  * and gets a queue id back once the message is on disk ({@code fsync}ed); from then on the relay delivers it to each
  * recipient domain's mail exchangers, or to a {@link SmartHost}, retrying temporary failures with backoff
  * ({@link RetryPolicy}) and returning permanent failures to the sender as a DSN (RFC 3464). The queue survives

@@ -16,7 +16,7 @@ import java.util.Set;
  * <p>Keywords are compared without regard to ASCII case, as IMAP requires, and keep the spelling they were given
  * with; a mailbox keeps the spelling it first saw. A keyword must be an IMAP atom of at most
  * {@value #MAX_KEYWORD_LENGTH} characters that does not start with a backslash: printable ASCII without space,
- * {@code ( ) { % * " \ ]}; anything else is refused with {@link MailStoreException.Reason#INVALID_NAME}.
+ * <code>( ) &#123; % * " \ ]</code>; anything else is refused with {@link MailStoreException.Reason#INVALID_NAME}.
  *
  * <p>Immutable and thread-safe.
  */
