@@ -233,7 +233,7 @@ public final class ServerPlan {
             b.tls(tls);
         }
         if (!s.isRequireTlsForLogin()) {
-            b.allowInsecureAuth();
+            b.requireTlsForLogin(false);
         }
         if (s.isRequireTls()) {
             b.requireTls();
@@ -244,7 +244,7 @@ public final class ServerPlan {
         Problems.apply("mailkit.smtp.max-message-size", s.getMaxMessageSize(),
                 () -> b.maxMessageSize(s.getMaxMessageSize().toBytes()));
         Problems.apply("mailkit.smtp.max-recipients", s.getMaxRecipients(), () -> b.maxRecipients(s.getMaxRecipients()));
-        Problems.apply("mailkit.smtp.idle-timeout", s.getIdleTimeout(), () -> b.readTimeout(s.getIdleTimeout()));
+        Problems.apply("mailkit.smtp.idle-timeout", s.getIdleTimeout(), () -> b.idleTimeout(s.getIdleTimeout()));
         Problems.apply("mailkit.smtp.session-timeout", s.getSessionTimeout(),
                 () -> b.sessionTimeout(s.getSessionTimeout()));
         Problems.apply("mailkit.smtp.max-connections", s.getMaxConnections(),
@@ -282,7 +282,7 @@ public final class ServerPlan {
         if (m.getRequireTlsForLogin() != null) {
             b.requireTlsForLogin(m.getRequireTlsForLogin());
         }
-        Problems.apply("mailkit.host-name", p.getHostName(), () -> b.serverName(p.getHostName()));
+        Problems.apply("mailkit.host-name", p.getHostName(), () -> b.hostName(p.getHostName()));
         Problems.apply("mailkit.imap.max-connections", m.getMaxConnections(), () -> b.maxConnections(m.getMaxConnections()));
         Problems.apply("mailkit.imap.max-connections-per-address", m.getMaxConnectionsPerAddress(),
                 () -> b.maxConnectionsPerAddress(m.getMaxConnectionsPerAddress()));
@@ -307,7 +307,7 @@ public final class ServerPlan {
         if (m.getRequireTlsForLogin() != null) {
             b.requireTlsForLogin(m.getRequireTlsForLogin());
         }
-        Problems.apply("mailkit.host-name", p.getHostName(), () -> b.serverName(p.getHostName()));
+        Problems.apply("mailkit.host-name", p.getHostName(), () -> b.hostName(p.getHostName()));
         Problems.apply("mailkit.pop3.max-connections", m.getMaxConnections(), () -> b.maxConnections(m.getMaxConnections()));
         Problems.apply("mailkit.pop3.max-connections-per-address", m.getMaxConnectionsPerAddress(),
                 () -> b.maxConnectionsPerAddress(m.getMaxConnectionsPerAddress()));
