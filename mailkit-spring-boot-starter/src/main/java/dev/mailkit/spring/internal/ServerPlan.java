@@ -273,7 +273,10 @@ public final class ServerPlan {
     private static ImapServer.Builder imap(MailKitProperties p, TlsConfig tls, UserDirectory users, MailStore store) {
         ImapProperties m = p.getImap();
         checkMailboxTls("mailkit.imap", m, tls);
-        ImapServer.Builder b = ImapServer.builder().store(store).users(users).bindAddress(p.getBindAddress()).tls(tls);
+        ImapServer.Builder b = ImapServer.builder().store(store).users(users).bindAddress(p.getBindAddress());
+        if (tls != null) {
+            b.tls(tls);
+        }
         Problems.apply("mailkit.imap.port", m.getPort(), () -> b.port(m.getPort()));
         if (m.getImplicitTlsPort() != null) {
             Problems.apply("mailkit.imap.implicit-tls-port", m.getImplicitTlsPort(),
