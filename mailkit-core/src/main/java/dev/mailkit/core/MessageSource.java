@@ -119,6 +119,56 @@ public final class MessageSource implements Closeable {
         return CrlfSegment.crlfLength(channel, start, length);
     }
 
+    /**
+     * Reads bytes at a position of a message kept elsewhere (a database's rows, an object store), for
+     * {@link #ofRandomAccess}. Called by any number of threads at once.
+     */
+    @FunctionalInterface
+    public interface RandomAccessReader {
+        /**
+         * Reads up to {@code len} bytes starting at {@code position} (0-based) into {@code b} at {@code off}.
+         *
+         * @return the number of bytes read, at least 1 when {@code position} is below the message's length
+         * @throws IOException if the bytes cannot be read
+         */
+        int read(long position, byte[] b, int off, int len) throws IOException;
+    }
+
+    /**
+     * A source of {@code length} bytes read on demand through {@code reader}, for mailbox stores that keep messages
+     * outside files and memory (mailkit-postgres reads chunk rows): streaming it, and skipping into it for a ranged
+     * read, reads only the bytes wanted. {@code resource} (may be null) is closed when the last holder closes the
+     * source.
+     *
+     * @throws IllegalArgumentException if {@code length} is negative
+     */
+    public static MessageSource ofRandomAccess(long length, RandomAccessReader reader, Closeable resource) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length must not be negative, was " + length);
+        }
+        java.util.Objects.requireNonNull(reader, "reader");
+        Segment seg = new Segment() {
+            @Override
+            public long length() {
+                return length;
+            }
+
+            @Override
+            public int read(long position, byte[] b, int off, int len) throws IOException {
+                if (position >= length) {
+                    return -1;
+                }
+                int n = reader.read(position, b, off, (int) Math.min(len, length - position));
+                if (n <= 0) {
+                    throw new IOException("message ends at " + position + " of " + length + " octets");
+                }
+                return n;
+            }
+        };
+        return new MessageSource(new SegmentedData(List.of(seg)), resource == null ? List.of() : List.of(resource),
+                false);
+    }
+
     /** A source over segments (the concatenation, in order), closing {@code resource} at the end; for tests. */
     static MessageSource ofSegments(List<? extends Segment> segments, Closeable resource) {
         List<Segment> copy = List.copyOf(segments);

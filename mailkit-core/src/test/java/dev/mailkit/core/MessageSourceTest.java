@@ -216,4 +216,42 @@ class MessageSourceTest {
             assertThat(left).as("the spool file goes with the last holder").isEmpty();
         }
     }
+
+    @Test
+    void randomAccessSourceReadsOnlyWhatIsAskedForAndClosesItsResourceWithTheLastHolder() throws Exception {
+        byte[] data = new byte[100_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) ('a' + i % 26);
+        }
+        java.util.concurrent.atomic.AtomicLong lowest = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+        MessageSource s = MessageSource.ofRandomAccess(data.length, (pos, b, off, len) -> {
+            lowest.accumulateAndGet(pos, Math::min);
+            int n = Math.min(len, 1000); // a reader may return fewer bytes than asked for
+            System.arraycopy(data, (int) pos, b, off, n);
+            return n;
+        }, closed::incrementAndGet);
+        assertThat(s.size()).isEqualTo(data.length);
+        assertThat(s.isInMemory()).isFalse();
+        try (InputStream in = s.openStream()) {
+            assertThat(in.skip(90_000)).isEqualTo(90_000);
+            assertThat(in.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(data, 90_000, data.length));
+        }
+        assertThat(lowest.get()).as("skipped bytes are not read").isEqualTo(90_000);
+        assertThat(s.toByteArray()).isEqualTo(data);
+        MessageSource prefixed = s.withPrefix("X: y\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.close();
+        assertThat(closed.get()).as("the prefixed source still holds it").isZero();
+        assertThat(prefixed.size()).isEqualTo(data.length + 6);
+        prefixed.close();
+        assertThat(closed.get()).isEqualTo(1);
+    }
+
+    @Test
+    void randomAccessSourceThatEndsEarlyFailsTheRead() {
+        MessageSource s = MessageSource.ofRandomAccess(10, (pos, b, off, len) -> pos < 4 ? 4 - (int) pos : 0, null);
+        assertThatThrownBy(s::toByteArray).hasMessageContaining("ends at 4 of 10");
+        assertThatThrownBy(() -> MessageSource.ofRandomAccess(-1, (pos, b, off, len) -> 0, null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

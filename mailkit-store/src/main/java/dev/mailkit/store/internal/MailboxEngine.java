@@ -211,6 +211,22 @@ public final class MailboxEngine {
         return m;
     }
 
+    /** Starts a locked section that may change the mailbox (see {@link MailboxStorage#changesBegin()}). */
+    private boolean begin() {
+        if (!storage.recordsChanges() || deleted) {
+            return false;
+        }
+        storage.changesBegin();
+        return true;
+    }
+
+    /** Ends a section {@link #begin()} started. */
+    private void end(boolean began) {
+        if (began) {
+            storage.changesEnd();
+        }
+    }
+
     /** Defines missing keywords (see {@link KeywordTable#bits}) and tells the store of new ones. */
     private long[] keywordBits(List<String> kw, boolean define) {
         int before = keywords.size();
@@ -247,7 +263,9 @@ public final class MailboxEngine {
         long uid;
         boolean committed = false;
         lock.writeLock().lock();
+        boolean began = false;
         try {
+            began = begin();
             checkNotDeleted();
             long[] kw = keywordBits(flags.keywords(), true);
             table.ensureStride(keywords.words());
@@ -262,6 +280,7 @@ public final class MailboxEngine {
                 storage.changesDone();
             }
         } finally {
+            end(began);
             lock.writeLock().unlock();
             if (!committed) {
                 quota.release(size, 1);
@@ -281,7 +300,9 @@ public final class MailboxEngine {
     long[] commitRows(List<Incoming> items, Object[] refs) {
         long[] uids = new long[items.size()];
         lock.writeLock().lock();
+        boolean began = false;
         try {
+            began = begin();
             checkNotDeleted();
             List<String> allKeywords = new ArrayList<>();
             for (Incoming in : items) {
@@ -310,6 +331,7 @@ public final class MailboxEngine {
                 storage.changesDone();
             }
         } finally {
+            end(began);
             lock.writeLock().unlock();
         }
         return uids;
@@ -350,7 +372,9 @@ public final class MailboxEngine {
         UidSet.Builder modified = UidSet.builder();
         Uids.IntList changed = new Uids.IntList();
         lock.writeLock().lock();
+        boolean began = false;
         try {
+            began = begin();
             checkNotDeleted();
             long next = peekModSeq();
             long[] kw = keywordBits(flags.keywords(), op != FlagOperation.REMOVE);
@@ -386,6 +410,7 @@ public final class MailboxEngine {
                 storage.changesDone();
             }
         } finally {
+            end(began);
             lock.writeLock().unlock();
         }
         if (changed.size() > 0) {
@@ -404,7 +429,9 @@ public final class MailboxEngine {
         List<Object> refs = new ArrayList<>();
         long bytes = 0;
         lock.writeLock().lock();
+        boolean began = false;
         try {
+            began = begin();
             checkNotDeleted();
             int deletedBit = 1 << SystemFlag.DELETED.ordinal();
             for (int raw : uids) {
@@ -429,6 +456,7 @@ public final class MailboxEngine {
                 }
             }
         } finally {
+            end(began);
             lock.writeLock().unlock();
         }
         if (removed.size() > 0) {

@@ -83,6 +83,25 @@ public abstract class MailboxStorage {
         return false;
     }
 
+    /**
+     * The start of a locked section that may change the mailbox, before the engine reads its counters, for a store
+     * that several processes change (mailkit-postgres, with several nodes on one database): it locks its record of the
+     * mailbox against the other processes and brings the engine up to date with their changes (through
+     * {@link StorageSync#apply}), so that the UIDs and MODSEQs the engine hands out next are the record's next ones.
+     * If it throws, nothing has been changed and it must have released what it locked; otherwise
+     * {@link #changesEnd()} follows.
+     */
+    protected void changesBegin() {
+    }
+
+    /**
+     * The end of a locked section that called {@link #changesBegin()}, whether it changed something, failed, or
+     * changed nothing: a store releases what {@code changesBegin} locked (and forgets what was recorded but not
+     * flushed by {@link #changesDone()}).
+     */
+    protected void changesEnd() {
+    }
+
     /** Before UIDs up to {@code lastUid} are assigned: a durable store makes sure they can never be assigned again. */
     protected void reserveUids(long lastUid) {
     }

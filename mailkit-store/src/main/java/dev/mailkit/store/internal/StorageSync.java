@@ -134,6 +134,142 @@ public final class StorageSync {
         engine.expunge(null, raw.toArray(), false);
     }
 
+    // ---------------------------------------------------------------------------------------------- other processes
+
+    /** A message as another process recorded it, with the UID and MODSEQ it gave it. */
+    public record Row(long uid, int flagBits, List<String> keywords, long modSeq, long date, long size, Object ref) {
+    }
+
+    /**
+     * Applies what other processes sharing the store's record changed (other mailkit nodes on one database), with
+     * the UIDs and MODSEQs they gave, and tells the views as of any change: messages expunged; then each row of
+     * {@code rows}: a message the engine has gets the flags given (if its MODSEQ is newer), one it does not have is
+     * added if its UID is above every UID the engine has (else it is returned, not added); keywords defined; the
+     * record's UIDNEXT and HIGHESTMODSEQ (the engine's only grow). Quota is counted, not enforced. Callable with or
+     * without the write lock (from {@link MailboxStorage#changesBegin()}); views are woken here only without it (see
+     * {@link #wakeViews()}).
+     *
+     * @param expunged       UIDs gone
+     * @param expungedModSeq the MODSEQ of their expunge (the highest)
+     * @param rows           messages added or changed, ascending UIDs
+     * @param keywords       every keyword the record defines, in definition order
+     * @return the rows that could not be added because their UID is not above the engine's last
+     */
+    public List<Row> apply(long[] expunged, long expungedModSeq, List<Row> rows, List<String> keywords, long uidNext,
+                           long highestModSeq) {
+        MailboxEngine e = engine;
+        List<Row> refused = new java.util.ArrayList<>();
+        List<Object> goneRefs = new java.util.ArrayList<>();
+        long goneBytes = 0;
+        long addedBytes = 0;
+        int added = 0;
+        int goneCount = 0;
+        boolean changed = false;
+        e.lock.writeLock().lock();
+        try {
+            if (e.isDeleted()) {
+                return refused;
+            }
+            for (String k : keywords) {
+                if (e.keywords.bit(k) < 0 && e.keywords.canDefine()) {
+                    e.keywords.bits(List.of(k), true);
+                }
+            }
+            e.table.ensureStride(e.keywords.words());
+            // expunges first: a message added and expunged since is in neither list
+            Uids.IntList goneRows = new Uids.IntList();
+            Uids.IntList raw = new Uids.IntList();
+            long[] sorted = expunged.clone();
+            java.util.Arrays.sort(sorted);
+            for (long u : sorted) {
+                int i = e.table.indexOf(u);
+                if (i >= 0) {
+                    goneRows.add(i);
+                    raw.add((int) u);
+                    goneRefs.add(e.table.ref(i));
+                    goneBytes += e.table.messageSize(i);
+                }
+            }
+            if (goneRows.size() > 0) {
+                goneCount = goneRows.size();
+                e.table.removeRows(goneRows.array(), goneRows.size());
+                e.log.append(Change.EXPUNGE, expungedModSeq, raw.toArray(), null);
+                changed = true;
+            }
+            Uids.IntList appended = new Uids.IntList();
+            long appendModSeq = 0;
+            Uids.IntList flags = new Uids.IntList();
+            long flagModSeq = 0;
+            int addedCount = 0;
+            for (Row r : rows) {
+                int i = e.table.indexOf(r.uid());
+                if (i >= 0) {
+                    if (e.table.modSeq(i) < r.modSeq()) {
+                        e.table.setFlags(i, r.flagBits(), e.keywords.bits(r.keywords(), false), r.modSeq());
+                        flags.add((int) r.uid());
+                        flagModSeq = Math.max(flagModSeq, r.modSeq());
+                    }
+                    continue;
+                }
+                if (e.table.size() > 0 && e.table.uid(e.table.size() - 1) >= r.uid()) {
+                    refused.add(r);
+                    continue;
+                }
+                long[] bits = e.keywords.bits(r.keywords(), false);
+                e.table.add(r.uid(), r.flagBits(), bits, r.modSeq(), r.date(), r.size(), r.ref());
+                e.uidNext = Math.max(e.uidNext, r.uid() + 1);
+                appended.add((int) r.uid());
+                appendModSeq = Math.max(appendModSeq, r.modSeq());
+                addedBytes += r.size();
+                addedCount++;
+            }
+            if (appended.size() > 0) {
+                e.log.append(Change.APPEND, appendModSeq, appended.toArray(), null);
+                changed = true;
+            }
+            if (flags.size() > 0) {
+                flags.sortDistinct();
+                e.log.append(Change.FLAGS, flagModSeq, flags.toArray(), null);
+                changed = true;
+            }
+            added = addedCount;
+            e.uidNext = Math.max(e.uidNext, uidNext);
+            e.highestModSeq = Math.max(e.highestModSeq, highestModSeq);
+        } finally {
+            e.lock.writeLock().unlock();
+        }
+        if (goneCount > 0) {
+            e.quota.release(goneBytes, goneCount);
+        }
+        if (added > 0) {
+            e.quota.reserve(addedBytes, added, false);
+        }
+        if (changed) {
+            for (Object r : goneRefs) {
+                e.storage.discardContent(r);
+            }
+            if (!e.lock.isWriteLockedByCurrentThread()) {
+                e.log.wake();
+            }
+        }
+        return refused;
+    }
+
+    /** The engine's HIGHESTMODSEQ now: how far it has applied its record. */
+    public long highestModSeq() {
+        engine.lock.readLock().lock();
+        try {
+            return engine.highestModSeq;
+        } finally {
+            engine.lock.readLock().unlock();
+        }
+    }
+
+    /** Wakes every view of the mailbox (after {@link #apply} under a lock that the caller has now released). */
+    public void wakeViews() {
+        engine.log.wake();
+    }
+
     // ---------------------------------------------------------------------------------------------- reading back
 
     /** What {@link #forEachRow} shows of one message. */
