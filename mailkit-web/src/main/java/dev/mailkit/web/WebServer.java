@@ -86,6 +86,7 @@ public final class WebServer implements MailServer {
         s.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
         s.maxBody = b.maxRequestSize;
         s.virtualThreads = b.virtualThreads;
+        s.proxyProtocol = b.proxyProtocol;
         this.http = new HttpService(s, app);
     }
 
@@ -195,6 +196,7 @@ public final class WebServer implements MailServer {
         private int indexedMailboxes = 64;
         private Clock clock = Clock.systemUTC();
         private boolean virtualThreads = true;
+        private dev.mailkit.core.server.ProxyProtocol proxyProtocol;
 
         private Builder() {
         }
@@ -344,6 +346,15 @@ public final class WebServer implements MailServer {
         /** The clock for sessions and dates (default the system clock). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Behind a TCP load balancer: connections from these proxies begin with a PROXY protocol header naming the
+         * real client (see {@link dev.mailkit.core.server.ProxyProtocol}); default none.
+         */
+        public Builder proxyProtocol(dev.mailkit.core.server.ProxyProtocol proxyProtocol) {
+            this.proxyProtocol = java.util.Objects.requireNonNull(proxyProtocol, "proxyProtocol");
             return this;
         }
 

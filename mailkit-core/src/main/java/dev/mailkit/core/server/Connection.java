@@ -21,7 +21,7 @@ import javax.net.ssl.SSLSocket;
 public final class Connection implements AutoCloseable {
     private final String id;
     private final TlsConfig tls;
-    private final InetSocketAddress remote;
+    private volatile InetSocketAddress remote;
     private final InetSocketAddress local;
     private volatile Socket socket;
     private ProtocolInputStream input;
@@ -47,9 +47,19 @@ public final class Connection implements AutoCloseable {
         return id;
     }
 
-    /** The client's address. */
+    /** The client's address (the one a PROXY protocol header named, behind a load balancer). */
     public InetSocketAddress remoteAddress() {
         return remote;
+    }
+
+    /** The socket's own input, unbuffered: for the PROXY header, read before anything else. */
+    java.io.InputStream rawInput() throws IOException {
+        return socket.getInputStream();
+    }
+
+    /** The client a PROXY header named replaces the proxy's address. */
+    void proxied(InetSocketAddress client) {
+        this.remote = client;
     }
 
     /** The server's address for this connection. */

@@ -95,6 +95,41 @@ public final class ConnectionLimiter {
         return new Permit(address, null);
     }
 
+    /**
+     * Admits a connection from a PROXY protocol proxy, counting it against the total only: the proxy carries many
+     * clients, and {@link #forClient} counts the one it names against the per-address limit.
+     */
+    public Permit acquireForProxy() {
+        if (total.incrementAndGet() > maxTotal) {
+            total.decrementAndGet();
+            return new Permit(null, Refusal.TOTAL);
+        }
+        return new Permit(null, null);
+    }
+
+    /**
+     * Moves a proxy's connection ({@link #acquireForProxy}) to the client its PROXY header named: a granted permit
+     * counts against that address's limit and keeps the connection's place in the total; a refused one (over the
+     * per-address limit) gives the place back. {@code proxyPermit} is used up either way.
+     */
+    public Permit forClient(Permit proxyPermit, InetAddress client) {
+        boolean[] ok = {false};
+        perAddress.compute(client, (a, n) -> {
+            int c = n == null ? 0 : n;
+            if (c >= maxPerAddress) {
+                return n;
+            }
+            ok[0] = true;
+            return c + 1;
+        });
+        if (!ok[0]) {
+            proxyPermit.close();
+            return new Permit(client, Refusal.PER_ADDRESS);
+        }
+        proxyPermit.released.set(true); // its place in the total goes to the client's permit
+        return new Permit(client, null);
+    }
+
     /** The number of open connections. */
     public int active() {
         return total.get();
@@ -140,7 +175,9 @@ public final class ConnectionLimiter {
         @Override
         public void close() {
             if (refusal == null && released.compareAndSet(false, true)) {
-                perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+                if (address != null) {
+                    perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+                }
                 total.decrementAndGet();
             }
         }

@@ -45,7 +45,8 @@ public abstract class PlainAndImplicitTlsServer implements MailServer {
                 .sessionTimeout(sessionTimeout)
                 .virtualThreads(common.virtualThreads())
                 .handler(new Sessions())
-                .refusalMessage(refusal);
+                .refusalMessage(refusal)
+                .proxyProtocol(common.proxyProtocol());
         this.listeners = ListenerGroup.plainAndImplicitTls(protocol, t, b.port, common.tls(), b.implicitTlsPort);
     }
 

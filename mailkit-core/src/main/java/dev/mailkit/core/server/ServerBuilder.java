@@ -31,6 +31,7 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
     private int maxConnectionsPerAddress; // 0: the default
     private Duration idleTimeout;
     private boolean virtualThreads = true;
+    private ProxyProtocol proxyProtocol;
 
     /**
      * @param defaultHostName    the protocol's default {@link #hostName}
@@ -134,6 +135,16 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
         return self();
     }
 
+    /**
+     * Behind a TCP load balancer: connections from these proxies begin with a PROXY protocol header (HAProxy's,
+     * version 1 or 2) naming the real client, which connection limits, login penalties and (SMTP) SPF, DNSBL and the
+     * {@code Received:} field then see; nobody else may send one (default: none). See {@link ProxyProtocol}.
+     */
+    public B proxyProtocol(ProxyProtocol proxyProtocol) {
+        this.proxyProtocol = java.util.Objects.requireNonNull(proxyProtocol, "proxyProtocol");
+        return self();
+    }
+
     /** Whether connections run on virtual threads on JDK 21+ (default true). */
     public B virtualThreads(boolean v) {
         this.virtualThreads = v;
@@ -153,7 +164,8 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
         }
         return new Common(hostName, bindAddress, tls, requireTlsForLogin, users,
                 penalty == null ? AuthFailurePenalty.defaults() : penalty, maxAuthFailures, maxConnections,
-                ConnectionLimiter.forServer(maxConnections, maxConnectionsPerAddress), idleTimeout, virtualThreads);
+                ConnectionLimiter.forServer(maxConnections, maxConnectionsPerAddress), idleTimeout, virtualThreads,
+                proxyProtocol);
     }
 
     /**
@@ -172,10 +184,12 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
      * @param limiter            counts the connections of all the server's ports (a new one for each call)
      * @param idleTimeout        the wait for the client's next command
      * @param virtualThreads     whether to use virtual threads where the JVM has them
+     * @param proxyProtocol      the PROXY protocol's proxies, or null
      */
     public record Common(String hostName, InetAddress bindAddress, TlsConfig tls, Boolean requireTlsForLogin,
                             UserDirectory users, AuthFailurePenalty penalty, int maxAuthFailures, int maxConnections,
-                            ConnectionLimiter limiter, Duration idleTimeout, boolean virtualThreads) {
+                            ConnectionLimiter limiter, Duration idleTimeout, boolean virtualThreads,
+                            ProxyProtocol proxyProtocol) {
         /** Whether logins wait for TLS: as set, else {@code whenUnset}. */
         public boolean requireTlsForLogin(boolean whenUnset) {
             return requireTlsForLogin == null ? whenUnset : requireTlsForLogin;

@@ -113,7 +113,8 @@ public final class TcpServer implements MailServer, ListenerGroup.Member {
     }
 
     private void admit(Socket s) {
-        ConnectionLimiter.Permit permit = limiter.acquire(s.getInetAddress());
+        ConnectionLimiter.Permit permit = config.proxy != null && config.proxy.isProxy(s.getInetAddress())
+                ? limiter.acquireForProxy() : limiter.acquire(s.getInetAddress());
         if (!permit.isGranted()) {
             refuse(s, permit.refusal());
             return;
@@ -149,11 +150,18 @@ public final class TcpServer implements MailServer, ListenerGroup.Member {
         }
     }
 
-    private void run(Connection c, ConnectionLimiter.Permit permit) {
+    private void run(Connection c, ConnectionLimiter.Permit first) {
         ScheduledFuture<?> deadline = null;
+        ConnectionLimiter.Permit permit = first;
         try {
             if (config.sessionTimeout != null) {
                 deadline = watchdog().schedule(c::close, config.sessionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (config.proxy != null && config.proxy.isProxy(c.remoteAddress().getAddress())) {
+                permit = proxied(c, permit);
+                if (permit == null) {
+                    return;
+                }
             }
             if (config.implicitTls != null) {
                 c.implicitTls();
@@ -173,6 +181,36 @@ public final class TcpServer implements MailServer, ListenerGroup.Member {
             open.remove(c);
             permit.close();
         }
+    }
+
+    /**
+     * Reads the PROXY header of a connection from a proxy and makes the client it names the connection's client,
+     * counted against the per-address limit instead of the proxy; returns the client's permit, or null (and the
+     * first permit released) if the header is malformed or the client's address is over its limit.
+     */
+    private ConnectionLimiter.Permit proxied(Connection c, ConnectionLimiter.Permit proxyPermit) throws IOException {
+        java.net.InetSocketAddress client;
+        try {
+            c.setReadTimeout(config.proxy.headerTimeout());
+            client = config.proxy.readHeader(c.rawInput(), c.remoteAddress());
+            c.setReadTimeout(config.readTimeout);
+        } catch (IOException e) {
+            Log.LOG.debug("{}: no valid PROXY header from {}: {}", c.id(), c.remoteAddress(), e.toString());
+            proxyPermit.close();
+            return null;
+        }
+        ConnectionLimiter.Permit p = limiter.forClient(proxyPermit, client.getAddress());
+        c.proxied(client);
+        if (!p.isGranted()) {
+            if ((config.refusal != null || config.refusalText != null) && config.implicitTls == null) {
+                String text = config.refusal != null ? config.refusal.apply(p.refusal(), client.getAddress())
+                        : config.refusalText;
+                c.output().write(text.getBytes(StandardCharsets.UTF_8));
+                c.output().flush();
+            }
+            return null;
+        }
+        return p;
     }
 
     /**
@@ -332,6 +370,7 @@ public final class TcpServer implements MailServer, ListenerGroup.Member {
         private Handler handler;
         private BiFunction<ConnectionLimiter.Refusal, InetAddress, String> refusal;
         private String refusalText;
+        private ProxyProtocol proxy;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -431,6 +470,12 @@ public final class TcpServer implements MailServer, ListenerGroup.Member {
             return this;
         }
 
+        /** Reads a PROXY protocol header first on connections from these proxies (default: none). */
+        public Builder proxyProtocol(ProxyProtocol proxyProtocol) {
+            this.proxy = proxyProtocol;
+            return this;
+        }
+
         /**
          * Builds the server (not started).
          *
@@ -470,6 +515,7 @@ public final class TcpServer implements MailServer, ListenerGroup.Member {
             b.handler = handler;
             b.refusal = refusal;
             b.refusalText = refusalText;
+            b.proxy = proxy;
             return b;
         }
     }

@@ -86,6 +86,8 @@ public final class SmtpConfig {
     public final MessageSpool spool;
     public final Clock clock;
     public final boolean virtualThreads;
+    /** The PROXY protocol's proxies, or null. */
+    public final dev.mailkit.core.server.ProxyProtocol proxyProtocol;
     public final boolean transcripts;
     /** Where mail for remote recipients goes, or null: then nothing is relayed. */
     public final OutboundQueue relay;
@@ -133,6 +135,7 @@ public final class SmtpConfig {
         this.spool = s.spool == null ? MessageSpool.temporary() : s.spool;
         this.clock = s.clock;
         this.virtualThreads = c.virtualThreads();
+        this.proxyProtocol = c.proxyProtocol();
         this.transcripts = s.transcripts;
         this.relay = s.relay;
         this.trustedNetworks = List.copyOf(s.trustedNetworks);

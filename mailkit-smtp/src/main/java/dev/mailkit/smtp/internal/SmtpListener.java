@@ -74,6 +74,9 @@ public final class SmtpListener implements ListenerGroup.Member {
         }
     }
 
+    /** Clients named by PROXY headers read on an implicit-TLS port before the handshake, until their session starts. */
+    private final java.util.Map<Socket, InetSocketAddress> preRead = new java.util.concurrent.ConcurrentHashMap<>();
+
     public SmtpListener(SmtpConfig config, SmtpConfig.Listen listen, SharedServices shared) {
         this.config = config;
         this.role = listen.role;
@@ -98,7 +101,8 @@ public final class SmtpListener implements ListenerGroup.Member {
                 new EhloCommand(this, "EHLO"), new EhloCommand(this, "HELO"), new MailCommand(this),
                 new RcptCommand(this), new DataCommand(this), new BdatCommand(this), new StartTlsCommand(this),
                 new AuthCommand(this), SimpleCommands.rset(this), SimpleCommands.noop(this), SimpleCommands.quit(this),
-                SimpleCommands.help(this), SimpleCommands.vrfy(this), SimpleCommands.expn(this)), new Sessions());
+                SimpleCommands.help(this), SimpleCommands.vrfy(this), SimpleCommands.expn(this)), new Sessions(),
+                preRead);
         executor = ex;
         engine = e;
         return e;
@@ -116,7 +120,8 @@ public final class SmtpListener implements ListenerGroup.Member {
         }
         ServerSocket ss = null;
         try {
-            ss = role == SmtpRole.SMTPS ? new ImplicitTlsServerSocket(config.tls) : new ServerSocket();
+            ss = role == SmtpRole.SMTPS ? new ImplicitTlsServerSocket(config.tls, config.proxyProtocol, preRead)
+                    : new ServerSocket();
             ss.setReuseAddress(true);
             ss.bind(new InetSocketAddress(config.bindAddress, listenPort), BACKLOG);
         } catch (IOException e) {
@@ -381,22 +386,50 @@ public final class SmtpListener implements ListenerGroup.Member {
         }
     }
 
-    /** Accepts plain sockets and layers server-side TLS over them; the handshake runs in the session's thread. */
+    /**
+     * Accepts plain sockets and layers server-side TLS over them; the handshake runs in the session's thread. A
+     * connection from a PROXY protocol proxy has its header read first, here (it precedes the handshake; proxies
+     * send it at once), with the header time-out; one without a valid header is closed.
+     */
     private static final class ImplicitTlsServerSocket extends ServerSocket {
         private final TlsConfig tls;
+        private final dev.mailkit.core.server.ProxyProtocol proxy;
+        private final java.util.Map<Socket, InetSocketAddress> preRead;
 
-        ImplicitTlsServerSocket(TlsConfig tls) throws IOException {
+        ImplicitTlsServerSocket(TlsConfig tls, dev.mailkit.core.server.ProxyProtocol proxy,
+                                java.util.Map<Socket, InetSocketAddress> preRead) throws IOException {
             this.tls = tls;
+            this.proxy = proxy;
+            this.preRead = preRead;
         }
 
         @Override
         public Socket accept() throws IOException {
-            Socket plain = super.accept();
-            try {
-                return tls.wrap(plain);
-            } catch (IOException | RuntimeException e) {
-                plain.close();
-                throw e;
+            while (true) {
+                Socket plain = super.accept();
+                InetSocketAddress client = null;
+                if (proxy != null && proxy.isProxy(plain.getInetAddress())) {
+                    try {
+                        plain.setSoTimeout((int) proxy.headerTimeout().toMillis());
+                        client = proxy.readHeader(plain.getInputStream(),
+                                (InetSocketAddress) plain.getRemoteSocketAddress());
+                        plain.setSoTimeout(0);
+                    } catch (IOException e) {
+                        Log.LOG.debug("SMTPS: no valid PROXY header from {}: {}", plain.getInetAddress(), e.toString());
+                        closeQuietly(plain);
+                        continue;
+                    }
+                }
+                try {
+                    Socket s = tls.wrap(plain);
+                    if (client != null) {
+                        preRead.put(s, client);
+                    }
+                    return s;
+                } catch (IOException | RuntimeException e) {
+                    plain.close();
+                    throw e;
+                }
             }
         }
     }

@@ -6,6 +6,7 @@ import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.internal.proxy.ProxyHandler;
+import org.subethamail.smtp.internal.proxy.ProxyHandler.ProxyResult;
 import org.subethamail.smtp.internal.server.BaseCommand;
 import org.subethamail.smtp.internal.server.ServerThread;
 import org.subethamail.smtp.server.SMTPServer;
@@ -149,10 +150,12 @@ final class SubethaAccess {
         private final Lifecycle lifecycle;
         private final Map<Session, SessionState> states = new ConcurrentHashMap<>();
         private final Set<Session> live = ConcurrentHashMap.newKeySet();
+        private final ProxyHandler proxies;
 
         Engine(SmtpConfig config, int port, String threadPrefix, ServerSocket socket, ExecutorService executor,
-               List<MailkitCommand> commands, Lifecycle lifecycle) {
+               List<MailkitCommand> commands, Lifecycle lifecycle, Map<Socket, InetSocketAddress> preRead) {
             this.executor = executor;
+            this.proxies = config.proxyProtocol == null ? ProxyHandler.NOP : new Proxies(config.proxyProtocol, preRead);
             this.lifecycle = lifecycle;
             this.server = SMTPServer.port(port)
                     .bindAddress(config.bindAddress)
@@ -194,7 +197,7 @@ final class SubethaAccess {
             }
             Session session;
             try {
-                session = new Session(server, accounting, s, ProxyHandler.NOP);
+                session = new Session(server, accounting, s, proxies);
             } catch (IOException | RuntimeException e) {
                 permits.release();
                 closeQuietly(s);
@@ -266,6 +269,47 @@ final class SubethaAccess {
     }
 
     /**
+     * The PROXY protocol through SubEthaSMTP's hook, which a session runs on its own thread before anything else: a
+     * connection from a configured proxy must begin with a header (read by core's {@code ProxyProtocol}, exactly, from
+     * the session's input) and its client becomes the session's remote address ({@link Wire#clientAddress()}); a
+     * malformed header is answered {@code 421} and the connection closed. Other connections are left alone. On an
+     * implicit-TLS port the header comes before the handshake, so the listener reads it when it accepts the
+     * connection and leaves the client in {@code preRead}.
+     */
+    static final class Proxies implements ProxyHandler {
+        private final dev.mailkit.core.server.ProxyProtocol protocol;
+        private final Map<Socket, InetSocketAddress> preRead;
+
+        Proxies(dev.mailkit.core.server.ProxyProtocol protocol, Map<Socket, InetSocketAddress> preRead) {
+            this.protocol = protocol;
+            this.preRead = preRead;
+        }
+
+        @Override
+        public ProxyResult handle(java.io.InputStream in, java.io.OutputStream out, Session session)
+                throws IOException {
+            InetSocketAddress known = preRead.remove(session.getSocket());
+            if (known != null) {
+                return new ProxyResult(known);
+            }
+            InetSocketAddress peer = session.getRealRemoteAddress();
+            if (!protocol.isProxy(peer.getAddress()) || session.getSocket() instanceof javax.net.ssl.SSLSocket) {
+                return ProxyResult.NOP;
+            }
+            Socket s = session.getSocket();
+            int timeout = s.getSoTimeout();
+            try {
+                s.setSoTimeout((int) protocol.headerTimeout().toMillis());
+                InetSocketAddress client = protocol.readHeader(in, peer);
+                s.setSoTimeout(timeout);
+                return new ProxyResult(client);
+            } catch (IOException e) {
+                return new ProxyResult(421, "4.7.0 Invalid PROXY protocol header");
+            }
+        }
+    }
+
+    /**
      * A SubEthaSMTP {@code Session} as mailkit's code sees it, through {@link SessionState}: the connection, its
      * input, replies, and the TLS upgrade.
      */
@@ -280,8 +324,9 @@ final class SubethaAccess {
             return session.getSessionId();
         }
 
+        /** The client: the connection's peer, or the client its PROXY header named. */
         InetSocketAddress clientAddress() {
-            return session.getRealRemoteAddress();
+            return session.getRemoteAddress();
         }
 
         Socket socket() {

@@ -50,6 +50,7 @@ public final class HttpService {
         public Duration idleTimeout = Duration.ofSeconds(60);
         public Duration headerTimeout = Duration.ofSeconds(20);
         public boolean virtualThreads = true;
+        public dev.mailkit.core.server.ProxyProtocol proxyProtocol;
     }
 
     /** A server that answers every request with {@code handler}. */
@@ -65,6 +66,7 @@ public final class HttpService {
                 .maxConnectionsPerAddress(s.maxConnectionsPerAddress)
                 .readTimeout(s.readTimeout)
                 .virtualThreads(s.virtualThreads)
+                .proxyProtocol(s.proxyProtocol)
                 .handler(new TcpServer.Handler() {
                     @Override
                     public void handle(Connection c) throws IOException {
