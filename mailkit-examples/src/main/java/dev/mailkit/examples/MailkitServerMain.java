@@ -6,6 +6,8 @@ import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.SmtpReply;
 import dev.mailkit.core.auth.InMemoryUserDirectory;
+import dev.mailkit.core.auth.UserDirectory;
+import dev.mailkit.core.server.ProxyProtocol;
 import dev.mailkit.core.server.AuthFailurePenalty;
 import dev.mailkit.core.sink.DeliveryReport;
 import dev.mailkit.core.sink.MessageSink;
@@ -180,11 +182,22 @@ public final class MailkitServerMain {
             throw new UncheckedIOException("cannot create data directory " + o.data + ": " + e.getMessage(), e);
         }
         TlsConfig tls = o.tlsCert != null ? TlsConfig.fromPem(o.tlsCert, o.tlsKey) : TlsConfig.selfSigned();
-        InMemoryUserDirectory.Builder ub = InMemoryUserDirectory.builder();
-        o.users.forEach(ub::user);
-        InMemoryUserDirectory users = ub.build();
-        MailStore store = o.store.equals("memory") ? MemoryMailStore.builder().standardMailboxes().build()
-                : MaildirMailStore.builder(o.data).standardMailboxes().build();
+        UserDirectory users;
+        MailStore store;
+        List<String> knownDomains = o.domains;
+        if (o.store.equals("postgres")) { // mailboxes and users in the database that every node shares
+            ClusterOptions.Postgres pg = o.cluster.openPostgres(o.users, o.domains);
+            users = pg.users();
+            store = pg.store();
+            knownDomains = pg.domains();
+        } else {
+            InMemoryUserDirectory.Builder ub = InMemoryUserDirectory.builder();
+            o.users.forEach(ub::user);
+            users = ub.build();
+            store = o.store.equals("memory") ? MemoryMailStore.builder().standardMailboxes().build()
+                    : MaildirMailStore.builder(o.data).standardMailboxes().build();
+        }
+        ProxyProtocol proxy = o.cluster.proxyProtocol();
         AuthFailurePenalty penalty = AuthFailurePenalty.defaults(); // one per client address for SMTP and POP3
         SmtpServer smtp = null;
         ImapServer imap = null;
@@ -217,7 +230,7 @@ public final class MailkitServerMain {
                     return agent.checkRecipient(transaction, recipient);
                 }
             };
-            List<String> domains = new ArrayList<>(o.domains);
+            List<String> domains = new ArrayList<>(knownDomains);
             if (domains.isEmpty()) {
                 domains.add("localhost");
             }
@@ -238,6 +251,9 @@ public final class MailkitServerMain {
             if (o.scanning.any()) {
                 sb.filters(scanFilter(o, domains.get(0)));
             }
+            if (proxy != null) { // behind a load balancer: the clients' addresses come in PROXY headers
+                sb.proxyProtocol(proxy);
+            }
             smtp = sb
                     .filters(trace)
                     .transcripts(true)
@@ -256,6 +272,11 @@ public final class MailkitServerMain {
                     .start();
             ImapServer.Builder ib = ImapServer.builder();
             learning(o).ifPresent(ib::spamLearning);
+            Pop3Server.Builder pb = Pop3Server.builder();
+            if (proxy != null) {
+                ib.proxyProtocol(proxy);
+                pb.proxyProtocol(proxy);
+            }
             imap = ib
                     .bindAddress(o.bind)
                     .port(o.imapPort).implicitTlsPort(o.imapsPort)
@@ -265,7 +286,7 @@ public final class MailkitServerMain {
                     .spool(spool)
                     .build()
                     .start();
-            pop3 = Pop3Server.builder()
+            pop3 = pb
                     .bindAddress(o.bind)
                     .port(o.pop3Port).implicitTlsPort(o.pop3sPort)
                     .users(users)
@@ -274,7 +295,7 @@ public final class MailkitServerMain {
                     .authFailurePenalty(penalty)
                     .build()
                     .start();
-            WebServer web = web(o, store, users, penalty, relay, trace, domains, tls).start();
+            WebServer web = web(o, store, users, penalty, relay, trace, domains, tls, proxy).start();
             Path pem = null;
             if (tls.isSelfSigned()) {
                 pem = tls.writeCertificatePem(o.data.resolve("certificate.pem"));
@@ -317,7 +338,9 @@ public final class MailkitServerMain {
                 out.println("  DKIM                " + s.algorithm() + " for " + s.domain() + "; publish TXT "
                         + s.dnsName() + " \"" + s.dnsRecord().orElse("(the public key)") + "\"");
             }
-            out.println("  store               " + (o.store.equals("memory")
+            out.println("  store               " + (o.store.equals("postgres") ? "postgres " + store
+                    + " (node " + (o.cluster.nodeName() == null ? "default name" : o.cluster.nodeName()) + ")"
+                    : o.store.equals("memory")
                     ? "memory (readable over IMAP and POP3, kept until exit)"
                     : "maildir " + o.data.toAbsolutePath() + "/<domain>/<user>/ (Dovecot: mail_location = maildir:"
                     + o.data.toAbsolutePath() + "/%d/%n)"));
@@ -345,12 +368,15 @@ public final class MailkitServerMain {
      * The web inbox and API: plain HTTP on a loopback address (HTTPS with the mail certificate on any other), logins
      * of the --user addresses (or none with --http-open), sending through the relay queue, the trace, the queue view.
      */
-    private static WebServer web(ServerOptions o, MailStore store, InMemoryUserDirectory users,
+    private static WebServer web(ServerOptions o, MailStore store, UserDirectory users,
                                  AuthFailurePenalty penalty, RelayQueue relay, TraceRecorder trace,
-                                 List<String> domains, TlsConfig tls) {
+                                 List<String> domains, TlsConfig tls, ProxyProtocol proxy) {
         WebServer.Builder b = WebServer.builder().store(store).bindAddress(o.bind).port(o.httpPort)
                 .authFailurePenalty(penalty).submission(MailSender.queue(relay)).relayQueue(relay).trace(trace)
                 .hostNames(domains.toArray(new String[0]));
+        if (proxy != null) {
+            b.proxyProtocol(proxy);
+        }
         if (!o.bind.isLoopbackAddress()) {
             b.tls(tls);
         }

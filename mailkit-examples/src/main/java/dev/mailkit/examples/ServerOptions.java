@@ -41,7 +41,8 @@ public final class ServerOptions {
             "  --catch-all DOMAIN=ADDR  where mail for unknown addresses of DOMAIN goes, repeatable",
             "  --data DIR               where mail (Maildirs DIR/<domain>/<user>/) and the generated certificate",
             "                           are kept (default ./mailkit-data)",
-            "  --store maildir|memory   the mailbox store (default maildir, durable; memory keeps nothing)",
+            "  --store maildir|memory|postgres  the mailbox store (default maildir, durable; memory keeps nothing;",
+            "                           postgres: see --db-url)",
             "  --tls-cert FILE          PEM certificate chain (default: a certificate generated at start)",
             "  --tls-key FILE           PEM private key for --tls-cert",
             "  --relay-host HOST:PORT   send outgoing mail through this smart host (default: to the MX hosts)",
@@ -67,7 +68,7 @@ public final class ServerOptions {
             "  --scan-outbound          scan mail from authenticated users too (default: incoming only)",
             "  --scan-failure MODE      tempfail|accept: when a scanner is down, 451 4.7.1 (default) or accept",
             "                           with X-Scan-Results saying the message was not scanned",
-            "  --help                   show this help");
+            "  --help                   show this help") + "\n" + String.join("\n", ClusterOptions.HELP);
 
     /** A bad command line: the message is one line saying what is wrong. */
     public static final class UsageException extends Exception {
@@ -108,6 +109,8 @@ public final class ServerOptions {
     final String inboundAuth;
     final Scanning scanning;
     final boolean help;
+    /** The options for several nodes (set by {@link #parse}). */
+    ClusterOptions cluster = new ClusterOptions(null, null, null, null, null, List.of());
 
     /** The content-scanning options (all empty: no scanning). */
     record Scanning(String rspamd, String rspamdController, String rspamdPassword, String spamd, String clamd,
@@ -163,6 +166,19 @@ public final class ServerOptions {
 
     /** Parses the arguments. */
     public static ServerOptions parse(String... args) throws UsageException {
+        List<String> rest = new ArrayList<>(List.of(args));
+        ClusterOptions cluster = ClusterOptions.extract(rest);
+        ServerOptions o = parseSingleNode(rest.toArray(new String[0]));
+        if (o.store.equals("postgres") != (cluster.dbUrl() != null)) {
+            throw new UsageException(cluster.dbUrl() == null ? "--store postgres needs --db-url JDBC_URL"
+                    : "--db-url is for --store postgres");
+        }
+        o.cluster = cluster;
+        return o;
+    }
+
+    /** Parses the options of one node (everything but {@link ClusterOptions}'). */
+    private static ServerOptions parseSingleNode(String... args) throws UsageException {
         InetAddress bind = null;
         int smtp = 2525;
         int submission = 2587;
@@ -343,8 +359,8 @@ public final class ServerOptions {
                     data = Path.of(value);
                     break;
                 case "--store":
-                    if (!value.equals("memory") && !value.equals("maildir")) {
-                        throw new UsageException("--store must be memory or maildir, was '" + value + "'");
+                    if (!value.equals("memory") && !value.equals("maildir") && !value.equals("postgres")) {
+                        throw new UsageException("--store must be memory, maildir or postgres, was '" + value + "'");
                     }
                     store = value;
                     break;

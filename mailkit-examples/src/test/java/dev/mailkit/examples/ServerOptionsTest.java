@@ -51,7 +51,7 @@ class ServerOptionsTest {
         assertThatThrownBy(() -> ServerOptions.parse("--pop3s-port")).hasMessage("--pop3s-port needs a value");
         assertThatThrownBy(() -> ServerOptions.parse("--user", "nopassword")).hasMessageContaining("ADDR:PASSWORD");
         assertThatThrownBy(() -> ServerOptions.parse("--user", "not an address:pw")).hasMessageContaining("--user: Invalid mailbox");
-        assertThatThrownBy(() -> ServerOptions.parse("--store", "mbox")).hasMessageContaining("memory or maildir");
+        assertThatThrownBy(() -> ServerOptions.parse("--store", "mbox")).hasMessageContaining("memory, maildir or postgres");
         assertThatThrownBy(() -> ServerOptions.parse("--tls-cert", "c.pem")).hasMessageContaining("go together");
         assertThatThrownBy(() -> ServerOptions.parse("--alias", "team@a.test")).hasMessageContaining("ADDR=TARGET");
         assertThatThrownBy(() -> ServerOptions.parse("--alias", "team@a.test=not an address"))
@@ -117,5 +117,36 @@ class ServerOptionsTest {
         assertThat(ServerOptions.parse("--inbound-auth=record").inboundAuth).isEqualTo("record");
         assertThatThrownBy(() -> ServerOptions.parse("--inbound-auth", "strict"))
                 .hasMessage("--inbound-auth must be record or enforce, was 'strict'");
+    }
+
+    @Test
+    void theOptionsForSeveralNodesAreCheckedAndLeaveTheRestAlone() throws Exception {
+        ServerOptions o = ServerOptions.parse("--store", "postgres", "--db-url", "jdbc:postgresql://db/mail",
+                "--node-name=mx-1", "--smtp-port", "25", "--proxy-protocol-from", "10.0.0.5",
+                "--proxy-protocol-from=10.1.0.0/16", "--db-schema", "mail_a", "--db-user", "mk");
+        assertThat(o.store).isEqualTo("postgres");
+        assertThat(o.smtpPort).isEqualTo(25);
+        assertThat(o.cluster.dbUrl()).isEqualTo("jdbc:postgresql://db/mail");
+        assertThat(o.cluster.nodeName()).isEqualTo("mx-1");
+        assertThat(o.cluster.dbSchema()).isEqualTo("mail_a");
+        assertThat(o.cluster.dbUser()).isEqualTo("mk");
+        assertThat(o.cluster.proxies()).containsExactly("10.0.0.5", "10.1.0.0/16");
+        assertThat(o.cluster.proxyProtocol().isProxy(java.net.InetAddress.getByName("10.1.2.3"))).isTrue();
+        assertThat(o.cluster.proxyProtocol().isProxy(java.net.InetAddress.getByName("10.0.0.6"))).isFalse();
+        assertThat(ServerOptions.parse().cluster.proxyProtocol()).isNull();
+        assertThatThrownBy(() -> ServerOptions.parse("--store", "postgres"))
+                .hasMessage("--store postgres needs --db-url JDBC_URL");
+        assertThatThrownBy(() -> ServerOptions.parse("--db-url", "jdbc:postgresql://db/mail"))
+                .hasMessage("--db-url is for --store postgres");
+        assertThatThrownBy(() -> ServerOptions.parse("--store", "postgres", "--db-url", "jdbc:mysql://db/mail"))
+                .hasMessageContaining("jdbc:postgresql:");
+        assertThatThrownBy(() -> ServerOptions.parse("--node-name", "a b")).hasMessageContaining("--node-name");
+        assertThatThrownBy(() -> ServerOptions.parse("--db-schema", "x; DROP SCHEMA public"))
+                .hasMessageContaining("--db-schema");
+        assertThatThrownBy(() -> ServerOptions.parse("--proxy-protocol-from", "10.0.0.0/99"))
+                .hasMessageContaining("--proxy-protocol-from");
+        assertThatThrownBy(() -> ServerOptions.parse("--proxy-protocol-from")).hasMessage(
+                "--proxy-protocol-from needs a value");
+        assertThat(ServerOptions.USAGE).contains("--db-url JDBC_URL", "--node-name NAME", "--proxy-protocol-from CIDR");
     }
 }
