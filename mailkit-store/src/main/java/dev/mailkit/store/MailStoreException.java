@@ -30,7 +30,7 @@ public final class MailStoreException extends RuntimeException {
         LIMIT,
         /** Another session holds the mailbox exclusively (POP3). POP3: {@code [IN-USE]}; IMAP {@code [INUSE]}. */
         IN_USE,
-        /** The storage failed (disk full, I/O error); the operation had no effect. IMAP: {@code [SERVERBUG]}/{@code [UNAVAILABLE]}. */
+        /** The storage failed (disk full, I/O error, database unreachable); the operation had no effect. IMAP: {@code [UNAVAILABLE]}; POP3 {@code [SYS/TEMP]}; SMTP 4xx. */
         IO_ERROR
     }
 

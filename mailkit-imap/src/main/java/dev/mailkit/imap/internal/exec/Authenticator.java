@@ -3,6 +3,9 @@ package dev.mailkit.imap.internal.exec;
 import dev.mailkit.core.auth.MailUser;
 import dev.mailkit.imap.internal.session.ImapSession;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
@@ -14,6 +17,7 @@ import java.util.Optional;
  */
 final class Authenticator {
     static final String FAILED = "Authentication failed";
+    private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
     private Authenticator() {
     }
@@ -33,7 +37,14 @@ final class Authenticator {
             if (refuseWithoutTls(s, tag)) {
                 return;
             }
-            Optional<MailUser> u = s.config().users().authenticate(username, password);
+            Optional<MailUser> u;
+            try {
+                u = s.config().users().authenticate(username, password);
+            } catch (RuntimeException e) { // the directory is down (a database): temporary, not a wrong password
+                LOG.warn("{}: the user directory failed: {}", s.connection().id(), e.toString());
+                s.out().tagged(tag, "NO", "UNAVAILABLE", "Authentication is not available now, try again later");
+                return;
+            }
             if (u.isPresent()) {
                 s.loggedIn(u.get());
                 s.out().tagged(tag, "OK", "CAPABILITY " + s.capabilities(), "Logged in");

@@ -32,6 +32,10 @@ final class QuotaHandler implements CommandHandler<QuotaCommand> {
                         return;
                     }
                 } catch (MailStoreException e) {
+                    if (e.reason() != MailStoreException.Reason.NOT_FOUND
+                            && e.reason() != MailStoreException.Reason.INVALID_NAME) {
+                        throw e;
+                    }
                     s.out().tagged(c.tag(), "NO", "NONEXISTENT", "Mailbox doesn't exist: " + c.argument());
                     return;
                 }

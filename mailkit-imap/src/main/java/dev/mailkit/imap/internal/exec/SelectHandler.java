@@ -27,6 +27,10 @@ final class SelectHandler implements CommandHandler<SelectCommand> {
             name = MailboxName.of(c.mailbox());
             mailbox = s.account().open(name);
         } catch (MailStoreException e) {
+            if (e.reason() != MailStoreException.Reason.NOT_FOUND
+                    && e.reason() != MailStoreException.Reason.INVALID_NAME) {
+                throw e; // the store failed (IO_ERROR: [UNAVAILABLE]), the mailbox may well exist
+            }
             s.out().tagged(c.tag(), "NO", "NONEXISTENT", "Mailbox doesn't exist: " + c.mailbox());
             return;
         }

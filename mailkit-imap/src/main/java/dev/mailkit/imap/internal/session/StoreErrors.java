@@ -20,7 +20,7 @@ public final class StoreErrors {
             case OVER_QUOTA -> "OVERQUOTA";
             case LIMIT -> "LIMIT";
             case IN_USE -> "INUSE";
-            case IO_ERROR -> "SERVERBUG";
+            case IO_ERROR -> "UNAVAILABLE"; // storage down or failing: temporary, nothing was changed
         };
     }
 
