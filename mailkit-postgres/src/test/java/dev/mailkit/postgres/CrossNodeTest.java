@@ -71,6 +71,31 @@ class CrossNodeTest {
     }
 
     @Test
+    void eachNewMessageIsRecentInExactlyOneSessionWhicheverNodeItIsOn() throws Exception {
+        try (Mailbox onA = a.account(ANN).open(MailboxName.INBOX);
+             Mailbox onB = b.account(ANN).open(MailboxName.INBOX)) {
+            onA.append(msg("r1"));
+            onA.append(msg("r2"));
+            try (MailboxView first = onB.openView(ViewMode.READ_WRITE)) {
+                assertThat(first.recentCount()).as("the first session, on the other node, has both").isEqualTo(2);
+                try (MailboxView second = onA.openView(ViewMode.READ_WRITE);
+                     MailboxView examine = onA.openView(ViewMode.READ_ONLY)) {
+                    assertThat(second.recentCount()).as("the appending node's later session has none").isZero();
+                    assertThat(examine.recentCount()).isZero();
+                    assertThat(onA.status().recent()).as("STATUS on the appending node").isZero();
+                    onB.append(msg("r3"));
+                    assertThat(second.awaitChanges(Duration.ofSeconds(10))).isTrue();
+                    assertThat(first.awaitChanges(Duration.ofSeconds(10))).isTrue();
+                    int onNodeA = second.sync().recentCount();
+                    int onNodeB = first.sync().recentCount() - 2;
+                    assertThat(onNodeA + onNodeB).as("r3 is recent in one of the two sessions, A: %d, B: %d",
+                            onNodeA, onNodeB).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    @Test
     void twoNodesAppendingToOneMailboxAtOnceNeverHandOutOneUidTwice() throws Exception {
         int threads = 4;
         int each = 40;

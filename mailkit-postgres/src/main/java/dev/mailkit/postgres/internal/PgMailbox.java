@@ -86,8 +86,9 @@ public final class PgMailbox extends MailboxStorage {
             try {
                 long uidNext;
                 long modSeq;
+                long firstRecent;
                 try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT uidnext, highestmodseq, keywords FROM mk_mailbox WHERE id = ?")) {
+                        "SELECT uidnext, highestmodseq, keywords, first_recent_uid FROM mk_mailbox WHERE id = ?")) {
                     ps.setLong(1, id);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
@@ -98,6 +99,7 @@ public final class PgMailbox extends MailboxStorage {
                         for (String k : strings(rs.getArray(3))) {
                             sync.restoreKeyword(k);
                         }
+                        firstRecent = rs.getLong(4);
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement("SELECT uid, content_id, flags, keywords, modseq, "
@@ -111,7 +113,7 @@ public final class PgMailbox extends MailboxStorage {
                         }
                     }
                 }
-                sync.restoreCounters(uidNext, modSeq, uidNext);
+                sync.restoreCounters(uidNext, modSeq, firstRecent);
                 c.commit();
             } finally {
                 Db.rollbackQuietly(c);
@@ -183,8 +185,8 @@ public final class PgMailbox extends MailboxStorage {
         long uidNext;
         long modSeq;
         List<String> keywords;
-        try (PreparedStatement ps = c.prepareStatement("SELECT uidnext, highestmodseq, keywords FROM mk_mailbox "
-                + "WHERE id = ?" + (lock ? " FOR UPDATE" : ""))) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT uidnext, highestmodseq, keywords, first_recent_uid "
+                + "FROM mk_mailbox WHERE id = ?" + (lock ? " FOR UPDATE" : ""))) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -193,6 +195,7 @@ public final class PgMailbox extends MailboxStorage {
                 uidNext = rs.getLong(1);
                 modSeq = rs.getLong(2);
                 keywords = strings(rs.getArray(3));
+                sync.claimedElsewhere(rs.getLong(4));
             }
         }
         long known = sync.highestModSeq();
@@ -233,6 +236,31 @@ public final class PgMailbox extends MailboxStorage {
             diverged = true;
         }
         return true;
+    }
+
+    /**
+     * Records a claim of {@code \Recent} in the mailbox's row (its lock orders it with other nodes' claims) and returns
+     * the first UID of {@code [from, to)} that no session of any node had. If the database cannot be reached, the
+     * claim is this node's alone (the messages are \Recent here; a session elsewhere may see them so too).
+     */
+    @Override
+    protected long claimRecent(long from, long to) {
+        try {
+            return db.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE mk_mailbox m SET first_recent_uid = "
+                        + "GREATEST(o.old, ?) FROM (SELECT id, first_recent_uid AS old FROM mk_mailbox WHERE id = ? "
+                        + "FOR UPDATE) o WHERE m.id = o.id RETURNING o.old")) {
+                    ps.setLong(1, to);
+                    ps.setLong(2, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? Math.max(from, rs.getLong(1)) : from;
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            LOG.warn("{}: recording a \\Recent claim failed: {}", engine.name(), e.getMessage());
+            return from;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- storage hooks

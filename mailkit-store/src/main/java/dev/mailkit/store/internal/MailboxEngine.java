@@ -48,7 +48,7 @@ public final class MailboxEngine {
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     final MessageTable table = new MessageTable();
     final KeywordTable keywords;
-    final RecentClaims recent = new RecentClaims();
+    final RecentClaims recent;
     final ChangeLog log;
     final QuotaCounter quota;
     final MailboxStorage storage;
@@ -79,6 +79,7 @@ public final class MailboxEngine {
         this.quota = quota;
         this.clock = clock;
         this.storage = Objects.requireNonNull(storage, "storage");
+        this.recent = new RecentClaims(storage::claimRecent);
         this.reader = new MessageReader(this, this.storage);
         this.log = new ChangeLog(highestModSeq);
     }

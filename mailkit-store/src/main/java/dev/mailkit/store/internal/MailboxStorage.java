@@ -76,6 +76,17 @@ public abstract class MailboxStorage {
     protected void refresh() {
     }
 
+    /**
+     * A READ-WRITE session of this process claimed {@code \Recent} for the messages with UIDs from {@code from} up to
+     * (not including) {@code to}, which no session of this process had. A store whose mailbox several processes share
+     * records the claim and returns the first UID of them that no session of any process had claimed ({@code to} if
+     * others had them all); the default (one process) returns {@code from}. Called under the engine's or a view's
+     * lock; it must not call the engine.
+     */
+    protected long claimRecent(long from, long to) {
+        return from;
+    }
+
     // ---------------------------------------------------------------------------------------------- change hooks
 
     /** Whether the change hooks want their arguments (if not, the engine skips computing them). */

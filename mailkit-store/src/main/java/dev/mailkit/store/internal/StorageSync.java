@@ -76,6 +76,14 @@ public final class StorageSync {
      * Sets the counters after a store restored the rows (they only grow): UIDNEXT, HIGHESTMODSEQ, and which
      * messages are {@code \Recent} (those from {@code firstRecent} on).
      */
+    /**
+     * Sessions of other processes have claimed {@code \Recent} for the messages below {@code firstRecent} (a store
+     * several processes share read it from its record); it only grows.
+     */
+    public void claimedElsewhere(long firstRecent) {
+        engine.recent.claimedElsewhere(firstRecent);
+    }
+
     public void restoreCounters(long nextUid, long modSeq, long firstRecent) {
         MailboxEngine e = engine;
         e.lock.writeLock().lock();
