@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/imap-bench.sh [messages] [rounds] [maildir|memory]
+# bench/imap-bench.sh [messages] [rounds] [maildir|memory|postgres]
 #
 # IMAP server speed, side by side in one run, with the same client (../shared/bench/imap-bench.py, Python's
 # imaplib) over the same Maildir: bench/gen-maildir.py writes N messages of 10 KiB (default 5000) once, and each
@@ -7,7 +7,8 @@
 #   - Dovecot serving its copy (../shared/bench/dovecot-anchor.sh, maildir:DATA/%d/%n);
 #   - mailkit's ImapServer over MaildirMailStore serving the other copy as it is (mailkit indexes the files it finds,
 #     like Dovecot builds its index); with STORE=memory (or a third argument), the messages loaded into the
-#     in-memory store instead.
+#     in-memory store instead; with postgres, loaded into PostgresMailStore on a private PostgreSQL 15
+#     (bench/pg-cluster.sh, needs postgresql-15) through one node and served by another.
 # Both are warmed up before they are measured: mailkit gets $WARMUP (default 3) passes of the same client (a JVM is
 # measured warm, as a server that has run for a while; cold, the first passes run in the interpreter), Dovecot one
 # (it builds its index and cache files). Then the two are measured alternately, $PASSES times (default 2), and each
@@ -47,13 +48,19 @@ cp -a "$work/gen/local.test" "$work/mailkit/"
 rm -rf "$work/gen"
 
 cp_file=$work/cp
-(cd "$root" && mvn -q -B -o -pl mailkit-imap -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null 2>&1 \
-  || mvn -q -B -pl mailkit-imap -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null)
-cp="$root/mailkit-imap/target/classes:$root/mailkit-imap/target/test-classes:$(cat "$cp_file")"
+module=mailkit-imap; main=dev.mailkit.imap.bench.ImapBenchServer; extra=$kind
+if [ "$kind" = postgres ]; then  # PostgresMailStore on a private PostgreSQL 15 (bench/pg-cluster.sh)
+  module=mailkit-postgres; main=dev.mailkit.postgres.bench.PostgresImapBenchServer
+  extra=$(bash "$here/pg-cluster.sh" start "$work/pg")
+  trap 'exec 3>&- 2>/dev/null; [ -n "$mk_pid" ] && kill $mk_pid 2>/dev/null; bash "$anchor" stop "$work/dovecot" >/dev/null 2>&1; bash "$here/pg-cluster.sh" stop "$work/pg"; rm -rf "$work"' EXIT
+fi
+(cd "$root" && mvn -q -B -o -pl $module -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null 2>&1 \
+  || mvn -q -B -pl $module -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null)
+cp="$root/$module/target/classes:$root/$module/target/test-classes:$(cat "$cp_file")"
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 mkfifo "$work/in"
-"$java" -Xms1g -Xmx1g -cp "$cp" dev.mailkit.imap.bench.ImapBenchServer "$work/mailkit/local.test/rcpt" 0 "$kind" \
+"$java" -Xms1g -Xmx1g -cp "$cp" $main "$work/mailkit/local.test/rcpt" 0 "$extra" \
   < "$work/in" > "$work/out" 2>"$work/err" &
 mk_pid=$!
 exec 3>"$work/in"

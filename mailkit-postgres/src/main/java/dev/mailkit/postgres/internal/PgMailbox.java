@@ -139,6 +139,9 @@ public final class PgMailbox extends MailboxStorage {
             if (engine.isDeleted()) {
                 return;
             }
+            if (!behind()) {
+                return;
+            }
             try (Connection c = db.connection()) {
                 c.setAutoCommit(false);
                 c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -159,6 +162,33 @@ public final class PgMailbox extends MailboxStorage {
             onGone.run();
         } else if (applied[0]) {
             sync.wakeViews();
+        }
+    }
+
+    /**
+     * One read (autocommit) of the mailbox's counters: whether other nodes changed it since this node's HIGHESTMODSEQ
+     * (true, too, if it is gone, for the full read to find out; false if the read failed: the next tick tries again);
+     * applies their \Recent claims.
+     * Most catch-ups (every SELECT and STATUS) find nothing and stop here.
+     */
+    private boolean behind() {
+        try {
+            return db.autoCommit(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT highestmodseq, first_recent_uid FROM mk_mailbox WHERE id = ?")) {
+                    ps.setLong(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            return true;
+                        }
+                        sync.claimedElsewhere(rs.getLong(2));
+                        return rs.getLong(1) > sync.highestModSeq();
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            LOG.debug("catching up {} failed: {}", engine.name(), e.getMessage());
+            return false;
         }
     }
 
