@@ -39,6 +39,8 @@ class ModuleRulesTest {
             Map.entry("scan", Set.of("core")),
             Map.entry("imap", Set.of("core", "store")),
             Map.entry("pop3", Set.of("core", "store")),
+            // Sieve at delivery (store's DeliveryRule) and the ManageSieve server (core's server machinery)
+            Map.entry("sieve", Set.of("core", "store")),
             // the relay only for the queue view and the trace's relay events (an optional dependency)
             Map.entry("web", Set.of("core", "store", "relay")),
             Map.entry("test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth", "web")),
