@@ -10,8 +10,8 @@ import java.util.List;
  * Stateless apart from the position; one per script.
  */
 final class Lexer {
-    /** The longest string accepted (Pigeonhole's default limit is the same order). */
-    static final int MAX_STRING = 1 << 20;
+    /** The longest string accepted (a script is at most 1 MiB; one string at most a quarter of it). */
+    static final int MAX_STRING = 256 * 1024;
     static final int MAX_IDENTIFIER = 128;
 
     private final String s;
