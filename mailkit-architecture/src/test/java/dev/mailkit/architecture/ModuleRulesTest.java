@@ -43,7 +43,7 @@ class ModuleRulesTest {
             Map.entry("sieve", Set.of("core", "store")),
             // the relay only for the queue view and the trace's relay events (an optional dependency)
             Map.entry("web", Set.of("core", "store", "relay")),
-            Map.entry("test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth", "web")),
+            Map.entry("test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth", "web", "sieve")),
             // mailkit-spring-boot-starter (dev.mailkit.spring...): relay, mailauth and test are optional there
             Map.entry("spring", Set.of("core", "smtp", "store", "imap", "pop3", "relay", "mailauth", "test")));
 

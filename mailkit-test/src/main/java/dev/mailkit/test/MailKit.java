@@ -18,6 +18,7 @@ import dev.mailkit.smtp.SmtpServer;
 import dev.mailkit.test.internal.AnyLoginDirectory;
 import dev.mailkit.test.internal.ClientSessions;
 import dev.mailkit.test.internal.FileAndRecord;
+import dev.mailkit.test.internal.SieveFiling;
 import dev.mailkit.test.internal.MailboxPurge;
 import dev.mailkit.test.internal.MailboxServers;
 import dev.mailkit.test.internal.Recorder;
@@ -74,6 +75,7 @@ public final class MailKit implements AutoCloseable {
     private final SmtpServer smtp;
     private final MemoryMailStore store;
     private final TraceRecorder trace;
+    private final SieveFiling sieve;
     private volatile ImapServer imap;
     private volatile Pop3Server pop3;
     private volatile WebServer web;
@@ -108,9 +110,11 @@ public final class MailKit implements AutoCloseable {
         } else {
             sb.filters(faults.filter(), recorder, trace); // the web inbox shows envelopes and transcripts
         }
-        this.store = b.imap || b.pop3 || b.web ? MemoryMailStore.builder().standardMailboxes().build() : null;
+        this.store = b.imap || b.pop3 || b.web || b.sieve ? MemoryMailStore.builder().standardMailboxes().build()
+                : null;
+        this.sieve = b.sieve ? new SieveFiling(store, recorder) : null;
         FileAndRecord sink = store == null ? null : new FileAndRecord(store, recorder, b.imap || b.pop3,
-                b.web ? WebInbox.ACCOUNT : null);
+                b.web ? WebInbox.ACCOUNT : null, sieve);
         sb.sink(store == null ? recorder : trace == null ? sink : trace.sink(sink));
         if (b.domains.isEmpty()) {
             sb.acceptAllDomains();
@@ -184,6 +188,19 @@ public final class MailKit implements AutoCloseable {
      */
     public int imapPort() {
         return imap().port();
+    }
+
+    /**
+     * Installs and activates a user's Sieve script (needs {@link Builder#sieve()}): mail for the user is then filed
+     * as the script says, and its redirects and vacation replies are recorded as received mail.
+     *
+     * @throws IllegalArgumentException with sievec's error lines if the script does not compile
+     */
+    public void installSieveScript(String address, String script) {
+        if (sieve == null) {
+            throw new IllegalStateException("this test server runs no Sieve: build it with MailKit.builder().sieve()");
+        }
+        sieve.install(address, script);
     }
 
     /** The implicit-TLS IMAP port (needs {@link Builder#imap()} and {@link Builder#tls()}). */
@@ -463,6 +480,9 @@ public final class MailKit implements AutoCloseable {
         }
         smtp.close();
         recorder.purge();
+        if (sieve != null) {
+            sieve.close();
+        }
     }
 
     private void requireTls() {
@@ -488,6 +508,7 @@ public final class MailKit implements AutoCloseable {
         private boolean imap;
         private boolean pop3;
         private boolean web;
+        private boolean sieve;
         private Duration timeout = Duration.ofSeconds(10);
         private long maxMessageSize = 50L * 1024 * 1024;
 
@@ -525,6 +546,12 @@ public final class MailKit implements AutoCloseable {
          */
         public Builder web() {
             this.web = true;
+            return this;
+        }
+
+        /** Runs users' Sieve scripts at delivery (see {@link MailKit#installSieveScript}); implies mailboxes. */
+        public Builder sieve() {
+            this.sieve = true;
             return this;
         }
 
