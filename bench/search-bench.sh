@@ -8,9 +8,9 @@
 #     keeping what it learned in its cache file);
 #   - mailkit's ImapServer over MaildirMailStore, twice in one JVM over the one store (SearchBenchServer): without
 #     an index (the scan) and with mailkit-search's LuceneSearchIndex, whose directory starts empty.
-# Cold: each server's first search after start is timed on its own (the index is built there; Dovecot and the
-# scan read every message for the first time). Warm: then each query's best of $ROUNDS (default 3) per server;
-# the scan is warmed by $WARMUP (default 1) extra passes of the client, as a JVM that has run a while. Prints the
+# Cold: Dovecot's and the index's first search after start is timed on its own (the index is built there; Dovecot
+# reads every message for the first time). Warm: then each query's best of $ROUNDS (default 3) per server; the
+# scan is first warmed by $WARMUP (default 1) passes of the client, as a JVM that has run a while. Prints the
 # three tables and the ratios to Dovecot (lower is better), with the load average before and after.
 # Needs: dovecot-imapd, python3, maven, a JDK. Run from anywhere (as root: Dovecot's anchor runs as uid 5000).
 set -euo pipefail
