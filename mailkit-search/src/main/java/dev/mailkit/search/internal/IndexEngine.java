@@ -2,6 +2,7 @@ package dev.mailkit.search.internal;
 
 import dev.mailkit.core.MessageSource;
 import dev.mailkit.store.Mailbox;
+import dev.mailkit.store.MailboxStatus;
 import dev.mailkit.store.MailboxView;
 import dev.mailkit.store.UidSet;
 import dev.mailkit.store.ViewMode;
@@ -132,6 +133,12 @@ public final class IndexEngine implements AutoCloseable {
         if (!m.loaded) {
             load(m);
         }
+        // taken before the view: if it is unchanged at the next catch-up, nothing was added (UIDNEXT would have
+        // grown) or expunged (fewer messages) since, so that view is still the mailbox and there is nothing to do
+        MailboxStatus before = mailbox.status();
+        if (before.uidNext() == m.seenUidNext && before.messages() == m.seenMessages) {
+            return;
+        }
         long[] current;
         try (MailboxView view = mailbox.openView(ViewMode.READ_ONLY)) {
             int n = view.messageCount();
@@ -140,6 +147,7 @@ public final class IndexEngine implements AutoCloseable {
         long[] added = IndexedMailbox.minus(current, m.uids);
         long[] removed = IndexedMailbox.minus(m.uids, current);
         if (added.length == 0 && removed.length == 0) {
+            m.seen(before);
             return;
         }
         for (long uid : removed) {
@@ -152,6 +160,9 @@ public final class IndexEngine implements AutoCloseable {
         }
         long[] now = skipped.length == 0 ? current : IndexedMailbox.minus(current, skipped);
         m.uids = now;
+        if (skipped.length == 0 && !failed[0]) {
+            m.seen(before);
+        }
         if (added.length > 10_000) {
             writer.commit();
         }

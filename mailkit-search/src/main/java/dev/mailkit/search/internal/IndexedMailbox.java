@@ -15,11 +15,20 @@ final class IndexedMailbox {
     boolean loaded;
     long[] uids = new long[0];
     boolean exact = true;
+    /** UIDNEXT and the message count taken just before the last catch-up that left nothing to do; -1: none. */
+    long seenUidNext = -1;
+    int seenMessages = -1;
 
     IndexedMailbox(String box, long uidValidity) {
         this.box = box;
         this.uidValidity = uidValidity;
         this.key = box + "\n" + uidValidity;
+    }
+
+    /** Remembers the status a complete catch-up started from. */
+    void seen(dev.mailkit.store.MailboxStatus status) {
+        seenUidNext = status.uidNext();
+        seenMessages = status.messages();
     }
 
     /** The UIDs in {@code a} and not in {@code b} (both sorted). */
