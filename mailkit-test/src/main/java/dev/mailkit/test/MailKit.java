@@ -6,6 +6,7 @@ import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.auth.InMemoryUserDirectory;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.server.AuthFailurePenalty;
+import dev.mailkit.core.server.MailServer;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.imap.ImapServer;
 import dev.mailkit.pop3.Pop3Server;
@@ -33,6 +34,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,11 +173,7 @@ public final class MailKit implements AutoCloseable {
         return smtp.port();
     }
 
-    /**
-     * The implicit-TLS SMTP port.
-     *
-     * @throws IllegalStateException if the server was built without {@link Builder#tls()}
-     */
+    /** The implicit-TLS SMTP port (IllegalStateException if the server was built without {@link Builder#tls()}). */
     public int smtpsPort() {
         requireTls();
         return smtp.port(SmtpRole.SMTPS);
@@ -191,16 +189,11 @@ public final class MailKit implements AutoCloseable {
     }
 
     /**
-     * Installs and activates a user's Sieve script (needs {@link Builder#sieve()}): mail for the user is then filed
-     * as the script says, and its redirects and vacation replies are recorded as received mail.
-     *
-     * @throws IllegalArgumentException with sievec's error lines if the script does not compile
+     * Installs and activates a user's Sieve script (needs {@link Builder#sieve()}; IllegalArgumentException with
+     * sievec's error lines if it does not compile). Its redirects and vacation replies are recorded as received mail.
      */
     public void installSieveScript(String address, String script) {
-        if (sieve == null) {
-            throw new IllegalStateException("this test server runs no Sieve: build it with MailKit.builder().sieve()");
-        }
-        sieve.install(address, script);
+        SieveFiling.install(sieve, address, script);
     }
 
     /** The implicit-TLS IMAP port (needs {@link Builder#imap()} and {@link Builder#tls()}). */
@@ -225,19 +218,19 @@ public final class MailKit implements AutoCloseable {
     }
 
     private Pop3Server pop3() {
-        Pop3Server pop3 = this.pop3;
-        if (pop3 == null) {
-            throw new IllegalStateException("this test server has no POP3: build it with MailKit.builder().pop3()");
-        }
-        return pop3;
+        return present(pop3, "POP3", "pop3()");
     }
 
     private ImapServer imap() {
-        ImapServer imap = this.imap;
-        if (imap == null) {
-            throw new IllegalStateException("this test server has no IMAP: build it with MailKit.builder().imap()");
+        return present(imap, "IMAP", "imap()");
+    }
+
+    private static <T> T present(T server, String what, String builderCall) {
+        if (server == null) {
+            throw new IllegalStateException("this test server has no " + what + ": build it with MailKit.builder()."
+                    + builderCall);
         }
-        return imap;
+        return server;
     }
 
     /**
@@ -245,11 +238,7 @@ public final class MailKit implements AutoCloseable {
      * for a browser, and Mailpit's API under {@code api/v1/}.
      */
     public String webUrl() {
-        WebServer w = web;
-        if (w == null) {
-            throw new IllegalStateException("this test server has no web inbox: build it with MailKit.builder().web()");
-        }
-        return w.url();
+        return present(web, "web inbox", "web()").url();
     }
 
     /**
@@ -318,17 +307,7 @@ public final class MailKit implements AutoCloseable {
      * @throws IllegalStateException if the server lacks that port (no IMAP, no POP3, or no TLS)
      */
     public Properties clientProperties(ClientProtocol protocol) {
-        int port = switch (protocol) {
-            case SMTP -> smtpPort();
-            case SMTPS -> smtpsPort();
-            case IMAP -> imapPort();
-            case IMAPS -> imapsPort();
-            case POP3 -> pop3Port();
-            case POP3S -> pop3sPort();
-        };
-        boolean implicit = protocol == ClientProtocol.SMTPS || protocol == ClientProtocol.IMAPS
-                || protocol == ClientProtocol.POP3S;
-        return ClientSessions.properties(protocol.jakartaName(), host(), port, implicit,
+        return ClientSessions.properties(protocol.jakartaName(), host(), protocol.port(this), protocol.implicitTls(),
                 tls == null ? null : sslContext(), false);
     }
 
@@ -466,23 +445,13 @@ public final class MailKit implements AutoCloseable {
     /** Stops the servers (idempotent, returns within about a second). */
     @Override
     public void close() {
-        WebServer w = web;
-        if (w != null) {
-            w.close();
+        for (MailServer server : Arrays.asList(web, pop3, imap, smtp)) { // read once each: they are volatile
+            if (server != null) {
+                server.close();
+            }
         }
-        Pop3Server p = pop3;
-        if (p != null) {
-            p.close();
-        }
-        ImapServer i = imap;
-        if (i != null) {
-            i.close();
-        }
-        smtp.close();
         recorder.purge();
-        if (sieve != null) {
-            sieve.close();
-        }
+        SieveFiling.close(sieve);
     }
 
     private void requireTls() {

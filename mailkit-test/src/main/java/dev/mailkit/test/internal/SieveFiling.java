@@ -53,6 +53,26 @@ public final class SieveFiling implements AutoCloseable {
     }
 
     /**
+     * Installs and activates a user's script in a test server's Sieve, or says that it has none.
+     *
+     * @throws IllegalArgumentException with sievec's error lines if it does not compile
+     * @throws IllegalStateException    if {@code sieve} is null (the server was built without Sieve)
+     */
+    public static void install(SieveFiling sieve, String address, String script) {
+        if (sieve == null) {
+            throw new IllegalStateException("this test server runs no Sieve: build it with MailKit.builder().sieve()");
+        }
+        sieve.install(address, script);
+    }
+
+    /** Closes a test server's Sieve, if it has one. */
+    public static void close(SieveFiling sieve) {
+        if (sieve != null) {
+            sieve.close();
+        }
+    }
+
+    /**
      * Installs and activates a user's script.
      *
      * @throws IllegalArgumentException with sievec's error lines if it does not compile
