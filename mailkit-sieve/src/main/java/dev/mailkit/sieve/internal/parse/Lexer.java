@@ -252,6 +252,9 @@ final class Lexer {
                 pos += 2;
                 while (true) {
                     if (pos + 1 >= s.length()) {
+                        if (pos < s.length() && s.charAt(pos) == '\n') {
+                            line++; // the file's last line end: the end of file is on the line after it
+                        }
                         throw new SieveSyntaxException(line, "end of file before end of bracket comment "
                                 + "('/* ... */') started at line " + start);
                     }

@@ -209,6 +209,13 @@ public final class Validator {
             if (ts.value() != '\0') {
                 Arg v = i + 1 < args.size() ? args.get(i + 1) : null;
                 String need = ts.value() == 'n' ? "a number" : ts.value() == 's' ? "a string" : "a string list";
+                if (spec.name().equals("size") && (v == null || v instanceof Arg.Tag || !fits('n', v))) {
+                    // Pigeonhole takes the limit for size's positional argument, not the tag's
+                    error(n.line(), v == null || v instanceof Arg.Tag
+                            ? what + " requires 1 positional argument(s), but 0 is/are specified"
+                            : what + " expects a number as argument 1 (limit), but " + describe(v) + " was found");
+                    return null;
+                }
                 if (v == null || v instanceof Arg.Tag || !fits(ts.value(), v)) {
                     error(t.line(), "the :" + t.name() + " tag for " + what + " requires " + need
                             + " as parameter, but " + (v == null ? "none" : describe(v)) + " was found");
@@ -247,12 +254,14 @@ public final class Validator {
         List<Cmd> tests = new ArrayList<>();
         switch (spec.tests()) {
             case NONE -> {
-                if (!n.tests().isEmpty() && !spec.block()) {
-                    error(n.line(), what + " accepts no sub-tests, but tests are specified");
-                    ok = false;
-                } else if (!n.tests().isEmpty()) {
-                    error(n.line(), what + " accepts no sub-tests, but tests are specified");
-                    ok = false;
+                if (!n.tests().isEmpty()) {
+                    // as Pigeonhole: a test where none belongs is spurious, anything else a missing semicolon
+                    // before the next command; the sub-tests are not looked at
+                    Grammar.Spec next = Grammar.test(n.tests().get(0).name());
+                    error(n.line(), next != null && enabled(next.ext())
+                            ? what + " accepts no sub-tests, but tests are specified"
+                            : "missing semicolon ';' after " + n.name() + " " + kind);
+                    return null;
                 }
             }
             case ONE -> {
