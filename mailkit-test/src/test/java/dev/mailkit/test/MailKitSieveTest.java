@@ -3,8 +3,11 @@ package dev.mailkit.test;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.store.Mailbox;
 import dev.mailkit.store.MailboxName;
+import dev.mailkit.test.junit.MailKitExtension;
 import dev.mailkit.testsupport.RawClient;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -48,6 +51,23 @@ class MailKitSieveTest {
                 assertThat(r.firstHeader("Auto-Submitted")).isEqualTo("auto-replied (vacation)");
                 assertThat(r.sender()).isEmpty();
             });
+        }
+    }
+
+    /** The same through the JUnit extension. */
+    @Nested
+    class ThroughTheExtension {
+        @RegisterExtension
+        final MailKitExtension mail = MailKitExtension.builder().sieve().build();
+
+        @Test
+        void aScriptInstalledThroughTheExtensionFilesTheMail() throws IOException {
+            mail.installSieveScript("bob@example.test", "if header :contains \"subject\" \"ads\" { discard; }");
+            assertThat(send(mail.server(), "x@remote.test", "bob@example.test", "Subject: ads\n\nx")).startsWith("250");
+            assertThat(send(mail.server(), "x@remote.test", "bob@example.test", "Subject: hi\n\nx")).startsWith("250");
+            try (Mailbox inbox = mail.store().account(MailAddress.parse("bob@example.test")).open(MailboxName.INBOX)) {
+                assertThat(inbox.status().messages()).isEqualTo(1);
+            }
         }
     }
 
