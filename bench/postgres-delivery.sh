@@ -25,8 +25,7 @@ java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 jar=$root/mailkit-examples/target/mailkit-server.jar
 [ -f "$jar" ] || (cd "$root" && mvn -q -B -o install -DskipTests)
 work=$(mktemp -d); chmod 755 "$work"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+cleanup() { for f in "$work"/*/pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done; wait 2>/dev/null || true
   bash "$here/pg-cluster.sh" stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 
@@ -38,9 +37,9 @@ start_node() {
   local name=$1; shift
   mkdir -p "$work/$name"
   "$java" -Xms1g -Xmx1g -jar "$jar" --smtp-port 0 --submission-port 0 --smtps-port 0 --imap-port 0 --imaps-port 0 \
-    --pop3-port 0 --pop3s-port 0 --http-port 0 --domain local.test --user rcpt@local.test:secret \
+    --pop3-port 0 --pop3s-port 0 --managesieve-port 0 --http-port 0 --domain local.test --user rcpt@local.test:secret \
     "${users[@]}" --data "$work/$name/data" "$@" > "$work/$name/out" 2> "$work/$name/err" &
-  pids+=($!)
+  echo $! > "$work/$name/pid"   # (a file: start_node runs in a command substitution's subshell)
   for i in $(seq 600); do grep -q 'SMTP (MX)' "$work/$name/out" 2>/dev/null && break; sleep 0.1; done
   sed -n 's/^  SMTP (MX) *127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/$name/out" | head -1
 }
@@ -58,7 +57,7 @@ load() {
   for i in $(seq 0 9); do
     local rcpt=rcpt@local.test; [ "$boxes" = 1 ] || rcpt=rcpt$i@local.test
     RCPT=$rcpt bash "$shared/smtp-load.sh" 127.0.0.1:${ports[$((i % ${#ports[@]}))]} 1 $((n / 10)) 10240 > "$work/load.$i" &
-    pids+=($!)
+    echo $! > "$work/$name/pid"   # (a file: start_node runs in a command substitution's subshell)
   done
   for i in "${pids[@]}"; do wait "$i"; done
   t1=$(date +%s.%N)

@@ -38,7 +38,7 @@ final class ClusterNodes {
         List<String> cmd = new ArrayList<>(List.of(ServerJarIT.java(), "-Xmx256m", "-jar", ServerJarIT.JAR.toString(),
                 "--store", "postgres", "--db-url", jdbcUrl, "--node-name", name, "--smtp-port", "0",
                 "--submission-port", "0", "--smtps-port", "0", "--imap-port", "0", "--imaps-port", "0",
-                "--pop3-port", "0", "--pop3s-port", "0", "--http-port", "0", "--domain", "local.test",
+                "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0", "--domain", "local.test",
                 "--user", "rcpt@local.test:pw", "--user", "other@local.test:pw", "--data", data.toString()));
         cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).redirectError(data.resolve("stderr.log").toFile()).start();
@@ -50,6 +50,9 @@ final class ClusterNodes {
             if (line.contains("store ")) {
                 break;
             }
+        }
+        if (!banner.toString().contains("mailkit started")) {
+            p.destroyForcibly(); // a node that did not start must not outlive the test
         }
         assertThat(banner.toString()).as("node %s started (see %s)", name, data.resolve("stderr.log"))
                 .contains("mailkit started");

@@ -44,15 +44,16 @@ class PostgresClusterIT {
         String schema = pg.newSchema();
         String url = pg.jdbcUrl();
         // each run takes a schema of its own (production uses the default, mailkit)
-        List<Node> nodes = new ArrayList<>();
-        for (String n : List.of("n1", "n2", "n3")) {
-            Path data = Files.createDirectories(dir.resolve(n));
-            nodes.add(ClusterNodes.start(n, url, data, "--proxy-protocol-from", "127.0.0.1/32",
-                    "--db-schema", schema));
+        Node[] nodes = new Node[3];
+        for (int i = 0; i < 3; i++) {
+            Path data = Files.createDirectories(dir.resolve("n" + (i + 1)));
+            nodes[i] = ClusterNodes.start("n" + (i + 1), url, data, "--proxy-protocol-from", "127.0.0.1/32",
+                    "--db-schema", schema);
+            // set as each starts, so that stopNodes stops those that did if a later one does not
+            n1 = nodes[0];
+            n2 = nodes[1];
+            n3 = nodes[2];
         }
-        n1 = nodes.get(0);
-        n2 = nodes.get(1);
-        n3 = nodes.get(2);
     }
 
     @AfterAll
