@@ -252,6 +252,7 @@ public final class MailkitServerMain {
                     .authFailurePenalty(penalty)
                     .spool(spool)
                     .minFreeSpace(o.data, MIN_FREE_SPACE)
+                    .maxConnections(o.maxConnections).maxConnectionsPerAddress(o.maxConnectionsPerAddress)
                     .build()
                     .start();
             ImapServer.Builder ib = ImapServer.builder();
@@ -263,6 +264,7 @@ public final class MailkitServerMain {
                     .store(store)
                     .tls(tls)
                     .spool(spool)
+                    .maxConnections(o.maxConnections).maxConnectionsPerAddress(o.maxConnectionsPerAddress)
                     .build()
                     .start();
             pop3 = Pop3Server.builder()
@@ -272,6 +274,7 @@ public final class MailkitServerMain {
                     .store(store)
                     .tls(tls)
                     .authFailurePenalty(penalty)
+                    .maxConnections(o.maxConnections).maxConnectionsPerAddress(o.maxConnectionsPerAddress)
                     .build()
                     .start();
             WebServer web = web(o, store, users, penalty, relay, trace, domains, tls).start();
@@ -350,7 +353,8 @@ public final class MailkitServerMain {
                                  List<String> domains, TlsConfig tls) {
         WebServer.Builder b = WebServer.builder().store(store).bindAddress(o.bind).port(o.httpPort)
                 .authFailurePenalty(penalty).submission(MailSender.queue(relay)).relayQueue(relay).trace(trace)
-                .hostNames(domains.toArray(new String[0]));
+                .hostNames(domains.toArray(new String[0]))
+                .maxConnections(o.maxConnections, o.maxConnectionsPerAddress);
         if (!o.bind.isLoopbackAddress()) {
             b.tls(tls);
         }
