@@ -43,6 +43,21 @@ class HostileInputTest {
         }
     }
 
+    /**
+     * Found by ImapSessionFuzzTest: a refusal that quotes the rest of the client's line ended in "{15}", which a client
+     * reads as a literal announcement (Python's imaplib does), waiting for 15 bytes that never come. A response's
+     * text never ends in '}'.
+     */
+    @Test
+    void aRefusalQuotingTheClientNeverLooksLikeALiteral() throws Exception {
+        try (RawImap c = connect()) {
+            c.send("a CAPABILITY extra {15}\r\n");
+            String refusal = c.line();
+            assertThat(refusal).startsWith("a BAD ").contains("extra {15}").doesNotEndWith("}");
+            assertThat(c.tagged("NOOP")).isEqualTo("OK NOOP completed");
+        }
+    }
+
     @Test
     void hugeLiteralBeforeLoginGetsNoContinuation() throws Exception {
         try (RawImap c = connect()) {
