@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Coverage-guided fuzzing of POP3 sessions over a real socket (the command parser, USER/PASS, AUTH and its SASL
  * exchange, UTF8, every TRANSACTION command and the UPDATE state), one command line at a time, against a fresh
  * in-memory maildrop of three messages per input. The client models the protocol: each command gets exactly one
- * answer, {@code +OK}/{@code -ERR}, or a {@code +} continuation during AUTH, and after {@code +OK} to CAPA, LIST, UIDL
- * without argument, RETR and TOP a multi-line block that ends with a lone dot. Properties: every answer has that shape
+ * answer, {@code +OK}/{@code -ERR}, or a {@code +} continuation during AUTH, and after {@code +OK} to CAPA, RETR, TOP
+ * and to LIST, UIDL and AUTH without argument (AUTH lists the mechanisms, as RFC 1734 clients expect) a multi-line
+ * block that ends with a lone dot. Properties: every answer has that shape
  * and arrives (no silence), and the server closes the connection only after QUIT or an {@code -ERR} that says why.
  * When the first byte is odd the session logs in first.
  */
@@ -72,7 +73,8 @@ class Pop3SessionFuzzTest {
                     String verb = cmd.split(" ", 2)[0].toUpperCase(Locale.ROOT);
                     boolean hasArg = cmd.trim().contains(" ");
                     if (answer.startsWith("+OK") && !wasSasl && (verb.equals("CAPA") || verb.equals("RETR")
-                            || verb.equals("TOP") || ((verb.equals("LIST") || verb.equals("UIDL")) && !hasArg))) {
+                            || verb.equals("TOP") || ((verb.equals("LIST") || verb.equals("UIDL")
+                            || verb.equals("AUTH")) && !hasArg))) {
                         String l;
                         while (!".".equals(l = line(in))) {
                             assertThat(l).as("multi-line answer to '%s' ends with a dot", cmd).isNotNull();
