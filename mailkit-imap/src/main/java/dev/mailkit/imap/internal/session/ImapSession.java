@@ -17,6 +17,7 @@ import dev.mailkit.imap.internal.exec.Handlers;
 import dev.mailkit.imap.internal.protocol.CommandParser;
 import dev.mailkit.imap.internal.protocol.CommandReader;
 import dev.mailkit.imap.internal.protocol.ParseException;
+import dev.mailkit.imap.internal.protocol.StorageRefusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,9 +135,20 @@ public final class ImapSession {
                 h.handle(c, this);
             } catch (MailStoreException e) {
                 StoreErrors.reply(this, c, e);
+            } catch (IOException e) {
+                if (!StorageRefusal.isStorageCondition(e)) {
+                    throw e; // the connection
+                }
+                LOG.warn("{}: {} failed: {}", connection.id(), c.name(), e.toString());
+                StoreErrors.storage(this, c, e);
             } catch (RuntimeException e) {
-                LOG.warn("{}: {} failed", connection.id(), c.name(), e);
-                out.tagged(c.tag(), "NO", "SERVERBUG", c.name() + " failed: internal server error");
+                if (StorageRefusal.isStorageCondition(e)) {
+                    LOG.warn("{}: {} failed: {}", connection.id(), c.name(), e.toString());
+                    StoreErrors.storage(this, c, e);
+                } else {
+                    LOG.warn("{}: {} failed", connection.id(), c.name(), e);
+                    out.tagged(c.tag(), "NO", "SERVERBUG", c.name() + " failed: internal server error");
+                }
             }
             flushUnlessPipelined();
         } finally {
