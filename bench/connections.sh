@@ -27,7 +27,12 @@ cp_file=$root/mailkit-examples/target/bench-classpath.txt
 (cd "$root" && mvn -q -B -o -pl mailkit-examples -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" \
    -Dmdep.includeScope=test >/dev/null 2>&1 || mvn -q -B -pl mailkit-examples -am test-compile \
    dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >/dev/null)
-cp="$root/mailkit-examples/target/test-classes:$root/mailkit-examples/target/classes:$(cat "$cp_file")"
+# a private copy of the compiled classes: a build in this tree during the run must not change them under the JVMs
+cp=; i=0
+for e in $root/mailkit-examples/target/test-classes $root/mailkit-examples/target/classes $(tr ':' ' ' < "$cp_file"); do
+  if [ -d "$e" ]; then i=$((i + 1)); mkdir -p "$work/cp/$i"; cp -r "$e/." "$work/cp/$i/"; e=$work/cp/$i; fi
+  cp=${cp:+$cp:}$e
+done
 
 args=(--data "$work/data" --domain local.test --smtp-port 0 --submission-port 0 --smtps-port 0 --imap-port 0
       --imaps-port 0 --pop3-port 0 --pop3s-port 0 --http-port 0 --max-connections "$max"

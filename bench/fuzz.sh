@@ -14,7 +14,8 @@
 # (over 2 GiB) input is written into the regression inputs directory, so that `mvn verify` fails until it is fixed.
 #
 # The report (also in target/fuzz/report.tsv): per target the seconds fuzzed, executions, coverage (libFuzzer's
-# "cov": instrumented edges of dev.mailkit code reached; "ft": features), the corpus size, and the findings.
+# "cov": instrumented edges of dev.mailkit code reached; "new": how many of them this run reached beyond what the
+# seeds, kept inputs and earlier corpus reached at its start; "ft": features), the corpus size, and the findings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -78,7 +79,7 @@ mvn -B -q -o -pl "$modules" -am test-compile dependency:build-classpath -Dmdep.o
 OUT=$ROOT/target/fuzz
 mkdir -p "$OUT"
 REPORT=$OUT/report.tsv
-[ -f "$REPORT" ] || printf 'target\tseconds\texecutions\texec/s\tcov\tft\tcorpus\tpeak_rss_mb\tfindings\n' > "$REPORT"
+[ -f "$REPORT" ] || printf 'target\tseconds\texecutions\texec/s\tcov\tnew_cov\tft\tcorpus\tpeak_rss_mb\tfindings\n' > "$REPORT"
 
 fuzz_one() {
   local t=$1 module=${1%%:*} rest=${1#*:}
@@ -106,14 +107,16 @@ fuzz_one() {
   [ -n "$execs" ] || execs=$(echo "$last" | grep -oE '^#[0-9]+' | tr -d '#')
   local cov; cov=$(echo "$last" | grep -oE 'cov: [0-9]+' | grep -oE '[0-9]+' || true)
   local ft; ft=$(echo "$last" | grep -oE 'ft: [0-9]+' | grep -oE '[0-9]+' || true)
+  local init; init=$(grep -E '^#[0-9]+\s+INITED' "$log" | head -1 | grep -oE 'cov: [0-9]+' | grep -oE '[0-9]+' || true)
+  local newcov='?'; [ -n "$init" ] && [ -n "$cov" ] && newcov=$((cov - init))
   local rss; rss=$(grep -oE 'stat::peak_rss_mb: [0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
   local corp; corp=$(ls "$corpus" | wc -l)
   local eps; eps=$(grep -oE 'stat::average_exec_per_sec: +[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
   local findings=$(( after - before ))
-  printf '%s#%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$simple" "$method" "$secs" "${execs:-?}" "${eps:-?}" "${cov:-?}" \
-    "${ft:-?}" "$corp" "${rss:-?}" "$findings" >> "$REPORT"
-  printf '%-48s %5ss %10s execs %7s/s cov %5s ft %6s corpus %5s findings %s\n' "$simple#$method" "$secs" \
-    "${execs:-?}" "${eps:-?}" "${cov:-?}" "${ft:-?}" "$corp" "$findings"
+  printf '%s#%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$simple" "$method" "$secs" "${execs:-?}" "${eps:-?}" \
+    "${cov:-?}" "$newcov" "${ft:-?}" "$corp" "${rss:-?}" "$findings" >> "$REPORT"
+  printf '%-48s %5ss %10s execs %7s/s cov %5s (+%s new) ft %6s corpus %5s findings %s\n' "$simple#$method" \
+    "$secs" "${execs:-?}" "${eps:-?}" "${cov:-?}" "$newcov" "${ft:-?}" "$corp" "$findings"
   if [ "$findings" -gt 0 ]; then
     grep -E '^== Java Exception|^Caused by|FuzzerSecurityIssue|^== libFuzzer crashing input|Timeout|out-of-memory' "$log" \
       | head -20 | sed 's/^/    /'

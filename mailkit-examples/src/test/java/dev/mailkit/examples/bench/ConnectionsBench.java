@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * <ol>
- *   <li>Ramp: SMTP connections read the greeting and say EHLO; IMAP connections STARTTLS, log in as
+ *   <li>Ramp: SMTP connections read the greeting and say EHLO (then NOOP every 60 s while idle, within the server's
+ *       5-minute idle timeout; POP3 likewise); IMAP connections STARTTLS, log in as
  *       {@code u0..u9@local.test}, select INBOX and IDLE; POP3 connections STLS and log in as {@code pN@local.test}
  *       (one maildrop each). They come from ADDRESSES loopback addresses ({@code 127.0.0.2} on), so the per-address
  *       limit is not what stops them.</li>
@@ -56,6 +57,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * figures, and {@code result ok} or {@code result FAILED} with the reasons.
  */
 public final class ConnectionsBench {
+    /** Idle held SMTP and POP3 connections say NOOP this often, as a real client keeping a connection would. */
+    private static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(60);
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final List<Long> smtpLatencies = Collections.synchronizedList(new ArrayList<>());
@@ -180,14 +183,21 @@ public final class ConnectionsBench {
             c.expect("250 ");
             ready.incrementAndGet();
             rampGate.countDown();
+            long last = System.nanoTime();
             while (true) {
                 Runnable task = work.poll(1, TimeUnit.SECONDS);
                 if (task == null) {
                     if (goodbye.getCount() == 0) {
                         break;
                     }
+                    if (System.nanoTime() - last > KEEPALIVE_NANOS) { // the server's idle timeout is 5 minutes
+                        c.send("NOOP\r\n");
+                        c.expect("250 ");
+                        last = System.nanoTime();
+                    }
                     continue;
                 }
+                last = System.nanoTime();
                 if (task instanceof Transaction t) {
                     long start = System.nanoTime();
                     c.send("MAIL FROM:<load@remote.test>\r\n");
@@ -285,14 +295,21 @@ public final class ConnectionsBench {
             c.expect("+OK");
             ready.incrementAndGet();
             rampGate.countDown();
+            long last = System.nanoTime();
             while (true) {
                 Runnable task = work.poll(1, TimeUnit.SECONDS);
                 if (task == null) {
                     if (goodbye.getCount() == 0) {
                         break;
                     }
+                    if (System.nanoTime() - last > KEEPALIVE_NANOS) { // the server's idle timeout is 10 minutes
+                        c.send("NOOP\r\n");
+                        c.expect("+OK");
+                        last = System.nanoTime();
+                    }
                     continue;
                 }
+                last = System.nanoTime();
                 long start = System.nanoTime();
                 c.send("STAT\r\n");
                 c.expect("+OK");
