@@ -121,7 +121,16 @@ public final class RspamdClient implements Scanner {
         return RspamdAnswer.parse(r.text());
     }
 
-    /** Learns the message as spam ({@code POST /learnspam} on the controller). */
+    /**
+     * How often a learn request is sent when Rspamd answers that its statistics database is locked (its sqlite3
+     * backend, while another worker commits): after 100, 200 and 400 ms.
+     */
+    private static final int LEARN_ATTEMPTS = 4;
+
+    /**
+     * Learns the message as spam ({@code POST /learnspam} on the controller); a "database is locked" answer is tried
+     * again, up to three times.
+     */
     public void learnSpam(MessageSource message) throws IOException {
         learn("/learnspam", message);
     }
@@ -139,15 +148,31 @@ public final class RspamdClient implements Scanner {
         if (password != null) {
             h.add(new String[] {"Password", password});
         }
-        Http.Response r = call(controller, "POST", path, h, message);
-        String text = r.text();
-        if (r.status() == 200 && text.contains("\"success\"") && text.contains("true")) {
-            return;
+        for (int attempt = 1; ; attempt++) {
+            Http.Response r = call(controller, "POST", path, h, message);
+            String text = r.text();
+            if (r.status() == 200 && text.contains("\"success\"") && text.contains("true")) {
+                return;
+            }
+            if (text.contains("already learned")) {
+                return; // the same message taught twice: nothing to do
+            }
+            if (attempt < LEARN_ATTEMPTS && text.contains("database is locked")) {
+                pause(attempt); // the sqlite3 statistics of another worker are committing: a moment later it learns
+                continue;
+            }
+            throw new IOException("rspamd " + path + " answered HTTP " + r.status() + ": "
+                    + Texts.printable(text, 200));
         }
-        if (text.contains("already learned")) {
-            return; // the same message taught twice: nothing to do
+    }
+
+    private static void pause(int attempt) throws IOException {
+        try {
+            Thread.sleep(50L << attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting to learn again");
         }
-        throw new IOException("rspamd " + path + " answered HTTP " + r.status() + ": " + Texts.printable(text, 200));
     }
 
     /** {@code GET /ping}: Rspamd answers {@code pong}. */
