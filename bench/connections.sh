@@ -35,7 +35,7 @@ for e in $root/mailkit-examples/target/test-classes $root/mailkit-examples/targe
 done
 
 args=(--data "$work/data" --domain local.test --smtp-port 0 --submission-port 0 --smtps-port 0 --imap-port 0
-      --imaps-port 0 --pop3-port 0 --pop3s-port 0 --http-port 0 --max-connections "$max"
+      --imaps-port 0 --pop3-port 0 --pop3s-port 0 --managesieve-port 0 --http-port 0 --max-connections "$max"
       --max-connections-per-address "$per")
 for i in $(seq 0 9); do args+=(--user "u$i@local.test:secret"); done
 for i in $(seq 0 $((pop3_n - 1))); do args+=(--user "p$i@local.test:secret"); done

@@ -27,7 +27,7 @@ def start_server():
     out = open(f"{WORK}/server-{gen}.out", "w"); err = open(f"{WORK}/server-{gen}.err", "w")
     args = [JAVA, f"-Xmx{HEAP}", "-XX:+UseG1GC", "-cp", CP, "dev.mailkit.examples.MailkitServerMain",
             "--data", f"{WORK}/data", "--domain", "local.test", "--relay-host", f"127.0.0.1:{SINK_PORT}"]
-    for p in ("smtp", "submission", "smtps", "imap", "imaps", "pop3", "pop3s", "http"):
+    for p in ("smtp", "submission", "smtps", "imap", "imaps", "pop3", "pop3s", "managesieve", "http"):
         args += [f"--{p}-port", "0"]
     for u in USERS:
         args += ["--user", f"{u}:secret"]

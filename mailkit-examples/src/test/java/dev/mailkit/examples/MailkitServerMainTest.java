@@ -128,7 +128,7 @@ class MailkitServerMainTest {
     void connectionLimitsApplyToEveryServer() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--http-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0",
                 "--domain", "local.test", "--user", "rcpt@local.test:secret", "--store", "memory", "--data",
                 data.toString(), "--max-connections", "3", "--max-connections-per-address", "2");
         try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(buf, true, StandardCharsets.UTF_8))) {

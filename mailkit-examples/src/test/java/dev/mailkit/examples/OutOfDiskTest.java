@@ -63,7 +63,7 @@ class OutOfDiskTest {
 
     private MailkitServerMain.Running start() throws Exception {
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--http-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0",
                 "--domain", "local.test", "--user", "rcpt@local.test:secret", "--data", data.toString());
         return MailkitServerMain.start(o, new PrintStream(log, true, StandardCharsets.UTF_8));
     }

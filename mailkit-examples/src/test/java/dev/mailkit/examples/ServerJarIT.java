@@ -34,7 +34,7 @@ class ServerJarIT {
         assertThat(JAR).exists();
         Process p = new ProcessBuilder(java(), "-jar", JAR.toString(), "--smtp-port", "0", "--submission-port", "0",
                 "--smtps-port", "0", "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0",
-                "--http-port", "0", "--domain", "local.test",
+                "--managesieve-port", "0", "--http-port", "0", "--domain", "local.test",
                 "--user", "rcpt@local.test:secret",
                 "--data", data.toString()).redirectError(data.resolve("stderr.log").toFile()).start();
         try {
