@@ -91,6 +91,43 @@ public final class FetchResponseWriter {
         w.write(')').crlf();
     }
 
+    /**
+     * Writes the response for a message another session expunged since this session last synced, as Dovecot does:
+     * every item with an empty value (size 0, the epoch, an envelope of NILs, an empty text/plain structure, NIL
+     * sections), so the client keeps its numbering and the command still ends OK ({@code [EXPUNGEISSUED]}).
+     */
+    public void writeExpunged(ImapWriter w, long seq, FetchRequest request, long uid, MessageFlags flags,
+                              long modseq) throws IOException {
+        w.write('*').sp().number(seq).write(FETCH_OPEN);
+        boolean first = true;
+        for (FetchItem item : request.items()) {
+            if (!first) {
+                w.sp();
+            }
+            first = false;
+            if (item instanceof BodySection b) {
+                w.ascii(b.responseName()).ascii(b.kind() == BodySection.Kind.BINARY_SIZE ? " 0" : " NIL");
+                continue;
+            }
+            FetchAttribute a = (FetchAttribute) item;
+            switch (a) {
+                case UID -> w.write(UID).number(uid);
+                case FLAGS -> {
+                    w.write(FLAGS);
+                    flags(w, flags);
+                }
+                case INTERNALDATE -> w.write(INTERNALDATE).ascii("\"01-Jan-1970 00:00:00 +0000\"");
+                case RFC822_SIZE -> w.write(SIZE).number(0);
+                case MODSEQ -> w.write(MODSEQ).number(modseq).write(')');
+                case ENVELOPE -> w.ascii("ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)");
+                case BODY -> w.ascii("BODY (\"text\" \"plain\" NIL NIL NIL \"7bit\" 0 0)");
+                case BODYSTRUCTURE -> w.ascii("BODYSTRUCTURE (\"text\" \"plain\" NIL NIL NIL \"7bit\" 0 0 NIL NIL NIL NIL)");
+                default -> w.ascii(a.imapName()).ascii(" NIL");
+            }
+        }
+        w.write(')').crlf();
+    }
+
     private MessageSource attribute(ImapWriter w, FetchAttribute a, MessageData m, MessageFlags flags,
                                     MessageSource content) throws IOException {
         switch (a) {

@@ -26,7 +26,8 @@ import java.util.Set;
 /**
  * FETCH and UID FETCH (RFC 3501 6.4.5, CHANGEDSINCE RFC 7162). Sets \Seen for non-peek body fetches in one store
  * operation up front, then writes each message's response, streaming bodies. Messages another session expunged
- * meanwhile are left out and the command ends with {@code NO [EXPUNGEISSUED]} (RFC 2180 4.1.2, as Dovecot).
+ * meanwhile get a response with empty values and the command ends {@code OK [EXPUNGEISSUED]} (RFC 2180 4.1.1, as
+ * Dovecot).
  */
 final class FetchHandler implements CommandHandler<FetchCommand> {
     @Override
@@ -45,9 +46,20 @@ final class FetchHandler implements CommandHandler<FetchCommand> {
             s.out().tagged(c.tag(), "BAD", null, "Error in IMAP command " + c.name() + ": Invalid messageset");
             return;
         }
+        if (c.vanished() && !s.qresync()) {
+            s.out().tagged(c.tag(), "BAD", null, "VANISHED needs QRESYNC enabled");
+            return;
+        }
+        if (c.vanished()) {
+            // RFC 7162 3.2.6: the UIDs of the set that are gone, before the changed messages
+            dev.mailkit.store.UidSet gone = Qresync.vanished(sel.view(), c.set());
+            if (!gone.isEmpty()) {
+                s.out().ascii("* VANISHED (EARLIER) ").ascii(gone.toString()).crlf();
+            }
+        }
         FetchRequest request = c.request();
-        if (c.uid()) {
-            request = request.withFirst(FetchAttribute.UID);
+        if (c.uid() || s.qresync()) {
+            request = request.withFirst(FetchAttribute.UID); // RFC 7162 3.2.4: always with QRESYNC
         }
         if (c.changedSince() >= 0 || request.has(FetchAttribute.MODSEQ)) {
             s.enableCondstore();
@@ -74,10 +86,16 @@ final class FetchHandler implements CommandHandler<FetchCommand> {
         Set<Long> seen = seenNow;
         boolean[] missing = {false};
         long changedSince = c.changedSince();
+        // an expunged message's MODSEQ: the mailbox's highest, above every change it had (never backwards)
+        long[] goneModSeq = {0};
         sel.forEach(uids, (seq, uid) -> {
             Optional<StoreMessage> m = sel.message(seq, uid);
             if (m.isEmpty()) {
                 missing[0] = true;
+                if (changedSince < 0) {
+                    writer.writeExpunged(s.out(), seq, req, uid, StoreFlags.toImap(Flags.NONE,
+                            sel.view().isRecent(seq)), expungedModSeq(sel, goneModSeq));
+                }
                 return;
             }
             StoreMessage msg = m.get();
@@ -88,6 +106,8 @@ final class FetchHandler implements CommandHandler<FetchCommand> {
                 msg.prepare(needsEnvelope, needsStructure, needsContent);
             } catch (StoreMessage.ExpungedException e) {
                 missing[0] = true;
+                writer.writeExpunged(s.out(), seq, req, uid, StoreFlags.toImap(Flags.NONE, sel.view().isRecent(seq)),
+                        expungedModSeq(sel, goneModSeq));
                 return;
             }
             MessageFlags flags = StoreFlags.toImap(msg.info().flags(), sel.view().isRecent(seq));
@@ -98,11 +118,22 @@ final class FetchHandler implements CommandHandler<FetchCommand> {
             }
         });
         if (missing[0]) {
-            s.reportUpdates(c.uid());
-            s.out().tagged(c.tag(), "NO", "EXPUNGEISSUED", "Some of the requested messages no longer exist");
+            // as Dovecot: OK with what it still has (RFC 2180 4.1.1), the code telling the client why some are empty
+            s.complete(c, "EXPUNGEISSUED", "Some messages were already expunged");
             return;
         }
         s.complete(c, null, "Fetch completed");
+    }
+
+    private static long expungedModSeq(SelectedMailbox sel, long[] memo) {
+        if (memo[0] == 0) {
+            try {
+                memo[0] = sel.mailbox().status().highestModSeq();
+            } catch (dev.mailkit.store.MailStoreException e) {
+                memo[0] = sel.view().highestModSeq(); // the mailbox was deleted
+            }
+        }
+        return memo[0];
     }
 
     private static boolean needsStructure(FetchRequest r) {

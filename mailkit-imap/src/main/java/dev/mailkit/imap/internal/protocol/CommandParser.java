@@ -165,7 +165,7 @@ public final class CommandParser {
             case "STARTTLS": p.end(); return new StartTlsCommand(tag);
             case "LOGIN": return login(tag);
             case "AUTHENTICATE": return authenticate(tag);
-            case "SELECT", "EXAMINE": return select(tag, name.equals("EXAMINE"));
+            case "SELECT", "EXAMINE": return SelectParser.select(p, tag, name.equals("EXAMINE"));
             case "CREATE": return create(tag);
             case "DELETE": {
                 p.sp();
@@ -264,28 +264,6 @@ public final class CommandParser {
         }
         p.end();
         return new AuthenticateCommand(tag, mechanism, initial);
-    }
-
-    private Command select(String tag, boolean readOnly) throws ParseException, IOException {
-        p.sp();
-        String m = p.mailbox();
-        boolean condstore = false;
-        if (p.trySp()) {
-            p.expect('(');
-            do {
-                String param = p.keyword();
-                if (param.equals("CONDSTORE")) {
-                    condstore = true;
-                } else if (param.equals("QRESYNC")) {
-                    throw ParseException.bad("QRESYNC is not supported");
-                } else {
-                    throw ParseException.bad("unknown SELECT parameter " + param);
-                }
-            } while (p.trySp());
-            p.expect(')');
-        }
-        p.end();
-        return new SelectCommand(tag, m, readOnly, condstore);
     }
 
     private Command create(String tag) throws ParseException, IOException {
@@ -434,6 +412,7 @@ public final class CommandParser {
         p.sp();
         FetchRequest request = fetch.request();
         long changedSince = -1;
+        boolean vanished = false;
         if (p.trySp()) {
             p.expect('(');
             do {
@@ -442,7 +421,7 @@ public final class CommandParser {
                     p.sp();
                     changedSince = p.modSequence();
                 } else if (m.equals("VANISHED")) {
-                    throw ParseException.bad("VANISHED needs QRESYNC, which is not supported");
+                    vanished = true;
                 } else {
                     throw ParseException.bad("unknown FETCH modifier " + m);
                 }
@@ -450,7 +429,11 @@ public final class CommandParser {
             p.expect(')');
         }
         p.end();
-        return new FetchCommand(tag, uid, set, request, changedSince);
+        if (vanished && (!uid || changedSince < 0)) {
+            // RFC 7162 3.2.6: only UID FETCH, and only with CHANGEDSINCE
+            throw ParseException.bad("VANISHED needs UID FETCH with CHANGEDSINCE");
+        }
+        return new FetchCommand(tag, uid, set, request, changedSince, vanished);
     }
 
     private Command store(String tag, boolean uid) throws ParseException, IOException {

@@ -25,6 +25,6 @@ final class Capabilities {
     static String afterLogin(SessionConfig config) {
         return COMMON + " NAMESPACE UNSELECT CHILDREN UIDPLUS MOVE SPECIAL-USE LIST-EXTENDED LIST-STATUS"
                 + " QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE APPENDLIMIT=" + config.appendLimit()
-                + " ESEARCH CONDSTORE WITHIN UTF8=ACCEPT";
+                + " ESEARCH CONDSTORE QRESYNC WITHIN UTF8=ACCEPT";
     }
 }

@@ -117,7 +117,26 @@ class CommandParserTest {
         assertThat(fail("a SELECT &Jjo\r\n")).extracting(ParseException::kind, ParseException::getMessage)
                 .containsExactly(ParseException.Kind.NO, "Mailbox name is not valid mUTF-7");
         assertThat(fail("a SELECT \"\u00c3\u00a9t\u00c3\u00a9\"\r\n").kind()).isEqualTo(ParseException.Kind.NO);
-        assertThat(fail("a SELECT INBOX (QRESYNC (1 2))\r\n").getMessage()).contains("QRESYNC");
+        assertThat(parse("a SELECT INBOX (QRESYNC (1 2))\r\n")).isEqualTo(new SelectCommand("a", "INBOX", false,
+                false, new SelectCommand.Qresync(1, 2, null)));
+        SelectCommand q = (SelectCommand) parse("a EXAMINE INBOX (CONDSTORE QRESYNC (67890007 90060115194045000 "
+                + "41,43:211,214:541 (1:5 41,43:46)))\r\n");
+        assertThat(q.qresync().knownUids().toString()).isEqualTo("41,43:211,214:541");
+        assertThat(q.qresync().modSeq()).isEqualTo(90060115194045000L);
+        assertThat(((SelectCommand) parse("a SELECT INBOX (QRESYNC (1 2 (1:2 3:4)))\r\n")).qresync().knownUids())
+                .isNull();
+        // hostile and broken parameters: BAD, with the reason
+        assertThat(fail("a SELECT INBOX (QRESYNC (0 2))\r\n").getMessage()).contains("0");
+        assertThat(fail("a SELECT INBOX (QRESYNC (4294967296 2))\r\n").getMessage()).contains("too large");
+        assertThat(fail("a SELECT INBOX (QRESYNC (1 99999999999999999999))\r\n").getMessage()).contains("large");
+        assertThat(fail("a SELECT INBOX (QRESYNC (1))\r\n").kind()).isEqualTo(ParseException.Kind.BAD);
+        assertThat(fail("a SELECT INBOX (QRESYNC (1 2 1:*:3))\r\n").kind()).isEqualTo(ParseException.Kind.BAD);
+        assertThat(fail("a SELECT INBOX (QRESYNC (1 2 1:5 (1:2)))\r\n").kind()).isEqualTo(ParseException.Kind.BAD);
+        assertThat(fail("a SELECT INBOX (QRESYNC (1 2) QRESYNC (1 2))\r\n").getMessage()).contains("QRESYNC");
+        assertThat(fail("a SELECT INBOX (QRESYNC ((((1 2))))\r\n").kind()).isEqualTo(ParseException.Kind.BAD);
+        // a long known-UID list is legal: it is read in linear time and kept as ranges
+        assertThat(((SelectCommand) parse("a SELECT INBOX (QRESYNC (1 2 " + "7,".repeat(20_000) + "9))\r\n"))
+                .qresync().knownUids().resolve(10)).containsExactly(7, 7, 9, 9);
         assertThat(parse("a CREATE Archive/2024\r\n")).isEqualTo(new CreateCommand("a", "Archive/2024", List.of()));
         assertThat(parse("a CREATE Sent (USE (\\Sent))\r\n"))
                 .isEqualTo(new CreateCommand("a", "Sent", List.of("\\Sent")));
@@ -198,7 +217,10 @@ class CommandParserTest {
         assertThat(fail("a FETCH 1 (ALL)\r\n").getMessage()).contains("macro");
         assertThat(fail("a FETCH 0 FLAGS\r\n").getMessage()).contains("0");
         assertThat(fail("a FETCH 1 BODY[1.FROB]\r\n").getMessage()).contains("FROB");
-        assertThat(fail("a FETCH 1 FLAGS (VANISHED)\r\n").getMessage()).contains("QRESYNC");
+        assertThat(fail("a FETCH 1 FLAGS (VANISHED)\r\n").getMessage()).contains("VANISHED needs UID FETCH");
+        assertThat(fail("a UID FETCH 1 FLAGS (VANISHED)\r\n").getMessage()).contains("CHANGEDSINCE");
+        assertThat(((FetchCommand) parse("a UID FETCH 1:* FLAGS (CHANGEDSINCE 5 VANISHED)\r\n")).vanished())
+                .isTrue();
         assertThat(fail("a FETCH 99999999999 FLAGS\r\n").getMessage()).contains("too large");
     }
 
