@@ -66,7 +66,11 @@ public final class CommandParser {
     public static final Set<String> COMMANDS = Set.of("CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "LOGIN",
             "AUTHENTICATE", "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST",
             "LSUB", "STATUS", "APPEND", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY",
-            "MOVE", "UID", "IDLE", "ENABLE", "ID", "NAMESPACE", "GETQUOTA", "GETQUOTAROOT", "SETQUOTA");
+            "MOVE", "UID", "IDLE", "ENABLE", "ID", "NAMESPACE", "GETQUOTA", "GETQUOTAROOT", "SETQUOTA", "SORT",
+            "THREAD");
+
+    private static final List<String> UID_COMMANDS = List.of("FETCH", "SEARCH", "STORE", "COPY", "MOVE", "EXPUNGE",
+            "SORT", "THREAD");
 
     private static final int MAX_APPEND_MESSAGES = 1000;
 
@@ -75,6 +79,7 @@ public final class CommandParser {
     private final FetchParser fetch;
     private final SearchParser search;
     private final ListParser list;
+    private final SortParser sort;
     private MessageSpool spool;
     private long appendLimit;
 
@@ -85,6 +90,7 @@ public final class CommandParser {
         this.fetch = new FetchParser(p);
         this.search = new SearchParser(p);
         this.list = new ListParser(p);
+        this.sort = new SortParser(p, search);
         this.spool = spool;
         this.appendLimit = appendLimit;
     }
@@ -127,7 +133,7 @@ public final class CommandParser {
             if (name.equals("UID")) {
                 p.sp();
                 String sub = p.keyword();
-                if (!List.of("FETCH", "SEARCH", "STORE", "COPY", "MOVE", "EXPUNGE").contains(sub)) {
+                if (!UID_COMMANDS.contains(sub)) {
                     throw ParseException.bad("unknown command UID " + abbreviate(sub));
                 }
                 gate.check("UID " + sub);
@@ -202,6 +208,8 @@ public final class CommandParser {
             case "UNSELECT": p.end(); return new CloseCommand(tag, false);
             case "EXPUNGE": p.end(); return new ExpungeCommand(tag, null);
             case "SEARCH": return search(tag, false);
+            case "SORT": return sort.sort(tag, false);
+            case "THREAD": return sort.thread(tag, false);
             case "FETCH": return fetch(tag, false);
             case "STORE": return store(tag, false);
             case "COPY", "MOVE": return copy(tag, false, name.equals("MOVE"));
@@ -230,6 +238,8 @@ public final class CommandParser {
         switch (sub) {
             case "FETCH": return fetch(tag, true);
             case "SEARCH": return search(tag, true);
+            case "SORT": return sort.sort(tag, true);
+            case "THREAD": return sort.thread(tag, true);
             case "STORE": return store(tag, true);
             case "COPY": return copy(tag, true, false);
             case "MOVE": return copy(tag, true, true);

@@ -190,8 +190,10 @@ public final class ImapSession {
                             : "Already logged in");
                 }
                 return;
-            case "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE",
-                 "UID FETCH", "UID SEARCH", "UID STORE", "UID COPY", "UID MOVE", "UID EXPUNGE":
+            case "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE", "SORT",
+                 "THREAD",
+                 "UID FETCH", "UID SEARCH", "UID STORE", "UID COPY", "UID MOVE", "UID EXPUNGE", "UID SORT",
+                 "UID THREAD":
                 if (state == SessionState.NOT_AUTHENTICATED) {
                     throw ParseException.bad("Please log in first");
                 }
@@ -481,7 +483,8 @@ public final class ImapSession {
     /** RFC 3501 7.4.1: no EXPUNGE responses while answering FETCH, STORE or SEARCH (UID variants may). */
     private static boolean expungesAllowedAfter(Command c) {
         String n = c.name();
-        return !(n.equals("FETCH") || n.equals("STORE") || n.equals("SEARCH"));
+        return !(n.equals("FETCH") || n.equals("STORE") || n.equals("SEARCH") || n.equals("SORT")
+                || n.equals("THREAD"));
     }
 
     /** The logged-in user's mailboxes, or null when the server has no store. */

@@ -12,6 +12,9 @@ import dev.mailkit.imap.internal.command.EnableCommand;
 import dev.mailkit.imap.internal.command.ExpungeCommand;
 import dev.mailkit.imap.internal.command.FetchAttribute;
 import dev.mailkit.imap.internal.command.FetchCommand;
+import dev.mailkit.imap.internal.command.SortCommand;
+import dev.mailkit.imap.internal.command.SortCriterion;
+import dev.mailkit.imap.internal.command.ThreadCommand;
 import dev.mailkit.imap.internal.command.IdCommand;
 import dev.mailkit.imap.internal.command.ListCommand;
 import dev.mailkit.imap.internal.command.LoginCommand;
@@ -42,6 +45,32 @@ import static dev.mailkit.imap.internal.protocol.ParserHarness.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CommandParserTest {
+    @Test
+    void sortAndThreadArgumentsAndHostileOnes() throws Exception {
+        SortCommand s = (SortCommand) parse("a UID SORT RETURN (MIN COUNT) (REVERSE DATE SUBJECT DISPLAYFROM) "
+                + "utf-8 FROM ann UNSEEN\r\n");
+        assertThat(s.uid()).isTrue();
+        assertThat(s.returns()).containsExactlyInAnyOrder(SearchReturn.MIN, SearchReturn.COUNT);
+        assertThat(s.criteria()).containsExactly(new SortCriterion(SortCriterion.Key.DATE, true),
+                new SortCriterion(SortCriterion.Key.SUBJECT, false),
+                new SortCriterion(SortCriterion.Key.DISPLAYFROM, false));
+        assertThat(((ThreadCommand) parse("a THREAD REFS US-ASCII ALL\r\n")).algorithm())
+                .isEqualTo(ThreadCommand.Algorithm.REFS);
+        assertThat(fail("a SORT (FROB) UTF-8 ALL\r\n").getMessage()).contains("FROB");
+        assertThat(fail("a SORT () UTF-8 ALL\r\n").getMessage()).contains("Empty");
+        assertThat(fail("a SORT (REVERSE) UTF-8 ALL\r\n").getMessage()).contains("REVERSE");
+        assertThat(fail("a SORT (DATE) UTF-8\r\n").getMessage()).contains("Missing");
+        assertThat(fail("a SORT (DATE) KOI8-R ALL\r\n").kind()).isEqualTo(ParseException.Kind.NO);
+        assertThat(fail("a SORT (" + "DATE ".repeat(1000) + "SIZE) UTF-8 ALL\r\n").getMessage())
+                .contains("too many");
+        assertThat(fail("a SORT (DATE) UTF-8 " + "(".repeat(10_000) + "ALL" + ")".repeat(10_000) + "\r\n").kind())
+                .isEqualTo(ParseException.Kind.BAD);
+        assertThat(fail("a SORT RETURN (FROB) (DATE) UTF-8 ALL\r\n").getMessage()).contains("FROB");
+        assertThat(fail("a THREAD JWZ UTF-8 ALL\r\n").getMessage()).contains("JWZ");
+        assertThat(fail("a THREAD REFERENCES UTF-8\r\n").getMessage()).contains("Missing");
+        assertThat(fail("a THREAD\r\n").kind()).isEqualTo(ParseException.Kind.BAD);
+    }
+
     @Test
     void simpleCommandsInAnyCase() throws Exception {
         assertThat(parse("a1 CAPABILITY\r\n")).isEqualTo(new CapabilityCommand("a1"));
