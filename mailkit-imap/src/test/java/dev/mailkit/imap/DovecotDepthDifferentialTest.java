@@ -34,13 +34,29 @@ class DovecotDepthDifferentialTest {
     static final String[][] CORPUS = {
         {"01-simple.eml", "S"}, {"02-mixed.eml", ""}, {"03-alternative.eml", "FS"}, {"04-forward.eml", ""},
         {"05-notype.eml", "D"}, {"06-reply.eml", "RS"}, {"07-related.eml", ""}, {"08-empty-body.eml", ""},
-        {"09-comments.eml", ""},
+        {"09-comments.eml", ""}, {"10-root-base64.eml", ""}, {"11-uuencode.eml", ""},
     };
 
     static final List<String> COMMANDS = List.of(
             "SEARCH FROM user@domain.example", "SEARCH FROM \"user@domain\"", "SEARCH FROM domain.example",
             "SEARCH TO team@example.com", "SEARCH TO \"joe@example.com\"", "SEARCH FROM \"the user\"",
             "FETCH 9 ENVELOPE",
+            // BINARY (RFC 3516): decoded parts, sizes, partial ranges, the whole message, missing parts
+            "FETCH 2 (BINARY.PEEK[1] BINARY.PEEK[2] BINARY.SIZE[1] BINARY.SIZE[2])",
+            "FETCH 2 (BINARY.PEEK[2]<10.20> BINARY.PEEK[]<0.30> BINARY.SIZE[])",
+            "FETCH 1:* (BINARY.SIZE[1])", "FETCH 4 (BINARY.PEEK[2] BINARY.SIZE[2.1] BINARY.PEEK[2.2])",
+            "FETCH 7 (BINARY.PEEK[1.1] BINARY.PEEK[1.2] BINARY.PEEK[2] BINARY.SIZE[3])",
+            "FETCH 3 (BINARY.PEEK[9] BINARY.SIZE[9])", "FETCH 8 (BINARY[1])", "FETCH 8 FLAGS",
+            "FETCH 1 (BINARY.PEEK[1]<5>)",
+            "FETCH 10 (BINARY.PEEK[] BINARY.SIZE[] BINARY.PEEK[1] BINARY.SIZE[1] BINARY.PEEK[1]<3.4>)",
+            "FETCH 11 (BINARY.PEEK[1])", "FETCH 11 (BINARY.PEEK[2])", "FETCH 11 (BINARY.SIZE[])",
+            "FETCH 11 (BINARY.PEEK[3] BINARY.SIZE[3])", "FETCH 11 (BODY.PEEK[2])", "FETCH 10:11 (BINARY.SIZE[1])",
+            "FETCH 9:11 (BINARY.SIZE[2])", "FETCH 11 (BINARY[2])", "FETCH 11 FLAGS",
+            // MULTIAPPEND (RFC 3502): all or nothing; a literal8 (RFC 3516) among them
+            "APPEND INBOX (\\Seen) {10+}\r\nSubject: a (\\Flagged) {0+}\r\n", "NOOP",
+            "APPEND INBOX (\\Seen) {10+}\r\nSubject: a (\\Flagged) \"11-Jan-2024 10:00:00 +0000\" {10+}\r\n"
+                    + "Subject: b ~{10+}\r\nSubject: c", "NOOP", "FETCH 12:* (FLAGS RFC822.SIZE BODY.PEEK[])",
+            "FETCH 12:* (BINARY.PEEK[] BINARY.SIZE[1])",
             // CONDSTORE enabled by a FETCH: HIGHESTMODSEQ first
             "FETCH 1 (FLAGS MODSEQ)", "STORE 2 +FLAGS (\\Flagged)", "STORE 5 +FLAGS (\\Seen)",
             "UID SEARCH RETURN (MIN) MODSEQ 1", "UID SEARCH RETURN (MAX) MODSEQ 1",

@@ -119,7 +119,8 @@ class MailboxCommandsTest {
             assertThat(modseq.get(0)).matches("\\* OK \\[HIGHESTMODSEQ \\d+\\] Highest");
             assertThat(modseq.get(1)).matches("\\* 1 FETCH \\(MODSEQ \\(\\d+\\)\\)");
             assertThat(c.command("FETCH 1 (MODSEQ)").get(0)).matches("\\* 1 FETCH \\(MODSEQ \\(\\d+\\)\\)");
-            assertThat(c.tagged("FETCH 1 BINARY[1]")).isEqualTo("BAD BINARY is not supported");
+            assertThat(c.command("FETCH 1 BINARY.PEEK[1]")).containsExactly("* 1 FETCH (BINARY[1] {13}",
+                    "hello world", ")", "t15 OK Fetch completed");
         }
     }
 

@@ -62,6 +62,14 @@ public final class FetchResponseWriter {
         MessageSource content = null;
         try {
             for (FetchItem item : request.items()) {
+                if (item instanceof BodySection b && b.kind() != BodySection.Kind.BODY) {
+                    try {
+                        BinarySections.check(m.structure(), b);
+                    } catch (UnknownCteException e) {
+                        failed(w, m, flags, withFlags && !request.has(FetchAttribute.FLAGS), first);
+                        throw e;
+                    }
+                }
                 if (!first) {
                     w.sp();
                 }
@@ -87,6 +95,21 @@ public final class FetchResponseWriter {
             if (content != null) {
                 content.close();
             }
+        }
+        w.write(')').crlf();
+    }
+
+    /** Ends a response cut short by an undecodable BINARY section: never an empty list (as Dovecot: its UID). */
+    private static void failed(ImapWriter w, MessageData m, MessageFlags flags, boolean withFlags, boolean empty)
+            throws IOException {
+        if (withFlags) {
+            if (!empty) {
+                w.sp();
+            }
+            w.write(FLAGS);
+            flags(w, flags);
+        } else if (empty) {
+            w.write(UID).number(m.uid());
         }
         w.write(')').crlf();
     }
@@ -174,6 +197,19 @@ public final class FetchResponseWriter {
         return content;
     }
 
+    /**
+     * A BINARY item asked for a section with a content transfer encoding that cannot be undone: the FETCH response
+     * for that message has been closed with what was written before the item, and the command fails with
+     * {@code NO [UNKNOWN-CTE]} (RFC 3516 4.3), as Dovecot's.
+     */
+    public static final class UnknownCteException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownCteException(String cte) {
+            super("Unknown Content-Transfer-Encoding " + cte, null);
+        }
+    }
+
     /** Writes a flag list, \Recent included. */
     public static void flags(ImapWriter w, MessageFlags f) throws IOException {
         if (f.keywordCount() == 0) {
@@ -193,7 +229,8 @@ public final class FetchResponseWriter {
 
     private void section(ImapWriter w, BodySection s, MessageData m, MessageSource content) throws IOException {
         if (s.kind() != BodySection.Kind.BODY) {
-            throw new UnsupportedOperationException("BINARY is not supported");
+            BinarySections.write(w, s, m.structure(), content);
+            return;
         }
         w.ascii(s.responseName()).sp();
         Sections.Range r = Sections.range(m.structure(), content.size(), s);

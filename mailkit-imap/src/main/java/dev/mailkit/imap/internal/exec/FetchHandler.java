@@ -32,12 +32,6 @@ import java.util.Set;
 final class FetchHandler implements CommandHandler<FetchCommand> {
     @Override
     public void handle(FetchCommand c, ImapSession s) throws IOException {
-        for (FetchItem i : c.request().items()) {
-            if (i instanceof BodySection b && b.kind() != BodySection.Kind.BODY) {
-                s.out().tagged(c.tag(), "BAD", null, "BINARY is not supported");
-                return;
-            }
-        }
         SelectedMailbox sel = s.selected();
         UidSet uids;
         try {
@@ -88,35 +82,42 @@ final class FetchHandler implements CommandHandler<FetchCommand> {
         long changedSince = c.changedSince();
         // an expunged message's MODSEQ: the mailbox's highest, above every change it had (never backwards)
         long[] goneModSeq = {0};
-        sel.forEach(uids, (seq, uid) -> {
-            Optional<StoreMessage> m = sel.message(seq, uid);
-            if (m.isEmpty()) {
-                missing[0] = true;
-                if (changedSince < 0) {
-                    writer.writeExpunged(s.out(), seq, req, uid, StoreFlags.toImap(Flags.NONE,
-                            sel.view().isRecent(seq)), expungedModSeq(sel, goneModSeq));
+        try {
+            sel.forEach(uids, (seq, uid) -> {
+                Optional<StoreMessage> m = sel.message(seq, uid);
+                if (m.isEmpty()) {
+                    missing[0] = true;
+                    if (changedSince < 0) {
+                        writer.writeExpunged(s.out(), seq, req, uid, StoreFlags.toImap(Flags.NONE,
+                                sel.view().isRecent(seq)), expungedModSeq(sel, goneModSeq));
+                    }
+                    return;
                 }
-                return;
-            }
-            StoreMessage msg = m.get();
-            if (changedSince >= 0 && msg.modseq() <= changedSince) {
-                return;
-            }
-            try {
-                msg.prepare(needsEnvelope, needsStructure, needsContent);
-            } catch (StoreMessage.ExpungedException e) {
-                missing[0] = true;
-                writer.writeExpunged(s.out(), seq, req, uid, StoreFlags.toImap(Flags.NONE, sel.view().isRecent(seq)),
-                        expungedModSeq(sel, goneModSeq));
-                return;
-            }
-            MessageFlags flags = StoreFlags.toImap(msg.info().flags(), sel.view().isRecent(seq));
-            try {
-                writer.write(s.out(), seq, req, msg, flags, seen.contains(uid));
-            } finally {
-                msg.release();
-            }
-        });
+                StoreMessage msg = m.get();
+                if (changedSince >= 0 && msg.modseq() <= changedSince) {
+                    return;
+                }
+                try {
+                    msg.prepare(needsEnvelope, needsStructure, needsContent);
+                } catch (StoreMessage.ExpungedException e) {
+                    missing[0] = true;
+                    writer.writeExpunged(s.out(), seq, req, uid, StoreFlags.toImap(Flags.NONE, sel.view().isRecent(seq)),
+                            expungedModSeq(sel, goneModSeq));
+                    return;
+                }
+                MessageFlags flags = StoreFlags.toImap(msg.info().flags(), sel.view().isRecent(seq));
+                try {
+                    writer.write(s.out(), seq, req, msg, flags, seen.contains(uid));
+                } finally {
+                    msg.release();
+                }
+            });
+        } catch (FetchResponseWriter.UnknownCteException e) {
+            // RFC 3516 4.3: the messages before it were answered; the command stops there (as Dovecot)
+            s.reportUpdates(c.uid());
+            s.out().tagged(c.tag(), "NO", "UNKNOWN-CTE", "Unknown Content-Transfer-Encoding");
+            return;
+        }
         if (missing[0]) {
             // as Dovecot: OK with what it still has (RFC 2180 4.1.1), the code telling the client why some are empty
             s.complete(c, "EXPUNGEISSUED", "Some messages were already expunged");

@@ -335,6 +335,9 @@ public final class CommandParser {
                 }
                 if (p.peek() == 'U' || p.peek() == 'u') {
                     messages.add(new AppendCommand.Message(flags, date, utf8AppendData()));
+                } else if (p.tryChar('~')) {
+                    // BINARY (RFC 3516): a literal8, stored as it is
+                    messages.add(new AppendCommand.Message(flags, date, p.messageLiteral(spool, appendLimit)));
                 } else {
                     messages.add(new AppendCommand.Message(flags, date, p.messageLiteral(spool, appendLimit)));
                 }
