@@ -80,7 +80,14 @@ class DovecotDepthDifferentialTest {
             "UID FETCH 1:* (FLAGS) (CHANGEDSINCE $HMS VANISHED)", "UID FETCH 2:4 (FLAGS) (CHANGEDSINCE 1 VANISHED)",
             "FETCH 1 (FLAGS) (CHANGEDSINCE 1 VANISHED)", "UID FETCH 1:* (FLAGS) (VANISHED)",
             "APPEND INBOX {28+}\r\nSubject: appended\r\n\r\nhello\r\n", "NOOP",
-            "STORE 1 +FLAGS.SILENT (\\Deleted)", "UID EXPUNGE 1:*", "SELECT INBOX (QRESYNC ($UV $HMS 1:20))");
+            "STORE 1 +FLAGS.SILENT (\\Deleted)", "UID EXPUNGE 1:*", "SELECT INBOX (QRESYNC ($UV $HMS 1:20))",
+            // STATUS=SIZE (RFC 8438) and CREATE-SPECIAL-USE (RFC 6154)
+            "COPY 1:3 t.e", "STATUS t.e (MESSAGES SIZE)", "STATUS t.a.b (SIZE)",
+            "LIST \"\" t.e RETURN (STATUS (SIZE MESSAGES))",
+            // (the uses themselves differ on purpose: this Dovecot has no metadata dictionary, accepts any use and
+            // forgets it; mailkit keeps them and refuses unknown ones with NO [USEATTR], see MailboxCommandsTest)
+            "CREATE arch (USE (\\Archive))", "CREATE two (USE (\\Sent \\Drafts))", "CREATE none (USE ())",
+            "LIST \"\" none");
 
     @TempDir
     static Path dir;

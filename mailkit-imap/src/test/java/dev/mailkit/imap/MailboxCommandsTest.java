@@ -279,6 +279,25 @@ class MailboxCommandsTest {
         }
     }
 
+    /** CREATE-SPECIAL-USE (RFC 6154 3): the uses are kept and listed; an unknown one is NO [USEATTR], nothing made. */
+    @Test
+    void createWithSpecialUse() throws Exception {
+        try (RawImap c = login()) {
+            assertThat(c.command("CAPABILITY").get(0)).contains(" CREATE-SPECIAL-USE ", " STATUS=SIZE ");
+            assertThat(c.tagged("CREATE Old (USE (\\Archive))")).isEqualTo("OK Create completed");
+            assertThat(c.tagged("CREATE Both (USE (\\Flagged \\All))")).isEqualTo("OK Create completed");
+            assertThat(c.tagged("CREATE Plain (USE ())")).isEqualTo("OK Create completed");
+            assertThat(c.tagged("CREATE Odd (USE (\\Nonsense))"))
+                    .isEqualTo("NO [USEATTR] Unsupported special use \\Nonsense");
+            assertThat(c.tagged("CREATE Odd2 (USE (\\Sent \\Nonsense))")).startsWith("NO [USEATTR]");
+            assertThat(c.command("LIST \"\" (Old Both Plain Odd Odd2) RETURN (SPECIAL-USE)")).containsExactly(
+                    "* LIST (\\All \\Flagged) \".\" Both", "* LIST (\\Archive) \".\" Old", "* LIST () \".\" Plain",
+                    "t8 OK List completed");
+            assertThat(c.tagged("CREATE Bad (FOO (\\Sent))")).startsWith("BAD");
+            assertThat(c.command("LIST \"\" Bad")).containsExactly("t10 OK List completed");
+        }
+    }
+
     @Test
     void quota() throws Exception {
         store.close();

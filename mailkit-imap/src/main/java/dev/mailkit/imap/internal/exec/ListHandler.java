@@ -126,9 +126,7 @@ final class ListHandler implements CommandHandler<ListCommand> {
                     attrs.add(info.hasChildren() ? "\\HasChildren" : "\\HasNoChildren");
                 }
                 if (info != null) {
-                    for (SpecialUse u : info.specialUse()) {
-                        attrs.add(u.attribute());
-                    }
+                    uses(attrs, info.specialUse());
                 }
             } else if (info == null) {
                 attrs.add("\\NonExistent");
@@ -137,9 +135,7 @@ final class ListHandler implements CommandHandler<ListCommand> {
                     attrs.add("\\Noselect");
                 }
                 attrs.add(info.hasChildren() ? "\\HasChildren" : "\\HasNoChildren");
-                for (SpecialUse u : info.specialUse()) {
-                    attrs.add(u.attribute());
-                }
+                uses(attrs, info.specialUse());
             }
             Responses.list(s.out(), false, attrs, DELIMITER, name, childInfo);
             if (c.returns().contains(ListCommand.Return.STATUS) && info != null && info.selectable()) {
@@ -171,5 +167,14 @@ final class ListHandler implements CommandHandler<ListCommand> {
             }
         }
         return false;
+    }
+
+    /** The special-use attributes in one order (RFC 6154's), whatever order the store's set has. */
+    private static void uses(List<String> attrs, java.util.Set<SpecialUse> uses) {
+        for (SpecialUse u : SpecialUse.values()) {
+            if (uses.contains(u)) {
+                attrs.add(u.attribute());
+            }
+        }
     }
 }

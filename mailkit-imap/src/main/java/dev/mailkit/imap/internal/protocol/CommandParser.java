@@ -287,11 +287,13 @@ public final class CommandParser {
             }
             p.sp();
             p.expect('(');
-            do {
-                p.expect('\\');
-                use.add("\\" + p.atom());
-            } while (p.trySp());
-            p.expect(')');
+            if (!p.tryChar(')')) { // RFC 6154: the list may be empty
+                do {
+                    p.expect('\\');
+                    use.add("\\" + p.atom());
+                } while (p.trySp());
+                p.expect(')');
+            }
             p.expect(')');
         }
         p.end();
