@@ -87,7 +87,15 @@ class DovecotDepthDifferentialTest {
             // (the uses themselves differ on purpose: this Dovecot has no metadata dictionary, accepts any use and
             // forgets it; mailkit keeps them and refuses unknown ones with NO [USEATTR], see MailboxCommandsTest)
             "CREATE arch (USE (\\Archive))", "CREATE two (USE (\\Sent \\Drafts))", "CREATE none (USE ())",
-            "LIST \"\" none");
+            "LIST \"\" none",
+            // SEARCHRES (RFC 5182): $ in FETCH, STORE, SEARCH and UID commands; what MIN/MAX/COUNT save
+            "SEARCH RETURN (SAVE) SEEN", "FETCH $ (UID)", "UID FETCH $ (RFC822.SIZE)", "SEARCH $", "UID SEARCH $",
+            "SEARCH NOT $", "UID SEARCH UID $", "SEARCH RETURN (SAVE MIN) ALL", "FETCH $ (UID)",
+            "SEARCH RETURN (MAX SAVE) ALL", "FETCH $ (UID)", "UID SEARCH RETURN (SAVE MIN MAX) ALL", "FETCH $ (UID)",
+            "SEARCH RETURN (COUNT SAVE) 2:4", "FETCH $ (UID)", "STORE $ +FLAGS.SILENT (\\Answered)",
+            "SEARCH RETURN (SAVE ALL) ANSWERED", "SEARCH RETURN (SAVE) SUBJECT nothing-has-this", "FETCH $ (UID)",
+            "SEARCH $", "SEARCH 1,$", "SEARCH RETURN (SAVE) ALL", "STORE 1 +FLAGS.SILENT (\\Deleted)", "EXPUNGE",
+            "FETCH $ (UID)", "UNSELECT", "SELECT INBOX", "FETCH $ (UID)");
 
     @TempDir
     static Path dir;

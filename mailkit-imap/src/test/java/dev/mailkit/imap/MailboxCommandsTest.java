@@ -279,6 +279,30 @@ class MailboxCommandsTest {
         }
     }
 
+    /**
+     * SEARCHRES (RFC 5182): $ is empty until a SEARCH saves, names the same messages in UID and sequence-number
+     * commands, loses what another session expunges, and is forgotten with the selection; it stands alone.
+     */
+    @Test
+    void savedSearchResult() throws Exception {
+        try (RawImap c = selected(); RawImap other = selected()) {
+            assertThat(c.command("CAPABILITY").get(0)).contains(" SEARCHRES ");
+            assertThat(c.command("FETCH $ UID")).containsExactly("t4 OK Fetch completed");
+            assertThat(c.tagged("FETCH 1,$ UID")).startsWith("BAD");
+            assertThat(c.tagged("FETCH $:3 UID")).startsWith("BAD");
+            assertThat(c.command("UID SEARCH RETURN (SAVE) FROM ann")).containsExactly("t7 OK Search completed");
+            assertThat(c.command("COPY $ Archive")).last().asString().matches("t8 OK \\[COPYUID \\d+ 1,3 1:2] .*");
+            assertThat(other.command("STORE 1 +FLAGS.SILENT (\\Deleted)")).last().asString().startsWith("t3 OK");
+            assertThat(other.command("EXPUNGE")).contains("* 1 EXPUNGE");
+            assertThat(c.command("NOOP")).contains("* 1 EXPUNGE");
+            assertThat(c.command("FETCH $ (UID)")).containsExactly("* 2 FETCH (UID 3)", "t10 OK Fetch completed");
+            assertThat(c.command("SEARCH $")).containsExactly("* SEARCH 2", "t11 OK Search completed");
+            assertThat(c.tagged("UNSELECT")).startsWith("OK");
+            assertThat(c.tagged("SELECT INBOX")).startsWith("OK");
+            assertThat(c.command("FETCH $ (UID)")).containsExactly("t14 OK Fetch completed");
+        }
+    }
+
     /** CREATE-SPECIAL-USE (RFC 6154 3): the uses are kept and listed; an unknown one is NO [USEATTR], nothing made. */
     @Test
     void createWithSpecialUse() throws Exception {

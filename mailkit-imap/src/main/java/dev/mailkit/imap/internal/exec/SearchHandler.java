@@ -22,7 +22,7 @@ final class SearchHandler implements CommandHandler<SearchCommand> {
     @Override
     public void handle(SearchCommand c, ImapSession s) throws IOException {
         SelectedMailbox sel = s.selected();
-        SearchKey key = SearchEvaluator.optimize(c.key());
+        SearchKey key = SearchEvaluator.optimize(SavedSearch.expand(c.key(), sel));
         boolean modseq = mentionsModSeq(key);
         if (modseq) {
             s.enableCondstore();
@@ -70,8 +70,12 @@ final class SearchHandler implements CommandHandler<SearchCommand> {
         if (c.returns() == null) {
             Responses.search(s.out(), hits, n, modseq ? highest : 0);
         } else {
-            Responses.esearch(s.out(), c.tag(), c.uid(), c.returns(), hits, n,
-                    modseq ? returnedModSeq(c.returns(), highest, firstModSeq, lastModSeq) : 0);
+            java.util.Set<dev.mailkit.imap.internal.command.SearchReturn> shown =
+                    SavedSearch.save(sel, c.returns(), c.uid(), hits, n); // RFC 5182: null with SAVE alone
+            if (shown != null) {
+                Responses.esearch(s.out(), c.tag(), c.uid(), shown, hits, n,
+                        modseq ? returnedModSeq(shown, highest, firstModSeq, lastModSeq) : 0);
+            }
         }
         s.complete(c, null, "Search completed");
     }

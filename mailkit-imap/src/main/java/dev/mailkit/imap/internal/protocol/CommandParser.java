@@ -398,9 +398,6 @@ public final class CommandParser {
                 } while (p.trySp());
                 p.expect(')');
             }
-            if (returns.contains(SearchReturn.SAVE)) {
-                throw ParseException.bad("SEARCH RETURN (SAVE) is not supported");
-            }
             p.sp();
         }
         if (p.tryWord("CHARSET")) {

@@ -297,7 +297,12 @@ class CommandParserTest {
         assertThat(fail("a SEARCH SINCE 30-Feb-2024\r\n").getMessage()).contains("date");
         assertThat(fail("a SEARCH (ALL\r\n").tag()).isEqualTo("a");
         assertThat(fail("a SEARCH\r\n").tag()).isEqualTo("a");
-        assertThat(fail("a SEARCH RETURN (SAVE) ALL\r\n").getMessage()).contains("SAVE");
+        assertThat(((SearchCommand) parse("a SEARCH RETURN (SAVE) ALL\r\n")).returns())
+                .containsExactly(SearchReturn.SAVE);
+        assertThat(((SearchCommand) parse("a UID SEARCH $ UID $\r\n")).key()).isEqualTo(new SearchKey.And(List.of(
+                new SearchKey.Sequence(SequenceSet.SAVED, false), new SearchKey.Sequence(SequenceSet.SAVED, true))));
+        assertThat(fail("a SEARCH $,1\r\n").kind()).isEqualTo(ParseException.Kind.BAD);
+        assertThat(fail("a FETCH 1:$ UID\r\n").getMessage()).contains("$");
     }
 
     @Test
