@@ -12,6 +12,9 @@ import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.imap.ImapServer;
 import dev.mailkit.pop3.Pop3Server;
+import dev.mailkit.sieve.ManageSieveServer;
+import dev.mailkit.sieve.SieveDelivery;
+import dev.mailkit.sieve.SieveScripts;
 import dev.mailkit.smtp.SmtpRole;
 import dev.mailkit.smtp.SmtpServer;
 import dev.mailkit.mailauth.dkim.DkimVerifier;
@@ -109,6 +112,7 @@ public final class MailkitServerMain {
         final TlsConfig tls;
         final RelayQueue relay;
         final WebServer web;
+        ManageSieveServer manageSieve;
 
         Running(SmtpServer smtp, ImapServer imap, Pop3Server pop3, MailStore store, DeliveryAgent agent,
                 TlsConfig tls, RelayQueue relay, WebServer web) {
@@ -120,6 +124,11 @@ public final class MailkitServerMain {
             this.tls = tls;
             this.relay = relay;
             this.web = web;
+        }
+
+        /** The ManageSieve server for users' Sieve scripts. */
+        public ManageSieveServer manageSieve() {
+            return manageSieve;
         }
 
         /** The web inbox and Mailpit-compatible API. */
@@ -162,6 +171,7 @@ public final class MailkitServerMain {
         public void close() {
             try {
                 web.close();
+                manageSieve.close();
                 smtp.close();
                 relay.close();
                 imap.close();
@@ -190,9 +200,15 @@ public final class MailkitServerMain {
         ImapServer imap = null;
         Pop3Server pop3 = null;
         RelayQueue relay = null;
+        ManageSieveServer manageSieve = null;
         TraceRecorder trace = TraceRecorder.create(); // "where did my mail go?" in the web inbox
+        // users' Sieve scripts where Dovecot keeps them (~/.dovecot.sieve in the account directory); redirects and
+        // vacation replies go out through the relay queue, made below (it needs the sink this agent is part of)
+        SieveScripts sieveScripts = SieveScripts.maildir(o.data);
+        LateQueue outbound = new LateQueue();
         try {
-            DeliveryAgent.Builder ab = DeliveryAgent.builder().store(store).users(users);
+            DeliveryAgent.Builder ab = DeliveryAgent.builder().store(store).users(users)
+                    .deliveryRule(SieveDelivery.builder().scripts(sieveScripts).outbound(outbound).build());
             if (o.scanning.any()) {
                 ab.mailboxRule(JunkFolder.builder().build()); // what the scanners mark as spam goes into Junk
             }
@@ -223,6 +239,7 @@ public final class MailkitServerMain {
             }
             MessageSpool spool = MessageSpool.create(o.data.resolve(".spool"), MessageSpool.DEFAULT_THRESHOLD);
             relay = relay(o, domains, sink, trace, out);
+            outbound.bind(relay);
             SmtpServer.Builder sb = SmtpServer.builder();
             if (!o.dnsbl.isEmpty()) {
                 DnsBlocklistFilter.Builder bl = DnsBlocklistFilter.builder()
@@ -274,6 +291,8 @@ public final class MailkitServerMain {
                     .authFailurePenalty(penalty)
                     .build()
                     .start();
+            manageSieve = ManageSieveServer.builder().bindAddress(o.bind).port(o.managesievePort).users(users)
+                    .scripts(sieveScripts).tls(tls).authFailurePenalty(penalty).build().start();
             WebServer web = web(o, store, users, penalty, relay, trace, domains, tls).start();
             Path pem = null;
             if (tls.isSelfSigned()) {
@@ -289,6 +308,8 @@ public final class MailkitServerMain {
             out.println("  IMAPS               " + host + ":" + imap.implicitTlsPort() + "  implicit TLS");
             out.println("  POP3                " + host + ":" + pop3.port() + "  STLS, then USER/PASS or AUTH");
             out.println("  POP3S               " + host + ":" + pop3.implicitTlsPort() + "  implicit TLS");
+            out.println("  ManageSieve         " + host + ":" + manageSieve.port() + "  STARTTLS, then AUTHENTICATE;"
+                    + " scripts in <data>/<domain>/<user>/sieve/, active: .dovecot.sieve");
             out.println("  web inbox, API      " + web.url() + (o.httpOpen ? "  open: no login (test inbox)"
                     : "  log in with a --user's address and password"));
             out.println("  domains             " + String.join(", ", domains));
@@ -322,8 +343,13 @@ public final class MailkitServerMain {
                     : "maildir " + o.data.toAbsolutePath() + "/<domain>/<user>/ (Dovecot: mail_location = maildir:"
                     + o.data.toAbsolutePath() + "/%d/%n)"));
             out.flush();
-            return new Running(smtp, imap, pop3, store, agent, tls, relay, web);
+            Running running = new Running(smtp, imap, pop3, store, agent, tls, relay, web);
+            running.manageSieve = manageSieve;
+            return running;
         } catch (RuntimeException e) {
+            if (manageSieve != null) {
+                manageSieve.close();
+            }
             if (smtp != null) {
                 smtp.close();
             }

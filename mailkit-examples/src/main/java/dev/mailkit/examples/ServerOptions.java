@@ -31,6 +31,8 @@ public final class ServerOptions {
             "  --imaps-port N           IMAP with implicit TLS (default 1993)",
             "  --pop3-port N            POP3 port: STLS, then USER/PASS or AUTH (default 1110)",
             "  --pop3s-port N           POP3 with implicit TLS (default 1995)",
+            "  --managesieve-port N     ManageSieve (RFC 5804) for users' Sieve scripts, STARTTLS before",
+            "                           AUTHENTICATE (default 4190)",
             "  --http-port N            the web inbox and Mailpit-compatible API (default 8025; 0 picks a free",
             "                           port); log in with a --user's address and password",
             "  --http-open              no login for the web inbox and API: every --user's mail is shown to",
@@ -86,6 +88,7 @@ public final class ServerOptions {
     final int imapsPort;
     final int pop3Port;
     final int pop3sPort;
+    final int managesievePort;
     final int httpPort;
     final boolean httpOpen;
     final List<String> domains;
@@ -123,7 +126,8 @@ public final class ServerOptions {
     }
 
     private ServerOptions(InetAddress bind, int smtpPort, int submissionPort, int smtpsPort, int imapPort,
-                          int imapsPort, int pop3Port, int pop3sPort, int httpPort, boolean httpOpen,
+                          int imapsPort, int pop3Port, int pop3sPort, int managesievePort, int httpPort,
+                          boolean httpOpen,
                           List<String> domains, Map<String, String> users,
                           Map<String, List<String>> aliases, Map<String, String> catchAll, Path data, String store,
                           Path tlsCert, Path tlsKey, String relayHost, String relayUser, String relayPassword,
@@ -137,6 +141,7 @@ public final class ServerOptions {
         this.imapsPort = imapsPort;
         this.pop3Port = pop3Port;
         this.pop3sPort = pop3sPort;
+        this.managesievePort = managesievePort;
         this.httpPort = httpPort;
         this.httpOpen = httpOpen;
         this.domains = List.copyOf(domains);
@@ -171,6 +176,7 @@ public final class ServerOptions {
         int imaps = 1993;
         int pop3 = 1110;
         int pop3s = 1995;
+        int managesieve = 4190;
         int http = 8025;
         boolean httpOpen = false;
         List<String> domains = new ArrayList<>();
@@ -228,6 +234,7 @@ public final class ServerOptions {
                 case "--imaps-port":
                 case "--pop3-port":
                 case "--pop3s-port":
+                case "--managesieve-port":
                 case "--http-port":
                 case "--domain":
                 case "--user":
@@ -293,6 +300,9 @@ public final class ServerOptions {
                     break;
                 case "--pop3s-port":
                     pop3s = port(name, value);
+                    break;
+                case "--managesieve-port":
+                    managesieve = port(name, value);
                     break;
                 case "--http-port":
                     http = port(name, value);
@@ -476,7 +486,8 @@ public final class ServerOptions {
             throw new UsageException((scanOutbound ? "--scan-outbound" : "--scan-failure")
                     + " needs a scanner: add --rspamd, --spamd, --clamd or --milter");
         }
-        return new ServerOptions(bind, smtp, submission, smtps, imap, imaps, pop3, pop3s, http, httpOpen, domains,
+        return new ServerOptions(bind, smtp, submission, smtps, imap, imaps, pop3, pop3s, managesieve, http, httpOpen,
+                domains,
                 users, aliases, catchAll, data, store, cert, key, relayHost, relayUser, relayPassword,
                 relayTls == null ? "opportunistic" : relayTls, trusted, dkimDomain, dkimSelector, dkimKey, dnsbl,
                 inboundAuth, scanning, help);
