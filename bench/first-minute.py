@@ -40,7 +40,7 @@ def server_once(java, flags):
     t0 = time.monotonic()
     p = subprocess.Popen([java] + flags + ["-jar", jar, "--smtp-port", "0", "--submission-port", "0",
                           "--smtps-port", "0", "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0",
-                          "--pop3s-port", "0", "--http-port", "0", "--domain", "local.test",
+                          "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0", "--domain", "local.test",
                           "--user", "a@local.test:secret", "--data", data],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     ports = {}

@@ -371,8 +371,8 @@ public final class MailAddress {
                 throw error("the domain is longer than " + MAX_DOMAIN_OCTETS + " octets");
             }
             if (d.endsWith(".")) {
-                throw error("the domain must not end with '.' (write '" + d.substring(0, d.length() - 1)
-                        + "')");
+                throw error("the domain must not end with '.' (write '"
+                        + printableString(d.substring(0, d.length() - 1)) + "')");
             }
             int labelStart = 0;
             for (int i = 0; i <= d.length(); i++) {
@@ -385,10 +385,10 @@ public final class MailAddress {
 
         private void label(String d, int from, int to) {
             if (from == to) {
-                throw error("the domain '" + d + "' has an empty label");
+                throw error("the domain '" + printableString(d) + "' has an empty label");
             }
             if (to - from > 63) {
-                throw error("a label of the domain '" + d + "' is longer than 63 characters");
+                throw error("a label of the domain '" + printableString(d) + "' is longer than 63 characters");
             }
             for (int i = from; i < to; i++) {
                 char c = d.charAt(i);
@@ -402,7 +402,7 @@ public final class MailAddress {
                     utf8 = true;
                 } else if (c == '-') {
                     if (i == from || i == to - 1) {
-                        throw error("a label of the domain '" + d + "' starts or ends with '-'");
+                        throw error("a label of the domain '" + printableString(d) + "' starts or ends with '-'");
                     }
                 } else if (!letDig) {
                     throw error("character '" + printable(c) + "' is not allowed in the domain '"

@@ -5,6 +5,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -142,5 +144,21 @@ class MailAddressTest {
                 .isEqualTo(MailAddress.parse("JÖRG@example.test").lookupKey()).isEqualTo("jörg@example.test");
         assertThat(MailAddress.parse("Alice@Example.TEST").lookupKey()).isEqualTo("alice@example.test");
         assertThat(MailAddress.parse("\"a b\"@x.test").lookupKey()).isEqualTo("\"a b\"@x.test");
+    }
+
+    /**
+     * Found by SmtpSessionFuzzTest: the domain of an over-long label, an empty label or a trailing dot was quoted in
+     * the error as written, so a control character from MAIL FROM (ESC, ETX, ...) came back in the 501 reply and went
+     * into logs. Every part of an error message is now in printable form.
+     */
+    @Test
+    void errorsNeverRepeatControlCharacters() {
+        String longLabel = "r500 \u0003Error" + "x".repeat(60);
+        for (String bad : List.of("a@" + longLabel + ".test", "a@b\u001b[31m..test", "a@-\u0007x.test",
+                "a@x\u0001.test.")) {
+            assertThatThrownBy(() -> MailAddress.parse(bad)).isInstanceOf(MailAddressException.class)
+                    .satisfies(e -> assertThat(e.getMessage().chars().noneMatch(c -> c < 0x20 || c == 0x7f))
+                            .as(e.getMessage()).isTrue());
+        }
     }
 }

@@ -285,6 +285,7 @@ public final class MailkitServerMain {
                     .authFailurePenalty(penalty)
                     .spool(spool)
                     .minFreeSpace(o.data, MIN_FREE_SPACE)
+                    .maxConnections(o.maxConnections).maxConnectionsPerAddress(o.maxConnectionsPerAddress)
                     .build()
                     .start();
             ImapServer.Builder ib = ImapServer.builder();
@@ -301,6 +302,7 @@ public final class MailkitServerMain {
                     .store(store)
                     .tls(tls)
                     .spool(spool)
+                    .maxConnections(o.maxConnections).maxConnectionsPerAddress(o.maxConnectionsPerAddress)
                     .build()
                     .start();
             pop3 = pb
@@ -310,6 +312,7 @@ public final class MailkitServerMain {
                     .store(store)
                     .tls(tls)
                     .authFailurePenalty(penalty)
+                    .maxConnections(o.maxConnections).maxConnectionsPerAddress(o.maxConnectionsPerAddress)
                     .build()
                     .start();
             ManageSieveServer.Builder msb = ManageSieveServer.builder();
@@ -403,7 +406,8 @@ public final class MailkitServerMain {
                                  List<String> domains, TlsConfig tls, ProxyProtocol proxy) {
         WebServer.Builder b = WebServer.builder().store(store).bindAddress(o.bind).port(o.httpPort)
                 .authFailurePenalty(penalty).submission(MailSender.queue(relay)).relayQueue(relay).trace(trace)
-                .hostNames(domains.toArray(new String[0]));
+                .hostNames(domains.toArray(new String[0]))
+                .maxConnections(o.maxConnections, o.maxConnectionsPerAddress);
         if (proxy != null) {
             b.proxyProtocol(proxy);
         }

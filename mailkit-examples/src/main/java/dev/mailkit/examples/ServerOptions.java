@@ -1,5 +1,6 @@
 package dev.mailkit.examples;
 
+import dev.mailkit.core.server.ConnectionLimiter;
 import dev.mailkit.smtp.SmtpServer;
 import dev.mailkit.mailauth.dnsbl.DnsBlocklistFilter;
 import dev.mailkit.relay.SmartHost;
@@ -70,6 +71,10 @@ public final class ServerOptions {
             "  --scan-outbound          scan mail from authenticated users too (default: incoming only)",
             "  --scan-failure MODE      tempfail|accept: when a scanner is down, 451 4.7.1 (default) or accept",
             "                           with X-Scan-Results saying the message was not scanned",
+            "  --max-connections N      the most connections each server (SMTP, IMAP, POP3, HTTP) takes at once,",
+            "                           all its ports together (default 1000); more are refused at once",
+            "  --max-connections-per-address N",
+            "                           the most from one client address per server (default 100)",
             "  --help                   show this help") + "\n" + String.join("\n", ClusterOptions.HELP);
 
     /** A bad command line: the message is one line saying what is wrong. */
@@ -112,6 +117,8 @@ public final class ServerOptions {
     final String inboundAuth;
     final Scanning scanning;
     final boolean help;
+    final int maxConnections;
+    final int maxConnectionsPerAddress;
     /** The options for several nodes (set by {@link #parse}). */
     ClusterOptions cluster = new ClusterOptions(null, null, null, null, null, List.of());
 
@@ -135,7 +142,8 @@ public final class ServerOptions {
                           Map<String, List<String>> aliases, Map<String, String> catchAll, Path data, String store,
                           Path tlsCert, Path tlsKey, String relayHost, String relayUser, String relayPassword,
                           String relayTls, List<String> trustedNetworks, String dkimDomain, String dkimSelector,
-                          Path dkimKey, List<String> dnsbl, String inboundAuth, Scanning scanning, boolean help) {
+                          Path dkimKey, List<String> dnsbl, String inboundAuth, Scanning scanning, boolean help,
+                          int maxConnections, int maxConnectionsPerAddress) {
         this.bind = bind;
         this.smtpPort = smtpPort;
         this.submissionPort = submissionPort;
@@ -167,6 +175,8 @@ public final class ServerOptions {
         this.inboundAuth = inboundAuth;
         this.scanning = scanning;
         this.help = help;
+        this.maxConnections = maxConnections;
+        this.maxConnectionsPerAddress = maxConnectionsPerAddress;
     }
 
     /** Parses the arguments. */
@@ -222,6 +232,8 @@ public final class ServerOptions {
         boolean scanOutbound = false;
         String scanFailure = "tempfail";
         boolean help = false;
+        int maxConnections = ConnectionLimiter.DEFAULT_MAX_CONNECTIONS;
+        int maxPerAddress = ConnectionLimiter.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String name = a;
@@ -277,6 +289,8 @@ public final class ServerOptions {
                 case "--clamd":
                 case "--milter":
                 case "--scan-failure":
+                case "--max-connections":
+                case "--max-connections-per-address":
                     break;
                 default:
                     throw new UsageException("unknown option '" + a + "'");
@@ -455,6 +469,12 @@ public final class ServerOptions {
                     }
                     scanFailure = value;
                     break;
+                case "--max-connections":
+                    maxConnections = positive(name, value);
+                    break;
+                case "--max-connections-per-address":
+                    maxPerAddress = positive(name, value);
+                    break;
                 default:
                     throw new IllegalStateException(name);
             }
@@ -496,6 +516,10 @@ public final class ServerOptions {
         if (rspamdController != null && rspamd == null) {
             throw new UsageException("--rspamd-controller needs --rspamd URL (the worker that scans)");
         }
+        if (maxPerAddress > maxConnections) {
+            throw new UsageException("--max-connections-per-address (" + maxPerAddress + ") cannot exceed "
+                    + "--max-connections (" + maxConnections + ")");
+        }
         Scanning scanning = new Scanning(rspamd, rspamdController, rspamdPassword, spamd, clamd, milters,
                 scanOutbound, scanFailure);
         if ((scanOutbound || !scanFailure.equals("tempfail")) && !scanning.any()) {
@@ -506,7 +530,7 @@ public final class ServerOptions {
                 domains,
                 users, aliases, catchAll, data, store, cert, key, relayHost, relayUser, relayPassword,
                 relayTls == null ? "opportunistic" : relayTls, trusted, dkimDomain, dkimSelector, dkimKey, dnsbl,
-                inboundAuth, scanning, help);
+                inboundAuth, scanning, help, maxConnections, maxPerAddress);
     }
 
     /** An address a scanner's builder accepts, or the builder's message as a usage error. */
@@ -526,6 +550,18 @@ public final class ServerOptions {
         } catch (IllegalArgumentException e) {
             throw new UsageException(option + ": " + e.getMessage());
         }
+    }
+
+    private static int positive(String name, String value) throws UsageException {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(name + " must be a whole number of at least 1, was '" + value + "'");
     }
 
     private static int port(String name, String value) throws UsageException {

@@ -123,6 +123,47 @@ class MailkitServerMainTest {
         }
     }
 
+    /** --max-connections and --max-connections-per-address apply to every server: the next client is refused at once. */
+    @Test
+    void connectionLimitsApplyToEveryServer() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0",
+                "--domain", "local.test", "--user", "rcpt@local.test:secret", "--store", "memory", "--data",
+                data.toString(), "--max-connections", "3", "--max-connections-per-address", "2");
+        try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(buf, true, StandardCharsets.UTF_8))) {
+            java.util.Map<Integer, String> refusals = java.util.Map.of(r.smtp().port(SmtpRole.MX), "421 4.7.0",
+                    r.imap().port(), "* BYE [UNAVAILABLE]", r.pop3().port(), "-ERR");
+            for (java.util.Map.Entry<Integer, String> e : refusals.entrySet()) {
+                // one after the other, each greeted before the next connects: the server accepts concurrently, so
+                // three connections opened at once may be admitted in any order
+                try (java.net.Socket a = greeted(e.getKey(), e.getValue());
+                     java.net.Socket b = greeted(e.getKey(), e.getValue());
+                     java.net.Socket c = new java.net.Socket("127.0.0.1", e.getKey())) {
+                    c.setSoTimeout(10_000);
+                    assertThat(firstLine(c)).as("the third client of port %d", e.getKey()).startsWith(e.getValue());
+                    assertThat(c.getInputStream().read()).as("closed after the refusal").isEqualTo(-1);
+                }
+            }
+        }
+    }
+
+    private static java.net.Socket greeted(int port, String refusal) throws java.io.IOException {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+        s.setSoTimeout(10_000);
+        assertThat(firstLine(s)).doesNotStartWith(refusal).isNotEmpty();
+        return s;
+    }
+
+    private static String firstLine(java.net.Socket s) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        int ch;
+        while ((ch = s.getInputStream().read()) != -1 && ch != '\n') {
+            sb.append((char) ch);
+        }
+        return sb.toString().strip();
+    }
+
     /**
      * Relaying: a client in a trusted network sends to a remote address through the MX port; the message is
      * DKIM-signed and goes through the smart host with AUTH. An untrusted client (any client without the option) is

@@ -149,4 +149,22 @@ class ServerOptionsTest {
                 "--proxy-protocol-from needs a value");
         assertThat(ServerOptions.USAGE).contains("--db-url JDBC_URL", "--node-name NAME", "--proxy-protocol-from CIDR");
     }
+
+    @Test
+    void connectionLimits() throws Exception {
+        ServerOptions d = ServerOptions.parse();
+        assertThat(d.maxConnections).isEqualTo(1000);
+        assertThat(d.maxConnectionsPerAddress).isEqualTo(100);
+        ServerOptions o = ServerOptions.parse("--max-connections", "12000", "--max-connections-per-address=150");
+        assertThat(o.maxConnections).isEqualTo(12000);
+        assertThat(o.maxConnectionsPerAddress).isEqualTo(150);
+        assertThat(ServerOptions.USAGE).contains("--max-connections N", "(default 1000)", "--max-connections-per-address N",
+                "(default 100)");
+        assertThatThrownBy(() -> ServerOptions.parse("--max-connections", "0"))
+                .hasMessage("--max-connections must be a whole number of at least 1, was '0'");
+        assertThatThrownBy(() -> ServerOptions.parse("--max-connections-per-address", "x"))
+                .hasMessage("--max-connections-per-address must be a whole number of at least 1, was 'x'");
+        assertThatThrownBy(() -> ServerOptions.parse("--max-connections", "10"))
+                .hasMessage("--max-connections-per-address (100) cannot exceed --max-connections (10)");
+    }
 }

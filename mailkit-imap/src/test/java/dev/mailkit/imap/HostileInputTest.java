@@ -43,6 +43,21 @@ class HostileInputTest {
         }
     }
 
+    /**
+     * Found by ImapSessionFuzzTest: a refusal that quotes the rest of the client's line ended in "{15}", which a client
+     * reads as a literal announcement (Python's imaplib does), waiting for 15 bytes that never come. A response's
+     * text never ends in '}'.
+     */
+    @Test
+    void aRefusalQuotingTheClientNeverLooksLikeALiteral() throws Exception {
+        try (RawImap c = connect()) {
+            c.send("a CAPABILITY extra {15}\r\n");
+            String refusal = c.line();
+            assertThat(refusal).startsWith("a BAD ").contains("extra {15}").doesNotEndWith("}");
+            assertThat(c.tagged("NOOP")).isEqualTo("OK NOOP completed");
+        }
+    }
+
     @Test
     void hugeLiteralBeforeLoginGetsNoContinuation() throws Exception {
         try (RawImap c = connect()) {
@@ -74,6 +89,27 @@ class HostileInputTest {
             // 5000 <= 8192 is accepted as a literal; the command then fails on the password
             assertThat(c.line()).startsWith("a ");
             assertThat(c.line()).isEqualTo("b OK NOOP completed");
+        }
+    }
+
+    /** RFC 2971's largest ID (30 pairs, 30-octet fields, 1024-octet values) fits before login; a longer line not. */
+    @Test
+    void idWithRfc2971sMaximumSizesIsAcceptedBeforeLogin() throws Exception {
+        try (RawImap c = connect()) {
+            StringBuilder id = new StringBuilder("a ID (");
+            for (int i = 0; i < 30; i++) {
+                String field = ("field" + i + "-").repeat(5).substring(0, 30);
+                id.append(i == 0 ? "" : " ").append('"').append(field).append("\" \"")
+                        .append(String.valueOf((char) ('a' + i % 26)).repeat(1024)).append('"');
+            }
+            id.append(")\r\n");
+            assertThat(id.length()).isGreaterThan(31 * 1024); // 8 KiB was the limit before
+            c.send(id.toString());
+            assertThat(c.line()).startsWith("* ID (\"name\" ");
+            assertThat(c.line()).isEqualTo("a OK ID completed");
+            c.send("b ID (\"x\" \"" + "y".repeat(40 * 1024) + "\")\r\n");
+            assertThat(c.line()).isEqualTo("b BAD [TOOBIG] command line longer than the limit");
+            assertThat(c.tagged("NOOP")).isEqualTo("OK NOOP completed");
         }
     }
 

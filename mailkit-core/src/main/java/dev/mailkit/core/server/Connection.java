@@ -11,35 +11,78 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
  * One client connection of a {@link TcpServer}: buffered input and output, the client's address, and STARTTLS.
  * Used by one session thread at a time; {@link #close()} may be called from any thread.
+ *
+ * <p>A write that the client does not take (it never reads, so the socket's buffers stay full) blocks no longer than
+ * the read timeout: the server's watchdog closes such a connection, as it would one whose client stopped sending.
  */
 public final class Connection implements AutoCloseable {
     private final String id;
     private final TlsConfig tls;
     private volatile InetSocketAddress remote;
     private final InetSocketAddress local;
+    /** The TCP socket itself: closing it ends a blocked write at once, where closing a TLS socket could wait. */
+    private final Socket raw;
     private volatile Socket socket;
     private ProtocolInputStream input;
     private OutputStream output;
     private volatile TlsInfo tlsInfo;
+    /** When the write under way started (System.nanoTime), or 0 when none is. */
+    private volatile long writingSince;
+    private volatile long readTimeoutMillis;
 
     Connection(String id, Socket socket, TlsConfig tls) throws IOException {
         this.id = id;
         this.tls = tls;
+        this.raw = socket;
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         this.local = (InetSocketAddress) socket.getLocalSocketAddress();
+        this.readTimeoutMillis = socket.getSoTimeout();
         setSocket(socket);
     }
 
     private void setSocket(Socket s) throws IOException {
         this.socket = s;
         this.input = new ProtocolInputStream(s.getInputStream());
-        this.output = new BufferedOutputStream(s.getOutputStream(), 8192);
+        this.output = new BufferedOutputStream(new WatchedOutput(s.getOutputStream()), 8192);
+    }
+
+    /** Records how long each write to the socket has been under way. */
+    private final class WatchedOutput extends java.io.FilterOutputStream {
+        WatchedOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            writingSince = System.nanoTime() | 1; // never 0 while writing
+            try {
+                out.write(b, off, len);
+            } finally {
+                writingSince = 0;
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+    }
+
+    /**
+     * Whether a write has been blocked longer than the read timeout at {@code now} (System.nanoTime): the client
+     * takes nothing. Read by the server's watchdog, which then closes the connection.
+     */
+    boolean writeStalled(long now) {
+        long since = writingSince;
+        long limit = readTimeoutMillis;
+        return since != 0 && limit > 0 && now - since > TimeUnit.MILLISECONDS.toNanos(limit);
     }
 
     /** A short id for logs, unique within the server. */
@@ -94,7 +137,9 @@ public final class Connection implements AutoCloseable {
 
     /** Sets the timeout for each read; a read that waits longer throws {@link java.net.SocketTimeoutException}. */
     public void setReadTimeout(Duration timeout) throws SocketException {
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        socket.setSoTimeout(millis);
+        readTimeoutMillis = millis;
     }
 
     /**
@@ -131,11 +176,14 @@ public final class Connection implements AutoCloseable {
         tlsInfo = new TlsInfo(session.getProtocol(), session.getCipherSuite());
     }
 
-    /** Closes the connection; unblocks a thread reading from it. Idempotent. */
+    /**
+     * Closes the connection; unblocks a thread reading from it or writing to it. Idempotent. The TCP socket is closed
+     * (a TLS socket's own close would first wait for a writer blocked on a client that reads nothing).
+     */
     @Override
     public void close() {
         try {
-            socket.close();
+            raw.close();
         } catch (IOException ignored) {
             // closing anyway
         }
@@ -143,7 +191,7 @@ public final class Connection implements AutoCloseable {
 
     /** Whether the connection is closed. */
     public boolean isClosed() {
-        return socket.isClosed();
+        return raw.isClosed() || socket.isClosed();
     }
 
     @Override

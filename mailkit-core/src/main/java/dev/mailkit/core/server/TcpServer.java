@@ -49,6 +49,8 @@ public final class TcpServer implements MailServer, ListenerGroup.Member {
     private final Builder config;
     private final ConnectionLimiter limiter;
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    /** Whether the write watch is scheduled. */
+    private final java.util.concurrent.atomic.AtomicBoolean writeWatch = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger state = new AtomicInteger(); // 0 new, 1 running, 2 closed
     private volatile ServerSocket serverSocket;
@@ -125,6 +127,7 @@ public final class TcpServer implements MailServer, ListenerGroup.Member {
             Connection c = new Connection(config.name + "-" + Long.toString(ids.incrementAndGet(), 36), s,
                     config.tls);
             open.add(c);
+            watchWrites();
             connectionExecutor().execute(() -> run(c, permit));
         } catch (IOException | RejectedExecutionException e) {
             permit.close();
@@ -226,6 +229,39 @@ public final class TcpServer implements MailServer, ListenerGroup.Member {
             executor = ex;
         }
         return ex;
+    }
+
+    /**
+     * Once a second while connections are open, closes those whose client has taken nothing for longer than the read
+     * timeout while the session writes to it (a client that never reads would otherwise hold its thread and its
+     * connection for good). Started by the first connection, ended when none is open, so that an idle server keeps no
+     * thread.
+     */
+    private void watchWrites() {
+        if (writeWatch.compareAndSet(false, true)) {
+            watchdog().schedule(this::sweepWrites, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void sweepWrites() {
+        long now = System.nanoTime();
+        for (Connection c : open) {
+            if (c.writeStalled(now)) {
+                Log.LOG.info("{}: closing: the client has taken no data for longer than the read timeout", c.id());
+                c.close();
+            }
+        }
+        try {
+            if (open.isEmpty()) {
+                writeWatch.set(false);
+                if (open.isEmpty() || !writeWatch.compareAndSet(false, true)) {
+                    return; // the next connection starts it again
+                }
+            }
+            watchdog().schedule(this::sweepWrites, 1, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
     }
 
     private ScheduledThreadPoolExecutor watchdog() {

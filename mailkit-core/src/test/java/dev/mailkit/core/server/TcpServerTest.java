@@ -113,6 +113,64 @@ class TcpServerTest {
         }
     }
 
+    /**
+     * Found by bench/connections.sh: a client that never reads kept its session thread blocked in a write, and its
+     * connection open, for good (with TLS, even close() waited for that write). Now a write blocked longer than the
+     * read timeout closes the connection, and close() never waits for a writer.
+     */
+    @Test
+    void aClientThatNeverReadsIsClosedAfterTheReadTimeout() throws Exception {
+        for (boolean tls : new boolean[] {false, true}) {
+            java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+            TlsConfig cfg = tls ? TlsConfig.selfSigned() : null;
+            TcpServer.Builder b = TcpServer.builder("firehose").readTimeout(Duration.ofMillis(500)).handler(c -> {
+                byte[] chunk = new byte[64 * 1024];
+                try {
+                    while (true) {
+                        c.output().write(chunk);
+                        c.output().flush();
+                    }
+                } catch (IOException e) {
+                    ended.complete(e);
+                    throw e;
+                }
+            });
+            if (tls) {
+                b.implicitTls(cfg);
+            }
+            try (TcpServer s = b.build().start()) {
+                java.net.Socket client = tls ? trustingClient(cfg, s.port()) : new java.net.Socket("127.0.0.1", s.port());
+                try (client) {
+                    // never read: the server's writes fill the buffers and block
+                    assertThat(ended.get(30, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+                    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while (s.connectionCount() > 0 && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                    assertThat(s.connectionCount()).as("tls " + tls).isZero();
+                }
+            }
+        }
+    }
+
+    private static java.net.Socket trustingClient(TlsConfig cfg, int port) throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
+        s.startHandshake();
+        return s;
+    }
+
     @Test
     void readTimeoutEndsIdleSessions() throws Exception {
         try (TcpServer s = echo(null).readTimeout(Duration.ofMillis(200)).build().start();

@@ -19,6 +19,7 @@ public final class ContentLimits {
     private boolean lineTooLong;
     private int bare;
     private int lineLength;
+    private IOException storageFailure;
 
     /**
      * @param maxSize       the most content bytes to keep
@@ -71,16 +72,29 @@ public final class ContentLimits {
         return pos;
     }
 
-    /** Writes content unless the message is doomed; always counts it. */
-    void emit(OutputStream out, byte[] b, int len) throws IOException {
+    /**
+     * Writes content unless the message is doomed; always counts it. A failure to write (the spool's disk is full)
+     * dooms the message too, so that the client's data is still read to its end and answered with a 4xx reply
+     * instead of a dropped connection.
+     */
+    void emit(OutputStream out, byte[] b, int len) {
         written += len;
         if (written > maxSize) {
             oversize = true;
         }
-        if (len == 0 || oversize || lineTooLong || (!normalize && bare > 0)) {
+        if (len == 0 || oversize || lineTooLong || (!normalize && bare > 0) || storageFailure != null) {
             return;
         }
-        out.write(b, 0, len);
+        try {
+            out.write(b, 0, len);
+        } catch (IOException e) {
+            storageFailure = e;
+        }
+    }
+
+    /** Why the content could not be written locally, or null. */
+    public IOException storageFailure() {
+        return storageFailure;
     }
 
     /** The content size (counted even for content that was drained). */
@@ -120,6 +134,9 @@ public final class ContentLimits {
         if (lineTooLong) {
             return SmtpReply.of(550, "5.6.0", "Message has a line longer than " + maxLineLength
                     + " octets (RFC 5321 4.5.3.1.6)");
+        }
+        if (storageFailure != null) {
+            return StorageFailure.reply(storageFailure);
         }
         return null;
     }

@@ -73,8 +73,12 @@ public final class Delivery {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            Log.LOG.error("{}: delivery of {} failed", st.sessionId(), id, e);
-            return SmtpReply.of(451, "4.3.0", "Temporary failure storing the message, try again later");
+            if (StorageFailure.isOutOfStorage(e)) {
+                Log.LOG.warn("{}: delivery of {} failed: {}", st.sessionId(), id, e.toString());
+            } else {
+                Log.LOG.error("{}: delivery of {} failed", st.sessionId(), id, e);
+            }
+            return StorageFailure.reply(e);
         } finally {
             if (replaced != null) {
                 replaced.close();
@@ -107,7 +111,17 @@ public final class Delivery {
      */
     public void complete(SessionState st, dev.mailkit.core.MessageSpool.Writer content) throws IOException {
         SmtpReply reply;
-        try (MessageSource source = content.finish()) {
+        MessageSource source;
+        try {
+            source = content.finish();
+        } catch (IOException e) { // the spool's last write: nothing was acknowledged
+            content.abort();
+            st.resetTransaction();
+            Log.LOG.warn("{}: cannot spool the message: {}", st.sessionId(), e.toString());
+            st.finish(StorageFailure.reply(e));
+            return;
+        }
+        try (source) {
             reply = deliver(st, source);
         } finally {
             st.resetTransaction();

@@ -192,7 +192,7 @@ final class SubethaAccess {
          */
         void startSession(Socket s) {
             if (!permits.tryAcquire()) { // SubEthaSMTP's session gives one back when it ends
-                closeQuietly(s);
+                refuse(s);
                 return;
             }
             Session session;
@@ -217,6 +217,25 @@ final class SubethaAccess {
                 permits.release();
                 closeQuietly(s);
             }
+        }
+
+        /**
+         * Closes a connection past SubEthaSMTP's own limit (a burst of connections that mailkit's limiter is refusing
+         * at the same moment fills its 16 spare permits), with the same reply the limiter gives, so that a client
+         * never sees a silent close. A plaintext socket's send buffer is empty right after accept, so the short write
+         * never blocks the accepting thread; an implicit-TLS socket cannot carry a reply before its handshake.
+         */
+        private static void refuse(Socket s) {
+            if (!(s instanceof javax.net.ssl.SSLSocket)) {
+                try {
+                    s.getOutputStream().write(SUBETHA_REPLIES.get("421 Too many connections")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.shutdownOutput();
+                } catch (IOException e) {
+                    // the client is gone already
+                }
+            }
+            closeQuietly(s);
         }
 
         /** The sessions running now (from the accepted connection until its thread is done). */

@@ -257,7 +257,7 @@ public final class AddressParser {
                 end = end < 0 ? n : end + 1;
                 out.add(new Token(T.DOMAIN_LITERAL, s.substring(k, end)));
                 k = end;
-            } else if ("<>:;@,.\\]".indexOf(c) >= 0) {
+            } else if ("<>:;@,.\\])".indexOf(c) >= 0) { // a stray ')' or ']' is a special, never an empty atom
                 out.add(new Token(T.SPECIAL, String.valueOf(c)));
                 k++;
             } else {
@@ -268,6 +268,10 @@ public final class AddressParser {
                         break;
                     }
                     k++;
+                }
+                if (k == start) { // unreachable while every stop character above is handled; never loop on it
+                    k++;
+                    continue;
                 }
                 out.add(new Token(T.ATOM, s.substring(start, k)));
             }

@@ -353,12 +353,25 @@ public final class ImapWriter {
         if (code != null) {
             write('[').text(code).write(']').sp();
         }
-        return text(text).crlf();
+        return respText(text).crlf();
     }
 
     /** {@code * text} CRLF (the text is written as it is after cleaning). */
     public ImapWriter untagged(String text) throws IOException {
-        return write('*').sp().text(text).crlf();
+        return write('*').sp().respText(text).crlf();
+    }
+
+    /**
+     * A response's text, cleaned as {@link #text}, that never ends in '}': a client takes {@code {n}} at the end of a
+     * line for a literal announcement and would read the next n bytes as data (found by ImapSessionFuzzTest: a BAD
+     * response quoting the rest of a client's line, which ended in "{15}").
+     */
+    private ImapWriter respText(String s) throws IOException {
+        text(s);
+        if (!s.isEmpty() && s.charAt(s.length() - 1) == '}') {
+            write('.');
+        }
+        return this;
     }
 
     /** The number of bytes buffered and not yet sent. */

@@ -310,7 +310,8 @@ public final class CommandReader {
             continuation.sendContinuation();
         }
         MessageSpool.Writer w = spool.newWriter();
-        MessageSource source;
+        MessageSource source = null;
+        IOException storage = null; // the spool could not write (disk full): read the literal to its end, then NO
         try {
             byte[] buf = new byte[(int) Math.min(l.size, 64 * 1024)];
             long left = l.size;
@@ -319,13 +320,30 @@ public final class CommandReader {
                 if (n < 0) {
                     throw new EOFException("connection closed in the middle of a message literal");
                 }
-                w.write(buf, 0, n);
+                if (storage == null) {
+                    try {
+                        w.write(buf, 0, n);
+                    } catch (IOException e) {
+                        storage = e;
+                        w.abort();
+                    }
+                }
                 left -= n;
             }
-            source = w.finish();
+            if (storage == null) {
+                try {
+                    source = w.finish();
+                } catch (IOException e) {
+                    storage = e;
+                }
+            }
         } catch (IOException | RuntimeException e) {
             w.abort();
             throw e;
+        }
+        if (storage != null) {
+            readLine(false);
+            throw StorageRefusal.of(storage);
         }
         try {
             readLine(false);

@@ -1,6 +1,8 @@
 package dev.mailkit.imap.internal.session;
 
 import dev.mailkit.imap.internal.command.Command;
+import dev.mailkit.imap.internal.protocol.ParseException;
+import dev.mailkit.imap.internal.protocol.StorageRefusal;
 import dev.mailkit.store.MailStoreException;
 
 import java.io.IOException;
@@ -24,9 +26,22 @@ public final class StoreErrors {
         };
     }
 
-    /** Writes {@code tag NO [code] message}. */
+    /**
+     * Writes {@code tag NO [code] message}; a store failure because the disk is full or read-only says so
+     * ({@link StorageRefusal}), never {@code [SERVERBUG]}.
+     */
     public static void reply(ImapSession s, Command c, MailStoreException e) throws IOException {
+        if (e.reason() == MailStoreException.Reason.IO_ERROR && StorageRefusal.isStorageCondition(e)) {
+            storage(s, c, e);
+            return;
+        }
         String text = e.reason() == MailStoreException.Reason.READ_ONLY ? "Mailbox is read-only" : e.getMessage();
         s.out().tagged(c.tag(), "NO", code(e), text == null ? c.name() + " failed" : text);
+    }
+
+    /** Writes the tagged NO for a failure because the disk is full or read-only. */
+    public static void storage(ImapSession s, Command c, Throwable e) throws IOException {
+        ParseException r = StorageRefusal.of(e);
+        s.out().tagged(c.tag(), "NO", r.code(), r.getMessage());
     }
 }

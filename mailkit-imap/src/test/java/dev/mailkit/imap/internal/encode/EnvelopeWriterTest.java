@@ -46,6 +46,21 @@ class EnvelopeWriterTest {
         assertThat(addresses("a@[1.2.3.4]")).isEqualTo("((NIL NIL \"a\" \"[1.2.3.4]\"))");
     }
 
+    /**
+     * Found by AddressParserFuzzTest (input timeout-0080265751...): a ')' outside a comment made the tokenizer loop
+     * forever adding empty atoms, so one message with {@code To: a) b} hung the IMAP session that fetched its ENVELOPE
+     * and exhausted the heap. The stray parenthesis is now skipped like the other misplaced specials.
+     */
+    @Test
+    void strayClosingParenthesisIsSkipped() {
+        String header = "a) <b@c.d>, e@f.g )";
+        assertThat(org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> addresses(header))).isEqualTo(
+                "((\"a )\" NIL \"b\" \"c.d\")(NIL NIL \"e\" \"f.g\"))");
+        assertThat(org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> addresses(")".repeat(100_000)))).isEqualTo("((NIL NIL \"MISSING_MAILBOX\" \"MISSING_DOMAIN\"))");
+    }
+
     @Test
     void fullEnvelopeWithDefaultsForSenderAndReplyTo() throws Exception {
         EnvelopeFields e = new EnvelopeFields.Of("Mon, 1 Jan 2024 10:00:00 +0100", "Hello  world",

@@ -1,0 +1,37 @@
+package dev.mailkit.smtp.internal;
+
+import dev.mailkit.core.SmtpReply;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.util.Locale;
+
+/**
+ * The reply for a message that could not be written locally: {@code 452 4.3.1 Insufficient system storage} when the
+ * file system is full (ENOSPC, EDQUOT) or read-only (EROFS), as Postfix says it, otherwise {@code 451 4.3.0}. Either
+ * way nothing was acknowledged and the client keeps the message and retries. Stateless.
+ */
+public final class StorageFailure {
+    private StorageFailure() {
+    }
+
+    /** Whether the failure says the file system has no room or takes no writes. */
+    public static boolean isOutOfStorage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t instanceof FileSystemException f ? f.getReason() : t.getMessage();
+            if (m != null) {
+                String l = m.toLowerCase(Locale.ROOT);
+                if (l.contains("no space left") || l.contains("quota exceeded") || l.contains("read-only file system")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The reply for a message that could not be stored because of {@code e}. */
+    public static SmtpReply reply(Throwable e) {
+        return isOutOfStorage(e) ? SmtpReply.of(452, "4.3.1", "Insufficient system storage")
+                : SmtpReply.of(451, "4.3.0", "Temporary failure storing the message, try again later");
+    }
+}
