@@ -3,6 +3,7 @@ package dev.mailkit.postgres;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.auth.MailUser;
 import dev.mailkit.core.auth.PasswordHash;
+import dev.mailkit.core.auth.VerificationCache;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.postgres.internal.Db;
 
@@ -23,6 +24,8 @@ import java.util.Optional;
  * domains ({@code mk_domain}). Passwords are stored as PBKDF2-SHA256 hashes in modular crypt form
  * ({@code $pbkdf2-sha256$...}, the form core's {@link PasswordHash} writes; a hash made elsewhere in that form can be
  * set with {@link #addUserWithHash}). A login with an unknown name costs the same key derivation as a wrong password.
+ * Each node remembers its successful logins for a short time ({@link VerificationCache}, default 5 minutes); every
+ * login still reads the user's row, so a password changed or a user disabled on any node takes effect at once.
  *
  * <pre>{@code
  * PostgresUserDirectory users = PostgresUserDirectory.builder(db).build();
@@ -39,12 +42,14 @@ public final class PostgresUserDirectory implements UserDirectory {
     private final int iterations;
     private final SecureRandom random;
     private final PasswordHash dummy;
+    private final VerificationCache cache;
 
     private PostgresUserDirectory(Builder b) {
         this.db = b.database.db();
         this.iterations = b.iterations;
         this.random = b.random;
-        this.dummy = PasswordHash.create("not a real password".toCharArray(), iterations, random);
+        this.dummy = PasswordHash.unmatchable(iterations, random); // costs a derivation to check, none to make
+        this.cache = b.cache;
     }
 
     /** A builder for a directory in {@code database}. */
@@ -70,7 +75,19 @@ public final class PostgresUserDirectory implements UserDirectory {
             dummy.matches(password);
             return Optional.empty();
         }
-        return hash.matches(password) ? Optional.of(r.user()) : Optional.empty();
+        if (cache.verified(username, password, r.hash)) {
+            return Optional.of(r.user());
+        }
+        if (!hash.matches(password)) {
+            return Optional.empty();
+        }
+        cache.remember(username, password, r.hash);
+        return Optional.of(r.user());
+    }
+
+    /** This node's cache of successful verifications. */
+    public VerificationCache verificationCache() {
+        return cache;
     }
 
     @Override
@@ -267,6 +284,7 @@ public final class PostgresUserDirectory implements UserDirectory {
         private final PostgresDatabase database;
         private int iterations = PasswordHash.DEFAULT_ITERATIONS;
         private SecureRandom random = new SecureRandom();
+        private VerificationCache cache = VerificationCache.defaults();
 
         private Builder(PostgresDatabase database) {
             this.database = Objects.requireNonNull(database, "database");
@@ -281,6 +299,15 @@ public final class PostgresUserDirectory implements UserDirectory {
         /** The randomness for salts (default a new {@link SecureRandom}). */
         public Builder random(SecureRandom random) {
             this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * The cache of successful verifications (default {@link VerificationCache#defaults()};
+         * {@link VerificationCache#disabled()} makes every login derive).
+         */
+        public Builder verificationCache(VerificationCache cache) {
+            this.cache = Objects.requireNonNull(cache, "cache");
             return this;
         }
 

@@ -71,6 +71,25 @@ class PostgresUserDirectoryTest {
         assertThat(a.removeUser("ann")).isFalse();
     }
 
+    /** A node remembers its successful logins, but a change made on another node takes effect at once. */
+    @Test
+    void rememberedLoginsNeverOutliveAChangeMadeOnAnotherNode() {
+        a.addUser("ann", MailAddress.parse("ann@example.com"), "s3cret".toCharArray());
+        assertThat(b.authenticate("ann", "wrong".toCharArray())).isEmpty();
+        assertThat(b.verificationCache().size()).as("failures are not remembered").isZero();
+        assertThat(b.authenticate("ann", "s3cret".toCharArray())).isPresent();
+        assertThat(b.verificationCache().size()).isEqualTo(1);
+        assertThat(b.authenticate("ann", "s3cret".toCharArray())).isPresent();
+        assertThat(a.setPassword("ann", "new".toCharArray())).isTrue();
+        assertThat(b.authenticate("ann", "s3cret".toCharArray())).as("the old password on the other node").isEmpty();
+        assertThat(b.authenticate("ann", "new".toCharArray())).isPresent();
+        assertThat(a.setDisabled("ann", true)).isTrue();
+        assertThat(b.authenticate("ann", "new".toCharArray())).as("disabled on the other node").isEmpty();
+        a.setDisabled("ann", false);
+        assertThat(a.removeUser("ann")).isTrue();
+        assertThat(b.authenticate("ann", "new".toCharArray())).as("removed on the other node").isEmpty();
+    }
+
     @Test
     void conflictsAndBadInputAreRefusedWithAReason() {
         a.addUser("ann", MailAddress.parse("ann@example.com"), "x".toCharArray());
