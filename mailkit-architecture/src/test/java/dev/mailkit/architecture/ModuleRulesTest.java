@@ -41,6 +41,7 @@ class ModuleRulesTest {
             Map.entry("pop3", Set.of("core", "store")),
             // the relay only for the queue view and the trace's relay events (an optional dependency)
             Map.entry("web", Set.of("core", "store", "relay")),
+            Map.entry("passwd", Set.of("core")),
             Map.entry("test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth", "web")),
             // mailkit-spring-boot-starter (dev.mailkit.spring...): relay, mailauth and test are optional there
             Map.entry("spring", Set.of("core", "smtp", "store", "imap", "pop3", "relay", "mailauth", "test")));
@@ -49,7 +50,8 @@ class ModuleRulesTest {
     static final Map<String, String> LIBRARY_OWNER = Map.of(
             "org.xbill.DNS", "dns",
             "com.google.common", "mailauth",
-            "org.subethamail", "smtp");
+            "org.subethamail", "smtp",
+            "org.bouncycastle", "passwd");
 
     static JavaClasses mailkit;
 
