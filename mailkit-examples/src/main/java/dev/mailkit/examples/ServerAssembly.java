@@ -1,0 +1,315 @@
+package dev.mailkit.examples;
+
+import dev.mailkit.core.Envelope;
+import dev.mailkit.core.MailAddress;
+import dev.mailkit.core.MessageSource;
+import dev.mailkit.core.MessageSpool;
+import dev.mailkit.core.SmtpReply;
+import dev.mailkit.core.auth.InMemoryUserDirectory;
+import dev.mailkit.core.auth.UserDirectory;
+import dev.mailkit.core.filter.MailFilter;
+import dev.mailkit.core.server.AuthFailurePenalty;
+import dev.mailkit.core.sink.DeliveryReport;
+import dev.mailkit.core.sink.MessageSink;
+import dev.mailkit.core.tls.TlsConfig;
+import dev.mailkit.imap.ImapServer;
+import dev.mailkit.mailauth.dkim.DkimSigner;
+import dev.mailkit.mailauth.dkim.DkimVerifier;
+import dev.mailkit.mailauth.dmarc.DmarcChecker;
+import dev.mailkit.mailauth.dmarc.DmarcFilter;
+import dev.mailkit.mailauth.dnsbl.DnsBlocklistFilter;
+import dev.mailkit.mailauth.spf.SpfChecker;
+import dev.mailkit.passwd.PasswdFileUserDirectory;
+import dev.mailkit.pop3.Pop3Server;
+import dev.mailkit.relay.RelayEvent;
+import dev.mailkit.relay.RelayQueue;
+import dev.mailkit.relay.RelayTls;
+import dev.mailkit.relay.SmartHost;
+import dev.mailkit.scan.ClamdClient;
+import dev.mailkit.scan.FailurePolicy;
+import dev.mailkit.scan.FileQuarantine;
+import dev.mailkit.scan.JunkFolder;
+import dev.mailkit.scan.MilterClient;
+import dev.mailkit.scan.RspamdClient;
+import dev.mailkit.scan.ScanFilter;
+import dev.mailkit.scan.ScannerLearning;
+import dev.mailkit.scan.SpamdClient;
+import dev.mailkit.smtp.SmtpServer;
+import dev.mailkit.store.MailStore;
+import dev.mailkit.store.delivery.DeliveryAgent;
+import dev.mailkit.store.maildir.MaildirMailStore;
+import dev.mailkit.store.memory.MemoryMailStore;
+import dev.mailkit.web.MailSender;
+import dev.mailkit.web.TraceRecorder;
+import dev.mailkit.web.WebServer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static dev.mailkit.examples.ServerOptions.*;
+
+/** Puts the runnable server together from its options: the parts a reload rebuilds, and the servers. */
+final class ServerAssembly {
+    private ServerAssembly() {
+    }
+
+    /** The TLS certificate of the options (a generated one without --tls-cert). */
+    static TlsConfig tls(ServerOptions o) {
+        return o.get(TLS_CERT) != null ? TlsConfig.fromPem(o.get(TLS_CERT), o.get(TLS_KEY))
+                : TlsConfig.selfSigned();
+    }
+
+    /** The users: the --user ones (hashed in memory), then the users file. */
+    static UserDirectory users(ServerOptions o, PasswdFileUserDirectory file) {
+        List<UserDirectory> all = new ArrayList<>();
+        if (!o.get(USERS).isEmpty()) {
+            InMemoryUserDirectory.Builder ub = InMemoryUserDirectory.builder();
+            o.get(USERS).forEach(e -> ub.user(e.getKey(), e.getValue()));
+            all.add(ub.build());
+        }
+        if (file != null) {
+            all.add(file);
+        }
+        return all.size() == 1 ? all.get(0) : new Switchable.Chain(all);
+    }
+
+    static PasswdFileUserDirectory usersFile(ServerOptions o) {
+        return o.get(USERS_FILE) == null ? null : PasswdFileUserDirectory.builder(o.get(USERS_FILE)).build();
+    }
+
+    /** The delivery agent: users, aliases, catch-alls, Junk when scanning. */
+    static DeliveryAgent agent(ServerOptions o, MailStore store, UserDirectory users) {
+        DeliveryAgent.Builder ab = DeliveryAgent.builder().store(store).users(users);
+        if (o.scanning()) {
+            ab.mailboxRule(JunkFolder.builder().build()); // what the scanners mark as spam goes into Junk
+        }
+        for (Map.Entry<String, List<String>> a : o.get(ALIASES)) {
+            ab.alias(a.getKey(), a.getValue().toArray(new String[0]));
+        }
+        o.get(CATCH_ALL).forEach(e -> ab.catchAll(e.getKey(), e.getValue()));
+        return ab.build();
+    }
+
+    /** The SMTP filters a reload may change: DNS blocklists, SPF/DKIM/DMARC, the scanners. */
+    static MailFilter filters(ServerOptions o) {
+        List<MailFilter> filters = new ArrayList<>();
+        String host = o.domains().get(0);
+        if (!o.get(DNSBL).isEmpty()) {
+            DnsBlocklistFilter.Builder bl = DnsBlocklistFilter.builder()
+                    .exempt(o.get(TRUSTED_NETWORKS).toArray(new String[0]));
+            o.get(DNSBL).forEach(bl::zone);
+            filters.add(bl.build());
+        }
+        if (o.get(INBOUND_AUTH) != null) {
+            DmarcFilter auth = DmarcFilter.of(SpfChecker.builder().receiver(host).build(),
+                    DkimVerifier.builder().build(), DmarcChecker.builder().build(), host);
+            filters.add(o.get(INBOUND_AUTH).equals("enforce") ? auth : auth.recordOnly());
+        }
+        if (o.scanning()) {
+            filters.add(scanFilter(o, host));
+        }
+        return MailFilter.chain(filters);
+    }
+
+    /** Starts everything the options ask for and prints where it listens. */
+    static MailkitServerMain.Running start(ServerOptions o, PrintStream out) {
+        try {
+            Files.createDirectories(o.get(DATA));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + o.get(DATA) + ": " + e.getMessage(), e);
+        }
+        TlsConfig tls = TlsConfig.replaceable(tls(o));
+        PasswdFileUserDirectory usersFile = usersFile(o);
+        Switchable.Users users = new Switchable.Users(users(o, usersFile));
+        MailStore store = o.get(STORE).equals("memory") ? MemoryMailStore.builder().standardMailboxes().build()
+                : MaildirMailStore.builder(o.get(DATA)).standardMailboxes().build();
+        AuthFailurePenalty penalty = AuthFailurePenalty.defaults(); // one per client address for SMTP and POP3
+        SmtpServer smtp = null;
+        ImapServer imap = null;
+        Pop3Server pop3 = null;
+        RelayQueue relay = null;
+        WebServer web = null;
+        TraceRecorder trace = TraceRecorder.create(); // "where did my mail go?" in the web inbox
+        try {
+            // the trace names the mailboxes each copy went into: it wraps each delivery agent a reload sets
+            Switchable.Sink agent = new Switchable.Sink(agent(o, store, users), trace::sink);
+            MessageSink sink = new PrintingSink(agent, out);
+            List<String> domains = o.domains();
+            MessageSpool spool = MessageSpool.create(o.get(DATA).resolve(".spool"), MessageSpool.DEFAULT_THRESHOLD);
+            relay = relay(o, domains, sink, trace, out);
+            Switchable.Filters filters = new Switchable.Filters(filters(o));
+            smtp = SmtpServer.builder()
+                    .filters(filters, trace)
+                    .transcripts(true)
+                    .bindAddress(o.get(BIND))
+                    .mx(o.get(SMTP_PORT)).submission(o.get(SUBMISSION_PORT)).smtps(o.get(SMTPS_PORT))
+                    .localDomains(domains.toArray(new String[0]))
+                    .users(users)
+                    .tls(tls)
+                    .sink(sink)
+                    .relay(relay)
+                    .trustedNetworks(o.get(TRUSTED_NETWORKS).toArray(new String[0]))
+                    .authFailurePenalty(penalty)
+                    .spool(spool)
+                    .minFreeSpace(o.get(DATA), MailkitServerMain.MIN_FREE_SPACE)
+                    .build()
+                    .start();
+            ImapServer.Builder ib = ImapServer.builder();
+            learning(o).ifPresent(ib::spamLearning);
+            imap = ib.bindAddress(o.get(BIND)).port(o.get(IMAP_PORT)).implicitTlsPort(o.get(IMAPS_PORT)).users(users)
+                    .store(store).tls(tls).spool(spool).build().start();
+            pop3 = Pop3Server.builder().bindAddress(o.get(BIND)).port(o.get(POP3_PORT))
+                    .implicitTlsPort(o.get(POP3S_PORT)).users(users).store(store).tls(tls).authFailurePenalty(penalty)
+                    .build().start();
+            web = web(o, store, users, penalty, relay, trace, domains, tls).start();
+            MailkitServerMain.Running running = new MailkitServerMain.Running(o, smtp, imap, pop3, store, tls, relay, web,
+                    new MailkitServerMain.Parts(users, usersFile, agent, filters));
+            Banner.print(o, running, out);
+            return running;
+        } catch (RuntimeException e) {
+            for (AutoCloseable c : new AutoCloseable[] {web, smtp, pop3, relay, imap}) {
+                try {
+                    if (c != null) {
+                        c.close();
+                    }
+                } catch (Exception ignored) {
+                    // the first failure is the one reported
+                }
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Prints one line per message delivered locally, as before the structured log. */
+    private static final class PrintingSink implements MessageSink {
+        private final MessageSink next;
+        private final PrintStream out;
+
+        PrintingSink(MessageSink next, PrintStream out) {
+            this.next = next;
+            this.out = out;
+        }
+
+        @Override
+        public DeliveryReport deliver(Envelope e, MessageSource m) throws IOException {
+            DeliveryReport r = next.deliver(e, m);
+            String subject = m.headers().getHeader("Subject", null);
+            out.println("message " + e.transactionId() + " from " + e.reversePathString() + " to "
+                    + e.recipients() + ", " + m.size() + " bytes"
+                    + (subject == null ? "" : ", subject: " + subject)
+                    + (r.isAllDelivered() ? "" : ", not delivered to " + r.failures().keySet()));
+            return r;
+        }
+
+        @Override
+        public Optional<SmtpReply> checkRecipient(Envelope transaction, MailAddress recipient) {
+            return next.checkRecipient(transaction, recipient);
+        }
+    }
+
+    /**
+     * The web inbox and API: plain HTTP on a loopback address (HTTPS with the mail certificate on any other), logins
+     * of the users (or none with --http-open), sending through the relay queue, the trace, the queue view.
+     */
+    private static WebServer web(ServerOptions o, MailStore store, UserDirectory users, AuthFailurePenalty penalty,
+                                 RelayQueue relay, TraceRecorder trace, List<String> domains, TlsConfig tls) {
+        WebServer.Builder b = WebServer.builder().store(store).bindAddress(o.get(BIND)).port(o.get(HTTP_PORT))
+                .authFailurePenalty(penalty).submission(MailSender.queue(relay)).relayQueue(relay).trace(trace)
+                .hostNames(domains.toArray(new String[0]));
+        if (!o.get(BIND).isLoopbackAddress()) {
+            b.tls(tls);
+        }
+        if (o.get(HTTP_OPEN)) {
+            List<String> shown = new ArrayList<>();
+            o.get(USERS).forEach(e -> shown.add(e.getKey()));
+            if (o.get(USERS_FILE) != null) {
+                usersFile(o).users().forEach(u -> shown.add(u.address().toString()));
+            }
+            o.get(CATCH_ALL).stream().map(Map.Entry::getValue).filter(a -> !shown.contains(a)).forEach(shown::add);
+            b.openAccess(shown.toArray(new String[0]));
+        } else {
+            b.users(users);
+        }
+        return b.build();
+    }
+
+    /** The relay queue in DATA/.relay-queue: MX delivery or the smart host, DKIM, bounces to local senders delivered. */
+    private static RelayQueue relay(ServerOptions o, List<String> domains, MessageSink local, TraceRecorder trace,
+                                    PrintStream out) {
+        RelayQueue.Builder b = RelayQueue.builder(o.get(DATA).resolve(".relay-queue"))
+                .localDelivery(local, domains.toArray(new String[0]))
+                .onEvent(e -> {
+                    trace.relayEvent(e);
+                    if (e.type() != RelayEvent.Type.QUEUED) {
+                        out.println("relay " + e);
+                    }
+                });
+        if (o.get(RELAY_HOST) != null) {
+            SmartHost.Builder sh = SmartHost.parse(o.get(RELAY_HOST))
+                    .tls(o.get(RELAY_TLS).equals("required") ? RelayTls.REQUIRED : RelayTls.OPPORTUNISTIC);
+            if (o.get(RELAY_USER) != null) {
+                sh.auth(o.get(RELAY_USER), o.get(RELAY_PASSWORD));
+            }
+            b.smartHost(sh.build());
+        }
+        if (o.get(DKIM_DOMAIN) != null) {
+            b.signers(signer(o));
+        }
+        return b.build().start();
+    }
+
+    /** The scanners and milters of the options, in the order Rspamd, spamd, clamd, milters. */
+    private static ScanFilter scanFilter(ServerOptions o, String hostName) {
+        ScanFilter.Builder b = ScanFilter.builder().hostName(hostName).scanOutbound(o.get(SCAN_OUTBOUND))
+                .onFailure(o.get(SCAN_FAILURE).equals("accept") ? FailurePolicy.ACCEPT : FailurePolicy.TEMPFAIL)
+                .quarantine(FileQuarantine.open(o.get(DATA).resolve(".quarantine")));
+        if (o.get(RSPAMD) != null) {
+            b.scanner(rspamd(o).build());
+        }
+        if (o.get(SPAMD) != null) {
+            b.scanner(SpamdClient.builder(o.get(SPAMD)).build());
+        }
+        if (o.get(CLAMD) != null) {
+            b.scanner(ClamdClient.builder(o.get(CLAMD)).build());
+        }
+        int n = 0;
+        for (String m : o.get(MILTERS)) {
+            b.milter(MilterClient.builder(m).name("milter" + (++n)).build());
+        }
+        return b.build();
+    }
+
+    private static RspamdClient.Builder rspamd(ServerOptions o) {
+        RspamdClient.Builder r = RspamdClient.builder(o.get(RSPAMD));
+        if (o.get(RSPAMD_CONTROLLER) != null) {
+            r.controller(o.get(RSPAMD_CONTROLLER), o.get(RSPAMD_PASSWORD));
+        }
+        return r;
+    }
+
+    /** Learning from IMAP moves: Rspamd through its controller, spamd with TELL. */
+    private static Optional<ScannerLearning> learning(ServerOptions o) {
+        if (o.get(RSPAMD_CONTROLLER) == null && o.get(SPAMD) == null) {
+            return Optional.empty();
+        }
+        ScannerLearning.Builder b = ScannerLearning.builder();
+        if (o.get(RSPAMD_CONTROLLER) != null) {
+            b.rspamd(rspamd(o).build());
+        }
+        if (o.get(SPAMD) != null) {
+            b.spamd(SpamdClient.builder(o.get(SPAMD)).build());
+        }
+        return Optional.of(b.build());
+    }
+
+    static DkimSigner signer(ServerOptions o) {
+        return DkimSigner.fromPem(o.get(DKIM_DOMAIN), o.get(DKIM_SELECTOR), o.get(DKIM_KEY));
+    }
+}
