@@ -213,4 +213,28 @@ class RealClientsTest {
                 "--mail-rcpt", "bob@local.test", "--upload-file", mail.toString()), null, Duration.ofSeconds(30));
         assertThat(untrusted.exitCode).isNotZero();
     }
+
+    /**
+     * curl with internationalized addresses: it sends the domain in A-labels and the local part in UTF-8 with
+     * SMTPUTF8; the envelope holds the address the U-label form names (one domain, RFC 5890).
+     */
+    @Test
+    void curlWithSmtpUtf8AndAnInternationalizedDomain() throws Exception {
+        Path curl = ExternalTool.require("curl");
+        InMemorySink idn = new InMemorySink();
+        try (SmtpServer s = SmtpTesting.mx(idn).localDomains("bücher.example").build().start()) {
+            Path mail = Files.writeString(dir.resolve("idn.eml"), "Subject: idn\r\n\r\nhi\r\n",
+                    StandardCharsets.US_ASCII);
+            ExternalTool.Result r = ExternalTool.run(List.of(curl.toString(), "-sS", "--url",
+                    "smtp://127.0.0.1:" + s.port(), "--mail-from", "jörg@bücher.example", "--mail-rcpt",
+                    "zoë@bücher.example", "--upload-file", mail.toString()), null, Duration.ofSeconds(30));
+            assertThat(r.exitCode).as(r.toString()).isZero();
+            ReceivedMessage m = SmtpTesting.await(idn, 1).get(0);
+            assertThat(m.envelope().mailParameters()).containsKey("SMTPUTF8");
+            assertThat(m.envelope().recipients()).containsExactly(dev.mailkit.core.MailAddress.parse(
+                    "zoë@bücher.example"));
+            assertThat(m.envelope().recipients().get(0).domain()).as("as curl wrote it")
+                    .isEqualTo("xn--bcher-kva.example");
+        }
+    }
 }

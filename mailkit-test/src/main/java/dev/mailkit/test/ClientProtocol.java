@@ -28,5 +28,21 @@ public enum ClientProtocol {
     public String jakartaName() {
         return jakartaName;
     }
-}
 
+    /** Whether the port speaks TLS from the start (SMTPS, IMAPS, POP3S). */
+    public boolean implicitTls() {
+        return this == SMTPS || this == IMAPS || this == POP3S;
+    }
+
+    /** The port of this protocol on the server. */
+    int port(MailKit server) {
+        return switch (this) {
+            case SMTP -> server.smtpPort();
+            case SMTPS -> server.smtpsPort();
+            case IMAP -> server.imapPort();
+            case IMAPS -> server.imapsPort();
+            case POP3 -> server.pop3Port();
+            case POP3S -> server.pop3sPort();
+        };
+    }
+}

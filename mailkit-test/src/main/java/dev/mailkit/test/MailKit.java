@@ -208,19 +208,19 @@ public final class MailKit implements AutoCloseable {
     }
 
     private Pop3Server pop3() {
-        Pop3Server pop3 = this.pop3;
-        if (pop3 == null) {
-            throw new IllegalStateException("this test server has no POP3: build it with MailKit.builder().pop3()");
-        }
-        return pop3;
+        return present(pop3, "POP3", "pop3()");
     }
 
     private ImapServer imap() {
-        ImapServer imap = this.imap;
-        if (imap == null) {
-            throw new IllegalStateException("this test server has no IMAP: build it with MailKit.builder().imap()");
+        return present(imap, "IMAP", "imap()");
+    }
+
+    private static <T> T present(T server, String what, String builderCall) {
+        if (server == null) {
+            throw new IllegalStateException("this test server has no " + what + ": build it with MailKit.builder()."
+                    + builderCall);
         }
-        return imap;
+        return server;
     }
 
     /**
@@ -301,17 +301,7 @@ public final class MailKit implements AutoCloseable {
      * @throws IllegalStateException if the server lacks that port (no IMAP, no POP3, or no TLS)
      */
     public Properties clientProperties(ClientProtocol protocol) {
-        int port = switch (protocol) {
-            case SMTP -> smtpPort();
-            case SMTPS -> smtpsPort();
-            case IMAP -> imapPort();
-            case IMAPS -> imapsPort();
-            case POP3 -> pop3Port();
-            case POP3S -> pop3sPort();
-        };
-        boolean implicit = protocol == ClientProtocol.SMTPS || protocol == ClientProtocol.IMAPS
-                || protocol == ClientProtocol.POP3S;
-        return ClientSessions.properties(protocol.jakartaName(), host(), port, implicit,
+        return ClientSessions.properties(protocol.jakartaName(), host(), protocol.port(this), protocol.implicitTls(),
                 tls == null ? null : sslContext(), false);
     }
 

@@ -43,6 +43,22 @@ public final class PasswordHash {
     }
 
     /**
+     * A hash that no password matches (a random salt and a random value), whose check costs what a real one costs:
+     * what a directory checks an unknown user's password against, so that unknown users and wrong passwords take
+     * the same time. Made without a key derivation, so creating it is free.
+     */
+    public static PasswordHash unmatchable(int iterations, SecureRandom random) {
+        if (iterations < 1) {
+            throw new IllegalArgumentException("iterations must be at least 1, was " + iterations);
+        }
+        byte[] salt = new byte[SALT_BYTES];
+        random.nextBytes(salt);
+        byte[] value = new byte[HASH_BYTES];
+        random.nextBytes(value);
+        return new PasswordHash(iterations, salt, value);
+    }
+
+    /**
      * Parses the modular crypt form.
      *
      * @throws IllegalArgumentException if the text is not a {@code $pbkdf2-sha256$} hash; the message shows the form

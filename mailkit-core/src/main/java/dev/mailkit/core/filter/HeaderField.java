@@ -49,6 +49,38 @@ public final class HeaderField {
         return value;
     }
 
+    /**
+     * The field as one header line, {@code Name: value}, folded at spaces so that no line is longer than 78
+     * characters where that is possible (RFC 5322 2.1.1), without the final CRLF.
+     */
+    public String folded() {
+        return fold(name + ": " + value);
+    }
+
+    /**
+     * Folds a header line at spaces so that no line exceeds 78 characters where possible (a line without a space
+     * to break at stays as it is); continuation lines start with a tab.
+     */
+    public static String fold(String line) {
+        if (line.length() <= 78) {
+            return line;
+        }
+        StringBuilder sb = new StringBuilder(line.length() + 16);
+        int lineStart = 0;
+        int lastSpace = -1;
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) == ' ' && i > lineStart) {
+                lastSpace = i;
+            }
+            if (i - lineStart >= 78 && lastSpace > lineStart) {
+                sb.append(line, lineStart, lastSpace).append("\r\n\t");
+                lineStart = lastSpace + 1;
+                lastSpace = -1;
+            }
+        }
+        return sb.append(line.substring(lineStart)).toString();
+    }
+
     @Override
     public String toString() {
         return name + ": " + value;

@@ -72,4 +72,17 @@ class InMemoryUserDirectoryTest {
         assertThatThrownBy(() -> InMemoryUserDirectory.builder().user("a\r\nb", "a@example.test", "pw").build())
                 .hasMessageContaining("control characters");
     }
+
+    /** The stand-in for unknown users matches nothing and is checked at the real cost, but is free to make. */
+    @Test
+    void theUnknownUsersStandInMatchesNoPasswordAndCostsAKeyDerivationToCheck() {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        PasswordHash unmatchable = PasswordHash.unmatchable(1000, random);
+        assertThat(unmatchable.iterations()).isEqualTo(1000);
+        assertThat(unmatchable.matches("".toCharArray())).isFalse();
+        assertThat(unmatchable.matches("not a real password".toCharArray())).isFalse();
+        PasswordHash parsed = PasswordHash.parse(unmatchable.encoded());
+        assertThat(parsed.encoded()).isEqualTo(unmatchable.encoded());
+        assertThat(PasswordHash.unmatchable(1000, random).encoded()).isNotEqualTo(unmatchable.encoded());
+    }
 }

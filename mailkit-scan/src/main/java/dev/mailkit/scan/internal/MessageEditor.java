@@ -1,5 +1,6 @@
 package dev.mailkit.scan.internal;
 
+import dev.mailkit.core.filter.HeaderField;
 import dev.mailkit.core.MessageSource;
 import dev.mailkit.scan.HeaderEdit;
 import jakarta.mail.internet.MimeUtility;
@@ -132,27 +133,6 @@ public final class MessageEditor {
         if (v.contains("\r\n")) {
             return name + sep + v; // already folded by whoever wrote it
         }
-        return fold(name + sep + v);
-    }
-
-    /** Folds a header line at spaces so that no line exceeds 78 characters where possible. */
-    static String fold(String line) {
-        if (line.length() <= 78) {
-            return line;
-        }
-        StringBuilder sb = new StringBuilder(line.length() + 16);
-        int lineStart = 0;
-        int lastSpace = -1;
-        for (int i = 0; i < line.length(); i++) {
-            if (line.charAt(i) == ' ' && i > lineStart) {
-                lastSpace = i;
-            }
-            if (i - lineStart >= 78 && lastSpace > lineStart) {
-                sb.append(line, lineStart, lastSpace).append("\r\n\t");
-                lineStart = lastSpace + 1;
-                lastSpace = -1;
-            }
-        }
-        return sb.append(line.substring(lineStart)).toString();
+        return HeaderField.fold(name + sep + v);
     }
 }

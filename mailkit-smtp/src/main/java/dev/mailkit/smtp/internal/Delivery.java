@@ -155,30 +155,9 @@ public final class Delivery {
     private static byte[] headers(FilterVerdict v) {
         StringBuilder sb = new StringBuilder();
         for (HeaderField h : v.headers()) {
-            sb.append(fold(h.name() + ": " + h.value())).append("\r\n");
+            sb.append(h.folded()).append("\r\n");
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Folds a header line at spaces so that no line exceeds 78 characters where possible. */
-    static String fold(String line) {
-        if (line.length() <= 78) {
-            return line;
-        }
-        StringBuilder sb = new StringBuilder(line.length() + 16);
-        int lineStart = 0;
-        int lastSpace = -1;
-        for (int i = 0; i < line.length(); i++) {
-            if (line.charAt(i) == ' ' && i > lineStart) {
-                lastSpace = i;
-            }
-            if (i - lineStart >= 78 && lastSpace > lineStart) {
-                sb.append(line, lineStart, lastSpace).append("\r\n\t");
-                lineStart = lastSpace + 1;
-                lastSpace = -1;
-            }
-        }
-        return sb.append(line.substring(lineStart)).toString();
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
