@@ -9,6 +9,7 @@ import dev.mailkit.core.auth.InMemoryUserDirectory;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.filter.MailFilter;
 import dev.mailkit.core.server.AuthFailurePenalty;
+import dev.mailkit.core.server.MailServer;
 import dev.mailkit.core.sink.DeliveryReport;
 import dev.mailkit.core.sink.MessageSink;
 import dev.mailkit.core.tls.TlsConfig;
@@ -21,7 +22,6 @@ import dev.mailkit.mailauth.dnsbl.DnsBlocklistFilter;
 import dev.mailkit.mailauth.spf.SpfChecker;
 import dev.mailkit.passwd.PasswdFileUserDirectory;
 import dev.mailkit.pop3.Pop3Server;
-import dev.mailkit.relay.RelayEvent;
 import dev.mailkit.relay.RelayQueue;
 import dev.mailkit.relay.RelayTls;
 import dev.mailkit.relay.SmartHost;
@@ -47,10 +47,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import static dev.mailkit.examples.ServerOptions.*;
 
@@ -136,16 +139,17 @@ final class ServerAssembly {
         RelayQueue relay = null;
         WebServer web = null;
         TraceRecorder trace = TraceRecorder.create(); // "where did my mail go?" in the web inbox
+        ServerMetrics metrics = new ServerMetrics(Clock.systemUTC());
         try {
             // the trace names the mailboxes each copy went into: it wraps each delivery agent a reload sets
             Switchable.Sink agent = new Switchable.Sink(agent(o, store, users), trace::sink);
-            MessageSink sink = new PrintingSink(agent, out);
+            MessageSink sink = metrics.sink(new PrintingSink(agent, out));
             List<String> domains = o.domains();
             MessageSpool spool = MessageSpool.create(o.get(DATA).resolve(".spool"), MessageSpool.DEFAULT_THRESHOLD);
-            relay = relay(o, domains, sink, trace, out);
+            relay = relay(o, domains, sink, trace, metrics, out);
             Switchable.Filters filters = new Switchable.Filters(filters(o));
             smtp = SmtpServer.builder()
-                    .filters(filters, trace)
+                    .filters(metrics.filter(filters), trace)
                     .transcripts(true)
                     .bindAddress(o.get(BIND))
                     .mx(o.get(SMTP_PORT)).submission(o.get(SUBMISSION_PORT)).smtps(o.get(SMTPS_PORT))
@@ -167,7 +171,21 @@ final class ServerAssembly {
             pop3 = Pop3Server.builder().bindAddress(o.get(BIND)).port(o.get(POP3_PORT))
                     .implicitTlsPort(o.get(POP3S_PORT)).users(users).store(store).tls(tls).authFailurePenalty(penalty)
                     .build().start();
-            web = web(o, store, users, penalty, relay, trace, domains, tls).start();
+            SmtpServer s = smtp;
+            ImapServer i = imap;
+            Pop3Server p = pop3;
+            Map<String, Supplier<Integer>> connections = new LinkedHashMap<>();
+            connections.put("smtp", s::connectionCount);
+            connections.put("imap", i::connectionCount);
+            connections.put("pop3", p::connectionCount);
+            metrics.watch(connections, relay);
+            Map<String, MailServer> servers = new LinkedHashMap<>();
+            servers.put("SMTP", s);
+            servers.put("IMAP", i);
+            servers.put("POP3", p);
+            web = web(o, store, users, penalty, relay, trace, domains, tls).metrics(metrics::scrape)
+                    .health(() -> ServerMetrics.problems(servers, o.get(DATA), MailkitServerMain.MIN_FREE_SPACE))
+                    .build().start();
             MailkitServerMain.Running running = new MailkitServerMain.Running(o, smtp, imap, pop3, store, tls, relay, web,
                     new MailkitServerMain.Parts(users, usersFile, agent, filters));
             Banner.print(o, running, out);
@@ -187,7 +205,7 @@ final class ServerAssembly {
         }
     }
 
-    /** Prints one line per message delivered locally, as before the structured log. */
+    /** Prints one line per message delivered locally, then one per recipient with its outcome. */
     private static final class PrintingSink implements MessageSink {
         private final MessageSink next;
         private final PrintStream out;
@@ -205,6 +223,12 @@ final class ServerAssembly {
                     + e.recipients() + ", " + m.size() + " bytes"
                     + (subject == null ? "" : ", subject: " + subject)
                     + (r.isAllDelivered() ? "" : ", not delivered to " + r.failures().keySet()));
+            // one line per recipient, as Postfix's log: the transaction id follows the message
+            for (MailAddress rcpt : e.recipients()) {
+                SmtpReply failure = r.failures().get(rcpt);
+                out.println("message " + e.transactionId() + ": to=<" + rcpt + "> status="
+                        + (failure == null ? "stored" : "failed (" + failure + ")"));
+            }
             return r;
         }
 
@@ -218,7 +242,7 @@ final class ServerAssembly {
      * The web inbox and API: plain HTTP on a loopback address (HTTPS with the mail certificate on any other), logins
      * of the users (or none with --http-open), sending through the relay queue, the trace, the queue view.
      */
-    private static WebServer web(ServerOptions o, MailStore store, UserDirectory users, AuthFailurePenalty penalty,
+    private static WebServer.Builder web(ServerOptions o, MailStore store, UserDirectory users, AuthFailurePenalty penalty,
                                  RelayQueue relay, TraceRecorder trace, List<String> domains, TlsConfig tls) {
         WebServer.Builder b = WebServer.builder().store(store).bindAddress(o.get(BIND)).port(o.get(HTTP_PORT))
                 .authFailurePenalty(penalty).submission(MailSender.queue(relay)).relayQueue(relay).trace(trace)
@@ -237,19 +261,18 @@ final class ServerAssembly {
         } else {
             b.users(users);
         }
-        return b.build();
+        return b;
     }
 
     /** The relay queue in DATA/.relay-queue: MX delivery or the smart host, DKIM, bounces to local senders delivered. */
     private static RelayQueue relay(ServerOptions o, List<String> domains, MessageSink local, TraceRecorder trace,
-                                    PrintStream out) {
+                                    ServerMetrics metrics, PrintStream out) {
         RelayQueue.Builder b = RelayQueue.builder(o.get(DATA).resolve(".relay-queue"))
                 .localDelivery(local, domains.toArray(new String[0]))
                 .onEvent(e -> {
                     trace.relayEvent(e);
-                    if (e.type() != RelayEvent.Type.QUEUED) {
-                        out.println("relay " + e);
-                    }
+                    metrics.relayEvent(e);
+                    out.println("relay " + e); // QUEUED names the SMTP transaction: a message can be followed
                 });
         if (o.get(RELAY_HOST) != null) {
             SmartHost.Builder sh = SmartHost.parse(o.get(RELAY_HOST))

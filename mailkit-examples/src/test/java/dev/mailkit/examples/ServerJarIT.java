@@ -68,7 +68,9 @@ class ServerJarIT {
                     mx.group(1), sub.group(1), data.resolve("certificate.pem").toString()), null, Duration.ofSeconds(30));
             assertThat(r.exitCode).as(r.toString()).isZero();
             assertThat(out.readLine()).contains("to [rcpt@local.test]").contains("subject: to the jar");
+            assertThat(out.readLine()).matches("message \\S+: to=<rcpt@local.test> status=stored");
             assertThat(out.readLine()).contains("subject: submitted");
+            assertThat(out.readLine()).matches("message \\S+: to=<rcpt@local.test> status=stored");
             String fetch = String.join("\n",
                     "import poplib, ssl, sys",
                     "ctx = ssl.create_default_context(cafile=sys.argv[3])",
