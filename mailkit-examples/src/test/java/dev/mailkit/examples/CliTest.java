@@ -99,7 +99,7 @@ class CliTest {
     void everyCommandHasHelpAndTheShellGetsACompletionScript() {
         for (String[] c : new String[][] {{"--help"}, {"serve", "--help"}, {"user", "--help"}, {"user", "add", "--help"},
                 {"queue", "--help"}, {"queue", "list", "--help"}, {"reload", "--help"}, {"import", "mbox", "--help"},
-                {"import", "maildir", "--help"}, {"export", "--help"}, {"dkim", "keygen", "--help"}}) {
+                {"import", "maildir", "--help"}, {"export", "--help"}, {"dkim", "keygen", "--help"}, {"diagnose", "--help"}}) {
             Run r = run("", c);
             assertThat(r.code()).as(String.join(" ", c)).isZero();
             assertThat(r.out()).as(String.join(" ", c)).startsWith("Usage: mailkit");

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
         description = {"An embeddable mail server, run as a server of its own.",
                 "With no command, or with options only, runs 'serve'."},
         subcommands = {UserCommand.class, QueueCommand.class, ReloadCommand.class, MailboxCommands.Import.class,
-                MailboxCommands.Export.class, DkimCommand.class,
+                MailboxCommands.Export.class, DiagnoseCommand.class, DkimCommand.class,
                 AutoComplete.GenerateCompletion.class})
 public final class Cli implements Callable<Integer> {
     @CommandLine.Spec
