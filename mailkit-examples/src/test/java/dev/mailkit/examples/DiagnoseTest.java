@@ -1,8 +1,12 @@
 package dev.mailkit.examples;
 
+import dev.mailkit.core.sink.DeliveryReport;
+import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.dns.testing.Dnsmasq;
 import dev.mailkit.examples.cli.Cli;
 import dev.mailkit.mailauth.dkim.DkimSigner;
+import dev.mailkit.smtp.SmtpRole;
+import dev.mailkit.smtp.SmtpServer;
 import dev.mailkit.testsupport.ExternalTool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code mailkit diagnose} against dnsmasq serving a correct zone (good.test: nothing to fix) and one with a mistake
- * in every record (bad.test: each named, with the record that fixes it), through {@code --dns}.
+ * in every record (bad.test: each named, with the record that fixes it), through {@code --dns}, and mailkit SMTP
+ * servers on 127.0.0.10 and 127.0.0.20 as their MX hosts (a trusted certificate; an untrusted one and an open relay).
  */
 class DiagnoseTest {
     @TempDir
@@ -29,6 +35,9 @@ class DiagnoseTest {
     static Dnsmasq dns;
     static Path key;
     static String dkimRecord;
+    static SmtpServer goodMx;
+    static SmtpServer badMx;
+    static Path goodCa;
 
     record Run(int code, String out, String err) {
     }
@@ -43,6 +52,13 @@ class DiagnoseTest {
 
     @BeforeAll
     static void zones() throws Exception {
+        // the MX hosts: mail.good.test as it should be; mx1.bad.test with a certificate nobody trusts, open relay
+        TlsConfig goodTls = TlsConfig.selfSigned("mail.good.test");
+        goodCa = goodTls.writeCertificatePem(dir.resolve("good-ca.pem"));
+        goodMx = SmtpServer.builder().bindAddress(InetAddress.getByName("127.0.0.10")).mx(0).localDomains("good.test")
+                .tls(goodTls).sink((e, m) -> DeliveryReport.allDelivered()).build().start();
+        badMx = SmtpServer.builder().bindAddress(InetAddress.getByName("127.0.0.20")).mx(0).acceptAllDomains()
+                .tls(TlsConfig.selfSigned("localhost")).sink((e, m) -> DeliveryReport.allDelivered()).build().start();
         key = dir.resolve("mk1.pem");
         assertThat(run("dkim", "keygen", "--domain", "good.test", "--selector", "mk1", "--algorithm", "ed25519", "-o",
                 key.toString()).code()).isZero();
@@ -84,6 +100,12 @@ class DiagnoseTest {
 
     @AfterAll
     static void stop() throws Exception {
+        if (goodMx != null) {
+            goodMx.close();
+        }
+        if (badMx != null) {
+            badMx.close();
+        }
         if (dns != null) {
             dns.close();
         }
@@ -96,10 +118,16 @@ class DiagnoseTest {
     @Test
     void aCorrectDomainPasses() {
         Run r = run("diagnose", "good.test", "--dns", server(), "--dkim-selector", "mk1", "--dkim-key", key.toString(),
-                "--dnsbl", "bl.test");
+                "--dnsbl", "bl.test", "--trust", goodCa.toString(), "--smtp-port",
+                String.valueOf(goodMx.port(SmtpRole.MX)));
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out().lines().filter(l -> !l.startsWith(" "))).containsExactly(
                 "OK   mx           good.test MX [10 mail.good.test], each with an address",
+                "OK   certificate  mail.good.test (127.0.0.10:" + goodMx.port(SmtpRole.MX) + ") offers STARTTLS "
+                        + "(TLSv1.3) with a trusted certificate for mail.good.test until "
+                        + goodMx.tls().orElseThrow().certificate().getNotAfter().toInstant(),
+                "OK   open-relay   mail.good.test (127.0.0.10:" + goodMx.port(SmtpRole.MX) + ") refuses to relay "
+                        + "for strangers",
                 "OK   reverse-dns  127.0.0.10 is mail.good.test and mail.good.test is 127.0.0.10",
                 "OK   spf          \"v=spf1 mx -all\" authorises 127.0.0.10",
                 "OK   blocklist    127.0.0.10 is not listed on bl.test",
@@ -112,13 +140,18 @@ class DiagnoseTest {
 
     @Test
     void everyMistakeIsNamedWithTheRecordThatFixesIt() {
+        int port = badMx.port(SmtpRole.MX);
         Run r = run("diagnose", "bad.test", "--dns", server(), "--dkim-selector", "mk1", "--dkim-key", key.toString(),
-                "--dnsbl", "bl.test");
+                "--dnsbl", "bl.test", "--trust", goodCa.toString(), "--smtp-port", String.valueOf(port));
         assertThat(r.code()).isEqualTo(1);
         String dkimForBad = dkimRecord; // the same key, published for bad.test
         assertThat(r.out()).contains(
                 "FAIL mx           MX host mx2.bad.test has no A or AAAA record: mail cannot reach it\n"
                         + "                  fix: mx2.bad.test. IN A <the server's address>\n",
+                "FAIL certificate  the certificate of mx1.bad.test (127.0.0.20:" + port + ") (CN=localhost,O=mailkit "
+                        + "generated certificate) is not trusted: PKIX path building failed",
+                "FAIL open-relay   mx1.bad.test (127.0.0.20:" + port + ") accepts mail for other domains from anyone "
+                        + "(RCPT answered 250",
                 "FAIL reverse-dns  the PTR of 127.0.0.20 is wrong.bad.test, but wrong.bad.test does not resolve back "
                         + "to 127.0.0.20\n                  fix: wrong.bad.test. IN A 127.0.0.20\n",
                 "FAIL spf          the SPF record \"v=spf1 ip4:192.0.2.1 -all\" does not authorise 127.0.0.20 (fail)\n"
@@ -130,9 +163,11 @@ class DiagnoseTest {
                 "FAIL dmarc        the DMARC record \"v=DMARC1; p=maybe\" has no valid p= tag (none, quarantine or "
                         + "reject)\n                  fix: _dmarc.bad.test. IN TXT \"v=DMARC1; p=quarantine; "
                         + "rua=mailto:postmaster@bad.test\"\n",
-                "WARN mta-sts      no MTA-STS record at _mta-sts.bad.test\n",
+                "WARN mta-sts      no MTA-STS record at _mta-sts.bad.test\n                  fix: serve a policy at "
+                        + "https://mta-sts.bad.test/.well-known/mta-sts.txt, then publish _mta-sts.bad.test. IN TXT "
+                        + "\"v=STSv1; id=20260101T000000\"\n",
                 "FAIL tls-rpt      the record at _smtp._tls.bad.test does not start with v=TLSRPTv1",
-                "bad.test: 7 things to fix\n");
+                "bad.test: 9 things to fix\n");
 
         Run two = run("diagnose", "twospf.test", "--dns", server(), "--address", "127.0.0.30");
         assertThat(two.code()).isEqualTo(1);
@@ -146,14 +181,15 @@ class DiagnoseTest {
 
     @Test
     void jsonForMachinesAndOneLineErrors() {
-        Run r = run("diagnose", "bad.test", "--json", "--dns", server(), "--dnsbl", "bl.test");
+        Run r = run("diagnose", "bad.test", "--json", "--dns", server(), "--dnsbl", "bl.test", "--smtp-port",
+                String.valueOf(badMx.port(SmtpRole.MX)));
         assertThat(r.code()).isEqualTo(1);
         // Python's json module reads it
         ExternalTool.Result parsed = ExternalTool.run(List.of(ExternalTool.python().toString(), "-c", String.join(
                 "\n", "import json, sys", "d = json.load(sys.stdin)",
                 "print(d['ok'], ' '.join(f['check'] + ':' + f['status'] for f in d['findings']))")),
                 r.out().getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30));
-        assertThat(parsed.stdout.strip()).isEqualTo("False mx:fail reverse-dns:fail spf:fail blocklist:fail "
+        assertThat(parsed.stdout.strip()).isEqualTo("False mx:fail certificate:fail open-relay:fail reverse-dns:fail spf:fail blocklist:fail "
                 + "dkim:warn dmarc:fail mta-sts:warn tls-rpt:fail");
 
         Run badDomain = run("diagnose", "exa mple;rm", "--dns", server());

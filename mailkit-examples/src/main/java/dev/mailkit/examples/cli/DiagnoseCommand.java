@@ -1,6 +1,7 @@
 package dev.mailkit.examples.cli;
 
 import dev.mailkit.core.dns.DnsResolver;
+import dev.mailkit.core.tls.Pem;
 import dev.mailkit.dns.DnsJavaResolver;
 import dev.mailkit.examples.ServerOptions;
 import dev.mailkit.examples.diagnose.Diagnosis;
@@ -12,10 +13,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +34,8 @@ import java.util.concurrent.Callable;
  * (see {@link Diagnosis}). Exit status 1 when something must be fixed, 0 otherwise.
  */
 @Command(name = "diagnose", mixinStandardHelpOptions = true, description = {"Checks a mail domain's DNS as the world "
-        + "sees it (MX, reverse DNS, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, blocklists) and prints what to fix, with "
+        + "sees it (MX, STARTTLS certificates, open relay, reverse DNS, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, blocklists) "
+        + "and prints what to fix, with "
         + "the records to publish.", "Exit status 1 when something must be fixed."})
 final class DiagnoseCommand implements Callable<Integer> {
     @Mixin
@@ -50,6 +58,15 @@ final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--dnsbl", paramLabel = "ZONE", description = "a DNS blocklist to look the address up in, "
             + "repeatable (default: the configuration's smtp.dnsbl)")
     List<String> blocklists = new ArrayList<>();
+    @Option(names = "--trust", paramLabel = "FILE", description = "PEM certificates to trust for the MX hosts' "
+            + "STARTTLS (default: the JDK's certificate authorities, as a sender's)")
+    Path trustFile;
+    @Option(names = "--smtp-port", paramLabel = "N", defaultValue = "25", description = "the port of the MX hosts "
+            + "(default 25)")
+    int smtpPort;
+    @Option(names = "--dns-only", description = "do not connect to the MX hosts (no certificate check, no open-relay "
+            + "self-test)")
+    boolean dnsOnly;
     @Spec
     CommandSpec spec;
 
@@ -70,7 +87,8 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         List<String> zones = !blocklists.isEmpty() || o == null ? blocklists : o.get(ServerOptions.DNSBL);
         InetAddress ip = address == null ? null : InetAddress.getByName(checkedIp(address));
-        List<Diagnosis.Finding> findings = new Diagnosis(domain, resolver(), ip, sel, record, zones).run();
+        List<Diagnosis.Finding> findings = new Diagnosis(domain, resolver(), ip, sel, record, zones,
+                dnsOnly ? null : trust(), smtpPort).run();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(json(findings));
@@ -87,6 +105,26 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         out.flush();
         return findings.stream().anyMatch(f -> f.status() == Diagnosis.Status.FAIL) ? 1 : 0;
+    }
+
+    private X509TrustManager trust() throws Exception {
+        KeyStore store = null;
+        if (trustFile != null) {
+            store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (X509Certificate c : Pem.certificates(Files.readString(trustFile), trustFile.toString())) {
+                store.setCertificateEntry("ca" + i++, c);
+            }
+        }
+        TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        f.init(store);
+        for (TrustManager t : f.getTrustManagers()) {
+            if (t instanceof X509TrustManager x) {
+                return x;
+            }
+        }
+        throw new IllegalStateException("no X.509 trust manager in this JDK");
     }
 
     private static String checkedIp(String s) throws ServerOptions.UsageException {

@@ -8,8 +8,10 @@ import dev.mailkit.core.dns.DnsType;
 import dev.mailkit.mailauth.spf.SpfChecker;
 import dev.mailkit.mailauth.spf.SpfResult;
 
+import javax.net.ssl.X509TrustManager;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,10 +22,11 @@ import java.util.Optional;
 
 /**
  * What the outside world sees of a mail domain, checked through DNS, with what to fix: MX and the addresses of each
- * MX host, reverse DNS of the server's address and that it resolves forward again, SPF (one record, valid, and
- * authorising the server's address, with mailkit's SPF evaluator), DKIM against the configured key, DMARC, MTA-STS
- * and TLS-RPT, and DNS blocklists. Each check gives a {@link Finding}; a {@code FAIL} is something to fix. Immutable
- * once built; {@link #run()} may be called from any thread.
+ * MX host, each MX host's STARTTLS certificate (trusted, for its name, not expiring) and an open-relay self-test,
+ * reverse DNS of the server's address and that it resolves forward again, SPF (one record, valid, and authorising the
+ * server's address, with mailkit's SPF evaluator), DKIM against the configured key, DMARC, MTA-STS and TLS-RPT, and
+ * DNS blocklists. Each check gives a {@link Finding}; a {@code FAIL} is something to fix. One
+ * diagnosis is run once, by one thread.
  */
 public final class Diagnosis {
     /** How bad a finding is. */
@@ -48,6 +51,8 @@ public final class Diagnosis {
     private final String dkimSelector;
     private final String dkimRecord;
     private final List<String> blocklists;
+    private final MxProbe probe;
+    private final List<Map.Entry<String, InetAddress>> mxAddresses = new ArrayList<>();
 
     /**
      * A diagnosis of {@code domain} through {@code dns}.
@@ -56,21 +61,30 @@ public final class Diagnosis {
      * @param dkimSelector the configured DKIM selector, or null when mailkit signs nothing
      * @param dkimRecord   the TXT record the configured key needs ({@code v=DKIM1; k=...; p=...}), or null
      * @param blocklists   DNS blocklist zones to look the address up in
+     * @param trust        what a sender trusts, to judge each MX host's STARTTLS certificate; null: no connection to
+     *                     the MX hosts (no certificate check, no open-relay self-test)
+     * @param smtpPort     the port to reach the MX hosts at (25 but in tests)
      */
     public Diagnosis(String domain, DnsResolver dns, InetAddress address, String dkimSelector, String dkimRecord,
-                     List<String> blocklists) {
+                     List<String> blocklists, X509TrustManager trust, int smtpPort) {
         this.domain = domain.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
         this.dns = dns;
         this.address = address;
         this.dkimSelector = dkimSelector;
         this.dkimRecord = dkimRecord;
         this.blocklists = List.copyOf(blocklists);
+        this.probe = trust == null ? null : new MxProbe(trust, smtpPort, Clock.systemUTC());
     }
 
-    /** Runs every check, in the order a person would fix them. */
+    /** Runs every check, in the order a person would fix them; once. */
     public List<Finding> run() {
         List<Finding> out = new ArrayList<>();
         InetAddress server = mx(out);
+        if (probe != null) {
+            for (Map.Entry<String, InetAddress> e : mxAddresses) {
+                out.addAll(probe.probe(e.getKey(), e.getValue()));
+            }
+        }
         if (server == null) {
             out.add(new Finding("address", Status.FAIL, "no server address to check reverse DNS, SPF and blocklists "
                     + "for", "give --address IP, or fix the MX records above"));
@@ -84,7 +98,7 @@ public final class Diagnosis {
         dkim(out);
         dmarc(out);
         simple(out, "mta-sts", "_mta-sts." + domain, "v=STSv1", "v=STSv1; id=" + "20260101T000000",
-                "publish an MTA-STS policy at https://mta-sts." + domain + "/.well-known/mta-sts.txt and");
+                "serve a policy at https://mta-sts." + domain + "/.well-known/mta-sts.txt, then");
         simple(out, "tls-rpt", "_smtp._tls." + domain, "v=TLSRPTv1", "v=TLSRPTv1; rua=mailto:postmaster@" + domain,
                 "to receive reports of TLS failures,");
         return out;
@@ -132,8 +146,11 @@ public final class Diagnosis {
                 out.add(new Finding("mx", Status.FAIL, "MX host " + m.host() + " has no A or AAAA record: mail "
                         + "cannot reach it", m.host() + ". IN A " + (address == null ? "<the server's address>"
                         : address.getHostAddress())));
-            } else if (first == null) {
-                first = a.get(0);
+            } else {
+                mxAddresses.add(Map.entry(m.host(), a.get(0)));
+                if (first == null) {
+                    first = a.get(0);
+                }
             }
         }
         if (!mx.isEmpty() && allResolve) {
