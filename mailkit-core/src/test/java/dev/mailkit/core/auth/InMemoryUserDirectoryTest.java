@@ -85,4 +85,31 @@ class InMemoryUserDirectoryTest {
         assertThat(parsed.encoded()).isEqualTo(unmatchable.encoded());
         assertThat(PasswordHash.unmatchable(1000, random).encoded()).isNotEqualTo(unmatchable.encoded());
     }
+
+    /** Successful logins are remembered; wrong passwords and changed passwords are never answered from memory. */
+    @Test
+    void remembersSuccessesButNeverFailuresOrOldPasswords() {
+        InMemoryUserDirectory dir = InMemoryUserDirectory.builder().passwordHashIterations(1000)
+                .user("alice@example.test", "old").build();
+        VerificationCache cache = dir.verificationCache();
+        assertThat(dir.authenticate("alice@example.test", "wrong".toCharArray())).isEmpty();
+        assertThat(cache.size()).as("failures are not remembered").isZero();
+        assertThat(dir.authenticate("alice@example.test", "old".toCharArray())).isPresent();
+        assertThat(cache.size()).isEqualTo(1);
+        assertThat(dir.authenticate("alice@example.test", "old".toCharArray())).isPresent();
+        assertThat(dir.authenticate("alice@example.test", "wrong".toCharArray())).isEmpty();
+        dir.addUser("alice@example.test", "new"); // a password change
+        assertThat(dir.authenticate("alice@example.test", "old".toCharArray())).as("the old password").isEmpty();
+        assertThat(dir.authenticate("alice@example.test", "new".toCharArray())).isPresent();
+        dir.removeUser("alice@example.test");
+        assertThat(dir.authenticate("alice@example.test", "new".toCharArray())).as("a removed user").isEmpty();
+    }
+
+    @Test
+    void aDisabledCacheDerivesEveryTime() {
+        InMemoryUserDirectory dir = InMemoryUserDirectory.builder().passwordHashIterations(1000)
+                .verificationCache(VerificationCache.disabled()).user("a@example.test", "pw").build();
+        assertThat(dir.authenticate("a@example.test", "pw".toCharArray())).isPresent();
+        assertThat(dir.verificationCache().size()).isZero();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.mailkit.examples.bench;
 
 import dev.mailkit.core.sink.InMemorySink;
+import dev.mailkit.mailauth.dkim.DkimSigner;
 import dev.mailkit.smtp.SmtpServer;
 import dev.mailkit.relay.RelayEvent;
 import dev.mailkit.relay.RelayQueue;
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The relay as bench/smtp-relay.sh measures it: an MX listener for local.test that relays for 127.0.0.0/8 (as a
  * trusted network) through a durable relay queue in DIR to the smart host 127.0.0.1:SINKPORT (Postfix's smtp-sink).
- * Arguments: PORT SINKPORT DIR. Prints "ready PORT", then for every line on stdin "delivered D deferred F queued Q"
+ * Arguments: PORT SINKPORT DIR [DKIM-KEY]; with a PEM private key (RSA or Ed25519), mail from load.test is DKIM-signed
+ * (selector "bench", relaxed/relaxed), as bench/dkim-relay.sh measures it. Prints "ready PORT", then for every line on stdin "delivered D deferred F queued Q"
  * ("clear" first resets the counters); exits at end of input.
  */
 public final class RelayBenchServer {
@@ -29,7 +31,11 @@ public final class RelayBenchServer {
         Path dir = Path.of(args[2]);
         AtomicLong delivered = new AtomicLong();
         AtomicLong deferred = new AtomicLong();
-        try (RelayQueue q = RelayQueue.builder(dir)
+        RelayQueue.Builder relay = RelayQueue.builder(dir);
+        if (args.length > 3 && !args[3].isEmpty()) {
+            relay.signers(DkimSigner.fromPem("load.test", "bench", Path.of(args[3])));
+        }
+        try (RelayQueue q = relay
                 .smartHost(SmartHost.builder("127.0.0.1", sinkPort).tls(RelayTls.DISABLED).build())
                 .onEvent(e -> {
                     if (e.type() == RelayEvent.Type.DELIVERED) {

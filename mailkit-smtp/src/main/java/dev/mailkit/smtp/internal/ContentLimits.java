@@ -43,6 +43,14 @@ public final class ContentLimits {
         }
     }
 
+    /** Counts {@code count} octets of a line (not its line end). */
+    void lineOctets(int count) {
+        lineLength += count;
+        if (lineLength > maxLineLength && maxLineLength > 0) {
+            lineTooLong = true;
+        }
+    }
+
     /** A line ended (CRLF, or a bare CR/LF). */
     void lineEnd() {
         lineLength = 0;

@@ -54,7 +54,8 @@ public final class DataReader {
      */
     public void read(InputStream in, OutputStream out) throws IOException {
         byte[] buf = new byte[CHUNK];
-        byte[] outBuf = new byte[CHUNK + 64];
+        // room for a whole chunk copied after up to CHUNK - 1 pending bytes, plus the expansions of bare CR/LF
+        byte[] outBuf = new byte[2 * CHUNK + 64];
         int state = LINE_START;
         while (true) {
             in.mark(CHUNK * 2);
@@ -115,8 +116,12 @@ public final class DataReader {
                             o = bareLf(outBuf, o);
                             state = afterBare();
                         } else {
-                            outBuf[o++] = b;
-                            limits.lineOctet();
+                            // the common case: copy the run of ordinary octets up to the next CR or LF at once
+                            int run = lineRun(buf, i, n);
+                            System.arraycopy(buf, i, outBuf, o, run);
+                            o += run;
+                            limits.lineOctets(run);
+                            i += run - 1;
                         }
                         break;
                     case CR:
@@ -155,6 +160,19 @@ public final class DataReader {
                 return;
             }
         }
+    }
+
+    /** The number of octets from {@code from} before the next CR or LF (or the end of the chunk); at least 1. */
+    private static int lineRun(byte[] buf, int from, int n) {
+        int j = from + 1;
+        while (j < n) {
+            byte c = buf[j];
+            if (c == '\r' || c == '\n') {
+                break;
+            }
+            j++;
+        }
+        return j - from;
     }
 
     /** After a bare CR/LF: a normalised line break starts a new line for length purposes, but never for framing. */
