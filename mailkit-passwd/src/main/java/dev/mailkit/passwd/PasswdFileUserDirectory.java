@@ -3,7 +3,7 @@ package dev.mailkit.passwd;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.auth.MailUser;
 import dev.mailkit.core.auth.UserDirectory;
-import dev.mailkit.passwd.internal.VerificationCache;
+import dev.mailkit.core.auth.VerificationCache;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,9 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * why.
  *
  * <p>Successful verifications are remembered for {@link Builder#verificationCache} (by default 60 seconds, 10 000
- * logins; see {@code VerificationCache}), so clients that reconnect every minute do not each pay a full key derivation;
- * a password change or removal takes effect at once. An unknown user costs a verification of a dummy hash of the
- * scheme most of the file uses. Thread-safe.
+ * logins; core's {@link VerificationCache}), so clients that reconnect every minute do not each pay a full key
+ * derivation; a password change or removal takes effect at once. An unknown user costs a verification of a dummy
+ * hash of the scheme most of the file uses. Thread-safe.
  */
 public final class PasswdFileUserDirectory implements UserDirectory {
     private final Path file;
@@ -73,7 +73,7 @@ public final class PasswdFileUserDirectory implements UserDirectory {
         this.recheck = b.recheck;
         this.clock = b.clock;
         this.random = b.random;
-        this.cache = b.cacheEntries == 0 ? null : new VerificationCache(b.cacheTtl, b.cacheEntries, b.clock, b.random);
+        this.cache = b.cacheEntries == 0 ? null : VerificationCache.of(b.cacheTtl, b.cacheEntries, b.clock);
         Object stamp = stamp(file);
         this.snapshot = new Snapshot(PasswdFile.read(file), stamp);
         this.nextCheck = clock.instant().plus(recheck);
@@ -251,7 +251,7 @@ public final class PasswdFileUserDirectory implements UserDirectory {
             return this;
         }
 
-        /** The randomness of the cache key and dummy hashes. */
+        /** The randomness of the dummy hashes that unknown users are checked against. */
         public Builder random(SecureRandom random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;
