@@ -5,13 +5,20 @@ import dev.mailkit.smtp.SmtpRole;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static dev.mailkit.examples.ServerOptions.*;
 
 /** What the server prints when it has started: where it listens and what it does. */
 final class Banner {
+    /** A certificate from a file that has less than this left is warned about at start, on reload and in /health. */
+    static final Duration WARN_BEFORE = Duration.ofDays(21);
+
     private Banner() {
     }
 
@@ -39,7 +46,8 @@ final class Banner {
                 : String.join(", ", users) + (o.get(USERS_FILE) == null ? "" : (users.isEmpty() ? "" : "; ")
                 + "users file " + o.get(USERS_FILE) + " (" + r.parts().usersFile().size() + " users)")));
         out.println("  TLS certificate     " + (pem != null ? "generated for localhost; trust " + pem
-                : o.get(TLS_CERT).toString()));
+                : o.get(TLS_CERT) + expiry(r.tls().certificate(), Instant.now()).map(w -> "  WARNING: " + w)
+                .orElse("")));
         out.println("  relay               " + (o.get(RELAY_HOST) == null ? "to the recipients' MX hosts (DNS)"
                 : "through " + r.relay().smartHost().orElseThrow()) + ", queue " + r.relay().directory());
         out.println("  trusted networks    " + (o.get(TRUSTED_NETWORKS).isEmpty() ? "none (relaying needs AUTH)"
@@ -68,6 +76,21 @@ final class Banner {
         o.config().ifPresent(c -> out.println("  configuration       " + c + " (reload: kill -HUP "
                 + ProcessHandle.current().pid() + ")"));
         out.flush();
+    }
+
+    /** How long a certificate has left, when that is less than {@link #WARN_BEFORE}: "expires in N days, on DATE". */
+    static Optional<String> expiry(X509Certificate c, Instant now) {
+        Instant end = c.getNotAfter().toInstant();
+        if (!end.isAfter(now)) {
+            return Optional.of("the certificate EXPIRED on " + end + ": clients refuse it; renew it, then kill -HUP");
+        }
+        Duration left = Duration.between(now, end);
+        if (left.compareTo(WARN_BEFORE) >= 0) {
+            return Optional.empty();
+        }
+        long days = left.toDays();
+        return Optional.of("the certificate expires in " + (days == 0 ? "less than a day" : days + (days == 1 ? " day"
+                : " days")) + ", on " + end + ": renew it, then kill -HUP");
     }
 
     private static String describeScanning(ServerOptions o) {

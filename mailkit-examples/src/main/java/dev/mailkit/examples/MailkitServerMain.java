@@ -191,7 +191,9 @@ public final class MailkitServerMain {
                             ? ServerAssembly.users(next, newFile) : null;
                     if (newTls != null) {
                         tls.replace(newTls);
-                        applied.add("certificate " + next.get(ServerOptions.TLS_CERT));
+                        applied.add("certificate " + next.get(ServerOptions.TLS_CERT) + Banner.expiry(
+                                newTls.certificate(), java.time.Instant.now()).map(w -> " (WARNING: " + w + ")")
+                                .orElse(""));
                     }
                     if (newUsers != null) {
                         parts.users().set(newUsers);

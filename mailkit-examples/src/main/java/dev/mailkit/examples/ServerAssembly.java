@@ -178,13 +178,14 @@ final class ServerAssembly {
             connections.put("smtp", s::connectionCount);
             connections.put("imap", i::connectionCount);
             connections.put("pop3", p::connectionCount);
-            metrics.watch(connections, relay);
+            metrics.watch(connections, relay, tls::certificate);
             Map<String, MailServer> servers = new LinkedHashMap<>();
             servers.put("SMTP", s);
             servers.put("IMAP", i);
             servers.put("POP3", p);
             web = web(o, store, users, penalty, relay, trace, domains, tls).metrics(metrics::scrape)
-                    .health(() -> ServerMetrics.problems(servers, o.get(DATA), MailkitServerMain.MIN_FREE_SPACE))
+                    .health(() -> ServerMetrics.problems(servers, tls.certificate(), o.get(DATA),
+                            MailkitServerMain.MIN_FREE_SPACE))
                     .build().start();
             MailkitServerMain.Running running = new MailkitServerMain.Running(o, smtp, imap, pop3, store, tls, relay, web,
                     new MailkitServerMain.Parts(users, usersFile, agent, filters));

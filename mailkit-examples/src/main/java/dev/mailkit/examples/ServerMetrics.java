@@ -23,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,8 +62,12 @@ final class ServerMetrics {
         return registry.scrape();
     }
 
-    /** Gauges of the open connections of each server and of the relay queue. */
-    void watch(Map<String, Supplier<Integer>> connections, RelayQueue relay) {
+    /** Gauges of the open connections of each server, of the relay queue and of the certificate's time left. */
+    void watch(Map<String, Supplier<Integer>> connections, RelayQueue relay, Supplier<X509Certificate> certificate) {
+        Gauge.builder("mailkit.tls.certificate.expiry", certificate, c -> Duration.between(clock.instant(),
+                        c.get().getNotAfter().toInstant()).toSeconds()).description("Seconds until the TLS "
+                        + "certificate expires (negative: expired); follows reloads").baseUnit("seconds")
+                .strongReference(true).register(registry);
         connections.forEach((protocol, count) -> Gauge.builder("mailkit.connections", count, c -> c.get())
                 .description("Open client connections").tag("protocol", protocol).strongReference(true)
                 .register(registry));
@@ -110,9 +115,16 @@ final class ServerMetrics {
         }
     }
 
-    /** Health: one line per problem, none when the servers run and the data directory has room. */
-    static List<String> problems(Map<String, MailServer> servers, Path data, long minFree) {
+    /**
+     * Health: one line per problem, none when the servers run, the certificate has not expired and the data
+     * directory has room.
+     */
+    static List<String> problems(Map<String, MailServer> servers, X509Certificate certificate, Path data,
+                                 long minFree) {
         List<String> out = new ArrayList<>();
+        if (!certificate.getNotAfter().toInstant().isAfter(Instant.now())) {
+            out.add("the TLS certificate expired on " + certificate.getNotAfter().toInstant());
+        }
         servers.forEach((name, s) -> {
             if (s != null && !s.isRunning()) {
                 out.add(name + " is not running");
