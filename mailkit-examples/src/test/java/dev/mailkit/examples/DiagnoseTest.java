@@ -1,5 +1,7 @@
 package dev.mailkit.examples;
 
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.mailkit.core.sink.DeliveryReport;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.dns.testing.Dnsmasq;
@@ -17,7 +19,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +42,7 @@ class DiagnoseTest {
     static SmtpServer goodMx;
     static SmtpServer badMx;
     static Path goodCa;
+    static HttpsServer policies;
 
     record Run(int code, String out, String err) {
     }
@@ -57,6 +62,22 @@ class DiagnoseTest {
         goodCa = goodTls.writeCertificatePem(dir.resolve("good-ca.pem"));
         goodMx = SmtpServer.builder().bindAddress(InetAddress.getByName("127.0.0.10")).mx(0).localDomains("good.test")
                 .tls(goodTls).sink((e, m) -> DeliveryReport.allDelivered()).build().start();
+        // the MTA-STS policies, over HTTPS: good.test's covers its MX host, stsbad.test's does not
+        TlsConfig stsTls = TlsConfig.selfSigned("mta-sts.good.test", "mta-sts.stsbad.test");
+        Files.writeString(goodCa, goodTls.certificatePem() + stsTls.certificatePem());
+        policies = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.10"), 0), 0);
+        policies.setHttpsConfigurator(new HttpsConfigurator(stsTls.serverSslContext()));
+        policies.createContext("/.well-known/mta-sts.txt", x -> {
+            byte[] body = (x.getRequestHeaders().getFirst("Host").startsWith("mta-sts.good.test")
+                    ? "version: STSv1\r\nmode: enforce\r\nmx: mail.good.test\r\nmax_age: 604800\r\n"
+                    : "version: STSv1\r\nmode: enforce\r\nmx: *.other.example\r\nmax_age: 604800\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            x.getResponseHeaders().add("Content-Type", "text/plain");
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        policies.start();
         badMx = SmtpServer.builder().bindAddress(InetAddress.getByName("127.0.0.20")).mx(0).acceptAllDomains()
                 .tls(TlsConfig.selfSigned("localhost")).sink((e, m) -> DeliveryReport.allDelivered()).build().start();
         key = dir.resolve("mk1.pem");
@@ -75,6 +96,11 @@ class DiagnoseTest {
                 "txt-record=_dmarc.good.test,\"v=DMARC1; p=reject; rua=mailto:postmaster@good.test\"",
                 "txt-record=_mta-sts.good.test,\"v=STSv1; id=20260101\"",
                 "txt-record=_smtp._tls.good.test,\"v=TLSRPTv1; rua=mailto:tls@good.test\"",
+                "address=/mta-sts.good.test/127.0.0.10",
+                // stsbad.test: its MTA-STS policy does not cover its MX host
+                "mx-host=stsbad.test,mail.good.test,10",
+                "txt-record=_mta-sts.stsbad.test,\"v=STSv1; id=1\"",
+                "address=/mta-sts.stsbad.test/127.0.0.10",
                 // bad.test: a mistake in each
                 "mx-host=bad.test,mx1.bad.test,10",
                 "mx-host=bad.test,mx2.bad.test,20", // no address
@@ -100,6 +126,9 @@ class DiagnoseTest {
 
     @AfterAll
     static void stop() throws Exception {
+        if (policies != null) {
+            policies.stop(0);
+        }
         if (goodMx != null) {
             goodMx.close();
         }
@@ -119,7 +148,8 @@ class DiagnoseTest {
     void aCorrectDomainPasses() {
         Run r = run("diagnose", "good.test", "--dns", server(), "--dkim-selector", "mk1", "--dkim-key", key.toString(),
                 "--dnsbl", "bl.test", "--trust", goodCa.toString(), "--smtp-port",
-                String.valueOf(goodMx.port(SmtpRole.MX)));
+                String.valueOf(goodMx.port(SmtpRole.MX)), "--https-port", String.valueOf(policies.getAddress()
+                        .getPort()));
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out().lines().filter(l -> !l.startsWith(" "))).containsExactly(
                 "OK   mx           good.test MX [10 mail.good.test], each with an address",
@@ -134,6 +164,8 @@ class DiagnoseTest {
                 "OK   dkim         mk1._domainkey.good.test publishes the configured key",
                 "OK   dmarc        \"v=DMARC1; p=reject; rua=mailto:postmaster@good.test\"",
                 "OK   mta-sts      _mta-sts.good.test \"v=STSv1; id=20260101\"",
+                "OK   mta-sts-policy https://mta-sts.good.test:" + policies.getAddress().getPort()
+                        + "/.well-known/mta-sts.txt: mode enforce, mx [mail.good.test], max_age 604800",
                 "OK   tls-rpt      _smtp._tls.good.test \"v=TLSRPTv1; rua=mailto:tls@good.test\"",
                 "good.test: nothing to fix");
     }
@@ -177,6 +209,24 @@ class DiagnoseTest {
                 .contains("FAIL spf          2 SPF records for twospf.test")
                 .contains("WARN dkim         mailkit is not configured to DKIM-sign mail from twospf.test")
                 .contains("FAIL dmarc        no DMARC record at _dmarc.twospf.test");
+    }
+
+    @Test
+    void anMtaStsPolicyThatDoesNotCoverTheMxHostIsNamed() {
+        int https = policies.getAddress().getPort();
+        Run r = run("diagnose", "stsbad.test", "--dns", server(), "--trust", goodCa.toString(), "--smtp-port",
+                String.valueOf(goodMx.port(SmtpRole.MX)), "--https-port", String.valueOf(https));
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL mta-sts-policy the policy at https://mta-sts.stsbad.test:" + https
+                + "/.well-known/mta-sts.txt does not cover MX host mail.good.test (mx: [*.other.example]): senders "
+                + "that enforce it will not deliver there\n                  fix: serve at https://mta-sts.stsbad.test:"
+                + https + "/.well-known/mta-sts.txt (text/plain): version: STSv1, mode: enforce, mx: mail.good.test, "
+                + "max_age: 604800\n");
+        // without --trust, the policy's web server is not trusted: the fetch fails as a sender's would
+        Run untrusted = run("diagnose", "stsbad.test", "--dns", server(), "--smtp-port",
+                String.valueOf(goodMx.port(SmtpRole.MX)), "--https-port", String.valueOf(https));
+        assertThat(untrusted.out()).contains("FAIL mta-sts-policy cannot fetch https://mta-sts.stsbad.test:" + https
+                + "/.well-known/mta-sts.txt: PKIX path building failed");
     }
 
     @Test

@@ -64,8 +64,11 @@ final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--smtp-port", paramLabel = "N", defaultValue = "25", description = "the port of the MX hosts "
             + "(default 25)")
     int smtpPort;
-    @Option(names = "--dns-only", description = "do not connect to the MX hosts (no certificate check, no open-relay "
-            + "self-test)")
+    @Option(names = "--https-port", paramLabel = "N", defaultValue = "443", description = "the port of the MTA-STS "
+            + "policy's web server (default 443)")
+    int httpsPort;
+    @Option(names = "--dns-only", description = "do not connect to the MX hosts or fetch the MTA-STS policy (no "
+            + "certificate check, no open-relay self-test)")
     boolean dnsOnly;
     @Spec
     CommandSpec spec;
@@ -88,7 +91,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         List<String> zones = !blocklists.isEmpty() || o == null ? blocklists : o.get(ServerOptions.DNSBL);
         InetAddress ip = address == null ? null : InetAddress.getByName(checkedIp(address));
         List<Diagnosis.Finding> findings = new Diagnosis(domain, resolver(), ip, sel, record, zones,
-                dnsOnly ? null : trust(), smtpPort).run();
+                dnsOnly ? null : trust(), smtpPort, httpsPort).run();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(json(findings));

@@ -24,9 +24,9 @@ import java.util.Optional;
  * What the outside world sees of a mail domain, checked through DNS, with what to fix: MX and the addresses of each
  * MX host, each MX host's STARTTLS certificate (trusted, for its name, not expiring) and an open-relay self-test,
  * reverse DNS of the server's address and that it resolves forward again, SPF (one record, valid, and authorising the
- * server's address, with mailkit's SPF evaluator), DKIM against the configured key, DMARC, MTA-STS and TLS-RPT, and
- * DNS blocklists. Each check gives a {@link Finding}; a {@code FAIL} is something to fix. One
- * diagnosis is run once, by one thread.
+ * server's address, with mailkit's SPF evaluator), DKIM against the configured key, DMARC, MTA-STS (the record, and
+ * the policy fetched over HTTPS and checked against the MX hosts) and TLS-RPT, and DNS blocklists. Each check gives
+ * a {@link Finding}; a {@code FAIL} is something to fix. One diagnosis is run once, by one thread.
  */
 public final class Diagnosis {
     /** How bad a finding is. */
@@ -52,6 +52,8 @@ public final class Diagnosis {
     private final String dkimRecord;
     private final List<String> blocklists;
     private final MxProbe probe;
+    private final StsPolicyCheck sts;
+    private final List<String> mxHosts = new ArrayList<>();
     private final List<Map.Entry<String, InetAddress>> mxAddresses = new ArrayList<>();
 
     /**
@@ -61,12 +63,13 @@ public final class Diagnosis {
      * @param dkimSelector the configured DKIM selector, or null when mailkit signs nothing
      * @param dkimRecord   the TXT record the configured key needs ({@code v=DKIM1; k=...; p=...}), or null
      * @param blocklists   DNS blocklist zones to look the address up in
-     * @param trust        what a sender trusts, to judge each MX host's STARTTLS certificate; null: no connection to
-     *                     the MX hosts (no certificate check, no open-relay self-test)
+     * @param trust        what a sender trusts, to judge each MX host's STARTTLS certificate and the MTA-STS web
+     *                     server's; null: no connections (no certificate check, open-relay test or policy fetch)
      * @param smtpPort     the port to reach the MX hosts at (25 but in tests)
+     * @param httpsPort    the port to fetch the MTA-STS policy from (443 but in tests)
      */
     public Diagnosis(String domain, DnsResolver dns, InetAddress address, String dkimSelector, String dkimRecord,
-                     List<String> blocklists, X509TrustManager trust, int smtpPort) {
+                     List<String> blocklists, X509TrustManager trust, int smtpPort, int httpsPort) {
         this.domain = domain.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
         this.dns = dns;
         this.address = address;
@@ -74,6 +77,7 @@ public final class Diagnosis {
         this.dkimRecord = dkimRecord;
         this.blocklists = List.copyOf(blocklists);
         this.probe = trust == null ? null : new MxProbe(trust, smtpPort, Clock.systemUTC());
+        this.sts = trust == null ? null : new StsPolicyCheck(trust, httpsPort, this::addresses);
     }
 
     /** Runs every check, in the order a person would fix them; once. */
@@ -99,6 +103,9 @@ public final class Diagnosis {
         dmarc(out);
         simple(out, "mta-sts", "_mta-sts." + domain, "v=STSv1", "v=STSv1; id=" + "20260101T000000",
                 "serve a policy at https://mta-sts." + domain + "/.well-known/mta-sts.txt, then");
+        if (sts != null && out.get(out.size() - 1).status() == Status.OK) {
+            out.add(sts.check(domain, mxHosts)); // the record announces a policy: fetch it as a sender would
+        }
         simple(out, "tls-rpt", "_smtp._tls." + domain, "v=TLSRPTv1", "v=TLSRPTv1; rua=mailto:postmaster@" + domain,
                 "to receive reports of TLS failures,");
         return out;
@@ -140,6 +147,7 @@ public final class Diagnosis {
         InetAddress first = null;
         boolean allResolve = true;
         for (DnsRecord.Mx m : mx) {
+            mxHosts.add(m.host());
             List<InetAddress> a = addresses(m.host());
             if (a.isEmpty()) {
                 allResolve = false;
