@@ -12,21 +12,21 @@
 # warm-up of mailkit (a JVM is measured warm). msg/s is smtp-source's rate; "all in Maildir" is the time until every
 # message of the round is a file in the Maildir (for Postfix later than its 250s). Prints the ratios.
 # Needs: root (postfix-anchor.sh rewrites /etc/postfix/main.cf and starts Postfix on 127.0.0.1:2525), postfix,
-# maven, a JDK. The data directories are on $TMPDIR's file system (default /tmp), like Postfix's. Run from anywhere.
+# maven, a JDK. MK_JAVA_OPTS adds JVM options to mailkit (a JFR recording). The data directories are on $TMPDIR's file system (default /tmp), like Postfix's. Run from anywhere.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
 shared=${SHARED:-}; for c in "$root/../shared/bench" "$root/../../shared/bench"; do [ -z "$shared" ] && [ -d "$c" ] && shared=$c; done
 m=${1:-10000}; rounds=${2:-3}
 PATH=$PATH:/usr/sbin
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-jar=$root/mailkit-examples/target/mailkit-server.jar
+jar=${JAR:-$root/mailkit-examples/target/mailkit-server.jar} # JAR=another build's server jar, to compare builds
 [ -f "$jar" ] || (cd "$root" && mvn -q -B package -DskipTests)
 work=$(mktemp -d); pf=/tmp/postfix-anchor/maildir/local.test/rcpt
 cleanup() { exec 3>&- 2>/dev/null || true; kill "$mk_pid" 2>/dev/null || true; bash "$shared/postfix-anchor.sh" stop; rm -rf "$work"; }
 trap cleanup EXIT
 
 mkfifo "$work/in"
-"$java" -Xms1g -Xmx1g -cp "$jar" dev.mailkit.examples.bench.MaildirDeliveryBenchServer 0 "$work/data" \
+"$java" -Xms1g -Xmx1g ${MK_JAVA_OPTS:-} -cp "$jar" dev.mailkit.examples.bench.MaildirDeliveryBenchServer 0 "$work/data" \
   < "$work/in" > "$work/out" 2>"$work/err" &
 mk_pid=$!
 exec 3>"$work/in"

@@ -183,7 +183,10 @@ public final class MaildirMailStore implements MailStore {
             return this;
         }
 
-        /** The randomness for unique file names (default: a {@link SecureRandom}). */
+        /**
+         * The randomness for unique file names (default: a per-thread generator mixed with a seed from
+         * {@link SecureRandom}, so that deliveries never wait for one another's random numbers).
+         */
         public Builder random(Random random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;
@@ -200,7 +203,7 @@ public final class MaildirMailStore implements MailStore {
             StoreSettings valid = settings();
             Path dir = root.toAbsolutePath().normalize();
             MaildirContext ctx = new MaildirContext(valid, fsync, hostName != null ? hostName : systemHostName(),
-                    random != null ? random : new SecureRandom());
+                    random);
             FileChannel ch = null;
             try {
                 Files.createDirectories(dir);
