@@ -39,10 +39,14 @@ class ModuleRulesTest {
             Map.entry("scan", Set.of("core")),
             Map.entry("imap", Set.of("core", "store")),
             Map.entry("pop3", Set.of("core", "store")),
+            // Sieve at delivery (store's DeliveryRule) and the ManageSieve server (core's server machinery)
+            Map.entry("sieve", Set.of("core", "store")),
+            // the full-text index behind store's SearchIndex SPI (IMAP asks it through the SPI, never directly)
+            Map.entry("search", Set.of("core", "store")),
             // the relay only for the queue view and the trace's relay events (an optional dependency)
             Map.entry("web", Set.of("core", "store", "relay")),
             Map.entry("passwd", Set.of("core")),
-            Map.entry("test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth", "web")),
+            Map.entry("test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth", "web", "sieve")),
             // mailkit-spring-boot-starter (dev.mailkit.spring...): relay, mailauth and test are optional there
             Map.entry("spring", Set.of("core", "smtp", "store", "imap", "pop3", "relay", "mailauth", "test")));
 
@@ -51,7 +55,8 @@ class ModuleRulesTest {
             "org.xbill.DNS", "dns",
             "com.google.common", "mailauth",
             "org.subethamail", "smtp",
-            "org.bouncycastle", "passwd");
+            "org.bouncycastle", "passwd",
+            "org.apache.lucene", "search");
 
     static JavaClasses mailkit;
 
@@ -81,7 +86,7 @@ class ModuleRulesTest {
 
     @Test
     void thirdPartyLibrariesStayInTheirModule() {
-        rule("use dnsjava, Guava and SubEthaSMTP only in mailkit-dns, mailkit-mailauth and mailkit-smtp", (c, d) -> {
+        rule("use dnsjava, Guava, SubEthaSMTP and Lucene only in mailkit-dns, -mailauth, -smtp and -search", (c, d) -> {
             String target = d.getTargetClass().getPackageName();
             String from = module(c);
             for (Map.Entry<String, String> e : LIBRARY_OWNER.entrySet()) {

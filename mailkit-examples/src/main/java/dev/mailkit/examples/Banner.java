@@ -36,6 +36,8 @@ final class Banner {
         out.println("  IMAPS               " + host + ":" + r.imap().implicitTlsPort() + "  implicit TLS");
         out.println("  POP3                " + host + ":" + r.pop3().port() + "  STLS, then USER/PASS or AUTH");
         out.println("  POP3S               " + host + ":" + r.pop3().implicitTlsPort() + "  implicit TLS");
+        out.println("  ManageSieve         " + host + ":" + r.manageSieve().port() + "  STARTTLS, then AUTHENTICATE;"
+                + " scripts in <data>/<domain>/<user>/sieve/, active: .dovecot.sieve");
         out.println("  web inbox, API      " + r.web().url() + (o.get(HTTP_OPEN) ? "  open: no login (test inbox)"
                 : "  log in with a user's address and password"));
         out.println("  domains             " + String.join(", ", o.domains()));

@@ -6,6 +6,8 @@ import dev.mailkit.examples.config.Setting;
 import dev.mailkit.imap.ImapServer;
 import dev.mailkit.passwd.PasswdFileUserDirectory;
 import dev.mailkit.pop3.Pop3Server;
+import dev.mailkit.sieve.ManageSieveServer;
+import dev.mailkit.sieve.SieveScripts;
 import dev.mailkit.relay.RelayQueue;
 import dev.mailkit.smtp.SmtpServer;
 import dev.mailkit.store.MailStore;
@@ -49,7 +51,7 @@ public final class MailkitServerMain {
 
     /** What a reload swaps, kept by the running server. */
     record Parts(Switchable.Users users, PasswdFileUserDirectory usersFile, Switchable.Sink agent,
-                 Switchable.Filters filters) {
+                 Switchable.Filters filters, SieveScripts sieve, LateQueue outbound) {
     }
 
     /**
@@ -81,6 +83,7 @@ public final class MailkitServerMain {
         final TlsConfig tls;
         final RelayQueue relay;
         final WebServer web;
+        ManageSieveServer manageSieve;
         private final Parts parts;
         private final ServerOptions started;
         private final ReentrantLock reloading = new ReentrantLock();
@@ -100,6 +103,11 @@ public final class MailkitServerMain {
             this.web = web;
             this.parts = parts;
             this.usersFile = parts.usersFile();
+        }
+
+        /** The ManageSieve server for users' Sieve scripts. */
+        public ManageSieveServer manageSieve() {
+            return manageSieve;
         }
 
         /** The web inbox and Mailpit-compatible API. */
@@ -144,7 +152,7 @@ public final class MailkitServerMain {
         }
 
         Parts parts() {
-            return new Parts(parts.users(), usersFile, parts.agent(), parts.filters());
+            return new Parts(parts.users(), usersFile, parts.agent(), parts.filters(), parts.sieve(), parts.outbound());
         }
 
         /**
@@ -201,7 +209,8 @@ public final class MailkitServerMain {
                         applied.add("users");
                     }
                     if (agentChanged) {
-                        parts.agent().set(ServerAssembly.agent(next, store, parts.users()));
+                        parts.agent().set(ServerAssembly.agent(next, store, parts.users(), parts.sieve(),
+                                parts.outbound()));
                         applied.add("aliases and catch-alls");
                     }
                     if (filtersChanged) {
@@ -223,6 +232,9 @@ public final class MailkitServerMain {
         public void close() {
             try {
                 web.close();
+                if (manageSieve != null) {
+                    manageSieve.close();
+                }
                 smtp.close();
                 relay.close();
                 imap.close();

@@ -22,6 +22,9 @@ import dev.mailkit.mailauth.dnsbl.DnsBlocklistFilter;
 import dev.mailkit.mailauth.spf.SpfChecker;
 import dev.mailkit.passwd.PasswdFileUserDirectory;
 import dev.mailkit.pop3.Pop3Server;
+import dev.mailkit.sieve.ManageSieveServer;
+import dev.mailkit.sieve.SieveDelivery;
+import dev.mailkit.sieve.SieveScripts;
 import dev.mailkit.relay.RelayQueue;
 import dev.mailkit.relay.RelayTls;
 import dev.mailkit.relay.SmartHost;
@@ -86,9 +89,14 @@ final class ServerAssembly {
         return o.get(USERS_FILE) == null ? null : PasswdFileUserDirectory.builder(o.get(USERS_FILE)).build();
     }
 
-    /** The delivery agent: users, aliases, catch-alls, Junk when scanning. */
-    static DeliveryAgent agent(ServerOptions o, MailStore store, UserDirectory users) {
-        DeliveryAgent.Builder ab = DeliveryAgent.builder().store(store).users(users);
+    /**
+     * The delivery agent: users, aliases, catch-alls, users' Sieve scripts (redirects and vacation replies through
+     * the relay queue), Junk when scanning.
+     */
+    static DeliveryAgent agent(ServerOptions o, MailStore store, UserDirectory users, SieveScripts sieve,
+                               LateQueue outbound) {
+        DeliveryAgent.Builder ab = DeliveryAgent.builder().store(store).users(users)
+                .deliveryRule(SieveDelivery.builder().scripts(sieve).outbound(outbound).build());
         if (o.scanning()) {
             ab.mailboxRule(JunkFolder.builder().build()); // what the scanners mark as spam goes into Junk
         }
@@ -140,13 +148,20 @@ final class ServerAssembly {
         WebServer web = null;
         TraceRecorder trace = TraceRecorder.create(); // "where did my mail go?" in the web inbox
         ServerMetrics metrics = new ServerMetrics(Clock.systemUTC());
+        // users' Sieve scripts where Dovecot keeps them (~/.dovecot.sieve in the account directory); redirects and
+        // vacation replies go out through the relay queue, made below (it needs the sink this agent is part of)
+        SieveScripts sieveScripts = SieveScripts.maildir(o.get(DATA));
+        LateQueue outbound = new LateQueue();
+        ManageSieveServer manageSieve = null;
         try {
             // the trace names the mailboxes each copy went into: it wraps each delivery agent a reload sets
-            Switchable.Sink agent = new Switchable.Sink(agent(o, store, users), trace::sink);
+            Switchable.Sink agent = new Switchable.Sink(agent(o, store, users, sieveScripts, outbound),
+                    trace::sink);
             MessageSink sink = metrics.sink(new PrintingSink(agent, out));
             List<String> domains = o.domains();
             MessageSpool spool = MessageSpool.create(o.get(DATA).resolve(".spool"), MessageSpool.DEFAULT_THRESHOLD);
             relay = relay(o, domains, sink, trace, metrics, out);
+            outbound.bind(relay);
             Switchable.Filters filters = new Switchable.Filters(filters(o));
             smtp = SmtpServer.builder()
                     .filters(metrics.filter(filters), trace)
@@ -183,16 +198,19 @@ final class ServerAssembly {
             servers.put("SMTP", s);
             servers.put("IMAP", i);
             servers.put("POP3", p);
+            manageSieve = ManageSieveServer.builder().bindAddress(o.get(BIND)).port(o.get(MANAGESIEVE_PORT)).users(users)
+                    .scripts(sieveScripts).tls(tls).authFailurePenalty(penalty).build().start();
             web = web(o, store, users, penalty, relay, trace, domains, tls).metrics(metrics::scrape)
                     .health(() -> ServerMetrics.problems(servers, tls.certificate(), o.get(DATA),
                             MailkitServerMain.MIN_FREE_SPACE))
                     .build().start();
             MailkitServerMain.Running running = new MailkitServerMain.Running(o, smtp, imap, pop3, store, tls, relay, web,
-                    new MailkitServerMain.Parts(users, usersFile, agent, filters));
+                    new MailkitServerMain.Parts(users, usersFile, agent, filters, sieveScripts, outbound));
+            running.manageSieve = manageSieve;
             Banner.print(o, running, out);
             return running;
         } catch (RuntimeException e) {
-            for (AutoCloseable c : new AutoCloseable[] {web, smtp, pop3, relay, imap}) {
+            for (AutoCloseable c : new AutoCloseable[] {web, manageSieve, smtp, pop3, relay, imap}) {
                 try {
                     if (c != null) {
                         c.close();

@@ -55,6 +55,9 @@ public final class ServerOptions {
             Parsers::port, "POP3 port: STLS, then USER/PASS or AUTH (default 1110)");
     public static final Setting<Integer> POP3S_PORT = value("--pop3s-port", "pop3.pop3s-port", "N", 1995,
             Reload.RESTART, Parsers::port, "POP3 with implicit TLS (default 1995)");
+    public static final Setting<Integer> MANAGESIEVE_PORT = value("--managesieve-port", "managesieve.port", "N", 4190,
+            Reload.RESTART, Parsers::port, "ManageSieve (RFC 5804) for users' Sieve scripts, STARTTLS before "
+                    + "AUTHENTICATE (default 4190)");
     public static final Setting<Integer> HTTP_PORT = value("--http-port", "web.port", "N", 8025, Reload.RESTART,
             Parsers::port, "the web inbox and Mailpit-compatible API (default 8025; 0 picks a free port); log in "
                     + "with a user's address and password");
@@ -133,7 +136,7 @@ public final class ServerOptions {
 
     /** Every setting, in the order of the help. Add a new one here. */
     public static final List<Setting<?>> SETTINGS = List.of(BIND, SMTP_PORT, SUBMISSION_PORT, SMTPS_PORT, IMAP_PORT,
-            IMAPS_PORT, POP3_PORT, POP3S_PORT, HTTP_PORT, HTTP_OPEN, DOMAINS, USERS, USERS_FILE, ALIASES, CATCH_ALL, DATA,
+            IMAPS_PORT, POP3_PORT, POP3S_PORT, MANAGESIEVE_PORT, HTTP_PORT, HTTP_OPEN, DOMAINS, USERS, USERS_FILE, ALIASES, CATCH_ALL, DATA,
             STORE, TLS_CERT, TLS_KEY, RELAY_HOST, RELAY_USER, RELAY_PASSWORD, RELAY_TLS, TRUSTED_NETWORKS, DKIM_DOMAIN,
             DKIM_SELECTOR, DKIM_KEY, DNSBL, INBOUND_AUTH, RSPAMD, RSPAMD_CONTROLLER, RSPAMD_PASSWORD, SPAMD, CLAMD,
             MILTERS, SCAN_OUTBOUND, SCAN_FAILURE);

@@ -30,7 +30,7 @@ class CertificateExpiryTest {
                 "subjectAltName=DNS:mail.local.test"), null, Duration.ofSeconds(30)).assertSuccess();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--http-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0",
                 "--domain", "local.test", "--data", dir.resolve("data").toString(), "--tls-cert",
                 dir.resolve("c.pem").toString(), "--tls-key", dir.resolve("k.pem").toString());
         try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(buf, true,

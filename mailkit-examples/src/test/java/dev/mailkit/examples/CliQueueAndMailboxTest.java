@@ -47,7 +47,7 @@ class CliQueueAndMailboxTest {
         }
         Path data = dir.resolve("data");
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--http-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0",
                 "--domain", "local.test", "--data", data.toString(), "--relay-host", "127.0.0.1:" + closed,
                 "--trusted-network", "127.0.0.0/8");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

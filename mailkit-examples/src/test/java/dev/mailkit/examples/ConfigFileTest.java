@@ -61,7 +61,7 @@ class ConfigFileTest {
             {"smtp:\n  prot: 25\n", f + ":2: unknown key 'smtp.prot'; allowed under smtp are dnsbl, inbound-auth, port, "
                     + "smtps-port, submission-port, trusted-networks"},
             {"frobnicate: 1\n", f + ":1: unknown key 'frobnicate'; allowed are aliases, bind, catch-all, data, dkim, "
-                    + "domains, imap, pop3, relay, scan, smtp, store, tls, users, users-file, web"},
+                    + "domains, imap, managesieve, pop3, relay, scan, smtp, store, tls, users, users-file, web"},
             {"smtp: 25\n", f + ":1: smtp is a section: keys under it are dnsbl, inbound-auth, port, smtps-port, "
                     + "submission-port, trusted-networks"},
             {"store: postgres\n", f + ":1: store: must be maildir or memory, was 'postgres'"},

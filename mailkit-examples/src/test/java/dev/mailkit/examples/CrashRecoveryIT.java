@@ -51,7 +51,7 @@ class CrashRecoveryIT {
     private Process start(Path log) throws IOException {
         return new ProcessBuilder(ServerJarIT.java(), "-jar", ServerJarIT.JAR.toString(), "--smtp-port", "0",
                 "--submission-port", "0", "--smtps-port", "0", "--imap-port", "0", "--imaps-port", "0",
-                "--pop3-port", "0", "--pop3s-port", "0", "--http-port", "0", "--domain", "local.test",
+                "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0", "--domain", "local.test",
                 "--user", "rcpt@local.test:pw", "--user", "other@local.test:pw", "--data", data.toString())
                 .redirectError(log.toFile()).start();
     }

@@ -34,7 +34,7 @@ class MailkitServerMainTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--http-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0",
                 "--domain", "local.test", "--user", "rcpt@local.test:secret", "--user", "bob@local.test:pw",
                 "--alias", "team@local.test=rcpt@local.test,bob@local.test", "--data", data.toString());
         try (MailkitServerMain.Running r = MailkitServerMain.start(o, out)) {
@@ -106,7 +106,7 @@ class MailkitServerMainTest {
     void theMemoryStoreKeepsNothingOnDisk() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--http-port", "0", "--domain",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0", "--domain",
                 "local.test", "--user", "rcpt@local.test:secret", "--catch-all",
                 "local.test=rcpt@local.test", "--store", "memory", "--data", data.toString());
         try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(buf, true, StandardCharsets.UTF_8))) {
@@ -140,7 +140,7 @@ class MailkitServerMainTest {
         try (MailKit smartHost = MailKit.builder().user("relay@provider.test", "provider-secret").requireAuth().tls()
                 .build().start()) {
             ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                    "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--http-port", "0",
+                    "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0",
                     "--domain", "local.test", "--data", data.toString(),
                     "--relay-host", "127.0.0.1:" + smartHost.smtpPort(), "--relay-user", "relay@provider.test",
                     "--relay-password", "provider-secret", "--relay-tls", "opportunistic",
@@ -177,7 +177,7 @@ class MailkitServerMainTest {
     void dnsBlocklistsAreNamedAtStart() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--http-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0",
                 "--domain", "local.test", "--user", "rcpt@local.test:secret", "--data", data.toString(),
                 "--dnsbl", "zen.spamhaus.org", "--trusted-network", "127.0.0.0/8");
         try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(buf, true, StandardCharsets.UTF_8))) {
@@ -193,7 +193,7 @@ class MailkitServerMainTest {
     void inboundAuthenticationIsNamedAtStart() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--http-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0",
                 "--domain", "local.test", "--data", data.toString(), "--inbound-auth", "enforce");
         try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(buf, true, StandardCharsets.UTF_8))) {
             assertThat(buf.toString(StandardCharsets.UTF_8)).contains("inbound auth        SPF, DKIM, DMARC recorded "
@@ -205,7 +205,7 @@ class MailkitServerMainTest {
     void withoutTrustedNetworksTheMxPortRelaysForNobody() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--http-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0",
                 "--domain", "local.test", "--data", data.toString());
         try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(buf, true, StandardCharsets.UTF_8));
              RawClient c = new RawClient(r.smtp().port(SmtpRole.MX))) {
@@ -223,7 +223,7 @@ class MailkitServerMainTest {
     void anAliasPointingOutsideDoesNotRelay() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--http-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0",
                 "--domain", "local.test", "--user", "rcpt@local.test:secret",
                 "--alias", "info@local.test=victim@remote.test,rcpt@local.test", "--data", data.toString());
         try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(buf, true, StandardCharsets.UTF_8))) {

@@ -32,7 +32,7 @@ class ScanningServerTest {
             throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0",
                 "--domain", "local.test", "--user", "rcpt@local.test:secret", "--data", data.toString(),
                 "--spamd", spamd.address(), "--clamd", clamd.tcpAddress(), "--milter", milter.address(),
                 "--scan-failure", "tempfail");

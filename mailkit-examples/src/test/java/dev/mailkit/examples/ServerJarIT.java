@@ -33,7 +33,7 @@ class ServerJarIT {
     void runsReceivesMailAndStopsCleanlyOnSigterm() throws Exception {
         assertThat(JAR).exists();
         Process p = new ProcessBuilder(java(), "-jar", JAR.toString(), "--smtp-port", "0", "--submission-port", "0",
-                "--smtps-port", "0", "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0",
+                "--smtps-port", "0", "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0",
                 "--http-port", "0", "--domain", "local.test",
                 "--user", "rcpt@local.test:secret",
                 "--data", data.toString()).redirectError(data.resolve("stderr.log").toFile()).start();
@@ -108,7 +108,7 @@ class ServerJarIT {
         Path config = data.resolve("mailkit.yaml");
         String base = String.join("\n", "domains: [local.test]", "data: " + data.resolve("d"),
                 "users: {rcpt@local.test: secret}", "smtp: {port: 0, submission-port: 0, smtps-port: 0}",
-                "imap: {port: 0, imaps-port: 0}", "pop3: {port: 0, pop3s-port: 0}", "web: {port: 0}", "");
+                "imap: {port: 0, imaps-port: 0}", "pop3: {port: 0, pop3s-port: 0}", "managesieve: {port: 0}", "web: {port: 0}", "");
         Files.writeString(config, base);
         Process p = new ProcessBuilder(java(), "-jar", JAR.toString(), "serve", "--config", config.toString())
                 .redirectError(data.resolve("stderr.log").toFile()).start();

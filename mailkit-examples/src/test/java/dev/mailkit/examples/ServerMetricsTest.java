@@ -42,7 +42,7 @@ class ServerMetricsTest {
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
         try (MailKit smartHost = MailKit.builder().build().start()) {
             ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                    "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--http-port", "0",
+                    "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0",
                     "--domain", "local.test", "--data", data.toString(), "--user", "ann@local.test:ann-pw",
                     "--relay-host", "127.0.0.1:" + smartHost.smtpPort(), "--trusted-network", "127.0.0.0/8");
             try (MailkitServerMain.Running r = MailkitServerMain.start(o, out)) {

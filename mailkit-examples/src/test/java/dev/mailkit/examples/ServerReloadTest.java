@@ -68,7 +68,7 @@ class ServerReloadTest {
         return String.join("\n", "domains: [local.test]", "data: " + dir.resolve("data"), "users-file: "
                         + dir.resolve("users"), "tls:", "  cert: " + dir.resolve(cert + ".crt"), "  key: "
                         + dir.resolve(cert + ".key"), "smtp: {port: 0, submission-port: 0, smtps-port: 0}",
-                "imap: {port: 0, imaps-port: 0}", "pop3: {port: 0, pop3s-port: 0}", "web: {port: 0}",
+                "imap: {port: 0, imaps-port: 0}", "pop3: {port: 0, pop3s-port: 0}", "managesieve: {port: 0}", "web: {port: 0}",
                 "aliases:", "  team@local.test: [ann@local.test]", extra, "");
     }
 

@@ -27,7 +27,7 @@ class ServerWebInboxTest {
     Path data;
 
     private static final String[] PORTS = {"--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-            "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--http-port", "0"};
+            "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0"};
 
     private String[] args(String... more) {
         String[] a = new String[PORTS.length + more.length + 2];

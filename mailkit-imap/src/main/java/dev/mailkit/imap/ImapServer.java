@@ -11,6 +11,7 @@ import dev.mailkit.imap.internal.session.IdleNotifier;
 import dev.mailkit.imap.internal.session.ImapSession;
 import dev.mailkit.imap.internal.session.SessionConfig;
 import dev.mailkit.store.MailStore;
+import dev.mailkit.store.search.SearchIndex;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -103,6 +104,7 @@ public final class ImapServer extends PlainAndImplicitTlsServer {
         private Clock clock = Clock.systemUTC();
         private ZoneId zone = ZoneOffset.UTC;
         private SpamLearning spamLearning;
+        private SearchIndex searchIndex;
 
         private Builder() {
             super("mailkit", Duration.ofMinutes(30));
@@ -180,6 +182,15 @@ public final class ImapServer extends PlainAndImplicitTlsServer {
         }
 
         /**
+         * A full-text index that answers SEARCH BODY and TEXT (e.g. mailkit-search's {@code LuceneSearchIndex});
+         * default none: the server reads the messages. Results are the same either way.
+         */
+        public Builder searchIndex(SearchIndex index) {
+            this.searchIndex = Objects.requireNonNull(index, "index");
+            return this;
+        }
+
+        /**
          * Teaches a content scanner from what users do, as Dovecot's IMAPSieve anti-spam set-up: a message moved or
          * copied into the Junk mailbox (special use {@code \Junk}, or named Junk) is learned as spam, one moved out of
          * Junk into any mailbox but Trash as ham (mailkit-scan's {@code ScannerLearning} talks to Rspamd and spamd).
@@ -210,7 +221,7 @@ public final class ImapServer extends PlainAndImplicitTlsServer {
                     c.requireTlsForLogin(c.tls() != null), c.penalty(), c.maxAuthFailures(), maxLineLength,
                     Math.min(maxLineLength, 8 * 1024), Math.min(maxLiteralBeforeLogin, maxLiteral), maxLiteral,
                     maxCommandSize, appendLimit, maxNestingDepth, loginTimeoutSetting(), c.idleTimeout(),
-                    spool == null ? MessageSpool.temporary() : spool, clock, zone, store, spamLearning);
+                    spool == null ? MessageSpool.temporary() : spool, clock, zone, store, spamLearning, searchIndex);
             return new ImapServer(this, c, sc);
         }
     }

@@ -1,5 +1,6 @@
 package dev.mailkit.relay;
 
+import dev.mailkit.core.MutableClock;
 import dev.mailkit.dns.StaticDnsResolver;
 import dev.mailkit.core.Envelope;
 import dev.mailkit.core.sink.InMemorySink;

@@ -1,5 +1,6 @@
 package dev.mailkit.store;
 
+import dev.mailkit.core.MutableClock;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.MessageSpool;

@@ -6,6 +6,7 @@ import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.auth.InMemoryUserDirectory;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.server.AuthFailurePenalty;
+import dev.mailkit.core.server.MailServer;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.imap.ImapServer;
 import dev.mailkit.pop3.Pop3Server;
@@ -18,6 +19,7 @@ import dev.mailkit.smtp.SmtpServer;
 import dev.mailkit.test.internal.AnyLoginDirectory;
 import dev.mailkit.test.internal.ClientSessions;
 import dev.mailkit.test.internal.FileAndRecord;
+import dev.mailkit.test.internal.SieveFiling;
 import dev.mailkit.test.internal.MailboxPurge;
 import dev.mailkit.test.internal.MailboxServers;
 import dev.mailkit.test.internal.Recorder;
@@ -32,6 +34,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +77,7 @@ public final class MailKit implements AutoCloseable {
     private final SmtpServer smtp;
     private final MemoryMailStore store;
     private final TraceRecorder trace;
+    private final SieveFiling sieve;
     private volatile ImapServer imap;
     private volatile Pop3Server pop3;
     private volatile WebServer web;
@@ -108,9 +112,11 @@ public final class MailKit implements AutoCloseable {
         } else {
             sb.filters(faults.filter(), recorder, trace); // the web inbox shows envelopes and transcripts
         }
-        this.store = b.imap || b.pop3 || b.web ? MemoryMailStore.builder().standardMailboxes().build() : null;
+        this.store = b.imap || b.pop3 || b.web || b.sieve ? MemoryMailStore.builder().standardMailboxes().build()
+                : null;
+        this.sieve = b.sieve ? new SieveFiling(store, recorder) : null;
         FileAndRecord sink = store == null ? null : new FileAndRecord(store, recorder, b.imap || b.pop3,
-                b.web ? WebInbox.ACCOUNT : null);
+                b.web ? WebInbox.ACCOUNT : null, sieve);
         sb.sink(store == null ? recorder : trace == null ? sink : trace.sink(sink));
         if (b.domains.isEmpty()) {
             sb.acceptAllDomains();
@@ -167,11 +173,7 @@ public final class MailKit implements AutoCloseable {
         return smtp.port();
     }
 
-    /**
-     * The implicit-TLS SMTP port.
-     *
-     * @throws IllegalStateException if the server was built without {@link Builder#tls()}
-     */
+    /** The implicit-TLS SMTP port (IllegalStateException if the server was built without {@link Builder#tls()}). */
     public int smtpsPort() {
         requireTls();
         return smtp.port(SmtpRole.SMTPS);
@@ -184,6 +186,14 @@ public final class MailKit implements AutoCloseable {
      */
     public int imapPort() {
         return imap().port();
+    }
+
+    /**
+     * Installs and activates a user's Sieve script (needs {@link Builder#sieve()}; IllegalArgumentException with
+     * sievec's error lines if it does not compile). Its redirects and vacation replies are recorded as received mail.
+     */
+    public void installSieveScript(String address, String script) {
+        SieveFiling.install(sieve, address, script);
     }
 
     /** The implicit-TLS IMAP port (needs {@link Builder#imap()} and {@link Builder#tls()}). */
@@ -228,11 +238,7 @@ public final class MailKit implements AutoCloseable {
      * for a browser, and Mailpit's API under {@code api/v1/}.
      */
     public String webUrl() {
-        WebServer w = web;
-        if (w == null) {
-            throw new IllegalStateException("this test server has no web inbox: build it with MailKit.builder().web()");
-        }
-        return w.url();
+        return present(web, "web inbox", "web()").url();
     }
 
     /**
@@ -439,20 +445,13 @@ public final class MailKit implements AutoCloseable {
     /** Stops the servers (idempotent, returns within about a second). */
     @Override
     public void close() {
-        WebServer w = web;
-        if (w != null) {
-            w.close();
+        for (MailServer server : Arrays.asList(web, pop3, imap, smtp)) { // read once each: they are volatile
+            if (server != null) {
+                server.close();
+            }
         }
-        Pop3Server p = pop3;
-        if (p != null) {
-            p.close();
-        }
-        ImapServer i = imap;
-        if (i != null) {
-            i.close();
-        }
-        smtp.close();
         recorder.purge();
+        SieveFiling.close(sieve);
     }
 
     private void requireTls() {
@@ -478,6 +477,7 @@ public final class MailKit implements AutoCloseable {
         private boolean imap;
         private boolean pop3;
         private boolean web;
+        private boolean sieve;
         private Duration timeout = Duration.ofSeconds(10);
         private long maxMessageSize = 50L * 1024 * 1024;
 
@@ -515,6 +515,12 @@ public final class MailKit implements AutoCloseable {
          */
         public Builder web() {
             this.web = true;
+            return this;
+        }
+
+        /** Runs users' Sieve scripts at delivery (see {@link MailKit#installSieveScript}); implies mailboxes. */
+        public Builder sieve() {
+            this.sieve = true;
             return this;
         }
 

@@ -1,43 +1,21 @@
 package dev.mailkit.core.auth;
 
+import dev.mailkit.core.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class VerificationCacheTest {
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-12-07T12:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void remembersASuccessUntilItsTimeToLive() {
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-07T12:00:00Z"));
         VerificationCache c = VerificationCache.of(Duration.ofMinutes(5), 100, clock);
         assertThat(c.verified("alice", "pw".toCharArray(), "H1")).isFalse();
         c.remember("alice", "pw".toCharArray(), "H1");
@@ -47,9 +25,9 @@ class VerificationCacheTest {
         assertThat(c.verified("alice", "pw".toCharArray(), "H2")).as("the stored hash changed").isFalse();
         assertThat(c.verified("alice", "pw".toCharArray(), "H1")).as("a changed hash drops the entry").isFalse();
         c.remember("alice", "pw".toCharArray(), "H1");
-        clock.now = clock.now.plus(Duration.ofMinutes(5)).minusMillis(1);
+        clock.advance(Duration.ofMinutes(5).minusMillis(1));
         assertThat(c.verified("alice", "pw".toCharArray(), "H1")).isTrue();
-        clock.now = clock.now.plusMillis(1);
+        clock.advance(Duration.ofMillis(1));
         assertThat(c.verified("alice", "pw".toCharArray(), "H1")).as("expired").isFalse();
         assertThat(c.size()).isZero();
     }

@@ -8,6 +8,7 @@ import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.SmtpReply;
 import dev.mailkit.store.AccountId;
+import dev.mailkit.store.Flags;
 import dev.mailkit.store.MailAccount;
 import dev.mailkit.store.MailStore;
 import dev.mailkit.store.MailStoreException;
@@ -51,13 +52,17 @@ final class CopyFiler {
     private final boolean deliveredTo;
     /** Chooses another mailbox than INBOX for a user's copy (mailkit-scan's Junk filing); null for none. */
     private final MailboxRule mailboxRule;
+    /** Decides what happens to each copy (Sieve); null for none (every copy into its mailbox). */
+    private final DeliveryRule deliveryRule;
 
     /**
      * @param returnPath  whether to prepend {@code Return-Path:}
      * @param deliveredTo whether to prepend {@code Delivered-To:} and refuse loops
      */
-    CopyFiler(MailStore store, boolean returnPath, boolean deliveredTo, MailboxRule mailboxRule) {
+    CopyFiler(MailStore store, boolean returnPath, boolean deliveredTo, MailboxRule mailboxRule,
+              DeliveryRule deliveryRule) {
         this.mailboxRule = mailboxRule;
+        this.deliveryRule = deliveryRule;
         this.store = store;
         this.returnPath = returnPath;
         this.deliveredTo = deliveredTo;
@@ -99,7 +104,7 @@ final class CopyFiler {
             if (!wanted) {
                 continue;
             }
-            SmtpReply error = file(c.destination, envelope, message, returnPathLine);
+            SmtpReply error = file(c, envelope, message, returnPathLine);
             if (error != null) {
                 for (MailAddress rcpt : c.recipients) {
                     failed.putIfAbsent(rcpt, error);
@@ -137,7 +142,8 @@ final class CopyFiler {
     }
 
     /** Files one copy; returns null, or the reply for its recipients if it could not be stored. */
-    private SmtpReply file(Destination d, Envelope envelope, MessageSource message, byte[] returnPathLine) {
+    private SmtpReply file(Copy c, Envelope envelope, MessageSource message, byte[] returnPathLine) {
+        Destination d = c.destination;
         byte[] prefix = returnPathLine;
         if (deliveredTo) {
             byte[] dt = HeaderFields.line("Delivered-To", d.deliveredTo().toString());
@@ -145,6 +151,8 @@ final class CopyFiler {
             System.arraycopy(returnPathLine, 0, prefix, 0, returnPathLine.length);
             System.arraycopy(dt, 0, prefix, returnPathLine.length, dt.length);
         }
+        DeliveryDecision decision = null;
+        boolean stored = false;
         try (MessageSource copy = prefix.length == 0 ? message.retain() : message.withPrefix(prefix)) {
             MailAccount account = store.account(d.account());
             MailboxName box = d.mailbox();
@@ -154,9 +162,24 @@ final class CopyFiler {
             if (box.isInbox() && mailboxRule != null) {
                 box = ruleMailbox(account, d, message);
             }
-            try (Mailbox mailbox = account.open(box)) {
-                mailbox.append(copy);
+            if (deliveryRule == null) {
+                try (Mailbox mailbox = account.open(box)) {
+                    mailbox.append(copy);
+                }
+                stored = true;
+                return null;
             }
+            decision = deliveryRule.decide(new DeliveryRequest(envelope, c.recipients.get(0), d.deliveredTo(),
+                    account, box, message));
+            if (decision.refusal().isPresent()) {
+                return decision.refusal().get();
+            }
+            for (Map.Entry<MailboxName, Flags> f : targets(account, box, decision).entrySet()) {
+                try (Mailbox mailbox = account.open(f.getKey())) {
+                    mailbox.append(copy, f.getValue(), null);
+                }
+            }
+            stored = true;
             return null;
         } catch (MailStoreException e) {
             switch (e.reason()) {
@@ -169,10 +192,55 @@ final class CopyFiler {
                     return SmtpReply.of(451, "4.3.0", "temporary failure storing the message for "
                             + d.deliveredTo() + ", try again later");
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.error("delivery of {} to {} failed", envelope.transactionId(), d, e);
             return SmtpReply.of(451, "4.3.0", "temporary failure storing the message for " + d.deliveredTo()
                     + ", try again later");
+        } finally {
+            if (decision != null) {
+                complete(decision, stored, d);
+            }
+        }
+    }
+
+    /**
+     * The mailboxes a decision files into, each once with the union of its flags: a mailbox that does not exist is
+     * created when the filing asks for it, otherwise the copy goes into the default mailbox instead.
+     */
+    private static Map<MailboxName, Flags> targets(MailAccount account, MailboxName fallback,
+                                                   DeliveryDecision decision) {
+        Map<MailboxName, Flags> out = new java.util.LinkedHashMap<>();
+        for (DeliveryDecision.Filing f : decision.filings()) {
+            MailboxName box = f.mailbox().orElse(fallback);
+            if (!box.isInbox() && !account.exists(box)) {
+                if (f.create()) {
+                    try {
+                        account.create(box);
+                    } catch (MailStoreException e) {
+                        if (e.reason() != MailStoreException.Reason.ALREADY_EXISTS) {
+                            LOG.warn("cannot create mailbox '{}' of {} ({}); the copy goes into {}", box,
+                                    account.id(), e.getMessage(), fallback);
+                            box = fallback;
+                        }
+                    }
+                } else {
+                    LOG.info("mailbox '{}' of {} does not exist; the copy goes into {}", box, account.id(),
+                            fallback);
+                    box = fallback;
+                }
+            }
+            out.merge(box, f.flags(), Flags::union);
+        }
+        return out;
+    }
+
+    private static void complete(DeliveryDecision decision, boolean stored, Destination d) {
+        for (DeliveryDecision.Completion c : decision.completions()) {
+            try {
+                c.done(stored);
+            } catch (RuntimeException e) {
+                LOG.error("a delivery rule's completion for {} failed", d.deliveredTo(), e);
+            }
         }
     }
 

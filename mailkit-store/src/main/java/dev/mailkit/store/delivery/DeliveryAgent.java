@@ -61,6 +61,8 @@ import java.util.Set;
  * One copy per distinct mailbox, however many recipients or aliases lead to it, with {@code Return-Path:} (the
  * reverse-path) and {@code Delivered-To:} (the address after alias expansion) prepended. A message that already
  * carries {@code Delivered-To:} for that address is refused for it ({@code 554 5.4.6}, a forwarding loop).
+ * A {@link DeliveryRule} (a user's Sieve script) may file a copy into other mailboxes, with flags, discard it or
+ * refuse the recipient; its completion hooks run once the copies are stored.
  *
  * <h2>Failures</h2>
  * A recipient whose account is full is refused at RCPT time with {@code 452 4.2.2} (temporary: the sender retries;
@@ -83,7 +85,7 @@ public final class DeliveryAgent implements MessageSink {
         this.store = b.store;
         this.recipients = new RecipientResolver(b.store, b.users, b.aliases, b.resolver, b.catchAll, b.delimiters,
                 b.plusFolders, b.maxDepth);
-        this.filer = new CopyFiler(b.store, b.returnPath, b.deliveredTo, b.mailboxRule);
+        this.filer = new CopyFiler(b.store, b.returnPath, b.deliveredTo, b.mailboxRule, b.deliveryRule);
     }
 
     /** A builder with the defaults above. */
@@ -198,6 +200,7 @@ public final class DeliveryAgent implements MessageSink {
         private boolean deliveredTo = true;
         private int maxDepth = DEFAULT_MAX_ALIAS_DEPTH;
         private MailboxRule mailboxRule;
+        private DeliveryRule deliveryRule;
 
         private Builder() {
         }
@@ -291,6 +294,17 @@ public final class DeliveryAgent implements MessageSink {
          */
         public Builder mailboxRule(MailboxRule rule) {
             this.mailboxRule = Objects.requireNonNull(rule, "rule");
+            return this;
+        }
+
+        /**
+         * Decides what happens to each user's copy: the mailboxes and flags it is filed with, a refusal, or a
+         * discard (default: none, every copy into its mailbox). mailkit-sieve's {@code SieveDelivery} runs the
+         * user's Sieve script here. It is asked after the {@link #mailboxRule}, whose choice is the rule's default
+         * mailbox.
+         */
+        public Builder deliveryRule(DeliveryRule rule) {
+            this.deliveryRule = Objects.requireNonNull(rule, "rule");
             return this;
         }
 

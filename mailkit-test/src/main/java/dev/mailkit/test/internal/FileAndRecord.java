@@ -23,6 +23,7 @@ public final class FileAndRecord implements MessageSink {
     private final Recorder recorder;
     private final boolean perRecipient;
     private final AccountId capture;
+    private final SieveFiling sieve;
 
     /**
      * Files into the store, then records.
@@ -31,6 +32,13 @@ public final class FileAndRecord implements MessageSink {
      * @param capture      the account that gets one copy per transaction (the web inbox's), or null
      */
     public FileAndRecord(MailStore store, Recorder recorder, boolean perRecipient, String capture) {
+        this(store, recorder, perRecipient, capture, null);
+    }
+
+    /** The same, each recipient's copy filed as its Sieve script decides (when {@code sieve} is not null). */
+    public FileAndRecord(MailStore store, Recorder recorder, boolean perRecipient, String capture,
+                         SieveFiling sieve) {
+        this.sieve = sieve;
         this.store = store;
         this.recorder = recorder;
         this.perRecipient = perRecipient;
@@ -39,7 +47,16 @@ public final class FileAndRecord implements MessageSink {
 
     @Override
     public DeliveryReport deliver(Envelope e, MessageSource m) throws IOException {
-        if (perRecipient) {
+        DeliveryReport.Builder refused = null;
+        if (sieve != null) {
+            for (MailAddress rcpt : e.recipients()) {
+                dev.mailkit.core.SmtpReply r = sieve.file(e, rcpt, m);
+                if (r != null) {
+                    refused = refused == null ? DeliveryReport.builder() : refused;
+                    refused.failed(rcpt, r);
+                }
+            }
+        } else if (perRecipient) {
             for (MailAddress rcpt : e.recipients()) {
                 try (Mailbox inbox = store.account(rcpt).open(MailboxName.INBOX)) {
                     inbox.append(m, Flags.NONE, e.receivedAt());
@@ -51,6 +68,7 @@ public final class FileAndRecord implements MessageSink {
                 inbox.append(m, Flags.NONE, e.receivedAt());
             }
         }
-        return recorder.deliver(e, m);
+        DeliveryReport recorded = recorder.deliver(e, m);
+        return refused == null ? recorded : refused.build();
     }
 }

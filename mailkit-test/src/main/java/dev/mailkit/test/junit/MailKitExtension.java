@@ -203,6 +203,12 @@ public final class MailKitExtension implements MailKitOperations, BeforeAllCallb
             return this;
         }
 
+        /** See {@link MailKit.Builder#sieve}. */
+        public Builder sieve() {
+            setup.add(MailKit.Builder::sieve);
+            return this;
+        }
+
         /** See {@link MailKit.Builder#user}. */
         public Builder user(String address, String password) {
             setup.add(b -> b.user(address, password));

@@ -65,6 +65,11 @@ public interface MailKitOperations {
         return server().webUrl();
     }
 
+    /** See {@link MailKit#installSieveScript(String, String)}. */
+    default void installSieveScript(String address, String script) {
+        server().installSieveScript(address, script);
+    }
+
     /** See {@link MailKit#store()}. */
     default MailStore store() {
         return server().store();

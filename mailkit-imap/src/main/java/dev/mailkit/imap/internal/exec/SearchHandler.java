@@ -9,6 +9,7 @@ import dev.mailkit.imap.internal.session.CommandHandler;
 import dev.mailkit.imap.internal.session.ImapSession;
 import dev.mailkit.imap.internal.session.SelectedMailbox;
 import dev.mailkit.imap.internal.store.StoreMessage;
+import dev.mailkit.store.search.SearchIndex;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -37,8 +38,10 @@ final class SearchHandler implements CommandHandler<SearchCommand> {
                 hits[n++] = c.uid() ? sel.view().uid(seq) : seq;
             }
         } else {
-            SearchEvaluator eval = new SearchEvaluator(new SearchContext(count, sel.maxUid(), s.config().zone(),
-                    s.config().clock().instant()));
+            SearchContext ctx = new SearchContext(count, sel.maxUid(), s.config().zone(), s.config().clock().instant());
+            SearchIndex index = s.config().searchIndex();
+            SearchEvaluator eval = index == null ? new SearchEvaluator(ctx) : new SearchEvaluator(ctx,
+                    SearchEvaluator.askIndex(index, s.account().id(), sel.mailbox(), key));
             for (int seq = 1; seq <= count; seq++) {
                 long uid = sel.view().uid(seq);
                 Optional<StoreMessage> m = sel.message(seq, uid);

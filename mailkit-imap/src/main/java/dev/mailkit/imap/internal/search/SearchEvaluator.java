@@ -5,12 +5,18 @@ import dev.mailkit.imap.internal.command.SearchKey;
 import dev.mailkit.imap.internal.message.EnvelopeFields;
 import dev.mailkit.imap.internal.message.MessageData;
 import dev.mailkit.imap.internal.message.MimePart;
+import dev.mailkit.store.AccountId;
+import dev.mailkit.store.Mailbox;
+import dev.mailkit.store.UidSet;
+import dev.mailkit.store.search.SearchIndex;
 
 import java.io.IOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Decides whether a message matches a SEARCH key (RFC 3501 6.4.4). Keys that need only index data (flags, numbers,
@@ -22,9 +28,43 @@ import java.util.List;
  */
 public final class SearchEvaluator {
     private final SearchContext ctx;
+    /** BODY/TEXT keys a search index answered, with their UIDs; the others are read from the messages. */
+    private final Map<SearchKey, UidSet> indexed;
 
     public SearchEvaluator(SearchContext ctx) {
+        this(ctx, Map.of());
+    }
+
+    public SearchEvaluator(SearchContext ctx, Map<SearchKey, UidSet> indexed) {
         this.ctx = ctx;
+        this.indexed = indexed;
+    }
+
+    /**
+     * Asks a search index for every BODY and TEXT key of a search (keys it cannot answer are left out: they are read
+     * from the messages).
+     */
+    public static Map<SearchKey, UidSet> askIndex(SearchIndex index, AccountId account, Mailbox mailbox,
+                                                  SearchKey key) {
+        Map<SearchKey, UidSet> out = new HashMap<>();
+        collect(index, account, mailbox, key, out);
+        return out;
+    }
+
+    private static void collect(SearchIndex index, AccountId account, Mailbox mailbox, SearchKey key,
+                                Map<SearchKey, UidSet> out) {
+        if (key instanceof SearchKey.Text t && !out.containsKey(t)) {
+            index.search(account, mailbox, t.value(), t.bodyOnly()).ifPresent(u -> out.put(t, u));
+        } else if (key instanceof SearchKey.Not n) {
+            collect(index, account, mailbox, n.key(), out);
+        } else if (key instanceof SearchKey.Or o) {
+            collect(index, account, mailbox, o.a(), out);
+            collect(index, account, mailbox, o.b(), out);
+        } else if (key instanceof SearchKey.And a) {
+            for (SearchKey k : a.keys()) {
+                collect(index, account, mailbox, k, out);
+            }
+        }
     }
 
     /** Reorders conjunctions so that cheap keys are tried first (semantics unchanged). */
@@ -173,6 +213,10 @@ public final class SearchEvaluator {
     }
 
     private boolean text(SearchKey.Text t, MessageData m, Lazy lazy) throws IOException {
+        UidSet answer = indexed.get(t);
+        if (answer != null) {
+            return answer.contains(m.uid());
+        }
         TextMatcher matcher = new TextMatcher(t.value());
         if (matcher.isEmpty()) {
             return true;

@@ -1,5 +1,7 @@
 package dev.mailkit.imap.internal.session;
 
+import dev.mailkit.store.search.SearchIndex;
+
 import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.filter.SpamLearning;
@@ -33,11 +35,12 @@ import java.time.ZoneId;
  * @param zone                  the zone INTERNALDATE is shown in
  * @param store                 the mailboxes, or null when none is configured (mailbox commands then say NO)
  * @param spamLearning          told when a user moves mail into or out of Junk, or null
+ * @param searchIndex           answers SEARCH BODY/TEXT instead of reading the messages, or null
  */
 public record SessionConfig(String hostName, UserDirectory users, boolean tlsAvailable, boolean requireTlsForLogin,
                             AuthFailurePenalty penalty, int maxAuthFailures, int maxLineLength,
                             int maxLineBeforeLogin, long maxLiteralBeforeLogin, long maxLiteral, long maxCommandSize,
                             long appendLimit, int maxNestingDepth, Duration loginTimeout, Duration idleTimeout,
                             MessageSpool spool, Clock clock, ZoneId zone, MailStore store,
-                            SpamLearning spamLearning) {
+                            SpamLearning spamLearning, SearchIndex searchIndex) {
 }

@@ -1,4 +1,4 @@
-package dev.mailkit.store;
+package dev.mailkit.core;
 
 import java.time.Clock;
 import java.time.Duration;

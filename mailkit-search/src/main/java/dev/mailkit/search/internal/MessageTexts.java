@@ -1,0 +1,257 @@
+package dev.mailkit.search.internal;
+
+import dev.mailkit.core.MessageSource;
+import dev.mailkit.store.mime.MessageStructure;
+import dev.mailkit.store.mime.MimeParameter;
+import dev.mailkit.store.mime.MimePart;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeUtility;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The texts of a message exactly as mailkit's IMAP SEARCH reads them (see the SPI's description): the header's
+ * field names and decoded values (TEXT), and the decoded text parts with the header values of attached messages
+ * (BODY and TEXT). Each text is matched on its own. The same rules as {@code mailkit-imap}'s scan, written again
+ * here over the store's structure (a module may not use another's internals); the differential test keeps the two
+ * equal. Stateless.
+ */
+public final class MessageTexts {
+    /** Headers beyond this size are not searched (as the scan). */
+    static final int MAX_HEADER = 1024 * 1024;
+    /** Text indexed per part at most; a longer part makes the index answer nothing for its message's mailbox. */
+    public static final int MAX_PART_TEXT = 64 * 1024 * 1024;
+
+    private MessageTexts() {
+    }
+
+    /** A message's texts: the header's (TEXT only) and the body's. */
+    public record Texts(List<String> header, List<String> body) {
+    }
+
+    /** Reads a message's texts. */
+    public static Texts of(MessageSource content, MessageStructure structure) throws IOException {
+        MimePart root = structure.body();
+        List<String> header = new ArrayList<>();
+        for (String[] f : headerFields(content, root.headerOffset(), root.bodyOffset())) {
+            header.add(f[0]);
+            header.add(decode(f[1]));
+        }
+        List<String> body = new ArrayList<>();
+        body(content, root, body, 0);
+        return new Texts(header, body);
+    }
+
+    private static void body(MessageSource content, MimePart part, List<String> out, int depth) throws IOException {
+        if (depth > 50) {
+            return;
+        }
+        if (part.isMultipart()) {
+            for (MimePart c : part.children()) {
+                body(content, c, out, depth + 1);
+            }
+            return;
+        }
+        MessageStructure m = part.message();
+        if (m != null) {
+            MimePart inner = m.body();
+            for (String[] f : headerFields(content, inner.headerOffset(), inner.bodyOffset())) {
+                out.add(decode(f[1]));
+            }
+            body(content, inner, out, depth + 1);
+            return;
+        }
+        if (part.type() != null && !part.type().equalsIgnoreCase("text")) {
+            return;
+        }
+        StringBuilder b = new StringBuilder();
+        try (InputStream raw = range(content, part.bodyOffset(), part.bodyOffset() + part.bodyLength());
+             Reader r = new InputStreamReader(transferDecoded(raw, part.transferEncoding()), charset(part))) {
+            char[] buf = new char[8192];
+            int n;
+            while ((n = r.read(buf)) > 0) {
+                if (b.length() + n > MAX_PART_TEXT) {
+                    throw new IOException("a text part longer than " + MAX_PART_TEXT + " characters");
+                }
+                b.append(buf, 0, n);
+            }
+        }
+        out.add(b.toString());
+    }
+
+    /** The fields of the header block [start, end): names and unfolded values (the scan's parser). */
+    static List<String[]> headerFields(MessageSource content, long start, long end) throws IOException {
+        int len = (int) Math.min(Math.max(0, end - start), MAX_HEADER);
+        byte[] b;
+        try (InputStream in = content.openStream()) {
+            skipFully(in, start);
+            b = in.readNBytes(len);
+        }
+        String header = new String(b, StandardCharsets.UTF_8);
+        List<String[]> fields = new ArrayList<>();
+        String name = null;
+        StringBuilder value = new StringBuilder();
+        int i = 0;
+        int n = header.length();
+        while (i < n) {
+            int eol = header.indexOf('\n', i);
+            if (eol < 0) {
+                eol = n;
+            }
+            int lineEnd = eol > i && header.charAt(eol - 1) == '\r' ? eol - 1 : eol;
+            String line = header.substring(i, lineEnd);
+            i = eol + 1;
+            if (line.isEmpty()) {
+                break;
+            }
+            char first = line.charAt(0);
+            if ((first == ' ' || first == '\t') && name != null) {
+                value.append(line);
+                continue;
+            }
+            if (name != null) {
+                fields.add(new String[] {name, value.toString().trim()});
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                name = null;
+                value.setLength(0);
+                continue;
+            }
+            name = line.substring(0, colon).trim();
+            value.setLength(0);
+            value.append(line, colon + 1, line.length());
+        }
+        if (name != null) {
+            fields.add(new String[] {name, value.toString().trim()});
+        }
+        return fields;
+    }
+
+    static String decode(String value) {
+        if (value == null || !value.contains("=?")) {
+            return value;
+        }
+        try {
+            return MimeUtility.decodeText(value);
+        } catch (IOException | RuntimeException e) {
+            return value;
+        }
+    }
+
+    private static InputStream transferDecoded(InputStream raw, String encoding) {
+        if (encoding == null) {
+            return raw;
+        }
+        String e = encoding.trim().toLowerCase(Locale.ROOT);
+        if (!e.equals("base64") && !e.equals("quoted-printable")) {
+            return raw;
+        }
+        try {
+            return new EndsAtDamage(MimeUtility.decode(raw, e));
+        } catch (MessagingException ex) {
+            return raw;
+        }
+    }
+
+    /** A decoded body that ends where its transfer encoding is broken, as the scan reads it. */
+    static final class EndsAtDamage extends FilterInputStream {
+        EndsAtDamage(InputStream decoded) {
+            super(decoded);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                return damaged(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                return damaged(e);
+            }
+        }
+
+        private static int damaged(IOException e) throws IOException {
+            if (e.getClass().getName().endsWith(".DecodingException")) {
+                return -1;
+            }
+            throw e;
+        }
+    }
+
+    private static Charset charset(MimePart part) {
+        for (MimeParameter p : part.parameters()) {
+            if (p.name().equalsIgnoreCase("charset") && p.value() != null) {
+                try {
+                    return Charset.forName(p.value().trim());
+                } catch (RuntimeException e) {
+                    return StandardCharsets.UTF_8;
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    private static InputStream range(MessageSource content, long start, long end) throws IOException {
+        InputStream in = content.openStream();
+        skipFully(in, start);
+        long len = Math.max(0, end - start);
+        return new FilterInputStream(in) {
+            private long left = len;
+
+            @Override
+            public int read() throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int c = in.read();
+                if (c >= 0) {
+                    left--;
+                }
+                return c;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int n) throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int r = in.read(b, off, (int) Math.min(n, left));
+                if (r > 0) {
+                    left -= r;
+                }
+                return r;
+            }
+        };
+    }
+
+    private static void skipFully(InputStream in, long n) throws IOException {
+        long done = 0;
+        while (done < n) {
+            long k = in.skip(n - done);
+            if (k <= 0) {
+                if (in.read() < 0) {
+                    return;
+                }
+                k = 1;
+            }
+            done += k;
+        }
+    }
+}

@@ -1,0 +1,4 @@
+require ["fileinto", "include"];
+fileinto "FromGlobal";
+return;
+fileinto "NeverGlobal";

@@ -1,0 +1,3 @@
+require ["variables", "include"];
+global "target";
+set "target" "changed";

@@ -1,0 +1,3 @@
+require "fileinto";
+if address :localpart :matches "from" "a*" { fileinto "A-senders"; }
+if address :all :is "cc" "carol@example.com" { fileinto "Carol"; }

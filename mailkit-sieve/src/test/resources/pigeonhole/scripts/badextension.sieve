@@ -1,0 +1,2 @@
+require "nosuchextension";
+keep;

@@ -1,0 +1,3 @@
+require "fileinto";
+if header :is "x" "y" { fileinot "a"; }
+foo;

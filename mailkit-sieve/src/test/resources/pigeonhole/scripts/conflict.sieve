@@ -1,0 +1,3 @@
+require ["fileinto", "reject"];
+fileinto "Somewhere";
+reject "no";

@@ -1,0 +1,2 @@
+require ["fileinto", "copy", "imap4flags"];
+fileinto :copy :flags ["\\Seen", "$Work"] "Archive";

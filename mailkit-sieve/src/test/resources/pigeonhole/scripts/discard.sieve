@@ -1,0 +1,2 @@
+if address :domain :is "from" "example.com" { discard; stop; }
+keep;

@@ -1,0 +1,1 @@
+# no action: the implicit keep

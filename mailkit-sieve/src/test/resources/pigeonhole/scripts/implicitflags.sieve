@@ -1,0 +1,4 @@
+require ["imap4flags", "fileinto", "copy"];
+addflag "\\Seen";
+fileinto :copy "Copy";
+addflag "later";

@@ -1,0 +1,3 @@
+require "copy";
+redirect :copy "archive@example.org";
+redirect :copy "archive@example.org";

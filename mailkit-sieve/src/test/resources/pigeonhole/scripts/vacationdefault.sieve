@@ -1,0 +1,3 @@
+require ["vacation"];
+keep;
+vacation :days 1 "Thanks for your message.";
