@@ -37,6 +37,9 @@ import java.util.Objects;
  * <p>One connection per request (Rspamd closes it anyway); answers over 1 MiB are refused. Immutable and thread-safe.
  */
 public final class RspamdClient implements Scanner {
+    /** How often a learn request is tried while Rspamd answers "database is locked". */
+    private static final int LEARN_ATTEMPTS = 5;
+
     private static final int MAX_ANSWER = 1024 * 1024;
 
     private final Endpoint endpoint;
@@ -121,12 +124,16 @@ public final class RspamdClient implements Scanner {
         return RspamdAnswer.parse(r.text());
     }
 
-    /** Learns the message as spam ({@code POST /learnspam} on the controller). */
+    /**
+     * Learns the message as spam ({@code POST /learnspam} on the controller). While Rspamd answers "database is
+     * locked" (its SQLite statistics busy with another of its processes) the request is tried again, up to 5 times
+     * over about 1.5 s.
+     */
     public void learnSpam(MessageSource message) throws IOException {
         learn("/learnspam", message);
     }
 
-    /** Learns the message as ham ({@code POST /learnham} on the controller). */
+    /** Learns the message as ham ({@code POST /learnham} on the controller), tried again as {@link #learnSpam}. */
     public void learnHam(MessageSource message) throws IOException {
         learn("/learnham", message);
     }
@@ -139,15 +146,28 @@ public final class RspamdClient implements Scanner {
         if (password != null) {
             h.add(new String[] {"Password", password});
         }
-        Http.Response r = call(controller, "POST", path, h, message);
-        String text = r.text();
-        if (r.status() == 200 && text.contains("\"success\"") && text.contains("true")) {
-            return;
+        for (int attempt = 1; ; attempt++) {
+            Http.Response r = call(controller, "POST", path, h, message);
+            String text = r.text();
+            if (r.status() == 200 && text.contains("\"success\"") && text.contains("true")) {
+                return;
+            }
+            if (text.contains("already learned")) {
+                return; // the same message taught twice: nothing to do
+            }
+            // Rspamd's SQLite statistics are written by several of its processes; a busy moment answers 500
+            // "database is locked", which passes: try again a few times before reporting it
+            if (!text.contains("database is locked") || attempt == LEARN_ATTEMPTS) {
+                throw new IOException("rspamd " + path + " answered HTTP " + r.status() + ": "
+                        + Texts.printable(text, 200));
+            }
+            try {
+                Thread.sleep(50L << attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while rspamd's database was locked");
+            }
         }
-        if (text.contains("already learned")) {
-            return; // the same message taught twice: nothing to do
-        }
-        throw new IOException("rspamd " + path + " answered HTTP " + r.status() + ": " + Texts.printable(text, 200));
     }
 
     /** {@code GET /ping}: Rspamd answers {@code pong}. */

@@ -180,4 +180,47 @@ class HostileScannersTest {
             }
         }
     }
+
+    /** Rspamd's SQLite statistics busy: a learn request is tried again, and reported when it stays busy. */
+    @Test
+    void learningIsTriedAgainWhileRspamdsDatabaseIsLocked() throws Exception {
+        String locked = "{\"error\":\"cannot commit checkpoint: database is locked\"}";
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        try (FakeDaemon fake = new FakeDaemon((s, in) -> {
+            FakeDaemon.readHttpRequest(in);
+            String body = requests.incrementAndGet() <= 2 ? locked : "{\"success\":true}";
+            answer(s.getOutputStream(), "HTTP/1.1 " + (body == locked ? "500 Error" : "200 OK") + "\r\nContent-Length: "
+                    + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+        })) {
+            RspamdClient client = RspamdClient.builder(fake.url()).controller(fake.url(), "pw").timeout(TIMEOUT).build();
+            client.learnSpam(Messages.clean());
+            assertThat(requests.get()).as("two locked answers, then success").isEqualTo(3);
+        }
+        requests.set(0);
+        try (FakeDaemon fake = new FakeDaemon((s, in) -> {
+            FakeDaemon.readHttpRequest(in);
+            requests.incrementAndGet();
+            answer(s.getOutputStream(), "HTTP/1.1 500 Error\r\nContent-Length: " + locked.length()
+                    + "\r\nConnection: close\r\n\r\n" + locked);
+        })) {
+            RspamdClient client = RspamdClient.builder(fake.url()).controller(fake.url(), "pw").timeout(TIMEOUT).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.learnSpam(Messages.clean()))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("database is locked");
+            assertThat(requests.get()).as("given up after five tries").isEqualTo(5);
+        }
+        // any other error is reported at once, not tried again
+        requests.set(0);
+        try (FakeDaemon fake = new FakeDaemon((s, in) -> {
+            FakeDaemon.readHttpRequest(in);
+            requests.incrementAndGet();
+            String body = "{\"error\":\"unauthorized\"}";
+            answer(s.getOutputStream(), "HTTP/1.1 403 Forbidden\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body);
+        })) {
+            RspamdClient client = RspamdClient.builder(fake.url()).controller(fake.url(), "pw").timeout(TIMEOUT).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.learnHam(Messages.clean()))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("403");
+            assertThat(requests.get()).isEqualTo(1);
+        }
+    }
 }
