@@ -93,6 +93,11 @@ public final class ImapServer extends PlainAndImplicitTlsServer {
      * the server it builds is thread-safe.
      */
     public static final class Builder extends PlainAndImplicitTlsServer.Builder<Builder> {
+        /**
+         * The longest line before login: room for ID with RFC 2971's maxima (30 pairs of 30-octet fields and
+         * 1024-octet values, about 32 KiB quoted), and no more.
+         */
+        private static final int MAX_LINE_BEFORE_LOGIN = 36 * 1024;
         private MailStore store;
         private int maxLineLength = 64 * 1024;
         private long maxLiteralBeforeLogin = 8 * 1024;
@@ -120,7 +125,7 @@ public final class ImapServer extends PlainAndImplicitTlsServer {
             return this;
         }
 
-        /** The longest command line after login, in octets (default 64 KiB, at least 1024; 8 KiB before login). */
+        /** The longest command line after login, in octets (default 64 KiB, at least 1024; 36 KiB before login, room for RFC 2971's largest ID). */
         public Builder maxLineLength(int octets) {
             this.maxLineLength = Arguments.atLeast(octets, 1024, "maxLineLength");
             return this;
@@ -219,7 +224,8 @@ public final class ImapServer extends PlainAndImplicitTlsServer {
             }
             SessionConfig sc = new SessionConfig(c.hostName(), c.users(), c.tls() != null,
                     c.requireTlsForLogin(c.tls() != null), c.penalty(), c.maxAuthFailures(), maxLineLength,
-                    Math.min(maxLineLength, 8 * 1024), Math.min(maxLiteralBeforeLogin, maxLiteral), maxLiteral,
+                    Math.min(maxLineLength, MAX_LINE_BEFORE_LOGIN), Math.min(maxLiteralBeforeLogin, maxLiteral),
+                    maxLiteral,
                     maxCommandSize, appendLimit, maxNestingDepth, loginTimeoutSetting(), c.idleTimeout(),
                     spool == null ? MessageSpool.temporary() : spool, clock, zone, store, spamLearning, searchIndex);
             return new ImapServer(this, c, sc);

@@ -3,10 +3,15 @@ package dev.mailkit.imap;
 import dev.mailkit.core.MessageSource;
 import dev.mailkit.imap.testing.RawImap;
 import dev.mailkit.store.AccountId;
+import dev.mailkit.store.FlagOperation;
 import dev.mailkit.store.Flags;
 import dev.mailkit.store.MailAccount;
 import dev.mailkit.store.Mailbox;
 import dev.mailkit.store.MailboxName;
+import dev.mailkit.store.MailboxView;
+import dev.mailkit.store.SystemFlag;
+import dev.mailkit.store.UidSet;
+import dev.mailkit.store.ViewMode;
 import dev.mailkit.store.memory.MemoryMailStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,12 +74,16 @@ class ConcurrentSessionsTest {
                     "t4 OK NOOP completed");
             b.tagged("STORE 1 +FLAGS.SILENT (\\Deleted)");
             assertThat(b.command("EXPUNGE")).containsExactly("* 1 EXPUNGE", "t6 OK Expunge completed");
-            // FETCH must not renumber: no EXPUNGE, message 1 is still there as a number but gone as data
-            List<String> fetch = a.command("FETCH 1:* (UID)");
+            // FETCH must not renumber: no EXPUNGE, message 1 is still there as a number but gone as data; as
+            // Dovecot, it is answered with empty values and the command is OK (RFC 2180 4.1.1)
+            List<String> fetch = a.command("FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE BODY[TEXT])");
             assertThat(fetch).noneMatch(l -> l.endsWith("EXPUNGE"));
-            assertThat(fetch).contains("* 2 FETCH (UID 2)", "* 4 FETCH (UID 4)");
-            assertThat(fetch.get(fetch.size() - 1)).isEqualTo("t5 NO [EXPUNGEISSUED] Some of the requested messages "
-                    + "no longer exist");
+            assertThat(fetch).contains("* 1 FETCH (UID 1 FLAGS (\\Recent) RFC822.SIZE 0 INTERNALDATE "
+                    + "\"01-Jan-1970 00:00:00 +0000\" ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) BODY[TEXT] NIL)");
+            assertThat(fetch).anyMatch(l -> l.startsWith("* 2 FETCH (UID 2 FLAGS (\\Flagged \\Seen \\Recent) "
+                    + "RFC822.SIZE 23 "));
+            assertThat(fetch.get(fetch.size() - 1)).isEqualTo("t5 OK [EXPUNGEISSUED] Some messages were already "
+                    + "expunged");
             List<String> search = a.command("SEARCH ALL");
             assertThat(search).noneMatch(l -> l.endsWith("EXPUNGE"));
             assertThat(a.command("STORE 2 +FLAGS (\\Seen)")).noneMatch(l -> l.endsWith("EXPUNGE"));
@@ -82,6 +91,42 @@ class ConcurrentSessionsTest {
             assertThat(a.command("NOOP")).containsExactly("* 1 EXPUNGE", "* 3 RECENT", "t8 OK NOOP completed");
             assertThat(a.command("FETCH 1:* (UID)")).containsExactly("* 1 FETCH (UID 2)", "* 2 FETCH (UID 3)",
                     "* 3 FETCH (UID 4)", "t9 OK Fetch completed");
+        }
+    }
+
+    /**
+     * Issue 16: session A stores flags; another session changes the same message right after A's change and before
+     * A's responses are written (here deterministically: from the other view's change listener, which runs on A's
+     * thread right after A's change). A must not get the newer state and then its own older one.
+     */
+    @Test
+    void ownStoreResultNeverOverwritesANewerChange() throws Exception {
+        try (Mailbox inbox = account.open(MailboxName.INBOX);
+             MailboxView other = inbox.openView(ViewMode.READ_WRITE);
+             RawImap a = selected()) {
+            a.tagged("ENABLE CONDSTORE");
+            java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(true);
+            other.setChangeListener(() -> {
+                if (armed.getAndSet(false)) {
+                    other.store(UidSet.of(2), FlagOperation.ADD, Flags.of(SystemFlag.FLAGGED));
+                }
+            });
+            List<String> r = a.command("STORE 2 +FLAGS (\\Answered)");
+            assertThat(armed.get()).isFalse();
+            long last = 0;
+            String lastFlags = null;
+            for (String l : r) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("MODSEQ \\((\\d+)\\)").matcher(l);
+                if (l.startsWith("* 2 FETCH") && m.find()) {
+                    long v = Long.parseLong(m.group(1));
+                    assertThat(v).as(String.join("\n", r)).isGreaterThanOrEqualTo(last);
+                    last = v;
+                    lastFlags = l;
+                }
+            }
+            assertThat(lastFlags).contains("\\Answered").contains("\\Flagged");
+            assertThat(a.command("FETCH 2 (FLAGS MODSEQ)").get(0)).isEqualTo("* 2 FETCH (FLAGS (\\Answered "
+                    + "\\Flagged) MODSEQ (" + last + "))"); // the other view took \\Recent
         }
     }
 

@@ -171,7 +171,7 @@ class DovecotDifferentialTest {
     }
 
     static Instant date(int i) {
-        return Instant.parse("2024-01-0" + (i + 1) + "T12:00:00Z");
+        return Instant.parse(String.format("2024-01-%02dT12:00:00Z", i + 1));
     }
 
     /** Copies a directory tree (files keep their modification times: Maildir internal dates). */

@@ -77,6 +77,27 @@ class HostileInputTest {
         }
     }
 
+    /** RFC 2971's largest ID (30 pairs, 30-octet fields, 1024-octet values) fits before login; a longer line not. */
+    @Test
+    void idWithRfc2971sMaximumSizesIsAcceptedBeforeLogin() throws Exception {
+        try (RawImap c = connect()) {
+            StringBuilder id = new StringBuilder("a ID (");
+            for (int i = 0; i < 30; i++) {
+                String field = ("field" + i + "-").repeat(5).substring(0, 30);
+                id.append(i == 0 ? "" : " ").append('"').append(field).append("\" \"")
+                        .append(String.valueOf((char) ('a' + i % 26)).repeat(1024)).append('"');
+            }
+            id.append(")\r\n");
+            assertThat(id.length()).isGreaterThan(31 * 1024); // 8 KiB was the limit before
+            c.send(id.toString());
+            assertThat(c.line()).startsWith("* ID (\"name\" ");
+            assertThat(c.line()).isEqualTo("a OK ID completed");
+            c.send("b ID (\"x\" \"" + "y".repeat(40 * 1024) + "\")\r\n");
+            assertThat(c.line()).isEqualTo("b BAD [TOOBIG] command line longer than the limit");
+            assertThat(c.tagged("NOOP")).isEqualTo("OK NOOP completed");
+        }
+    }
+
     @Test
     void megabyteLineWithoutCrlfIsAnsweredAndSurvived() throws Exception {
         try (RawImap c = connect()) {

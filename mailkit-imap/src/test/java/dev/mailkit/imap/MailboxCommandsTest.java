@@ -114,8 +114,13 @@ class MailboxCommandsTest {
             assertThat(c.command("UID FETCH 4:* FLAGS")).containsExactly("* 3 FETCH (UID 3 FLAGS (\\Seen \\Recent))",
                     "t11 OK Fetch completed");
             assertThat(c.command("UID FETCH 100,5:9 FLAGS")).containsExactly("t12 OK Fetch completed");
+            // the first CONDSTORE-enabling command announces HIGHESTMODSEQ (RFC 7162 3.1), only the first
+            List<String> modseq = c.command("FETCH 1 (MODSEQ)");
+            assertThat(modseq.get(0)).matches("\\* OK \\[HIGHESTMODSEQ \\d+\\] Highest");
+            assertThat(modseq.get(1)).matches("\\* 1 FETCH \\(MODSEQ \\(\\d+\\)\\)");
             assertThat(c.command("FETCH 1 (MODSEQ)").get(0)).matches("\\* 1 FETCH \\(MODSEQ \\(\\d+\\)\\)");
-            assertThat(c.tagged("FETCH 1 BINARY[1]")).isEqualTo("BAD BINARY is not supported");
+            assertThat(c.command("FETCH 1 BINARY.PEEK[1]")).containsExactly("* 1 FETCH (BINARY[1] {13}",
+                    "hello world", ")", "t15 OK Fetch completed");
         }
     }
 
@@ -131,7 +136,8 @@ class MailboxCommandsTest {
                     "* 1 FETCH (FLAGS (\\Deleted \\Recent))", "* 2 FETCH (FLAGS (\\Deleted \\Recent))",
                     "t5 OK Store completed");
             List<String> mod = c.command("FETCH 3 MODSEQ");
-            long modseq = Long.parseLong(mod.get(0).replaceAll("\\D+(\\d+)\\D+(\\d+)\\D*", "$2"));
+            assertThat(mod.get(0)).startsWith("* OK [HIGHESTMODSEQ ");
+            long modseq = Long.parseLong(mod.get(1).replaceAll("\\D+(\\d+)\\D+(\\d+)\\D*", "$2"));
             assertThat(c.command("STORE 3 (UNCHANGEDSINCE " + modseq + ") +FLAGS (\\Answered)").get(0))
                     .startsWith("* 3 FETCH (FLAGS (\\Answered \\Recent) MODSEQ (");
             assertThat(c.tagged("STORE 3 (UNCHANGEDSINCE " + modseq + ") +FLAGS (\\Draft)"))
@@ -163,7 +169,9 @@ class MailboxCommandsTest {
                     "* ESEARCH (TAG \"t12\") UID MIN 2 MAX 3 COUNT 2 ALL 2:3", "t12 OK Search completed");
             assertThat(c.command("SEARCH TEXT haystack").get(0)).isEqualTo("* SEARCH 3");
             assertThat(c.tagged("SEARCH CHARSET KOI8-R ALL")).startsWith("NO [BADCHARSET (UTF-8 US-ASCII)]");
-            assertThat(c.command("SEARCH MODSEQ 1").get(0)).matches("\\* SEARCH 1 2 3 \\(MODSEQ \\d+\\)");
+            List<String> modseq = c.command("SEARCH MODSEQ 1");
+            assertThat(modseq.get(0)).startsWith("* OK [HIGHESTMODSEQ ");
+            assertThat(modseq.get(1)).matches("\\* SEARCH 1 2 3 \\(MODSEQ \\d+\\)");
         }
     }
 
@@ -257,7 +265,7 @@ class MailboxCommandsTest {
             assertThat(c.tagged("SUBSCRIBE Sent")).isEqualTo("OK Subscribe completed");
             assertThat(c.command("LSUB \"\" *")).containsExactly("* LSUB () \".\" Sent", "t10 OK Lsub completed");
             assertThat(c.command("LIST (SUBSCRIBED) \"\" * RETURN (STATUS (MESSAGES UIDNEXT))")).containsExactly(
-                    "* LIST (\\HasNoChildren \\Sent \\Subscribed) \".\" Sent",
+                    "* LIST (\\Subscribed \\Sent) \".\" Sent",
                     "* STATUS Sent (MESSAGES 0 UIDNEXT 1)", "t11 OK List completed");
             assertThat(c.command("LIST (SPECIAL-USE) \"\" *")).hasSize(6);
             assertThat(c.tagged("RENAME Projects.2024 Projects.2025")).isEqualTo("OK Rename completed");
@@ -268,6 +276,49 @@ class MailboxCommandsTest {
                             + M3.length()) + " APPENDLIMIT 67108864 DELETED 0)");
             assertThat(c.tagged("STATUS Nowhere (MESSAGES)")).startsWith("NO [NONEXISTENT]");
             assertThat(c.tagged("CREATE \"bad*name\"")).startsWith("NO [CANNOT]");
+        }
+    }
+
+    /**
+     * SEARCHRES (RFC 5182): $ is empty until a SEARCH saves, names the same messages in UID and sequence-number
+     * commands, loses what another session expunges, and is forgotten with the selection; it stands alone.
+     */
+    @Test
+    void savedSearchResult() throws Exception {
+        try (RawImap c = selected(); RawImap other = selected()) {
+            assertThat(c.command("CAPABILITY").get(0)).contains(" SEARCHRES ");
+            assertThat(c.command("FETCH $ UID")).containsExactly("t4 OK Fetch completed");
+            assertThat(c.tagged("FETCH 1,$ UID")).startsWith("BAD");
+            assertThat(c.tagged("FETCH $:3 UID")).startsWith("BAD");
+            assertThat(c.command("UID SEARCH RETURN (SAVE) FROM ann")).containsExactly("t7 OK Search completed");
+            assertThat(c.command("COPY $ Archive")).last().asString().matches("t8 OK \\[COPYUID \\d+ 1,3 1:2] .*");
+            assertThat(other.command("STORE 1 +FLAGS.SILENT (\\Deleted)")).last().asString().startsWith("t3 OK");
+            assertThat(other.command("EXPUNGE")).contains("* 1 EXPUNGE");
+            assertThat(c.command("NOOP")).contains("* 1 EXPUNGE");
+            assertThat(c.command("FETCH $ (UID)")).containsExactly("* 2 FETCH (UID 3)", "t10 OK Fetch completed");
+            assertThat(c.command("SEARCH $")).containsExactly("* SEARCH 2", "t11 OK Search completed");
+            assertThat(c.tagged("UNSELECT")).startsWith("OK");
+            assertThat(c.tagged("SELECT INBOX")).startsWith("OK");
+            assertThat(c.command("FETCH $ (UID)")).containsExactly("t14 OK Fetch completed");
+        }
+    }
+
+    /** CREATE-SPECIAL-USE (RFC 6154 3): the uses are kept and listed; an unknown one is NO [USEATTR], nothing made. */
+    @Test
+    void createWithSpecialUse() throws Exception {
+        try (RawImap c = login()) {
+            assertThat(c.command("CAPABILITY").get(0)).contains(" CREATE-SPECIAL-USE ", " STATUS=SIZE ");
+            assertThat(c.tagged("CREATE Old (USE (\\Archive))")).isEqualTo("OK Create completed");
+            assertThat(c.tagged("CREATE Both (USE (\\Flagged \\All))")).isEqualTo("OK Create completed");
+            assertThat(c.tagged("CREATE Plain (USE ())")).isEqualTo("OK Create completed");
+            assertThat(c.tagged("CREATE Odd (USE (\\Nonsense))"))
+                    .isEqualTo("NO [USEATTR] Unsupported special use \\Nonsense");
+            assertThat(c.tagged("CREATE Odd2 (USE (\\Sent \\Nonsense))")).startsWith("NO [USEATTR]");
+            assertThat(c.command("LIST \"\" (Old Both Plain Odd Odd2) RETURN (SPECIAL-USE)")).containsExactly(
+                    "* LIST (\\All \\Flagged) \".\" Both", "* LIST (\\Archive) \".\" Old", "* LIST () \".\" Plain",
+                    "t8 OK List completed");
+            assertThat(c.tagged("CREATE Bad (FOO (\\Sent))")).startsWith("BAD");
+            assertThat(c.command("LIST \"\" Bad")).containsExactly("t10 OK List completed");
         }
     }
 

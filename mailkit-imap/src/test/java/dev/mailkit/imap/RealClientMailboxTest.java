@@ -55,6 +55,32 @@ class RealClientMailboxTest {
                 Integer.toString(server.port())), null, Duration.ofSeconds(60)).assertSuccess();
     }
 
+    /**
+     * imaplib's sort() and thread() (RFC 5256), which parse the SORT and THREAD responses. Messages 1 and 2 have no
+     * Date: (their internal date, now, counts), so the reply of 2024 comes first by ORDEREDSUBJECT.
+     */
+    @Test
+    void pythonImaplibSortsAndThreads() throws Exception {
+        try (Mailbox inbox = account.open(MailboxName.INBOX)) {
+            inbox.append(MessageSource.ofText("From: Cy <cy@example.com>\nSubject: Re: first\nMessage-ID: <r@x>\n"
+                    + "Date: Tue, 2 Jan 2024 10:00:00 +0000\n\nreply\n"));
+        }
+        String out = python(String.join("\n",
+                "import imaplib, sys",
+                "c = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]))",
+                "c.login('joe@example.com', 'secret')",
+                "c.select('INBOX')",
+                "print('sort', c.sort('(REVERSE SUBJECT)', 'UTF-8', 'ALL'))",
+                "print('sortfrom', c.sort('(DISPLAYFROM)', 'UTF-8', 'ALL'))",
+                "print('uidsort', c.uid('SORT', '(SIZE)', 'UTF-8', 'ALL'))",
+                "print('thread', c.thread('ORDEREDSUBJECT', 'UTF-8', 'ALL'))",
+                "print('refs', c.thread('REFERENCES', 'UTF-8', 'ALL'))",
+                "c.logout()")).stdout;
+        assertThat(out).contains("sort ('OK', [b'2 1 3'])", "sortfrom ('OK', [b'1 2 3'])",
+                "thread ('OK', [b'(3 1)(2)'])", "refs ('OK', [b'(1 3)(2)'])");
+        assertThat(out).containsPattern("uidsort \\('OK', \\[b'[123] [123] [123]'\\]\\)");
+    }
+
     @Test
     void pythonImaplibWholeSession() throws Exception {
         String out = python(String.join("\n",

@@ -166,6 +166,10 @@ public final class ImapTranscript {
                 continue;
             }
             int start = i;
+            if (c == '~' && i + 1 < s.length() && s.charAt(i + 1) == '"') {
+                i++; // a literal8 (RFC 3516) made a quoted string: "~" stays to show it was one
+                c = '"';
+            }
             if (c == '"') {
                 i++;
                 while (i < s.length() && s.charAt(i) != '"') {

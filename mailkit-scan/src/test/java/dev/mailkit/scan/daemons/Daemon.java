@@ -66,9 +66,10 @@ public abstract class Daemon implements AutoCloseable {
                 // not listening yet
             }
             if (!process.isAlive() || System.nanoTime() > deadline) {
+                boolean alive = process.isAlive(); // before close(), which ends it
                 String out = logs();
                 close();
-                throw new AssertionError(name + (process.isAlive() ? " did not become ready within " + max
+                throw new AssertionError(name + (alive ? " did not become ready within " + max
                         : " exited with " + process.exitValue()) + "; its log:\n" + out);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));

@@ -92,7 +92,7 @@ public final class Rspamd extends Daemon {
         }
         RspamdClient probe = client().build();
         MilterClient milter = MilterClient.builder(milterAddress()).timeout(Duration.ofSeconds(2)).build();
-        start(cmd, Duration.ofSeconds(60), () -> probe.ping() != null && controllerUp() && milter.ping() != null);
+        start(cmd, Duration.ofSeconds(180), () -> probe.ping() != null && controllerUp() && milter.ping() != null);
     }
 
     private boolean controllerUp() throws IOException {

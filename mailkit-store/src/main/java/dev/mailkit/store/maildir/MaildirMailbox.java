@@ -140,7 +140,7 @@ final class MaildirMailbox extends MailboxStorage {
         if (s != null) {
             return s;
         }
-        if (m.uid > 0 && files.message(m.base) == m && !directory.isDropped()) {
+        if (m.uid > 0 && !m.deleted && files.message(m.base) == m && !directory.isDropped()) {
             LOG.info("{}: message file {} was deleted by another program; expunging UID {}", directory.path(),
                     m.base, m.uid);
             sync.gone(new long[] {m.uid});

@@ -3,8 +3,9 @@ package dev.mailkit.store.maildir;
 /**
  * The engine's reference to one message file of a Maildir: its base name, where it is ({@code new/}, or
  * {@code cur/} with which info letters), its size on disk, and where its parsed structure is cached. Mutable fields
- * change only under the mailbox's write lock (renames for flag changes) and are read without locks: a reader that
- * misses a file being renamed looks at {@link #pendingInfo} and tries again.
+ * change only under the mailbox's write lock (renames for flag changes) and the message's stripe lock in
+ * {@link MessageFiles}, which readers take too: a file mailkit renames or deletes is never mistaken for one another
+ * program moved or deleted.
  */
 final class MaildirMessage {
     final String base;
@@ -19,6 +20,8 @@ final class MaildirMessage {
     volatile String pendingInfo;
     /** Upper-case info letters mailkit has no flag for (such as {@code P}), kept on renames; usually null. */
     volatile String extra;
+    /** Set when mailkit deleted the file (the message was expunged): a read that finds it gone is no surprise. */
+    volatile boolean deleted;
     /** Offset of the cached structure in the mailbox's cache file, or -1. */
     volatile long cacheOffset = -1;
 

@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The message files of one Maildir mailbox and what mailkit knows of them (a {@link MaildirMessage} per base name):
@@ -35,6 +36,7 @@ final class MessageFiles {
     private static final Logger LOG = LoggerFactory.getLogger(MessageFiles.class);
     /** Files in tmp/ older than this are leftovers of crashed deliveries (Dovecot's rule). */
     private static final Duration TMP_MAX_AGE = Duration.ofHours(36);
+    private static final int STRIPES = 32;
 
     private final MaildirContext ctx;
     private final MailboxDirectory directory;
@@ -43,6 +45,12 @@ final class MessageFiles {
     private final ConcurrentHashMap<String, MaildirMessage> byBase;
     /** Set when a file was found moved by another program (its new place is not in the index yet). */
     private volatile boolean moved;
+    /**
+     * Orders mailkit's own operations on one message file (open, rename for flags, delete), striped by base name:
+     * a reader never sees a file between mailkit's own rename and the reference's new name, nor mistakes mailkit's
+     * own deletion of an expunged message for another program's. Each is held for one system call or two.
+     */
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
 
     /**
      * @param engine   the mailbox (its name and whether it was deleted, for errors)
@@ -55,6 +63,13 @@ final class MessageFiles {
         this.letters = letters;
         this.engine = engine;
         this.byBase = new ConcurrentHashMap<>(Math.max(16, expected * 4 / 3));
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    private ReentrantLock stripe(MaildirMessage m) {
+        return stripes[m.base.hashCode() & (STRIPES - 1)];
     }
 
     // ================================================================================================ known files
@@ -233,13 +248,22 @@ final class MessageFiles {
 
     // ================================================================================================ reading
 
-    /** Opens a message file wherever it is now, or returns null if it is gone. */
+    /**
+     * Opens a message file wherever it is now, or returns null if it is gone: deleted by mailkit itself (the
+     * message was expunged, {@link MaildirMessage#deleted}) or by another program.
+     */
     MessageSource open(MaildirMessage m) throws IOException {
         Lock read = directory.readLock();
         read.lock();
+        ReentrantLock own = stripe(m);
+        own.lock();
         try {
+            if (m.deleted) {
+                return null;
+            }
             return openLocked(m);
         } finally {
+            own.unlock();
             read.unlock();
         }
     }
@@ -349,6 +373,10 @@ final class MessageFiles {
                 m.extra = MaildirFileName.extraLetters(info);
             }
             return m;
+        } catch (NoSuchFileException e) {
+            // expunged (or moved on) between the listing and now: nothing to adopt
+            LOG.debug("{}: {} went away before it was looked at", d, file.getFileName());
+            return null;
         } catch (IOException e) {
             LOG.warn("{}: cannot read {}: {}", d, file.getFileName(), e.toString());
             return null;
@@ -371,9 +399,14 @@ final class MessageFiles {
     void rename(MaildirMessage m, String info) {
         Lock read = directory.readLock();
         read.lock();
+        ReentrantLock own = stripe(m);
+        own.lock();
         try {
-            renameLocked(m, info);
+            if (!m.deleted) {
+                renameLocked(m, info);
+            }
         } finally {
+            own.unlock();
             read.unlock();
         }
     }
@@ -407,7 +440,10 @@ final class MessageFiles {
     void delete(MaildirMessage m) {
         Lock read = directory.readLock();
         read.lock();
+        ReentrantLock own = stripe(m);
+        own.lock();
         try {
+            m.deleted = true;
             if (!directory.isDropped()) {
                 Path d = directory.path();
                 if (!Files.deleteIfExists(d.resolve(m.relativePath()))) {
@@ -424,6 +460,7 @@ final class MessageFiles {
         } catch (IOException e) {
             LOG.warn("{}: cannot delete the expunged message file {}: {}", directory.path(), m.base, e.toString());
         } finally {
+            own.unlock();
             read.unlock();
             byBase.remove(m.base, m);
         }

@@ -13,6 +13,12 @@ public final class SequenceSet {
 
     private final long[] ranges; // pairs: first, last (as given; either may be STAR; may be reversed)
 
+    /**
+     * RFC 5182's {@code $}: the messages the last {@code SEARCH RETURN (SAVE)} saved. It has no ranges of its own:
+     * the selected mailbox resolves it ({@code SelectedMailbox.resolve}); resolved alone it is empty.
+     */
+    public static final SequenceSet SAVED = new SequenceSet(new long[0]);
+
     private SequenceSet(long[] ranges) {
         this.ranges = ranges;
     }
@@ -23,6 +29,11 @@ public final class SequenceSet {
             throw new IllegalArgumentException("a sequence set needs pairs of numbers");
         }
         return new SequenceSet(pairs.clone());
+    }
+
+    /** Whether this is {@code $} (RFC 5182), the saved search result. */
+    public boolean isSaved() {
+        return this == SAVED;
     }
 
     /** The number of ranges. */
@@ -151,7 +162,7 @@ public final class SequenceSet {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SequenceSet s && Arrays.equals(ranges, s.ranges);
+        return o instanceof SequenceSet s && isSaved() == s.isSaved() && Arrays.equals(ranges, s.ranges);
     }
 
     @Override
@@ -161,6 +172,9 @@ public final class SequenceSet {
 
     @Override
     public String toString() {
+        if (isSaved()) {
+            return "$";
+        }
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < ranges.length; i += 2) {
             if (i > 0) {

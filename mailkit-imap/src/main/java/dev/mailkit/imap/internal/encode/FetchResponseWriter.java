@@ -62,6 +62,14 @@ public final class FetchResponseWriter {
         MessageSource content = null;
         try {
             for (FetchItem item : request.items()) {
+                if (item instanceof BodySection b && b.kind() != BodySection.Kind.BODY) {
+                    try {
+                        BinarySections.check(m.structure(), b);
+                    } catch (UnknownCteException e) {
+                        failed(w, m, flags, withFlags && !request.has(FetchAttribute.FLAGS), first);
+                        throw e;
+                    }
+                }
                 if (!first) {
                     w.sp();
                 }
@@ -86,6 +94,58 @@ public final class FetchResponseWriter {
         } finally {
             if (content != null) {
                 content.close();
+            }
+        }
+        w.write(')').crlf();
+    }
+
+    /** Ends a response cut short by an undecodable BINARY section: never an empty list (as Dovecot: its UID). */
+    private static void failed(ImapWriter w, MessageData m, MessageFlags flags, boolean withFlags, boolean empty)
+            throws IOException {
+        if (withFlags) {
+            if (!empty) {
+                w.sp();
+            }
+            w.write(FLAGS);
+            flags(w, flags);
+        } else if (empty) {
+            w.write(UID).number(m.uid());
+        }
+        w.write(')').crlf();
+    }
+
+    /**
+     * Writes the response for a message another session expunged since this session last synced, as Dovecot does:
+     * every item with an empty value (size 0, the epoch, an envelope of NILs, an empty text/plain structure, NIL
+     * sections), so the client keeps its numbering and the command still ends OK ({@code [EXPUNGEISSUED]}).
+     */
+    public void writeExpunged(ImapWriter w, long seq, FetchRequest request, long uid, MessageFlags flags,
+                              long modseq) throws IOException {
+        w.write('*').sp().number(seq).write(FETCH_OPEN);
+        boolean first = true;
+        for (FetchItem item : request.items()) {
+            if (!first) {
+                w.sp();
+            }
+            first = false;
+            if (item instanceof BodySection b) {
+                w.ascii(b.responseName()).ascii(b.kind() == BodySection.Kind.BINARY_SIZE ? " 0" : " NIL");
+                continue;
+            }
+            FetchAttribute a = (FetchAttribute) item;
+            switch (a) {
+                case UID -> w.write(UID).number(uid);
+                case FLAGS -> {
+                    w.write(FLAGS);
+                    flags(w, flags);
+                }
+                case INTERNALDATE -> w.write(INTERNALDATE).ascii("\"01-Jan-1970 00:00:00 +0000\"");
+                case RFC822_SIZE -> w.write(SIZE).number(0);
+                case MODSEQ -> w.write(MODSEQ).number(modseq).write(')');
+                case ENVELOPE -> w.ascii("ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)");
+                case BODY -> w.ascii("BODY (\"text\" \"plain\" NIL NIL NIL \"7bit\" 0 0)");
+                case BODYSTRUCTURE -> w.ascii("BODYSTRUCTURE (\"text\" \"plain\" NIL NIL NIL \"7bit\" 0 0 NIL NIL NIL NIL)");
+                default -> w.ascii(a.imapName()).ascii(" NIL");
             }
         }
         w.write(')').crlf();
@@ -137,6 +197,19 @@ public final class FetchResponseWriter {
         return content;
     }
 
+    /**
+     * A BINARY item asked for a section with a content transfer encoding that cannot be undone: the FETCH response
+     * for that message has been closed with what was written before the item, and the command fails with
+     * {@code NO [UNKNOWN-CTE]} (RFC 3516 4.3), as Dovecot's.
+     */
+    public static final class UnknownCteException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownCteException(String cte) {
+            super("Unknown Content-Transfer-Encoding " + cte, null);
+        }
+    }
+
     /** Writes a flag list, \Recent included. */
     public static void flags(ImapWriter w, MessageFlags f) throws IOException {
         if (f.keywordCount() == 0) {
@@ -156,7 +229,8 @@ public final class FetchResponseWriter {
 
     private void section(ImapWriter w, BodySection s, MessageData m, MessageSource content) throws IOException {
         if (s.kind() != BodySection.Kind.BODY) {
-            throw new UnsupportedOperationException("BINARY is not supported");
+            BinarySections.write(w, s, m.structure(), content);
+            return;
         }
         w.ascii(s.responseName()).sp();
         Sections.Range r = Sections.range(m.structure(), content.size(), s);

@@ -86,7 +86,7 @@ public final class Responses {
         w.write(delimiter).ascii("\" ");
         w.mailboxAstring(name);
         if (!childInfo.isEmpty()) {
-            w.ascii(" (\"CHILDINFO\" (");
+            w.ascii(" (CHILDINFO (");
             for (int i = 0; i < childInfo.size(); i++) {
                 if (i > 0) {
                     w.sp();

@@ -27,18 +27,41 @@ final class AppendHandler implements CommandHandler<AppendCommand> {
             throw e;
         }
         try (mailbox) {
-            long[] uids = new long[c.messages().size()];
-            int i = 0;
             for (AppendCommand.Message m : c.messages()) {
                 if (m.content().size() == 0) {
                     s.out().tagged(c.tag(), "NO", null, "Can't save a zero byte message");
                     return;
                 }
-                uids[i++] = mailbox.append(m.content(), StoreFlags.toStore(m.flags()),
-                        m.date() == null ? null : m.date().toInstant());
+            }
+            long[] uids = new long[c.messages().size()];
+            int i = 0;
+            try {
+                for (AppendCommand.Message m : c.messages()) {
+                    uids[i] = mailbox.append(m.content(), StoreFlags.toStore(m.flags()),
+                            m.date() == null ? null : m.date().toInstant());
+                    i++;
+                }
+            } catch (MailStoreException | IllegalArgumentException e) {
+                // MULTIAPPEND is all or nothing (RFC 3502): the messages already saved go again
+                rollBack(mailbox, java.util.Arrays.copyOf(uids, i));
+                throw e;
             }
             s.complete(c, "APPENDUID " + mailbox.uidValidity() + " "
                     + dev.mailkit.imap.internal.command.SequenceSet.formatList(uids), "Append completed");
+        }
+    }
+
+    private static void rollBack(Mailbox mailbox, long[] uids) {
+        if (uids.length == 0) {
+            return;
+        }
+        dev.mailkit.store.UidSet set = dev.mailkit.store.UidSet.of(uids);
+        try (dev.mailkit.store.MailboxView v = mailbox.openView(dev.mailkit.store.ViewMode.READ_WRITE)) {
+            v.store(set, dev.mailkit.store.FlagOperation.ADD, dev.mailkit.store.Flags.of(
+                    dev.mailkit.store.SystemFlag.DELETED));
+            v.expunge(set);
+        } catch (RuntimeException ignored) {
+            // the mailbox went away: nothing is left to take back
         }
     }
 }

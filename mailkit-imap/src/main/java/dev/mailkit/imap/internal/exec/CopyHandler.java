@@ -1,7 +1,6 @@
 package dev.mailkit.imap.internal.exec;
 
 import dev.mailkit.imap.internal.command.CopyCommand;
-import dev.mailkit.imap.internal.encode.Responses;
 import dev.mailkit.imap.internal.session.CommandHandler;
 import dev.mailkit.imap.internal.session.ImapSession;
 import dev.mailkit.imap.internal.session.SelectedMailbox;
@@ -51,9 +50,7 @@ final class CopyHandler implements CommandHandler<CopyCommand> {
                 if (copyUid != null) {
                     s.out().ascii("* OK [").ascii(copyUid).ascii("] Moved UIDs.").crlf();
                 }
-                for (int seq : r.expunged().sequenceNumbers()) {
-                    Responses.expunge(s.out(), seq);
-                }
+                s.writeExpunges(r.expunged());
                 s.reportRecentIfChanged();
                 s.complete(c, null, "Move completed");
             } else {

@@ -15,12 +15,13 @@ final class CreateHandler implements CommandHandler<CreateCommand> {
     public void handle(CreateCommand c, ImapSession s) throws IOException {
         Set<SpecialUse> uses = EnumSet.noneOf(SpecialUse.class);
         for (String u : c.specialUse()) {
-            SpecialUse su = SpecialUse.fromAttribute(u);
-            if (su == null) {
+            try {
+                uses.add(SpecialUse.fromAttribute(u));
+            } catch (IllegalArgumentException e) {
+                // RFC 6154 3: NO [USEATTR]; Dovecot without a metadata dictionary accepts and forgets any
                 s.out().tagged(c.tag(), "NO", "USEATTR", "Unsupported special use " + u);
                 return;
             }
-            uses.add(su);
         }
         s.account().create(MailboxNames.of(c.mailbox()), uses);
         s.complete(c, null, "Create completed");

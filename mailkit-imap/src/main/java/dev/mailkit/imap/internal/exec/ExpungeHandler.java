@@ -1,7 +1,6 @@
 package dev.mailkit.imap.internal.exec;
 
 import dev.mailkit.imap.internal.command.ExpungeCommand;
-import dev.mailkit.imap.internal.encode.Responses;
 import dev.mailkit.imap.internal.session.CommandHandler;
 import dev.mailkit.imap.internal.session.ImapSession;
 import dev.mailkit.imap.internal.session.SelectedMailbox;
@@ -21,10 +20,10 @@ final class ExpungeHandler implements CommandHandler<ExpungeCommand> {
         }
         Expunges done = c.uids() == null ? sel.view().expunge()
                 : sel.view().expunge(sel.resolveLeniently(c.uids(), true));
-        for (int seq : done.sequenceNumbers()) {
-            Responses.expunge(s.out(), seq);
-        }
+        s.writeExpunges(done);
         s.reportRecentIfChanged();
-        s.complete(c, null, "Expunge completed");
+        // with QRESYNC, the tagged OK carries the mailbox's HIGHESTMODSEQ after the expunge (as Dovecot)
+        s.complete(c, s.qresync() && !done.isEmpty() ? "HIGHESTMODSEQ " + sel.mailbox().status().highestModSeq()
+                : null, "Expunge completed");
     }
 }

@@ -26,17 +26,12 @@ import java.util.Set;
 /**
  * FETCH and UID FETCH (RFC 3501 6.4.5, CHANGEDSINCE RFC 7162). Sets \Seen for non-peek body fetches in one store
  * operation up front, then writes each message's response, streaming bodies. Messages another session expunged
- * meanwhile are left out and the command ends with {@code NO [EXPUNGEISSUED]} (RFC 2180 4.1.2, as Dovecot).
+ * meanwhile get a response with empty values and the command ends {@code OK [EXPUNGEISSUED]} (RFC 2180 4.1.1, as
+ * Dovecot).
  */
 final class FetchHandler implements CommandHandler<FetchCommand> {
     @Override
     public void handle(FetchCommand c, ImapSession s) throws IOException {
-        for (FetchItem i : c.request().items()) {
-            if (i instanceof BodySection b && b.kind() != BodySection.Kind.BODY) {
-                s.out().tagged(c.tag(), "BAD", null, "BINARY is not supported");
-                return;
-            }
-        }
         SelectedMailbox sel = s.selected();
         UidSet uids;
         try {
@@ -45,9 +40,20 @@ final class FetchHandler implements CommandHandler<FetchCommand> {
             s.out().tagged(c.tag(), "BAD", null, "Error in IMAP command " + c.name() + ": Invalid messageset");
             return;
         }
+        if (c.vanished() && !s.qresync()) {
+            s.out().tagged(c.tag(), "BAD", null, "VANISHED needs QRESYNC enabled");
+            return;
+        }
+        if (c.vanished()) {
+            // RFC 7162 3.2.6: the UIDs of the set that are gone, before the changed messages
+            dev.mailkit.store.UidSet gone = Qresync.vanished(sel.view(), c.set());
+            if (!gone.isEmpty()) {
+                s.out().ascii("* VANISHED (EARLIER) ").ascii(gone.toString()).crlf();
+            }
+        }
         FetchRequest request = c.request();
-        if (c.uid()) {
-            request = request.withFirst(FetchAttribute.UID);
+        if (c.uid() || s.qresync()) {
+            request = request.withFirst(FetchAttribute.UID); // RFC 7162 3.2.4: always with QRESYNC
         }
         if (c.changedSince() >= 0 || request.has(FetchAttribute.MODSEQ)) {
             s.enableCondstore();
@@ -74,35 +80,61 @@ final class FetchHandler implements CommandHandler<FetchCommand> {
         Set<Long> seen = seenNow;
         boolean[] missing = {false};
         long changedSince = c.changedSince();
-        sel.forEach(uids, (seq, uid) -> {
-            Optional<StoreMessage> m = sel.message(seq, uid);
-            if (m.isEmpty()) {
-                missing[0] = true;
-                return;
-            }
-            StoreMessage msg = m.get();
-            if (changedSince >= 0 && msg.modseq() <= changedSince) {
-                return;
-            }
-            try {
-                msg.prepare(needsEnvelope, needsStructure, needsContent);
-            } catch (StoreMessage.ExpungedException e) {
-                missing[0] = true;
-                return;
-            }
-            MessageFlags flags = StoreFlags.toImap(msg.info().flags(), sel.view().isRecent(seq));
-            try {
-                writer.write(s.out(), seq, req, msg, flags, seen.contains(uid));
-            } finally {
-                msg.release();
-            }
-        });
-        if (missing[0]) {
+        // an expunged message's MODSEQ: the mailbox's highest, above every change it had (never backwards)
+        long[] goneModSeq = {0};
+        try {
+            sel.forEach(uids, (seq, uid) -> {
+                Optional<StoreMessage> m = sel.message(seq, uid);
+                if (m.isEmpty()) {
+                    missing[0] = true;
+                    if (changedSince < 0) {
+                        writer.writeExpunged(s.out(), seq, req, uid, StoreFlags.toImap(Flags.NONE,
+                                sel.view().isRecent(seq)), expungedModSeq(sel, goneModSeq));
+                    }
+                    return;
+                }
+                StoreMessage msg = m.get();
+                if (changedSince >= 0 && msg.modseq() <= changedSince) {
+                    return;
+                }
+                try {
+                    msg.prepare(needsEnvelope, needsStructure, needsContent);
+                } catch (StoreMessage.ExpungedException e) {
+                    missing[0] = true;
+                    writer.writeExpunged(s.out(), seq, req, uid, StoreFlags.toImap(Flags.NONE, sel.view().isRecent(seq)),
+                            expungedModSeq(sel, goneModSeq));
+                    return;
+                }
+                MessageFlags flags = StoreFlags.toImap(msg.info().flags(), sel.view().isRecent(seq));
+                try {
+                    writer.write(s.out(), seq, req, msg, flags, seen.contains(uid));
+                } finally {
+                    msg.release();
+                }
+            });
+        } catch (FetchResponseWriter.UnknownCteException e) {
+            // RFC 3516 4.3: the messages before it were answered; the command stops there (as Dovecot)
             s.reportUpdates(c.uid());
-            s.out().tagged(c.tag(), "NO", "EXPUNGEISSUED", "Some of the requested messages no longer exist");
+            s.out().tagged(c.tag(), "NO", "UNKNOWN-CTE", "Unknown Content-Transfer-Encoding");
+            return;
+        }
+        if (missing[0]) {
+            // as Dovecot: OK with what it still has (RFC 2180 4.1.1), the code telling the client why some are empty
+            s.complete(c, "EXPUNGEISSUED", "Some messages were already expunged");
             return;
         }
         s.complete(c, null, "Fetch completed");
+    }
+
+    private static long expungedModSeq(SelectedMailbox sel, long[] memo) {
+        if (memo[0] == 0) {
+            try {
+                memo[0] = sel.mailbox().status().highestModSeq();
+            } catch (dev.mailkit.store.MailStoreException e) {
+                memo[0] = sel.view().highestModSeq(); // the mailbox was deleted
+            }
+        }
+        return memo[0];
     }
 
     private static boolean needsStructure(FetchRequest r) {

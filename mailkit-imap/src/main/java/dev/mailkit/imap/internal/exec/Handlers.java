@@ -55,6 +55,8 @@ public final class Handlers {
             Map.entry(CloseCommand.class, new CloseHandler()),
             Map.entry(ExpungeCommand.class, new ExpungeHandler()),
             Map.entry(SearchCommand.class, new SearchHandler()),
+            Map.entry(dev.mailkit.imap.internal.command.SortCommand.class, new SortHandler()),
+            Map.entry(dev.mailkit.imap.internal.command.ThreadCommand.class, new ThreadHandler()),
             Map.entry(FetchCommand.class, new FetchHandler()),
             Map.entry(StoreCommand.class, new StoreHandler()),
             Map.entry(CopyCommand.class, new CopyHandler()),

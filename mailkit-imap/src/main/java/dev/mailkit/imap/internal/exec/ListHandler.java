@@ -55,12 +55,25 @@ final class ListHandler implements CommandHandler<ListCommand> {
             all.put(i.name().toString(), i);
         }
         if (c.lsub()) {
-            for (String name : new TreeSet<>(subscribed)) {
+            // RFC 3501 6.3.9: a parent the pattern matches, of a subscribed mailbox it does not, is listed
+            // \Noselect unless it is subscribed itself (LSUB "" % with only "a.b" subscribed lists "a")
+            Map<String, Boolean> lsub = new java.util.TreeMap<>();
+            for (String name : subscribed) {
                 if (matches(patterns, name)) {
                     MailboxInfo i = all.get(name);
-                    List<String> attrs = i == null || !i.selectable() ? List.of("\\Noselect") : List.of();
-                    Responses.list(s.out(), true, attrs, DELIMITER, name, List.of());
+                    lsub.put(name, i != null && i.selectable());
+                    continue;
                 }
+                for (int d = name.indexOf(DELIMITER); d > 0; d = name.indexOf(DELIMITER, d + 1)) {
+                    String parent = name.substring(0, d);
+                    if (!subscribed.contains(parent) && matches(patterns, parent)) {
+                        lsub.putIfAbsent(parent, false);
+                    }
+                }
+            }
+            for (Map.Entry<String, Boolean> e : lsub.entrySet()) {
+                Responses.list(s.out(), true, e.getValue() ? List.of() : List.of("\\Noselect"), DELIMITER,
+                        e.getKey(), List.of());
             }
             s.complete(c, null, "Lsub completed");
             return;
@@ -88,31 +101,41 @@ final class ListHandler implements CommandHandler<ListCommand> {
             }
             boolean isSubscribed = subscribed.contains(name);
             List<String> childInfo = List.of();
+            // RFC 5258 3.5: CHILDINFO only for a subscribed descendant that does not match a pattern itself
             if (selSubscribed && !isSubscribed) {
-                if (!recursive || !hasSubscribedChild(name, subscribed)) {
+                if (!recursive || !hasUnmatchedSubscribedChild(name, subscribed, patterns)) {
                     continue;
                 }
                 childInfo = List.of("SUBSCRIBED");
-            } else if (selSubscribed && recursive && hasSubscribedChild(name, subscribed)) {
+            } else if (selSubscribed && recursive && hasUnmatchedSubscribedChild(name, subscribed, patterns)) {
                 childInfo = List.of("SUBSCRIBED");
             }
             if (selSpecialUse && (info == null || info.specialUse().isEmpty())) {
                 continue;
             }
             List<String> attrs = new ArrayList<>(4);
-            if (info == null) {
+            if (c.extended()) {
+                // as Dovecot: \Subscribed first, a missing parent \NonExistent, children only when asked for
+                if (showSubscribed && isSubscribed) {
+                    attrs.add("\\Subscribed");
+                }
+                if (info == null || !info.selectable()) {
+                    attrs.add("\\NonExistent"); // mailkit's only unselectable mailboxes are missing parents
+                }
+                if (info != null && c.returns().contains(ListCommand.Return.CHILDREN)) {
+                    attrs.add(info.hasChildren() ? "\\HasChildren" : "\\HasNoChildren");
+                }
+                if (info != null) {
+                    uses(attrs, info.specialUse());
+                }
+            } else if (info == null) {
                 attrs.add("\\NonExistent");
             } else {
                 if (!info.selectable()) {
                     attrs.add("\\Noselect");
                 }
                 attrs.add(info.hasChildren() ? "\\HasChildren" : "\\HasNoChildren");
-                for (SpecialUse u : info.specialUse()) {
-                    attrs.add(u.attribute());
-                }
-            }
-            if (showSubscribed && isSubscribed) {
-                attrs.add("\\Subscribed");
+                uses(attrs, info.specialUse());
             }
             Responses.list(s.out(), false, attrs, DELIMITER, name, childInfo);
             if (c.returns().contains(ListCommand.Return.STATUS) && info != null && info.selectable()) {
@@ -135,13 +158,23 @@ final class ListHandler implements CommandHandler<ListCommand> {
         return false;
     }
 
-    private static boolean hasSubscribedChild(String name, Set<String> subscribed) {
+    private static boolean hasUnmatchedSubscribedChild(String name, Set<String> subscribed,
+                                                       List<ListPattern> patterns) {
         String prefix = name + DELIMITER;
         for (String sub : subscribed) {
-            if (sub.startsWith(prefix)) {
+            if (sub.startsWith(prefix) && !matches(patterns, sub)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The special-use attributes in one order (RFC 6154's), whatever order the store's set has. */
+    private static void uses(List<String> attrs, java.util.Set<SpecialUse> uses) {
+        for (SpecialUse u : SpecialUse.values()) {
+            if (uses.contains(u)) {
+                attrs.add(u.attribute());
+            }
+        }
     }
 }

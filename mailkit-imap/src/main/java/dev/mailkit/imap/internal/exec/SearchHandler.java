@@ -23,7 +23,7 @@ final class SearchHandler implements CommandHandler<SearchCommand> {
     @Override
     public void handle(SearchCommand c, ImapSession s) throws IOException {
         SelectedMailbox sel = s.selected();
-        SearchKey key = SearchEvaluator.optimize(c.key());
+        SearchKey key = SearchEvaluator.optimize(SavedSearch.expand(c.key(), sel));
         boolean modseq = mentionsModSeq(key);
         if (modseq) {
             s.enableCondstore();
@@ -32,6 +32,8 @@ final class SearchHandler implements CommandHandler<SearchCommand> {
         long[] hits = new long[Math.min(count, 1024)];
         int n = 0;
         long highest = 0;
+        long firstModSeq = 0;
+        long lastModSeq = 0;
         if (key instanceof SearchKey.All) {
             hits = new long[count];
             for (int seq = 1; seq <= count; seq++) {
@@ -59,16 +61,46 @@ final class SearchHandler implements CommandHandler<SearchCommand> {
                         hits = Arrays.copyOf(hits, Math.max(16, n * 2));
                     }
                     hits[n++] = c.uid() ? uid : seq;
-                    highest = Math.max(highest, m.get().modseq());
+                    long ms = m.get().modseq();
+                    highest = Math.max(highest, ms);
+                    if (n == 1) {
+                        firstModSeq = ms;
+                    }
+                    lastModSeq = ms;
                 }
             }
         }
         if (c.returns() == null) {
             Responses.search(s.out(), hits, n, modseq ? highest : 0);
         } else {
-            Responses.esearch(s.out(), c.tag(), c.uid(), c.returns(), hits, n, modseq ? highest : 0);
+            java.util.Set<dev.mailkit.imap.internal.command.SearchReturn> shown =
+                    SavedSearch.save(sel, c.returns(), c.uid(), hits, n); // RFC 5182: null with SAVE alone
+            if (shown != null) {
+                Responses.esearch(s.out(), c.tag(), c.uid(), shown, hits, n,
+                        modseq ? returnedModSeq(shown, highest, firstModSeq, lastModSeq) : 0);
+            }
         }
         s.complete(c, null, "Search completed");
+    }
+
+    /**
+     * RFC 7162 3.1.5: the highest MODSEQ of the messages the ESEARCH response returns: of all matches with ALL or
+     * COUNT, otherwise of the MIN and/or MAX message only.
+     */
+    static long returnedModSeq(java.util.Set<dev.mailkit.imap.internal.command.SearchReturn> r, long all,
+                               long min, long max) {
+        if (r.isEmpty() || r.contains(dev.mailkit.imap.internal.command.SearchReturn.ALL)
+                || r.contains(dev.mailkit.imap.internal.command.SearchReturn.COUNT)) {
+            return all;
+        }
+        long m = 0;
+        if (r.contains(dev.mailkit.imap.internal.command.SearchReturn.MIN)) {
+            m = min;
+        }
+        if (r.contains(dev.mailkit.imap.internal.command.SearchReturn.MAX)) {
+            m = Math.max(m, max);
+        }
+        return m == 0 ? all : m;
     }
 
     private static boolean mentionsModSeq(SearchKey k) {

@@ -13,13 +13,18 @@ import dev.mailkit.store.ViewMode;
 
 import java.io.IOException;
 
-/** SELECT and EXAMINE (RFC 3501 6.3.1/6.3.2, CONDSTORE RFC 7162 3.1.8). */
+/** SELECT and EXAMINE (RFC 3501 6.3.1/6.3.2, CONDSTORE and QRESYNC RFC 7162 3.1.8, 3.2.5). */
 final class SelectHandler implements CommandHandler<SelectCommand> {
     @Override
     public void handle(SelectCommand c, ImapSession s) throws IOException {
         if (s.selected() != null) {
             s.deselect();
             s.out().ascii("* OK [CLOSED] Previous mailbox closed.").crlf();
+        }
+        if (c.qresync() != null && !s.qresync()) {
+            // RFC 7162 3.2.5: QRESYNC must have been enabled first (the previous mailbox is closed, as Dovecot)
+            s.out().tagged(c.tag(), "BAD", null, "QRESYNC not enabled");
+            return;
         }
         MailboxName name;
         Mailbox mailbox;
@@ -37,7 +42,7 @@ final class SelectHandler implements CommandHandler<SelectCommand> {
             mailbox.close();
             throw e;
         }
-        if (c.condstore()) {
+        if (c.condstore() || c.qresync() != null) {
             s.enableCondstore();
         }
         SelectedMailbox sel = new SelectedMailbox(name, mailbox, view, c.readOnly());
@@ -57,6 +62,9 @@ final class SelectHandler implements CommandHandler<SelectCommand> {
             Responses.okCode(out, "HIGHESTMODSEQ", view.highestModSeq(), "Highest");
         }
         s.select(sel);
+        if (c.qresync() != null) {
+            Qresync.afterSelect(s, sel, c.qresync());
+        }
         out.tagged(c.tag(), "OK", c.readOnly() ? "READ-ONLY" : "READ-WRITE", c.name().equals("EXAMINE")
                 ? "Examine completed" : "Select completed");
     }

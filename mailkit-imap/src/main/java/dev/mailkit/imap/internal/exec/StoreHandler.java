@@ -53,16 +53,36 @@ final class StoreHandler implements CommandHandler<StoreCommand> {
                 : sel.view().store(uids, op, flags, c.unchangedSince());
         boolean condstore = s.condstore();
         s.reportUpdates(c.uid()); // new keywords: FLAGS before the FETCH responses that use them (as Dovecot)
+        boolean withUid = c.uid() || s.qresync(); // RFC 7162 3.2.4: with QRESYNC every FETCH carries its UID
         for (StoreResult.Entry e : result.updates()) {
-            if (c.silent() && !(condstore && e.changed() && c.unchangedSince() >= 0)) {
+            if (c.silent() && !(condstore && e.changed())) {
                 continue;
             }
             int seq = sel.view().seq(e.uid());
             if (seq == 0) {
                 continue;
             }
-            Responses.flagUpdate(s.out(), seq, StoreFlags.toImap(e.flags(), sel.view().isRecent(seq)),
-                    c.uid() ? e.uid() : 0, condstore ? e.modSeq() : 0);
+            if (c.silent()) {
+                // .SILENT with CONDSTORE: the new MODSEQ of each changed message, without its flags (as Dovecot)
+                s.out().ascii("* ").number(seq).ascii(" FETCH (");
+                if (withUid) {
+                    s.out().ascii("UID ").number(e.uid()).sp();
+                }
+                s.out().ascii("MODSEQ (").number(Math.max(e.modSeq(), sel.mailbox().message(e.uid())
+                        .map(dev.mailkit.store.MessageInfo::modSeq).orElse(0L))).ascii("))").crlf();
+                continue;
+            }
+            // another session may have changed the message since this STORE did (and the sync above may have
+            // reported that already): never show the older state after a newer one (RFC 7162 3.1, RFC 3501 7.4.2)
+            Flags shown = e.flags();
+            long modSeq = e.modSeq();
+            java.util.Optional<dev.mailkit.store.MessageInfo> now = sel.mailbox().message(e.uid());
+            if (now.isPresent() && now.get().modSeq() > modSeq) {
+                shown = now.get().flags();
+                modSeq = now.get().modSeq();
+            }
+            Responses.flagUpdate(s.out(), seq, StoreFlags.toImap(shown, sel.view().isRecent(seq)),
+                    withUid ? e.uid() : 0, condstore ? modSeq : 0);
         }
         if (!result.modified().isEmpty()) {
             s.complete(c, "MODIFIED " + modified(sel, result.modified(), c.uid()), "Conditional STORE failed");

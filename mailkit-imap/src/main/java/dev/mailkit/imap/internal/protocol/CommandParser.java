@@ -66,7 +66,11 @@ public final class CommandParser {
     public static final Set<String> COMMANDS = Set.of("CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "LOGIN",
             "AUTHENTICATE", "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST",
             "LSUB", "STATUS", "APPEND", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY",
-            "MOVE", "UID", "IDLE", "ENABLE", "ID", "NAMESPACE", "GETQUOTA", "GETQUOTAROOT", "SETQUOTA");
+            "MOVE", "UID", "IDLE", "ENABLE", "ID", "NAMESPACE", "GETQUOTA", "GETQUOTAROOT", "SETQUOTA", "SORT",
+            "THREAD");
+
+    private static final List<String> UID_COMMANDS = List.of("FETCH", "SEARCH", "STORE", "COPY", "MOVE", "EXPUNGE",
+            "SORT", "THREAD");
 
     private static final int MAX_APPEND_MESSAGES = 1000;
 
@@ -75,6 +79,7 @@ public final class CommandParser {
     private final FetchParser fetch;
     private final SearchParser search;
     private final ListParser list;
+    private final SortParser sort;
     private MessageSpool spool;
     private long appendLimit;
 
@@ -85,6 +90,7 @@ public final class CommandParser {
         this.fetch = new FetchParser(p);
         this.search = new SearchParser(p);
         this.list = new ListParser(p);
+        this.sort = new SortParser(p, search);
         this.spool = spool;
         this.appendLimit = appendLimit;
     }
@@ -127,7 +133,7 @@ public final class CommandParser {
             if (name.equals("UID")) {
                 p.sp();
                 String sub = p.keyword();
-                if (!List.of("FETCH", "SEARCH", "STORE", "COPY", "MOVE", "EXPUNGE").contains(sub)) {
+                if (!UID_COMMANDS.contains(sub)) {
                     throw ParseException.bad("unknown command UID " + abbreviate(sub));
                 }
                 gate.check("UID " + sub);
@@ -165,7 +171,7 @@ public final class CommandParser {
             case "STARTTLS": p.end(); return new StartTlsCommand(tag);
             case "LOGIN": return login(tag);
             case "AUTHENTICATE": return authenticate(tag);
-            case "SELECT", "EXAMINE": return select(tag, name.equals("EXAMINE"));
+            case "SELECT", "EXAMINE": return SelectParser.select(p, tag, name.equals("EXAMINE"));
             case "CREATE": return create(tag);
             case "DELETE": {
                 p.sp();
@@ -202,6 +208,8 @@ public final class CommandParser {
             case "UNSELECT": p.end(); return new CloseCommand(tag, false);
             case "EXPUNGE": p.end(); return new ExpungeCommand(tag, null);
             case "SEARCH": return search(tag, false);
+            case "SORT": return sort.sort(tag, false);
+            case "THREAD": return sort.thread(tag, false);
             case "FETCH": return fetch(tag, false);
             case "STORE": return store(tag, false);
             case "COPY", "MOVE": return copy(tag, false, name.equals("MOVE"));
@@ -230,6 +238,8 @@ public final class CommandParser {
         switch (sub) {
             case "FETCH": return fetch(tag, true);
             case "SEARCH": return search(tag, true);
+            case "SORT": return sort.sort(tag, true);
+            case "THREAD": return sort.thread(tag, true);
             case "STORE": return store(tag, true);
             case "COPY": return copy(tag, true, false);
             case "MOVE": return copy(tag, true, true);
@@ -266,28 +276,6 @@ public final class CommandParser {
         return new AuthenticateCommand(tag, mechanism, initial);
     }
 
-    private Command select(String tag, boolean readOnly) throws ParseException, IOException {
-        p.sp();
-        String m = p.mailbox();
-        boolean condstore = false;
-        if (p.trySp()) {
-            p.expect('(');
-            do {
-                String param = p.keyword();
-                if (param.equals("CONDSTORE")) {
-                    condstore = true;
-                } else if (param.equals("QRESYNC")) {
-                    throw ParseException.bad("QRESYNC is not supported");
-                } else {
-                    throw ParseException.bad("unknown SELECT parameter " + param);
-                }
-            } while (p.trySp());
-            p.expect(')');
-        }
-        p.end();
-        return new SelectCommand(tag, m, readOnly, condstore);
-    }
-
     private Command create(String tag) throws ParseException, IOException {
         p.sp();
         String m = p.mailbox();
@@ -299,11 +287,13 @@ public final class CommandParser {
             }
             p.sp();
             p.expect('(');
-            do {
-                p.expect('\\');
-                use.add("\\" + p.atom());
-            } while (p.trySp());
-            p.expect(')');
+            if (!p.tryChar(')')) { // RFC 6154: the list may be empty
+                do {
+                    p.expect('\\');
+                    use.add("\\" + p.atom());
+                } while (p.trySp());
+                p.expect(')');
+            }
             p.expect(')');
         }
         p.end();
@@ -347,6 +337,9 @@ public final class CommandParser {
                 }
                 if (p.peek() == 'U' || p.peek() == 'u') {
                     messages.add(new AppendCommand.Message(flags, date, utf8AppendData()));
+                } else if (p.tryChar('~')) {
+                    // BINARY (RFC 3516): a literal8, stored as it is
+                    messages.add(new AppendCommand.Message(flags, date, p.messageLiteral(spool, appendLimit)));
                 } else {
                     messages.add(new AppendCommand.Message(flags, date, p.messageLiteral(spool, appendLimit)));
                 }
@@ -405,9 +398,6 @@ public final class CommandParser {
                 } while (p.trySp());
                 p.expect(')');
             }
-            if (returns.contains(SearchReturn.SAVE)) {
-                throw ParseException.bad("SEARCH RETURN (SAVE) is not supported");
-            }
             p.sp();
         }
         if (p.tryWord("CHARSET")) {
@@ -434,6 +424,7 @@ public final class CommandParser {
         p.sp();
         FetchRequest request = fetch.request();
         long changedSince = -1;
+        boolean vanished = false;
         if (p.trySp()) {
             p.expect('(');
             do {
@@ -442,7 +433,7 @@ public final class CommandParser {
                     p.sp();
                     changedSince = p.modSequence();
                 } else if (m.equals("VANISHED")) {
-                    throw ParseException.bad("VANISHED needs QRESYNC, which is not supported");
+                    vanished = true;
                 } else {
                     throw ParseException.bad("unknown FETCH modifier " + m);
                 }
@@ -450,7 +441,11 @@ public final class CommandParser {
             p.expect(')');
         }
         p.end();
-        return new FetchCommand(tag, uid, set, request, changedSince);
+        if (vanished && (!uid || changedSince < 0)) {
+            // RFC 7162 3.2.6: only UID FETCH, and only with CHANGEDSINCE
+            throw ParseException.bad("VANISHED needs UID FETCH with CHANGEDSINCE");
+        }
+        return new FetchCommand(tag, uid, set, request, changedSince, vanished);
     }
 
     private Command store(String tag, boolean uid) throws ParseException, IOException {

@@ -117,8 +117,8 @@ final class FetchParser {
         long length = -1;
         if (kind != BodySection.Kind.BINARY_SIZE && p.tryChar('<')) {
             offset = p.number();
-            p.expect('.');
-            length = p.nzNumber();
+            // <offset> alone (to the end) is accepted as Dovecot does; RFC 3501 always has the length
+            length = p.tryChar('.') ? p.nzNumber() : Long.MAX_VALUE;
             p.expect('>');
         }
         return new BodySection(kind, peek, part, text, fields, offset, length);

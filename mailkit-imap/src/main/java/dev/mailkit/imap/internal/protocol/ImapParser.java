@@ -367,8 +367,11 @@ public final class ImapParser {
         return v;
     }
 
-    /** sequence-set (RFC 3501): numbers and ranges, {@code *} for the largest. */
+    /** sequence-set (RFC 3501): numbers and ranges, {@code *} for the largest; {@code $} alone (RFC 5182). */
     public SequenceSet sequenceSet() throws ParseException {
+        if (tryChar('$')) {
+            return SequenceSet.SAVED;
+        }
         long[] pairs = new long[8];
         int n = 0;
         do {
@@ -392,7 +395,7 @@ public final class ImapParser {
         }
         int c = r.peek();
         if (c == '$') {
-            throw ParseException.bad("saved search results ($) are not supported");
+            throw ParseException.bad("$ (the saved search result) stands alone, not in a list or range");
         }
         if (c < '0' || c > '9') {
             throw ParseException.bad(r.atEndOfLine() ? "missing arguments" : "invalid sequence set");

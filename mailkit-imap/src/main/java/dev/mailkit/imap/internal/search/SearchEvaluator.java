@@ -202,7 +202,15 @@ public final class SearchEvaluator {
                 case "BCC" -> e.bcc();
                 default -> e.subject();
             };
-            return v != null && matcher.find(MessageText.decode(v));
+            if (v == null) {
+                return false;
+            }
+            // addresses as Dovecot searches them: parsed, comments gone ("<a (c)@ (c) b>" is a@b); without a
+            // comment the raw value reads the same
+            if (h.field().equals("SUBJECT") || v.indexOf('(') < 0) {
+                return matcher.find(MessageText.decode(v));
+            }
+            return matchesAddresses(matcher, v);
         }
         for (MessageText.Field f : lazy.header()) {
             if (f.name().equalsIgnoreCase(h.field()) && matcher.find(MessageText.decode(f.value()))) {
@@ -210,6 +218,24 @@ public final class SearchEvaluator {
             }
         }
         return false;
+    }
+
+    private static boolean matchesAddresses(TextMatcher matcher, String value) {
+        StringBuilder sb = new StringBuilder(value.length());
+        for (dev.mailkit.imap.internal.encode.AddressParser.Address a
+                : dev.mailkit.imap.internal.encode.AddressParser.parse(value)) {
+            if (a.name() != null) {
+                sb.append(MessageText.decode(a.name())).append(' ');
+            }
+            if (a.mailbox() != null) {
+                sb.append(a.name() != null ? "<" : "").append(a.mailbox());
+                if (a.host() != null) {
+                    sb.append('@').append(a.host());
+                }
+                sb.append(a.name() != null ? "> " : " ");
+            }
+        }
+        return matcher.find(sb.toString());
     }
 
     private boolean text(SearchKey.Text t, MessageData m, Lazy lazy) throws IOException {

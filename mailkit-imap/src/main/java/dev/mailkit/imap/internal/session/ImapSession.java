@@ -57,6 +57,7 @@ public final class ImapSession {
     private MailAccount account;
     private SelectedMailbox selected;
     private boolean condstore;
+    private boolean qresync;
     private int authFailures;
 
     /** A session over a connection (not yet running). */
@@ -189,8 +190,10 @@ public final class ImapSession {
                             : "Already logged in");
                 }
                 return;
-            case "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE",
-                 "UID FETCH", "UID SEARCH", "UID STORE", "UID COPY", "UID MOVE", "UID EXPUNGE":
+            case "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE", "SORT",
+                 "THREAD",
+                 "UID FETCH", "UID SEARCH", "UID STORE", "UID COPY", "UID MOVE", "UID EXPUNGE", "UID SORT",
+                 "UID THREAD":
                 if (state == SessionState.NOT_AUTHENTICATED) {
                     throw ParseException.bad("Please log in first");
                 }
@@ -319,10 +322,13 @@ public final class ImapSession {
     }
 
     /** Marks an extension as enabled. */
-    public void enable(String capability) {
+    public void enable(String capability) throws IOException {
         enabled.add(capability);
         if (capability.equals("CONDSTORE")) {
-            condstore = true;
+            enableCondstore();
+        } else if (capability.equals("QRESYNC")) {
+            qresync = true; // RFC 7162 3.2.3: implies CONDSTORE
+            enableCondstore();
         } else if (capability.equals("UTF8=ACCEPT")) {
             // RFC 6855: mailbox names in UTF-8 both ways, UTF-8 in quoted strings, APPEND's UTF8 data item
             out.setUtf8(true);
@@ -388,9 +394,7 @@ public final class ImapSession {
         if (ch.isEmpty()) {
             return;
         }
-        for (int seq : ch.expunged().sequenceNumbers()) {
-            Responses.expunge(out, seq);
-        }
+        writeExpunges(ch.expunged());
         if (ch.keywordsChanged()) {
             // FLAGS before the EXISTS and FETCH responses that may use the new keywords (as Dovecot)
             Mailbox m = sel.mailbox();
@@ -401,6 +405,9 @@ public final class ImapSession {
             Responses.exists(out, ch.messageCount());
             Responses.recent(out, ch.recentCount());
             sel.reportedRecent(ch.recentCount());
+            if (qresync) {
+                Responses.okCode(out, "HIGHESTMODSEQ", ch.highestModSeq(), "Highest"); // as Dovecot
+            }
         } else {
             reportRecentIfChanged();
         }
@@ -422,6 +429,30 @@ public final class ImapSession {
             out.ascii("* BYE Selected mailbox was deleted, have to disconnect").crlf();
             logout();
         }
+    }
+
+    /**
+     * Writes expunges the client is to hear of now: an EXPUNGE per message, or with QRESYNC enabled one VANISHED
+     * with their UIDs (RFC 7162 3.2.10).
+     */
+    public void writeExpunges(dev.mailkit.store.Expunges e) throws IOException {
+        if (e.isEmpty()) {
+            return;
+        }
+        if (qresync) {
+            out.ascii("* VANISHED ").ascii(e.uids().toString()).crlf();
+            return;
+        }
+        // the highest first, as Dovecot: each number is then the message's number before the command
+        int[] seqs = e.sequenceNumbers();
+        for (int i = seqs.length - 1; i >= 0; i--) {
+            Responses.expunge(out, seqs[i] + i);
+        }
+    }
+
+    /** Whether QRESYNC is enabled (RFC 7162 3.2.3: by ENABLE only). */
+    public boolean qresync() {
+        return qresync;
     }
 
     /** After EXPUNGE responses: {@code * n RECENT} if the \Recent count changed (as Dovecot does). */
@@ -452,7 +483,8 @@ public final class ImapSession {
     /** RFC 3501 7.4.1: no EXPUNGE responses while answering FETCH, STORE or SEARCH (UID variants may). */
     private static boolean expungesAllowedAfter(Command c) {
         String n = c.name();
-        return !(n.equals("FETCH") || n.equals("STORE") || n.equals("SEARCH"));
+        return !(n.equals("FETCH") || n.equals("STORE") || n.equals("SEARCH") || n.equals("SORT")
+                || n.equals("THREAD"));
     }
 
     /** The logged-in user's mailboxes, or null when the server has no store. */
@@ -485,9 +517,17 @@ public final class ImapSession {
         return condstore;
     }
 
-    /** Enables CONDSTORE (after a CONDSTORE-enabling command). */
-    public void enableCondstore() {
-        condstore = true;
+    /**
+     * Enables CONDSTORE (after a CONDSTORE-enabling command); the first time, with a mailbox selected, announces
+     * its HIGHESTMODSEQ (RFC 7162 3.1, as Dovecot).
+     */
+    public void enableCondstore() throws IOException {
+        if (!condstore) {
+            condstore = true;
+            if (selected != null) {
+                Responses.okCode(out, "HIGHESTMODSEQ", selected.view().highestModSeq(), "Highest");
+            }
+        }
     }
 
     private void closeSelected() {

@@ -36,6 +36,7 @@ public final class SelectedMailbox implements AutoCloseable {
     private final MailboxView view;
     private final boolean readOnly;
     private int reportedRecent;
+    private UidSet saved = UidSet.EMPTY;
 
     public SelectedMailbox(MailboxName name, Mailbox mailbox, MailboxView view, boolean readOnly) {
         this.name = name;
@@ -70,6 +71,31 @@ public final class SelectedMailbox implements AutoCloseable {
         reportedRecent = n;
     }
 
+    /**
+     * Saves a SEARCH result for {@code $} (RFC 5182), as UIDs: messages expunged later simply drop out of it. Kept
+     * until the next save or until the mailbox is closed (a new selection starts with an empty one).
+     */
+    public void saveResult(UidSet uids) {
+        saved = uids;
+    }
+
+    /** The saved SEARCH result's UIDs still in the snapshot ({@code $}). */
+    public UidSet savedResult() {
+        UidSet.Builder b = UidSet.builder();
+        int count = view.messageCount();
+        for (int i = 0; i < saved.rangeCount(); i++) {
+            long last = saved.rangeEnd(i);
+            for (int seq = view.seqCeiling(saved.rangeStart(i)); seq <= count; seq++) {
+                long u = view.uid(seq);
+                if (u > last) {
+                    break;
+                }
+                b.add(u);
+            }
+        }
+        return b.build();
+    }
+
     /** The highest UID in the snapshot, 0 if it is empty. */
     public long maxUid() {
         int n = view.messageCount();
@@ -83,6 +109,9 @@ public final class SelectedMailbox implements AutoCloseable {
      * @throws InvalidSetException for message sequence numbers the snapshot does not have
      */
     public UidSet resolve(SequenceSet set, boolean uid) throws InvalidSetException {
+        if (set.isSaved()) {
+            return savedResult(); // the same messages in UID and sequence-number commands (RFC 5182 2.1)
+        }
         int count = view.messageCount();
         if (uid) {
             long max = maxUid();
@@ -122,7 +151,7 @@ public final class SelectedMailbox implements AutoCloseable {
 
     /** Like {@link #resolve} for SEARCH, where numbers beyond the mailbox simply match nothing. */
     public UidSet resolveLeniently(SequenceSet set, boolean uid) {
-        if (uid) {
+        if (uid || set.isSaved()) {
             try {
                 return resolve(set, true);
             } catch (InvalidSetException e) {

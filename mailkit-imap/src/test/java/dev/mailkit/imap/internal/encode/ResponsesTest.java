@@ -34,7 +34,7 @@ class ResponsesTest {
                 + "Elemente \u00fc", List.of()))).isEqualTo("* LIST (\\HasNoChildren \\Sent) \"/\" \"Gesendete Elemente "
                 + "&APw-\"\r\n");
         assertThat(Render.of(w -> Responses.list(w, false, List.of(), '/', "Foo", List.of("SUBSCRIBED"))))
-                .isEqualTo("* LIST () \"/\" Foo (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n");
+                .isEqualTo("* LIST () \"/\" Foo (CHILDINFO (\"SUBSCRIBED\"))\r\n");
         Map<StatusItem, Long> v = new EnumMap<>(StatusItem.class);
         v.put(StatusItem.MESSAGES, 4L);
         v.put(StatusItem.UIDNEXT, 9L);

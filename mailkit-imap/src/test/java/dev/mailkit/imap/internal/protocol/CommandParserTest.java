@@ -12,6 +12,9 @@ import dev.mailkit.imap.internal.command.EnableCommand;
 import dev.mailkit.imap.internal.command.ExpungeCommand;
 import dev.mailkit.imap.internal.command.FetchAttribute;
 import dev.mailkit.imap.internal.command.FetchCommand;
+import dev.mailkit.imap.internal.command.SortCommand;
+import dev.mailkit.imap.internal.command.SortCriterion;
+import dev.mailkit.imap.internal.command.ThreadCommand;
 import dev.mailkit.imap.internal.command.IdCommand;
 import dev.mailkit.imap.internal.command.ListCommand;
 import dev.mailkit.imap.internal.command.LoginCommand;
@@ -42,6 +45,32 @@ import static dev.mailkit.imap.internal.protocol.ParserHarness.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CommandParserTest {
+    @Test
+    void sortAndThreadArgumentsAndHostileOnes() throws Exception {
+        SortCommand s = (SortCommand) parse("a UID SORT RETURN (MIN COUNT) (REVERSE DATE SUBJECT DISPLAYFROM) "
+                + "utf-8 FROM ann UNSEEN\r\n");
+        assertThat(s.uid()).isTrue();
+        assertThat(s.returns()).containsExactlyInAnyOrder(SearchReturn.MIN, SearchReturn.COUNT);
+        assertThat(s.criteria()).containsExactly(new SortCriterion(SortCriterion.Key.DATE, true),
+                new SortCriterion(SortCriterion.Key.SUBJECT, false),
+                new SortCriterion(SortCriterion.Key.DISPLAYFROM, false));
+        assertThat(((ThreadCommand) parse("a THREAD REFS US-ASCII ALL\r\n")).algorithm())
+                .isEqualTo(ThreadCommand.Algorithm.REFS);
+        assertThat(fail("a SORT (FROB) UTF-8 ALL\r\n").getMessage()).contains("FROB");
+        assertThat(fail("a SORT () UTF-8 ALL\r\n").getMessage()).contains("Empty");
+        assertThat(fail("a SORT (REVERSE) UTF-8 ALL\r\n").getMessage()).contains("REVERSE");
+        assertThat(fail("a SORT (DATE) UTF-8\r\n").getMessage()).contains("Missing");
+        assertThat(fail("a SORT (DATE) KOI8-R ALL\r\n").kind()).isEqualTo(ParseException.Kind.NO);
+        assertThat(fail("a SORT (" + "DATE ".repeat(1000) + "SIZE) UTF-8 ALL\r\n").getMessage())
+                .contains("too many");
+        assertThat(fail("a SORT (DATE) UTF-8 " + "(".repeat(10_000) + "ALL" + ")".repeat(10_000) + "\r\n").kind())
+                .isEqualTo(ParseException.Kind.BAD);
+        assertThat(fail("a SORT RETURN (FROB) (DATE) UTF-8 ALL\r\n").getMessage()).contains("FROB");
+        assertThat(fail("a THREAD JWZ UTF-8 ALL\r\n").getMessage()).contains("JWZ");
+        assertThat(fail("a THREAD REFERENCES UTF-8\r\n").getMessage()).contains("Missing");
+        assertThat(fail("a THREAD\r\n").kind()).isEqualTo(ParseException.Kind.BAD);
+    }
+
     @Test
     void simpleCommandsInAnyCase() throws Exception {
         assertThat(parse("a1 CAPABILITY\r\n")).isEqualTo(new CapabilityCommand("a1"));
@@ -117,7 +146,26 @@ class CommandParserTest {
         assertThat(fail("a SELECT &Jjo\r\n")).extracting(ParseException::kind, ParseException::getMessage)
                 .containsExactly(ParseException.Kind.NO, "Mailbox name is not valid mUTF-7");
         assertThat(fail("a SELECT \"\u00c3\u00a9t\u00c3\u00a9\"\r\n").kind()).isEqualTo(ParseException.Kind.NO);
-        assertThat(fail("a SELECT INBOX (QRESYNC (1 2))\r\n").getMessage()).contains("QRESYNC");
+        assertThat(parse("a SELECT INBOX (QRESYNC (1 2))\r\n")).isEqualTo(new SelectCommand("a", "INBOX", false,
+                false, new SelectCommand.Qresync(1, 2, null)));
+        SelectCommand q = (SelectCommand) parse("a EXAMINE INBOX (CONDSTORE QRESYNC (67890007 90060115194045000 "
+                + "41,43:211,214:541 (1:5 41,43:46)))\r\n");
+        assertThat(q.qresync().knownUids().toString()).isEqualTo("41,43:211,214:541");
+        assertThat(q.qresync().modSeq()).isEqualTo(90060115194045000L);
+        assertThat(((SelectCommand) parse("a SELECT INBOX (QRESYNC (1 2 (1:2 3:4)))\r\n")).qresync().knownUids())
+                .isNull();
+        // hostile and broken parameters: BAD, with the reason
+        assertThat(fail("a SELECT INBOX (QRESYNC (0 2))\r\n").getMessage()).contains("0");
+        assertThat(fail("a SELECT INBOX (QRESYNC (4294967296 2))\r\n").getMessage()).contains("too large");
+        assertThat(fail("a SELECT INBOX (QRESYNC (1 99999999999999999999))\r\n").getMessage()).contains("large");
+        assertThat(fail("a SELECT INBOX (QRESYNC (1))\r\n").kind()).isEqualTo(ParseException.Kind.BAD);
+        assertThat(fail("a SELECT INBOX (QRESYNC (1 2 1:*:3))\r\n").kind()).isEqualTo(ParseException.Kind.BAD);
+        assertThat(fail("a SELECT INBOX (QRESYNC (1 2 1:5 (1:2)))\r\n").kind()).isEqualTo(ParseException.Kind.BAD);
+        assertThat(fail("a SELECT INBOX (QRESYNC (1 2) QRESYNC (1 2))\r\n").getMessage()).contains("QRESYNC");
+        assertThat(fail("a SELECT INBOX (QRESYNC ((((1 2))))\r\n").kind()).isEqualTo(ParseException.Kind.BAD);
+        // a long known-UID list is legal: it is read in linear time and kept as ranges
+        assertThat(((SelectCommand) parse("a SELECT INBOX (QRESYNC (1 2 " + "7,".repeat(20_000) + "9))\r\n"))
+                .qresync().knownUids().resolve(10)).containsExactly(7, 7, 9, 9);
         assertThat(parse("a CREATE Archive/2024\r\n")).isEqualTo(new CreateCommand("a", "Archive/2024", List.of()));
         assertThat(parse("a CREATE Sent (USE (\\Sent))\r\n"))
                 .isEqualTo(new CreateCommand("a", "Sent", List.of("\\Sent")));
@@ -198,7 +246,10 @@ class CommandParserTest {
         assertThat(fail("a FETCH 1 (ALL)\r\n").getMessage()).contains("macro");
         assertThat(fail("a FETCH 0 FLAGS\r\n").getMessage()).contains("0");
         assertThat(fail("a FETCH 1 BODY[1.FROB]\r\n").getMessage()).contains("FROB");
-        assertThat(fail("a FETCH 1 FLAGS (VANISHED)\r\n").getMessage()).contains("QRESYNC");
+        assertThat(fail("a FETCH 1 FLAGS (VANISHED)\r\n").getMessage()).contains("VANISHED needs UID FETCH");
+        assertThat(fail("a UID FETCH 1 FLAGS (VANISHED)\r\n").getMessage()).contains("CHANGEDSINCE");
+        assertThat(((FetchCommand) parse("a UID FETCH 1:* FLAGS (CHANGEDSINCE 5 VANISHED)\r\n")).vanished())
+                .isTrue();
         assertThat(fail("a FETCH 99999999999 FLAGS\r\n").getMessage()).contains("too large");
     }
 
@@ -246,7 +297,12 @@ class CommandParserTest {
         assertThat(fail("a SEARCH SINCE 30-Feb-2024\r\n").getMessage()).contains("date");
         assertThat(fail("a SEARCH (ALL\r\n").tag()).isEqualTo("a");
         assertThat(fail("a SEARCH\r\n").tag()).isEqualTo("a");
-        assertThat(fail("a SEARCH RETURN (SAVE) ALL\r\n").getMessage()).contains("SAVE");
+        assertThat(((SearchCommand) parse("a SEARCH RETURN (SAVE) ALL\r\n")).returns())
+                .containsExactly(SearchReturn.SAVE);
+        assertThat(((SearchCommand) parse("a UID SEARCH $ UID $\r\n")).key()).isEqualTo(new SearchKey.And(List.of(
+                new SearchKey.Sequence(SequenceSet.SAVED, false), new SearchKey.Sequence(SequenceSet.SAVED, true))));
+        assertThat(fail("a SEARCH $,1\r\n").kind()).isEqualTo(ParseException.Kind.BAD);
+        assertThat(fail("a FETCH 1:$ UID\r\n").getMessage()).contains("$");
     }
 
     @Test
