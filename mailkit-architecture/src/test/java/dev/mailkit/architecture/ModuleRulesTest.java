@@ -46,6 +46,7 @@ class ModuleRulesTest {
             // the relay only for the queue view and the trace's relay events (an optional dependency)
             Map.entry("web", Set.of("core", "store", "relay")),
             Map.entry("postgres", Set.of("core", "store")),
+            Map.entry("passwd", Set.of("core")),
             Map.entry("test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth", "web", "sieve")),
             // mailkit-spring-boot-starter (dev.mailkit.spring...): relay, mailauth and test are optional there
             Map.entry("spring", Set.of("core", "smtp", "store", "imap", "pop3", "relay", "mailauth", "test")));
@@ -58,7 +59,8 @@ class ModuleRulesTest {
             "org.apache.lucene", "search",
             "org.postgresql", "postgres",
             "com.zaxxer.hikari", "postgres",
-            "org.flywaydb", "postgres");
+            "org.flywaydb", "postgres",
+            "org.bouncycastle", "passwd");
 
     static JavaClasses mailkit;
 

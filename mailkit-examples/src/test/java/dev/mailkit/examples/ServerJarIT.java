@@ -68,7 +68,9 @@ class ServerJarIT {
                     mx.group(1), sub.group(1), data.resolve("certificate.pem").toString()), null, Duration.ofSeconds(30));
             assertThat(r.exitCode).as(r.toString()).isZero();
             assertThat(out.readLine()).contains("to [rcpt@local.test]").contains("subject: to the jar");
+            assertThat(out.readLine()).matches("message \\S+: to=<rcpt@local.test> status=stored");
             assertThat(out.readLine()).contains("subject: submitted");
+            assertThat(out.readLine()).matches("message \\S+: to=<rcpt@local.test> status=stored");
             String fetch = String.join("\n",
                     "import poplib, ssl, sys",
                     "ctx = ssl.create_default_context(cafile=sys.argv[3])",
@@ -100,12 +102,62 @@ class ServerJarIT {
         }
     }
 
+    /** kill -HUP applies a changed configuration file: an alias added while the server runs receives mail. */
+    @Test
+    void sighupReloadsTheConfigurationFile() throws Exception {
+        Path config = data.resolve("mailkit.yaml");
+        String base = String.join("\n", "domains: [local.test]", "data: " + data.resolve("d"),
+                "users: {rcpt@local.test: secret}", "smtp: {port: 0, submission-port: 0, smtps-port: 0}",
+                "imap: {port: 0, imaps-port: 0}", "pop3: {port: 0, pop3s-port: 0}", "managesieve: {port: 0}", "web: {port: 0}", "");
+        Files.writeString(config, base);
+        Process p = new ProcessBuilder(java(), "-jar", JAR.toString(), "serve", "--config", config.toString())
+                .redirectError(data.resolve("stderr.log").toFile()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder banner = new StringBuilder();
+            for (String line; (line = out.readLine()) != null && !line.contains("store "); ) {
+                banner.append(line).append('\n');
+            }
+            Matcher mx = Pattern.compile("SMTP \\(MX\\)\\s+127\\.0\\.0\\.1:(\\d+)").matcher(banner);
+            assertThat(mx.find()).as(banner.toString()).isTrue();
+            String send = String.join("\n",
+                    "import smtplib, sys",
+                    "with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=10) as s:",
+                    "    s.sendmail('a@remote.test', ['team@local.test'], b'Subject: to the team\\r\\n\\r\\nhi\\r\\n')");
+            ExternalTool.Result before = ExternalTool.run(List.of(ExternalTool.python().toString(), "-c", send,
+                    mx.group(1)), null, Duration.ofSeconds(30));
+            assertThat(before.exitCode).isNotZero();
+            assertThat(before.stderr).contains("team@local.test").contains("550");
+
+            Files.writeString(config, base + "aliases:\n  team@local.test: [rcpt@local.test]\n");
+            ExternalTool.run(List.of("kill", "-HUP", String.valueOf(p.pid())), null, Duration.ofSeconds(10))
+                    .assertSuccess();
+            String line;
+            do {
+                line = out.readLine();
+            } while (line != null && !line.startsWith("reloaded: "));
+            assertThat(line).as("the answer to SIGHUP").contains("aliases and catch-alls");
+            ExternalTool.Result after = ExternalTool.run(List.of(ExternalTool.python().toString(), "-c", send,
+                    mx.group(1)), null, Duration.ofSeconds(30));
+            assertThat(after.exitCode).as(after.toString()).isZero();
+            do {
+                line = out.readLine();
+            } while (line != null && !line.contains("subject: to the team"));
+            assertThat(line).contains("to [team@local.test]");
+            p.toHandle().destroy();
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void unknownOptionsGiveAOneLineErrorAndTheUsage() throws Exception {
         Process p = new ProcessBuilder(java(), "-jar", JAR.toString(), "--smtp-prot", "25").start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).isEqualTo(2);
-        assertThat(err).startsWith("mailkit: unknown option '--smtp-prot'\nusage: java -jar mailkit-server.jar");
+        assertThat(err).startsWith("mailkit: Unknown options: '--smtp-prot', '25'\nUsage: mailkit serve");
+        assertThat(err).doesNotContain("Exception").doesNotContain("\tat ");
     }
 }

@@ -59,7 +59,7 @@ class ServerWebInboxTest {
         try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(buf, true, StandardCharsets.UTF_8))) {
             String url = r.web().url();
             assertThat(buf.toString(StandardCharsets.UTF_8)).contains("web inbox, API      " + url
-                    + "  log in with a --user's address and password");
+                    + "  log in with a user's address and password");
             ExamplesTestSupport.send(r.smtp().port(SmtpRole.MX), "someone@remote.test", "ann@local.test", "hello ann",
                     r.tls(), null, null);
             assertThat(http("GET", url + "api/v1/messages", null, null).statusCode()).isEqualTo(401);

@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The web inbox and HTTP API over a {@link MailStore}: Mailpit's API v1 (so test tooling written for Mailpit works
@@ -77,7 +78,7 @@ public final class WebServer implements MailServer {
     private WebServer(Builder b, WebSettings settings) {
         this.settings = settings;
         this.syncExecutor = ServerExecutors.forConnections("mailkit-web-sync-", 16, b.virtualThreads);
-        this.app = new WebApp(settings, syncExecutor);
+        this.app = new WebApp(settings, syncExecutor, b.metrics, b.health);
         HttpService.Settings s = new HttpService.Settings();
         s.bindAddress = b.bindAddress;
         s.port = b.port;
@@ -197,8 +198,30 @@ public final class WebServer implements MailServer {
         private Clock clock = Clock.systemUTC();
         private boolean virtualThreads = true;
         private dev.mailkit.core.server.ProxyProtocol proxyProtocol;
+        private Supplier<String> metrics;
+        private Supplier<List<String>> health;
 
         private Builder() {
+        }
+
+        /**
+         * Serves {@code GET /metrics} without a login: what {@code scrape} returns (called per request, from any
+         * thread), as Prometheus's text exposition format 0.0.4, for a Prometheus server to scrape. Meters are counts
+         * and durations: give nothing that names a user. Default none ({@code /metrics} needs a login and is 404).
+         */
+        public Builder metrics(Supplier<String> scrape) {
+            this.metrics = Objects.requireNonNull(scrape, "scrape");
+            return this;
+        }
+
+        /**
+         * Serves {@code GET /health} without a login: {@code 200 UP} when {@code problems} (called per request, from
+         * any thread) returns an empty list, else {@code 503} with {@code DOWN} and one problem per line, for a load
+         * balancer or a container's health check. Default none.
+         */
+        public Builder health(Supplier<List<String>> problems) {
+            this.health = Objects.requireNonNull(problems, "problems");
+            return this;
         }
 
         /** The store whose mailboxes are shown (required). */

@@ -127,4 +127,39 @@ public final class Pem {
             this.der = der;
         }
     }
+
+    /**
+     * Checks that the private key belongs to the certificate: a test signature made with the key must verify with the
+     * certificate's public key (RSA, EC, Ed25519 and Ed448; other key types are not checked).
+     *
+     * @throws IllegalArgumentException if it does not
+     */
+    static void requireMatch(java.security.PrivateKey key, java.security.cert.X509Certificate certificate) {
+        String algorithm;
+        switch (key.getAlgorithm()) {
+            case "RSA": algorithm = "SHA256withRSA"; break;
+            case "EC": algorithm = "SHA256withECDSA"; break;
+            case "Ed25519": case "Ed448": case "EdDSA": algorithm = key.getAlgorithm(); break;
+            default: return;
+        }
+        boolean match;
+        try {
+            byte[] probe = new byte[32];
+            new java.security.SecureRandom().nextBytes(probe);
+            java.security.Signature sign = java.security.Signature.getInstance(algorithm);
+            sign.initSign(key);
+            sign.update(probe);
+            byte[] sig = sign.sign();
+            java.security.Signature verify = java.security.Signature.getInstance(algorithm);
+            verify.initVerify(certificate.getPublicKey());
+            verify.update(probe);
+            match = verify.verify(sig);
+        } catch (java.security.GeneralSecurityException e) {
+            match = false;
+        }
+        if (!match) {
+            throw new IllegalArgumentException("the private key does not belong to the certificate (" + key.getAlgorithm()
+                    + " key, certificate for " + certificate.getSubjectX500Principal().getName() + ")");
+        }
+    }
 }

@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -41,8 +42,13 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@link #fromPkcs12(Path, char[])}: a PKCS#12 key store holding one key entry.</li>
  * </ul>
  *
- * <p>Nothing here touches JVM-wide settings: no system properties, no default {@code SSLContext}. Immutable and
- * thread-safe; a generated certificate is generated once per instance.
+ * <p>A certificate is replaced while servers run with a {@link #replaceable(TlsConfig)} configuration: every server
+ * asks it for the current certificate at each handshake, so after {@link #replace(TlsConfig)} new connections (and
+ * STARTTLS) get the new one and open TLS sessions keep theirs. That is how a renewed certificate (ACME, or a file
+ * re-read on reload) reaches every listener without a restart.
+ *
+ * <p>Nothing here touches JVM-wide settings: no system properties, no default {@code SSLContext}. Immutable (except
+ * for what {@link #replace} swaps) and thread-safe; a generated certificate is generated once per instance.
  */
 public final class TlsConfig {
     /** The protocol versions mailkit servers accept, newest first. */
@@ -50,10 +56,47 @@ public final class TlsConfig {
 
     private final Supplier<Material> material;
     private final String description;
+    private final AtomicReference<TlsConfig> current;
 
     private TlsConfig(Supplier<Material> material, String description) {
         this.material = material;
         this.description = description;
+        this.current = null;
+    }
+
+    private TlsConfig(TlsConfig initial) {
+        this.current = new AtomicReference<>(initial);
+        this.material = () -> current.get().material.get();
+        this.description = null;
+    }
+
+    /**
+     * A configuration that serves {@code initial}'s certificate until {@link #replace(TlsConfig)} gives it another.
+     * Give this one to every server; keep it to replace the certificate.
+     */
+    public static TlsConfig replaceable(TlsConfig initial) {
+        Objects.requireNonNull(initial, "initial");
+        return new TlsConfig(initial.current != null ? initial.current.get() : initial);
+    }
+
+    /**
+     * Serves {@code next}'s certificate and key from now on: the next handshake on any server that has this
+     * configuration uses it; TLS sessions already open are not touched.
+     *
+     * @throws IllegalStateException if this configuration was not made by {@link #replaceable(TlsConfig)}
+     */
+    public void replace(TlsConfig next) {
+        Objects.requireNonNull(next, "next");
+        if (current == null) {
+            throw new IllegalStateException("this TlsConfig is not replaceable: make it with TlsConfig.replaceable(...)");
+        }
+        next.material.get(); // a generated certificate is generated now, not at the next handshake
+        current.set(next.current != null ? next.current.get() : next);
+    }
+
+    /** Whether {@link #replace(TlsConfig)} works on this configuration. */
+    public boolean isReplaceable() {
+        return current != null;
     }
 
     /** A certificate for localhost, 127.0.0.1 and ::1, generated when first needed. */
@@ -87,7 +130,12 @@ public final class TlsConfig {
         String key = read(privateKey);
         List<X509Certificate> chain = Pem.certificates(certs, certificateChain.toString());
         PrivateKey pk = Pem.privateKey(key, privateKey.toString());
-        Material m = Material.of(pk, chain, false);
+        Material m;
+        try {
+            m = Material.of(pk, chain, false);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(certificateChain + " and " + privateKey + ": " + e.getMessage(), e);
+        }
         return new TlsConfig(() -> m, "certificate " + certificateChain);
     }
 
@@ -203,7 +251,8 @@ public final class TlsConfig {
 
     @Override
     public String toString() {
-        return "TlsConfig{" + description + "}";
+        return current != null ? "TlsConfig{replaceable, now " + current.get().description + "}"
+                : "TlsConfig{" + description + "}";
     }
 
     private static String[] enabled(String[] supported) {
@@ -259,6 +308,9 @@ public final class TlsConfig {
         }
 
         static Material of(PrivateKey key, List<X509Certificate> chain, boolean generated) {
+            if (!generated && !chain.isEmpty()) {
+                Pem.requireMatch(key, chain.get(0));
+            }
             try {
                 char[] pw = new char[0];
                 KeyStore ks = KeyStore.getInstance("PKCS12");

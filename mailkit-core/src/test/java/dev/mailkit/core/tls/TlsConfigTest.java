@@ -173,4 +173,71 @@ class TlsConfigTest {
                 .hasMessageContaining("encrypted").hasMessageContaining("openssl pkcs8");
         assertThat(gen.certificatePem()).startsWith("-----BEGIN CERTIFICATE-----");
     }
+
+    /**
+     * A replaced certificate: a client that keeps its TLS session open goes on talking under the old certificate,
+     * the next handshake gets the new one.
+     */
+    @Test
+    void aReplacedCertificateServesTheNextHandshakeWhileOpenSessionsKeepTheirs() throws Exception {
+        TlsConfig first = TlsConfig.selfSigned("localhost");
+        TlsConfig second = TlsConfig.selfSigned("localhost");
+        TlsConfig tls = TlsConfig.replaceable(first);
+        assertThat(tls.isReplaceable()).isTrue();
+        assertThat(first.isReplaceable()).isFalse();
+        assertThatThrownBy(() -> first.replace(second)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("TlsConfig.replaceable");
+        try (ServerSocket ss = new ServerSocket(0)) {
+            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    SSLSocket s = tls.wrap(ss.accept());
+                    s.startHandshake();
+                    return s;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (SSLSocket open = (SSLSocket) first.clientSslContext().getSocketFactory().createSocket("127.0.0.1",
+                    ss.getLocalPort())) {
+                open.setSoTimeout(10_000);
+                open.startHandshake();
+                Socket serverSide = accepted.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                tls.replace(second);
+                assertThat(tls.certificate()).isEqualTo(second.certificate());
+                // the open session goes on
+                open.getOutputStream().write('x');
+                assertThat(serverSide.getInputStream().read()).isEqualTo('x');
+                assertThat(open.getSession().getPeerCertificates()[0]).isEqualTo(first.certificate());
+                // a new connection gets the new certificate: a client trusting only the old one fails
+                CompletableFuture<String> next = serveOnce(ss, tls);
+                assertThat(clientRoundTrip(ss.getLocalPort(), second.clientSslContext(), "localhost")).isEqualTo("hello");
+                next.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                serveOnce(ss, tls);
+                assertThatThrownBy(() -> clientRoundTrip(ss.getLocalPort(), first.clientSslContext(), "localhost"))
+                        .isInstanceOf(SSLHandshakeException.class);
+                serverSide.close();
+            }
+        }
+    }
+
+    @Test
+    void aKeyThatIsNotTheCertificatesIsRefusedNamingBothFiles() throws Exception {
+        Path openssl = ExternalTool.require("openssl");
+        for (String alg : new String[] {"RSA", "EC"}) {
+            List<String> gen = alg.equals("RSA")
+                    ? List.of(openssl.toString(), "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048")
+                    : List.of(openssl.toString(), "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256");
+            Path key = Files.writeString(dir.resolve(alg + ".key"), ExternalTool.run(gen, null, Duration.ofSeconds(30))
+                    .assertSuccess().stdout);
+            Path other = Files.writeString(dir.resolve(alg + "-other.key"), ExternalTool.run(gen, null,
+                    Duration.ofSeconds(30)).assertSuccess().stdout);
+            Path crt = dir.resolve(alg + ".crt");
+            ExternalTool.run(List.of(openssl.toString(), "req", "-new", "-x509", "-key", key.toString(), "-out",
+                    crt.toString(), "-days", "2", "-subj", "/CN=localhost"), null, Duration.ofSeconds(30)).assertSuccess();
+            assertThat(TlsConfig.fromPem(crt, key).certificate()).isNotNull();
+            assertThatThrownBy(() -> TlsConfig.fromPem(crt, other)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(crt + " and " + other + ": the private key does not belong to the certificate ("
+                            + alg + " key, certificate for CN=localhost)");
+        }
+    }
 }

@@ -21,12 +21,16 @@ import dev.mailkit.web.internal.mail.MessageId.MailboxKey;
 import dev.mailkit.web.internal.mail.Tags;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * The web server's application: every request passes the {@link Gate}, then the router; mailbox changes from the
@@ -49,7 +53,10 @@ public final class WebApp implements Router.Handler, MailboxIndex.Listener, Auto
     private final Router open = new Router();
     private final Router router = new Router();
 
-    public WebApp(WebSettings settings, Executor syncExecutor) {
+    private final Set<String> publicPaths = new HashSet<>(Set.of("login", "ui", "favicon.ico"));
+
+    public WebApp(WebSettings settings, Executor syncExecutor, Supplier<String> metrics,
+                  Supplier<List<String>> health) {
         this.settings = settings;
         this.indexes = new Indexes(settings.store, syncExecutor, this, settings.indexedMailboxes);
         Sessions sessions = new Sessions(settings.random, settings.clock, settings.sessionIdle, settings.sessionMax,
@@ -68,6 +75,19 @@ public final class WebApp implements Router.Handler, MailboxIndex.Listener, Auto
         open.add("POST", "/login", pages::login);
         open.add("GET", "/ui/{file}", pages::file);
         open.add("GET", "/favicon.ico", r -> HttpResponse.status(204));
+        if (metrics != null) {
+            publicPaths.add("metrics");
+            open.add("GET", "/metrics", r -> HttpResponse.bytes(200, "text/plain; version=0.0.4; charset=utf-8",
+                    metrics.get().getBytes(StandardCharsets.UTF_8)).header("Cache-Control", "no-store"));
+        }
+        if (health != null) {
+            publicPaths.add("health");
+            open.add("GET", "/health", r -> {
+                List<String> problems = health.get();
+                return HttpResponse.text(problems.isEmpty() ? 200 : 503, problems.isEmpty() ? "UP\n"
+                        : "DOWN\n" + String.join("\n", problems) + "\n").header("Cache-Control", "no-store");
+            });
+        }
 
         route("GET", "/", (r, p) -> pages.index());
         route("POST", "/logout", pages::logout);
@@ -125,8 +145,7 @@ public final class WebApp implements Router.Handler, MailboxIndex.Listener, Auto
         gate.checkHost(r);
         gate.checkSameOrigin(r);
         List<String> seg = r.segments();
-        boolean publicPath = !seg.isEmpty() && (seg.get(0).equals("login") || seg.get(0).equals("ui")
-                || seg.get(0).equals("favicon.ico"));
+        boolean publicPath = !seg.isEmpty() && publicPaths.contains(seg.get(0));
         if (publicPath) {
             return open.dispatch(r);
         }
