@@ -9,7 +9,7 @@
 #   - Postfix delivering into a Maildir (../shared/bench/postfix-anchor.sh: 250 after its fsync'd queue file, then
 #     its virtual agent writes the Maildir file).
 # Each round runs Postfix then mailkit with MESSAGES messages (default 10000), ROUNDS rounds (default 3), after a
-# warm-up of mailkit (a JVM is measured warm). msg/s is smtp-source's rate; "all in Maildir" is the time until every
+# warm-up of mailkit (a JVM is measured warm; WARMUP=N messages, default 6000, 0 for cold). msg/s is smtp-source's rate; "all in Maildir" is the time until every
 # message of the round is a file in the Maildir (for Postfix later than its 250s). Prints the ratios.
 # Needs: root (postfix-anchor.sh rewrites /etc/postfix/main.cf and starts Postfix on 127.0.0.1:2525), postfix,
 # maven, a JDK. MK_JAVA_OPTS adds JVM options to mailkit (a JFR recording). The data directories are on $TMPDIR's file system (default /tmp), like Postfix's. Run from anywhere.
@@ -42,7 +42,8 @@ rate() { awk '{print $(NF-1)}' <<<"$1"; }
 until_count() { local f=$1 want=$2 t0=$3; while [ "$($f)" -lt "$want" ]; do sleep 0.1; done
   awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}'; }
 
-echo "warm-up: $(bash "$shared/smtp-load.sh" 127.0.0.1:$mk_port 10 6000 10240)"
+# WARMUP=0 measures mailkit cold: its first load after start is round 1
+[ "${WARMUP:-6000}" -gt 0 ] && echo "warm-up: $(bash "$shared/smtp-load.sh" 127.0.0.1:$mk_port 10 "${WARMUP:-6000}" 10240)"
 echo "load: $(cat /proc/loadavg)   cores: $(nproc)"
 printf "%-8s %-7s %9s %10s %16s\n" round target messages msg/s "all in Maildir"
 declare -a pr mr
