@@ -4,10 +4,8 @@ import dev.mailkit.core.MessageSource;
 import dev.mailkit.store.mime.MessageStructure;
 import dev.mailkit.store.mime.MimeParameter;
 import dev.mailkit.store.mime.MimePart;
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeUtility;
+import dev.mailkit.store.mime.PartContent;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -16,7 +14,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The texts of a message exactly as mailkit's IMAP SEARCH reads them (see the SPI's description): the header's
@@ -44,7 +41,7 @@ public final class MessageTexts {
         List<String> header = new ArrayList<>();
         for (String[] f : headerFields(content, root.headerOffset(), root.bodyOffset())) {
             header.add(f[0]);
-            header.add(decode(f[1]));
+            header.add(PartContent.decodeWords(f[1]));
         }
         List<String> body = new ArrayList<>();
         body(content, root, body, 0);
@@ -65,7 +62,7 @@ public final class MessageTexts {
         if (m != null) {
             MimePart inner = m.body();
             for (String[] f : headerFields(content, inner.headerOffset(), inner.bodyOffset())) {
-                out.add(decode(f[1]));
+                out.add(PartContent.decodeWords(f[1]));
             }
             body(content, inner, out, depth + 1);
             return;
@@ -74,8 +71,8 @@ public final class MessageTexts {
             return;
         }
         StringBuilder b = new StringBuilder();
-        try (InputStream raw = range(content, part.bodyOffset(), part.bodyOffset() + part.bodyLength());
-             Reader r = new InputStreamReader(transferDecoded(raw, part.transferEncoding()), charset(part))) {
+        try (InputStream raw = PartContent.range(content, part.bodyOffset(), part.bodyOffset() + part.bodyLength());
+             Reader r = new InputStreamReader(PartContent.transferDecoded(raw, part.transferEncoding()), charset(part))) {
             char[] buf = new char[8192];
             int n;
             while ((n = r.read(buf)) > 0) {
@@ -93,7 +90,7 @@ public final class MessageTexts {
         int len = (int) Math.min(Math.max(0, end - start), MAX_HEADER);
         byte[] b;
         try (InputStream in = content.openStream()) {
-            skipFully(in, start);
+            PartContent.skipFully(in, start);
             b = in.readNBytes(len);
         }
         String header = new String(b, StandardCharsets.UTF_8);
@@ -137,64 +134,6 @@ public final class MessageTexts {
         return fields;
     }
 
-    static String decode(String value) {
-        if (value == null || !value.contains("=?")) {
-            return value;
-        }
-        try {
-            return MimeUtility.decodeText(value);
-        } catch (IOException | RuntimeException e) {
-            return value;
-        }
-    }
-
-    private static InputStream transferDecoded(InputStream raw, String encoding) {
-        if (encoding == null) {
-            return raw;
-        }
-        String e = encoding.trim().toLowerCase(Locale.ROOT);
-        if (!e.equals("base64") && !e.equals("quoted-printable")) {
-            return raw;
-        }
-        try {
-            return new EndsAtDamage(MimeUtility.decode(raw, e));
-        } catch (MessagingException ex) {
-            return raw;
-        }
-    }
-
-    /** A decoded body that ends where its transfer encoding is broken, as the scan reads it. */
-    static final class EndsAtDamage extends FilterInputStream {
-        EndsAtDamage(InputStream decoded) {
-            super(decoded);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                return damaged(e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                return damaged(e);
-            }
-        }
-
-        private static int damaged(IOException e) throws IOException {
-            if (e.getClass().getName().endsWith(".DecodingException")) {
-                return -1;
-            }
-            throw e;
-        }
-    }
-
     private static Charset charset(MimePart part) {
         for (MimeParameter p : part.parameters()) {
             if (p.name().equalsIgnoreCase("charset") && p.value() != null) {
@@ -208,50 +147,4 @@ public final class MessageTexts {
         return StandardCharsets.UTF_8;
     }
 
-    private static InputStream range(MessageSource content, long start, long end) throws IOException {
-        InputStream in = content.openStream();
-        skipFully(in, start);
-        long len = Math.max(0, end - start);
-        return new FilterInputStream(in) {
-            private long left = len;
-
-            @Override
-            public int read() throws IOException {
-                if (left <= 0) {
-                    return -1;
-                }
-                int c = in.read();
-                if (c >= 0) {
-                    left--;
-                }
-                return c;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int n) throws IOException {
-                if (left <= 0) {
-                    return -1;
-                }
-                int r = in.read(b, off, (int) Math.min(n, left));
-                if (r > 0) {
-                    left -= r;
-                }
-                return r;
-            }
-        };
-    }
-
-    private static void skipFully(InputStream in, long n) throws IOException {
-        long done = 0;
-        while (done < n) {
-            long k = in.skip(n - done);
-            if (k <= 0) {
-                if (in.read() < 0) {
-                    return;
-                }
-                k = 1;
-            }
-            done += k;
-        }
-    }
 }

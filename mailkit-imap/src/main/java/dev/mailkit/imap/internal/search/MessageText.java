@@ -3,8 +3,7 @@ package dev.mailkit.imap.internal.search;
 import dev.mailkit.core.MessageSource;
 import dev.mailkit.imap.internal.message.MimePart;
 import dev.mailkit.imap.internal.message.Param;
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeUtility;
+import dev.mailkit.store.mime.PartContent;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +13,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The text of a message as SEARCH sees it: header fields unfolded and with RFC 2047 encoded words decoded, and
@@ -37,7 +35,7 @@ public final class MessageText {
         int len = (int) Math.min(Math.max(0, end - start), MAX_HEADER);
         byte[] b = new byte[len];
         try (InputStream in = content.openStream()) {
-            skipFully(in, start);
+            PartContent.skipFully(in, start);
             int got = 0;
             while (got < len) {
                 int n = in.read(b, got, len - got);
@@ -94,14 +92,7 @@ public final class MessageText {
 
     /** The value with encoded words decoded (as it is when they are malformed). */
     public static String decode(String value) {
-        if (value == null || !value.contains("=?")) {
-            return value;
-        }
-        try {
-            return MimeUtility.decodeText(value);
-        } catch (IOException | RuntimeException e) {
-            return value;
-        }
+        return PartContent.decodeWords(value);
     }
 
     /**
@@ -139,8 +130,8 @@ public final class MessageText {
             return false;
         }
         m.reset();
-        try (InputStream raw = range(content, part.bodyOffset(), part.endOffset());
-             Reader r = new InputStreamReader(transferDecoded(raw, part.encoding()), charset(part))) {
+        try (InputStream raw = PartContent.range(content, part.bodyOffset(), part.endOffset());
+             Reader r = new InputStreamReader(PartContent.transferDecoded(raw, part.encoding()), charset(part))) {
             char[] buf = new char[8192];
             int n;
             while ((n = r.read(buf)) > 0) {
@@ -152,57 +143,6 @@ public final class MessageText {
             }
         }
         return false;
-    }
-
-    private static InputStream transferDecoded(InputStream raw, String encoding) {
-        if (encoding == null) {
-            return raw;
-        }
-        String e = encoding.trim().toLowerCase(Locale.ROOT);
-        if (!e.equals("base64") && !e.equals("quoted-printable")) {
-            return raw;
-        }
-        try {
-            return new EndsAtDamage(MimeUtility.decode(raw, e));
-        } catch (MessagingException ex) {
-            return raw;
-        }
-    }
-
-    /**
-     * A decoded body that ends where its transfer encoding is broken (a base64 body with a stray "=" or a truncated
-     * group): the text is searched up to the damage, as Dovecot does, instead of the error ending the session.
-     */
-    static final class EndsAtDamage extends java.io.FilterInputStream {
-        EndsAtDamage(InputStream decoded) {
-            super(decoded);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                return damaged(e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                return damaged(e);
-            }
-        }
-
-        /** -1 for a decoding error (Angus's DecodingException); any other I/O error is real and goes on. */
-        private static int damaged(IOException e) throws IOException {
-            if (e.getClass().getName().endsWith(".DecodingException")) {
-                return -1;
-            }
-            throw e;
-        }
     }
 
     private static Charset charset(MimePart part) {
@@ -218,56 +158,4 @@ public final class MessageText {
         return StandardCharsets.UTF_8;
     }
 
-    /** A stream over bytes [start, end) of the content. */
-    static InputStream range(MessageSource content, long start, long end) throws IOException {
-        InputStream in = content.openStream();
-        skipFully(in, start);
-        long len = Math.max(0, end - start);
-        return new InputStream() {
-            private long left = len;
-
-            @Override
-            public int read() throws IOException {
-                if (left <= 0) {
-                    return -1;
-                }
-                int c = in.read();
-                if (c >= 0) {
-                    left--;
-                }
-                return c;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int n) throws IOException {
-                if (left <= 0) {
-                    return -1;
-                }
-                int r = in.read(b, off, (int) Math.min(n, left));
-                if (r > 0) {
-                    left -= r;
-                }
-                return r;
-            }
-
-            @Override
-            public void close() throws IOException {
-                in.close();
-            }
-        };
-    }
-
-    private static void skipFully(InputStream in, long n) throws IOException {
-        long done = 0;
-        while (done < n) {
-            long k = in.skip(n - done);
-            if (k <= 0) {
-                if (in.read() < 0) {
-                    return;
-                }
-                k = 1;
-            }
-            done += k;
-        }
-    }
 }
