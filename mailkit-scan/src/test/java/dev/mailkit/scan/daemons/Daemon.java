@@ -49,30 +49,48 @@ public abstract class Daemon implements AutoCloseable {
 
     /** Starts the command with its output in {@code name.log}, then waits until {@code ready} says so. */
     protected void start(List<String> command, Duration max, Callable<Boolean> ready) {
-        Path log = dir.resolve(name + ".log");
-        try {
-            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
-        }
-        long deadline = System.nanoTime() + max.toNanos();
-        while (true) {
+        start(command, max, ready, 1, () -> { });
+    }
+
+    /**
+     * As {@link #start(List, Duration, Callable)}, trying up to {@code attempts} times: a start that did not become
+     * ready is stopped, {@code reset} runs (to clear what the failed start left), and the command starts again.
+     */
+    protected void start(List<String> command, Duration max, Callable<Boolean> ready, int attempts, Runnable reset) {
+        for (int attempt = 1; ; attempt++) {
+            Path log = dir.resolve(name + ".log");
             try {
-                if (ready.call()) {
-                    return;
+                process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                        .redirectOutput(log.toFile()).start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start " + command, e);
+            }
+            long deadline = System.nanoTime() + max.toNanos();
+            while (true) {
+                try {
+                    if (ready.call()) {
+                        return;
+                    }
+                } catch (Exception notYet) {
+                    // not listening yet
                 }
-            } catch (Exception notYet) {
-                // not listening yet
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    break;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                boolean alive = process.isAlive(); // before close(), which ends it
-                String out = logs();
-                close();
-                throw new AssertionError(name + (alive ? " did not become ready within " + max
-                        : " exited with " + process.exitValue()) + "; its log:\n" + out);
+            boolean alive = process.isAlive(); // before close(), which ends it
+            String out = logs();
+            if (attempt < attempts) {
+                System.err.println(name + " did not become ready (attempt " + attempt + " of " + attempts
+                        + "), starting it again; its log:\n" + out);
+                stopProcess();
+                reset.run();
+                continue;
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            close();
+            throw new AssertionError(name + (alive ? " did not become ready within " + max
+                    : " exited with " + process.exitValue()) + "; its log:\n" + out);
         }
     }
 
@@ -118,9 +136,8 @@ public abstract class Daemon implements AutoCloseable {
         }
     }
 
-    /** Stops the daemon and what it forked, then removes its directory. */
-    @Override
-    public void close() {
+    /** Stops the daemon's process and what it forked. */
+    private void stopProcess() {
         if (process != null) {
             List<ProcessHandle> children = process.descendants().toList();
             process.destroy();
@@ -135,6 +152,12 @@ public abstract class Daemon implements AutoCloseable {
                 c.destroyForcibly();
             }
         }
+    }
+
+    /** Stops the daemon and what it forked, then removes its directory. */
+    @Override
+    public void close() {
+        stopProcess();
         try (Stream<Path> all = Files.walk(dir)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

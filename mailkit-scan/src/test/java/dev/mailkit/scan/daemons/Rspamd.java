@@ -92,7 +92,19 @@ public final class Rspamd extends Daemon {
         }
         RspamdClient probe = client().build();
         MilterClient milter = MilterClient.builder(milterAddress()).timeout(Duration.ofSeconds(2)).build();
-        start(cmd, Duration.ofSeconds(180), () -> probe.ping() != null && controllerUp() && milter.ping() != null);
+        // a fresh statistics directory is created by several Rspamd processes at once, and now and then one of them
+        // loses that race ("database is locked", "no such table: learns") and the worker never comes up: start again
+        // on an empty directory then
+        Path db = dir.resolve("db");
+        start(cmd, Duration.ofSeconds(60), () -> probe.ping() != null && controllerUp() && milter.ping() != null, 3,
+                () -> {
+                    try (java.util.stream.Stream<Path> all = Files.walk(db)) {
+                        all.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.equals(db))
+                                .forEach(f -> f.toFile().delete());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
     }
 
     private boolean controllerUp() throws IOException {
