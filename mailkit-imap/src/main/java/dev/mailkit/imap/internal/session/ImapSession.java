@@ -203,7 +203,7 @@ public final class ImapSession {
                 }
                 return;
             case "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE", "SORT",
-                 "THREAD",
+                 "THREAD", "CANCELUPDATE",
                  "UID FETCH", "UID SEARCH", "UID STORE", "UID COPY", "UID MOVE", "UID EXPUNGE", "UID SORT",
                  "UID THREAD":
                 if (state == SessionState.NOT_AUTHENTICATED) {
@@ -382,6 +382,7 @@ public final class ImapSession {
         try {
             if (idling) {
                 reportUpdates(true);
+                reportSearchUpdates();
                 out.flush();
             }
         } catch (IOException | RuntimeException e) {
@@ -451,6 +452,9 @@ public final class ImapSession {
         if (e.isEmpty()) {
             return;
         }
+        if (selected != null) {
+            selected.searchUpdates().reportRemovals(this, e); // RFC 5267: in the numbers the client still has
+        }
         if (qresync) {
             out.ascii("* VANISHED ").ascii(e.uids().toString()).crlf();
             return;
@@ -489,7 +493,16 @@ public final class ImapSession {
             out.tagged(c.tag(), "NO", "UNAVAILABLE", "Mailbox was deleted");
             return;
         }
+        reportSearchUpdates();
         out.tagged(c.tag(), "OK", code, text);
+    }
+
+    /** RFC 5267: ADDTO/REMOVEFROM for the searches kept up to date (the session's own changes included). */
+    private void reportSearchUpdates() throws IOException {
+        SelectedMailbox sel = selected;
+        if (sel != null && state == SessionState.SELECTED) {
+            sel.searchUpdates().report(this);
+        }
     }
 
     /** RFC 3501 7.4.1: no EXPUNGE responses while answering FETCH, STORE or SEARCH (UID variants may). */
