@@ -19,6 +19,7 @@ import dev.mailkit.imap.internal.command.SubscribeCommand;
 import dev.mailkit.imap.internal.command.CapabilityCommand;
 import dev.mailkit.imap.internal.command.CancelUpdateCommand;
 import dev.mailkit.imap.internal.command.Command;
+import dev.mailkit.imap.internal.command.CompressCommand;
 import dev.mailkit.imap.internal.command.EnableCommand;
 import dev.mailkit.imap.internal.command.IdCommand;
 import dev.mailkit.imap.internal.command.IdleCommand;
@@ -62,7 +63,8 @@ public final class Handlers {
             Map.entry(StoreCommand.class, new StoreHandler()),
             Map.entry(CopyCommand.class, new CopyHandler()),
             Map.entry(QuotaCommand.class, new QuotaHandler()),
-            Map.entry(CancelUpdateCommand.class, new CancelUpdateHandler()));
+            Map.entry(CancelUpdateCommand.class, new CancelUpdateHandler()),
+            Map.entry(CompressCommand.class, new CompressHandler()));
     /** Commands that work only with a mailbox store. */
     private static final java.util.Set<Class<? extends Command>> NEED_STORE = java.util.Set.of(SelectCommand.class,
             CreateCommand.class, DeleteCommand.class, RenameCommand.class, SubscribeCommand.class, ListCommand.class,

@@ -25,6 +25,7 @@ import dev.mailkit.imap.internal.command.RenameCommand;
 import dev.mailkit.imap.internal.command.SearchCommand;
 import dev.mailkit.imap.internal.command.SearchOptions;
 import dev.mailkit.imap.internal.command.CancelUpdateCommand;
+import dev.mailkit.imap.internal.command.CompressCommand;
 import dev.mailkit.imap.internal.command.SearchKey;
 import dev.mailkit.imap.internal.command.SelectCommand;
 import dev.mailkit.imap.internal.command.SequenceSet;
@@ -68,7 +69,7 @@ public final class CommandParser {
             "AUTHENTICATE", "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST",
             "LSUB", "STATUS", "APPEND", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY",
             "MOVE", "UID", "IDLE", "ENABLE", "ID", "NAMESPACE", "GETQUOTA", "GETQUOTAROOT", "SETQUOTA", "SORT",
-            "THREAD", "CANCELUPDATE");
+            "THREAD", "CANCELUPDATE", "COMPRESS");
 
     private static final List<String> UID_COMMANDS = List.of("FETCH", "SEARCH", "STORE", "COPY", "MOVE", "EXPUNGE",
             "SORT", "THREAD");
@@ -212,6 +213,12 @@ public final class CommandParser {
             case "SORT": return sort.sort(tag, false);
             case "THREAD": return sort.thread(tag, false);
             case "CANCELUPDATE": return cancelUpdate(tag);
+            case "COMPRESS": {
+                p.sp();
+                String mechanism = p.keyword();
+                p.end();
+                return new CompressCommand(tag, mechanism);
+            }
             case "FETCH": return fetch(tag, false);
             case "STORE": return store(tag, false);
             case "COPY", "MOVE": return copy(tag, false, name.equals("MOVE"));

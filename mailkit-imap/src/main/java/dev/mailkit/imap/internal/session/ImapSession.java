@@ -57,6 +57,7 @@ public final class ImapSession {
     private MailUser user;
     private MailAccount account;
     private SelectedMailbox selected;
+    private Compression compression;
     private boolean condstore;
     private boolean qresync;
     private int authFailures;
@@ -125,6 +126,7 @@ public final class ImapSession {
             bye("Autologout; idle for too long");
         } finally {
             closeSelected();
+            endCompression();
         }
     }
 
@@ -222,8 +224,37 @@ public final class ImapSession {
 
     /** Flushes unless the client has already sent further commands (their responses then go out together). */
     public void flushUnlessPipelined() throws IOException {
-        if (connection.input().buffered() == 0) {
+        Compression z = compression;
+        if ((z == null ? connection.input() : z.input()).buffered() == 0) {
             out.flush();
+        }
+    }
+
+    /** Whether COMPRESS=DEFLATE is active (RFC 4978). */
+    public boolean compressed() {
+        return compression != null;
+    }
+
+    /**
+     * Starts COMPRESS=DEFLATE after its tagged OK (which goes out uncompressed): from here the output is deflated
+     * and the input inflated. The caller holds the write lock.
+     */
+    public void startCompression() throws IOException {
+        out.flush();
+        Compression z = new Compression(connection.output(), connection.input());
+        compression = z;
+        out.setOutput(z.output());
+        reader.setInput(z.input());
+    }
+
+    private void endCompression() {
+        writeLock.lock(); // an IDLE update may be writing
+        try {
+            if (compression != null) {
+                compression.end();
+            }
+        } finally {
+            writeLock.unlock();
         }
     }
 
