@@ -235,16 +235,12 @@ public final class ImapSession {
         return compression != null;
     }
 
-    /**
-     * Starts COMPRESS=DEFLATE after its tagged OK (which goes out uncompressed): from here the output is deflated
-     * and the input inflated. The caller holds the write lock.
-     */
+    /** Starts COMPRESS=DEFLATE after its OK (which goes out plain); the caller holds the write lock. */
     public void startCompression() throws IOException {
         out.flush();
-        Compression z = new Compression(connection.output(), connection.input());
-        compression = z;
-        out.setOutput(z.output());
-        reader.setInput(z.input());
+        compression = new Compression(connection.output(), connection.input());
+        out.setOutput(compression.output());
+        reader.setInput(compression.input());
     }
 
     private void endCompression() {
