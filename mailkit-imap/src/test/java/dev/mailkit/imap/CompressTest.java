@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * COMPRESS=DEFLATE (RFC 4978) over real sockets: Python's imaplib with zlib around its socket, over plain TCP and
- * implicit TLS, appends and fetches a message; a deflate bomb (a few KiB inflating to 64 MiB) meets the line and
+ * implicit TLS, appends and fetches a message; a deflate bomb (a few KiB inflating to 16 MiB) meets the line and
  * literal limits; corrupt deflate data ends the connection with nothing stored; COMPRESS twice, before login and with
  * another mechanism are refused.
  */
@@ -180,7 +180,7 @@ class CompressTest {
 
         void compress() throws IOException {
             assertThat(command("z", "COMPRESS DEFLATE")).isEqualTo("z OK DEFLATE active");
-            out = new DeflaterOutputStream(socket.getOutputStream(), new Deflater(Deflater.BEST_COMPRESSION, true),
+            out = new DeflaterOutputStream(socket.getOutputStream(), new Deflater(Deflater.DEFAULT_COMPRESSION, true),
                     8192, true);
             in = new InflaterInputStream(socket.getInputStream(), new Inflater(true));
         }
@@ -202,31 +202,33 @@ class CompressTest {
     void deflateBombMeetsTheLineAndLiteralLimits() throws Exception {
         try (Client c = loggedIn()) {
             c.compress();
-            // 64 MiB of one byte: a few dozen KiB on the wire; the line limit is 64 KiB
+            // 16 MiB of one byte (256 times the 64 KiB line limit): a few KiB on the wire
             c.out.write("a SEARCH SUBJECT ".getBytes(StandardCharsets.US_ASCII));
             byte[] chunk = new byte[1 << 20];
             java.util.Arrays.fill(chunk, (byte) 'x');
-            for (int i = 0; i < 64; i++) {
+            for (int i = 0; i < 16; i++) {
                 c.out.write(chunk);
             }
             c.send("\r\n");
             assertThat(c.readLine()).startsWith("a BAD [TOOBIG]");
             assertThat(c.command("b", "NOOP")).startsWith("b OK");
-            // a literal larger than the limit, non-synchronising, inflating to 64 MiB: drained up to a limit, then
-            // the connection is closed; nothing is stored
-            c.out.write("c APPEND INBOX {67108864+}\r\n".getBytes(StandardCharsets.US_ASCII));
+            // a string literal far beyond its limit (64 KiB), non-synchronising, inflating to 16 MiB: the server
+            // drains a bounded amount, then answers and/or closes the connection, never waiting for all of it
+            c.out.write("c SEARCH SUBJECT {16777216+}\r\n".getBytes(StandardCharsets.US_ASCII));
             String reply = null;
             try {
-                for (int i = 0; i < 64; i++) {
+                for (int i = 0; i < 16; i++) {
                     c.out.write(chunk);
                 }
                 c.out.flush();
                 reply = c.readLine();
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the server neither answered nor closed the connection", e);
             } catch (IOException closed) {
                 // the server stopped reading and closed the connection
             }
             if (reply != null) {
-                assertThat(reply).matches("c (NO|BAD) .*|\\* BYE .*");
+                assertThat(reply).matches("c BAD .*|\\* BYE .*");
             }
         }
         assertThat(messages()).isZero();
