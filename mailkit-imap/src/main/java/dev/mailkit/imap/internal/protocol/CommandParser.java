@@ -407,9 +407,10 @@ public final class CommandParser {
         if (p.tryWord("CHARSET")) {
             p.sp();
             charset = p.astring().toUpperCase(Locale.ROOT);
-            if (!charset.equals("UTF-8") && !charset.equals("US-ASCII")) {
+            if (!SearchCommand.isSupportedCharset(charset) && (returns == null
+                    || !returns.contains(SearchReturn.SAVE))) {
                 throw ParseException.no("BADCHARSET (UTF-8 US-ASCII)", "unsupported charset " + charset);
-            }
+            } // with SAVE the handler refuses it, emptying $ (RFC 5182 2.1: a NO empties it, a BAD keeps it)
             p.sp();
         }
         List<SearchKey> keys = new ArrayList<>();
