@@ -4,8 +4,13 @@ import dev.mailkit.imap.testing.RawImap;
 import dev.mailkit.store.AccountId;
 import dev.mailkit.store.AccountMetadata;
 import dev.mailkit.store.MailAccount;
+import dev.mailkit.store.MailStore;
+import dev.mailkit.store.Mailbox;
+import dev.mailkit.store.MailboxInfo;
 import dev.mailkit.store.MailboxName;
 import dev.mailkit.store.MetadataLimits;
+import dev.mailkit.store.Quota;
+import dev.mailkit.store.SpecialUse;
 import dev.mailkit.store.maildir.MaildirMailStore;
 import dev.mailkit.store.memory.MemoryMailStore;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -144,6 +150,104 @@ class MetadataTest {
         }
         assertThat(metadata().entries(null)).isEmpty();
         assertThat(metadata().entries(MailboxName.INBOX)).isEmpty();
+    }
+
+    @Test
+    void tooManyEntriesInOneCommandIsBadAndNothingIsStored() throws Exception {
+        StringBuilder set = new StringBuilder("SETMETADATA INBOX (");
+        StringBuilder get = new StringBuilder("GETMETADATA INBOX (");
+        for (int i = 0; i <= 1000; i++) {
+            set.append(i == 0 ? "" : " ").append("/private/e").append(i).append(" NIL");
+            get.append(i == 0 ? "" : " ").append("/private/e").append(i);
+        }
+        try (RawImap c = login(server.port())) {
+            assertThat(c.tagged(set + ")")).isEqualTo("BAD more than 1000 entries in one command");
+            assertThat(c.tagged(get + ")")).isEqualTo("BAD more than 1000 entries in one command");
+            assertThat(c.tagged("NOOP")).startsWith("OK");
+        }
+        assertThat(metadata().entries(MailboxName.INBOX)).isEmpty();
+    }
+
+    /** A store that keeps no metadata: METADATA is not advertised and the commands say why they cannot work. */
+    @Test
+    void aStoreWithoutMetadataDoesNotAdvertiseIt() throws Exception {
+        MailStore plain = new MailStore() {
+            @Override
+            public MailAccount account(AccountId id) {
+                return withoutMetadata(store.account(id));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (ImapServer s = ImapServerTest.plain().store(plain).build().start(); RawImap c = login(s.port())) {
+            assertThat(c.command("CAPABILITY").get(0)).doesNotContain("METADATA").contains(" SEARCHRES");
+            assertThat(c.tagged("GETMETADATA \"\" /private/comment"))
+                    .isEqualTo("NO [CANNOT] This server's mailbox store keeps no metadata");
+            assertThat(c.tagged("SETMETADATA INBOX (/private/comment \"x\")"))
+                    .isEqualTo("NO [CANNOT] This server's mailbox store keeps no metadata");
+        }
+    }
+
+    /** The account as a store that predates METADATA sees it: every method but {@code metadata()}. */
+    static MailAccount withoutMetadata(MailAccount a) {
+        return new MailAccount() {
+            @Override
+            public AccountId id() {
+                return a.id();
+            }
+
+            @Override
+            public List<MailboxInfo> list() {
+                return a.list();
+            }
+
+            @Override
+            public boolean exists(MailboxName name) {
+                return a.exists(name);
+            }
+
+            @Override
+            public Mailbox open(MailboxName name) {
+                return a.open(name);
+            }
+
+            @Override
+            public void create(MailboxName name, Set<SpecialUse> specialUse) {
+                a.create(name, specialUse);
+            }
+
+            @Override
+            public void delete(MailboxName name) {
+                a.delete(name);
+            }
+
+            @Override
+            public void rename(MailboxName from, MailboxName to) {
+                a.rename(from, to);
+            }
+
+            @Override
+            public void subscribe(MailboxName name) {
+                a.subscribe(name);
+            }
+
+            @Override
+            public void unsubscribe(MailboxName name) {
+                a.unsubscribe(name);
+            }
+
+            @Override
+            public List<MailboxName> subscriptions() {
+                return a.subscriptions();
+            }
+
+            @Override
+            public Quota quota() {
+                return a.quota();
+            }
+        };
     }
 
     @Test
