@@ -22,7 +22,7 @@ public record MetadataLimits(int maxEntries, int maxValueBytes, long maxTotalByt
     public static final MetadataLimits DEFAULT = new MetadataLimits(DEFAULT_MAX_ENTRIES, DEFAULT_MAX_VALUE_BYTES,
             DEFAULT_MAX_TOTAL_BYTES);
 
-    /** Validates. @throws IllegalArgumentException for a negative limit, or a value limit above the total */
+    /** Validates. @throws IllegalArgumentException for a negative limit */
     public MetadataLimits {
         if (maxEntries < 0 || maxValueBytes < 0 || maxTotalBytes < 0) {
             throw new IllegalArgumentException("metadata limits must not be negative: entries " + maxEntries
