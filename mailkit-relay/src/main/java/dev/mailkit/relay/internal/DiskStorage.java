@@ -6,6 +6,7 @@ import dev.mailkit.relay.spi.StateChange;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,7 +79,10 @@ public final class DiskStorage implements QueueStorage {
 
     @Override
     public Prepared write(QueuedMessage message, ContentWriter content, long sizeHint) throws IOException {
-        return new Written(store.write(meta(message), content::writeTo, sizeHint));
+        if (queued.containsKey(message.id())) {
+            throw new FileAlreadyExistsException(message.id(), null, "a queued message has this id");
+        }
+        return new Written(store.write(meta(message), content::writeTo, sizeHint, false));
     }
 
     @Override
