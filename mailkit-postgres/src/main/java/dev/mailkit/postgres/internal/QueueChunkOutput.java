@@ -67,7 +67,10 @@ final class QueueChunkOutput extends OutputStream {
             insert.setBytes(3, count == buf.length ? buf : java.util.Arrays.copyOf(buf, count));
             insert.executeUpdate();
         } catch (SQLException e) {
-            throw new IOException("cannot store the content of " + id + ": " + e.getMessage(), e);
+            if (Db.isUniqueViolation(e)) {
+                throw new java.nio.file.FileAlreadyExistsException(id, null, "a queued message has this id");
+            }
+            throw QueueRows.failure("cannot store the content of " + id, e);
         }
         count = 0;
     }
