@@ -41,8 +41,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * delivered by another node meanwhile: keep the lease well above such pauses.
  *
  * <p>Defaults: a 30 s lease, up to 500 messages claimed at once. The queue management ({@code RelayQueue.list},
- * {@code hold}, ...) of a node acts on the messages that node delivers. Thread-safe. Closing stops renewing the
- * leases (closing the queue does it); the database stays open.
+ * {@code hold}, ...) of a node acts on the messages that node delivers. Thread-safe. Closing (closing the queue does
+ * it) ends this node's leases, so that other nodes take its messages over at once; the database stays open.
  */
 public final class PostgresQueueStorage implements QueueStorage {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresQueueStorage.class);
@@ -181,11 +181,17 @@ public final class PostgresQueueStorage implements QueueStorage {
         }
     }
 
-    /** Stops renewing the leases. Idempotent. */
+    /**
+     * Stops renewing the leases and ends them, so that other nodes take this node's messages over at once (if the
+     * database cannot be reached, they do once the leases run out). Idempotent.
+     */
     @Override
     public void close() {
         lock.lock();
         try {
+            if (closed) {
+                return;
+            }
             closed = true;
             stop.signalAll();
         } finally {
@@ -195,6 +201,12 @@ public final class PostgresQueueStorage implements QueueStorage {
             renewal.join(TimeUnit.SECONDS.toMillis(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            claims.release();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("node {}: cannot hand the relay queue's messages over at close (other nodes take them when the "
+                    + "leases run out): {}", database.nodeName(), e.getMessage());
         }
     }
 

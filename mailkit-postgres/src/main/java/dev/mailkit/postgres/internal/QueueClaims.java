@@ -135,6 +135,17 @@ public final class QueueClaims {
         });
     }
 
+    /** Ends the lease of every message this node owns now, so that other nodes take them over at once. */
+    public int release() throws SQLException {
+        return db.autoCommit(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE mk_queue_message SET lease_until = now() WHERE owner = ?")) {
+                ps.setString(1, db.nodeName());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** A claimed message being read. */
     private static final class Claimed {
         String id;
