@@ -10,6 +10,7 @@ import dev.mailkit.imap.internal.session.CommandHandler;
 import dev.mailkit.imap.internal.session.ImapSession;
 import dev.mailkit.imap.internal.session.SelectedMailbox;
 import dev.mailkit.imap.internal.store.StoreMessage;
+import dev.mailkit.store.UidSet;
 import dev.mailkit.store.search.SearchIndex;
 
 import java.io.IOException;
@@ -26,11 +27,27 @@ final class SearchHandler implements CommandHandler<SearchCommand> {
     @Override
     public void handle(SearchCommand c, ImapSession s) throws IOException {
         SelectedMailbox sel = s.selected();
-        boolean update = c.returns() != null && c.returns().contains(SearchReturn.UPDATE);
-        if (update && sel.searchUpdates().has(c.tag())) {
+        if (c.returns() != null && c.returns().contains(SearchReturn.UPDATE) && sel.searchUpdates().has(c.tag())) {
             s.out().tagged(c.tag(), "BAD", null, "Duplicate search update tag: use another tag or CANCELUPDATE it");
             return;
         }
+        boolean save = c.returns() != null && c.returns().contains(SearchReturn.SAVE);
+        if (!SearchCommand.isSupportedCharset(c.charset())) {
+            sel.saveResult(UidSet.EMPTY); // RFC 5182 2.1: a SEARCH with SAVE that ends in NO empties $
+            s.out().tagged(c.tag(), "NO", "BADCHARSET (UTF-8 US-ASCII)", "unsupported charset " + c.charset());
+            return;
+        }
+        try {
+            run(c, s, sel);
+        } catch (RuntimeException e) {
+            if (save) {
+                sel.saveResult(UidSet.EMPTY); // the command ends in NO: $ is empty (RFC 5182 2.1)
+            }
+            throw e;
+        }
+    }
+
+    private void run(SearchCommand c, ImapSession s, SelectedMailbox sel) throws IOException {
         SearchKey key = SearchEvaluator.optimize(SavedSearch.expand(c.key(), sel));
         boolean modseq = mentionsModSeq(key);
         if (modseq) {
@@ -81,7 +98,7 @@ final class SearchHandler implements CommandHandler<SearchCommand> {
         if (c.returns() == null) {
             Responses.search(s.out(), hits, n, modseq ? highest : 0);
         } else {
-            if (update) {
+            if (c.returns().contains(SearchReturn.UPDATE)) {
                 sel.searchUpdates().start(s, c.tag(), c.uid(), key, null, hits, n);
             }
             Set<SearchReturn> shown = SavedSearch.save(sel, c.returns(), c.uid(), hits, n); // null with SAVE alone

@@ -24,6 +24,7 @@ import dev.mailkit.imap.internal.command.QuotaCommand;
 import dev.mailkit.imap.internal.command.RenameCommand;
 import dev.mailkit.imap.internal.command.SearchCommand;
 import dev.mailkit.imap.internal.command.SearchOptions;
+import dev.mailkit.imap.internal.command.SearchReturn;
 import dev.mailkit.imap.internal.command.CancelUpdateCommand;
 import dev.mailkit.imap.internal.command.CompressCommand;
 import dev.mailkit.imap.internal.command.SearchKey;
@@ -69,7 +70,7 @@ public final class CommandParser {
             "AUTHENTICATE", "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST",
             "LSUB", "STATUS", "APPEND", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY",
             "MOVE", "UID", "IDLE", "ENABLE", "ID", "NAMESPACE", "GETQUOTA", "GETQUOTAROOT", "SETQUOTA", "SORT",
-            "THREAD", "CANCELUPDATE", "COMPRESS");
+            "THREAD", "CANCELUPDATE", "COMPRESS", "GETMETADATA", "SETMETADATA");
 
     private static final List<String> UID_COMMANDS = List.of("FETCH", "SEARCH", "STORE", "COPY", "MOVE", "EXPUNGE",
             "SORT", "THREAD");
@@ -82,6 +83,7 @@ public final class CommandParser {
     private final SearchParser search;
     private final ListParser list;
     private final SortParser sort;
+    private final MetadataParser metadata;
     private MessageSpool spool;
     private long appendLimit;
 
@@ -93,6 +95,7 @@ public final class CommandParser {
         this.search = new SearchParser(p);
         this.list = new ListParser(p);
         this.sort = new SortParser(p, search);
+        this.metadata = new MetadataParser(p);
         this.spool = spool;
         this.appendLimit = appendLimit;
     }
@@ -239,6 +242,8 @@ public final class CommandParser {
                 return new QuotaCommand(tag, QuotaCommand.Kind.GETQUOTAROOT, m, Map.of());
             }
             case "SETQUOTA": return setQuota(tag);
+            case "GETMETADATA": return metadata.get(tag);
+            case "SETMETADATA": return metadata.set(tag);
             default: throw ParseException.bad("unknown command " + name);
         }
     }
@@ -400,9 +405,10 @@ public final class CommandParser {
         if (p.tryWord("CHARSET")) {
             p.sp();
             charset = p.astring().toUpperCase(Locale.ROOT);
-            if (!charset.equals("UTF-8") && !charset.equals("US-ASCII")) {
+            if (!SearchCommand.isSupportedCharset(charset) && (options == null
+                    || !options.returns().contains(SearchReturn.SAVE))) {
                 throw ParseException.no("BADCHARSET (UTF-8 US-ASCII)", "unsupported charset " + charset);
-            }
+            } // with SAVE the handler refuses it, emptying $ (RFC 5182 2.1: a NO empties it, a BAD keeps it)
             p.sp();
         }
         List<SearchKey> keys = new ArrayList<>();
