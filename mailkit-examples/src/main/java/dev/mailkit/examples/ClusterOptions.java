@@ -4,7 +4,9 @@ import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.server.ProxyProtocol;
 import dev.mailkit.postgres.PostgresDatabase;
 import dev.mailkit.postgres.PostgresMailStore;
+import dev.mailkit.postgres.PostgresSieveScripts;
 import dev.mailkit.postgres.PostgresUserDirectory;
+import dev.mailkit.sieve.SieveScriptStore;
 import dev.mailkit.store.AccountId;
 import dev.mailkit.store.MailAccount;
 import dev.mailkit.store.MailStore;
@@ -13,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The runnable server's options for running several nodes: {@code --db-url} (with {@code --store postgres}: mailboxes
- * and users in that PostgreSQL database), {@code --db-user}, {@code --db-password}, {@code --node-name},
+ * The runnable server's options for running several nodes: {@code --db-url} (with {@code --store postgres}: mailboxes,
+ * users and users' Sieve scripts in that PostgreSQL database), {@code --db-user}, {@code --db-password}, {@code --node-name},
  * {@code --proxy-protocol-from CIDR} (repeatable: the load balancers allowed to send PROXY protocol headers), as
  * {@link ServerOptions} read them (flags or the configuration file's {@code cluster} section). Immutable.
  *
@@ -36,8 +38,11 @@ record ClusterOptions(String dbUrl, String dbUser, String dbPassword, String dbS
         return proxies.isEmpty() ? null : ProxyProtocol.from(proxies.toArray(new String[0]));
     }
 
-    /** What {@code --store postgres} makes: the store (closing it closes the database) and the users. */
-    record Postgres(MailStore store, PostgresUserDirectory users, List<String> domains) {
+    /**
+     * What {@code --store postgres} makes: the store (closing it closes the database), the users and users' Sieve
+     * scripts.
+     */
+    record Postgres(MailStore store, PostgresUserDirectory users, List<String> domains, SieveScriptStore sieve) {
     }
 
     /**
@@ -84,7 +89,7 @@ record ClusterOptions(String dbUrl, String dbUser, String dbPassword, String dbS
                     return pg + " in " + db;
                 }
             };
-            return new Postgres(store, directory, directory.domains());
+            return new Postgres(store, directory, directory.domains(), PostgresSieveScripts.of(db));
         } catch (RuntimeException e) {
             db.close();
             throw e;
