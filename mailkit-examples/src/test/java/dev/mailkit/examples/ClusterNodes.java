@@ -256,6 +256,14 @@ final class ClusterNodes {
 
     /** Sends one message over SMTP; returns the final reply to the message. */
     static String sendMail(String from, int port, String rcpt, String subject) throws IOException {
+        return sendMail(from, port, rcpt, subject, new long[1]);
+    }
+
+    /**
+     * Sends one message over SMTP; returns the final reply to the message, and puts the {@link System#nanoTime()} at
+     * which that reply arrived (the delivery is committed then) into {@code repliedAt[0]}.
+     */
+    static String sendMail(String from, int port, String rcpt, String subject, long[] repliedAt) throws IOException {
         try (Client c = new Client(from, port)) {
             String greeting = c.reply();
             if (!greeting.startsWith("220")) {
@@ -272,6 +280,7 @@ final class ClusterNodes {
                 return r;
             }
             r = c.smtp("Subject: " + subject + "\r\nFrom: sender@example.org\r\n\r\nbody of " + subject + "\r\n.");
+            repliedAt[0] = System.nanoTime();
             c.smtp("QUIT");
             return r;
         }
