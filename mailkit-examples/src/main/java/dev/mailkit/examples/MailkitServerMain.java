@@ -7,7 +7,7 @@ import dev.mailkit.imap.ImapServer;
 import dev.mailkit.passwd.PasswdFileUserDirectory;
 import dev.mailkit.pop3.Pop3Server;
 import dev.mailkit.sieve.ManageSieveServer;
-import dev.mailkit.sieve.SieveScripts;
+import dev.mailkit.sieve.SieveScriptStore;
 import dev.mailkit.relay.RelayQueue;
 import dev.mailkit.smtp.SmtpServer;
 import dev.mailkit.store.MailStore;
@@ -51,7 +51,7 @@ public final class MailkitServerMain {
 
     /** What a reload swaps, kept by the running server. */
     record Parts(Switchable.Users users, PasswdFileUserDirectory usersFile, Switchable.Sink agent,
-                 Switchable.Filters filters, SieveScripts sieve, LateQueue outbound,
+                 Switchable.Filters filters, SieveScriptStore sieve, LateQueue outbound,
                  dev.mailkit.core.auth.UserDirectory database) {
     }
 

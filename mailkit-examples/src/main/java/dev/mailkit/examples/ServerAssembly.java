@@ -26,6 +26,7 @@ import dev.mailkit.pop3.Pop3Server;
 import dev.mailkit.search.LuceneSearchIndex;
 import dev.mailkit.sieve.ManageSieveServer;
 import dev.mailkit.sieve.SieveDelivery;
+import dev.mailkit.sieve.SieveScriptStore;
 import dev.mailkit.sieve.SieveScripts;
 import dev.mailkit.relay.RelayQueue;
 import dev.mailkit.relay.spi.QueueStorage;
@@ -101,7 +102,7 @@ final class ServerAssembly {
      * The delivery agent: users, aliases, catch-alls, users' Sieve scripts (redirects and vacation replies through
      * the relay queue), Junk when scanning.
      */
-    static DeliveryAgent agent(ServerOptions o, MailStore store, UserDirectory users, SieveScripts sieve,
+    static DeliveryAgent agent(ServerOptions o, MailStore store, UserDirectory users, SieveScriptStore sieve,
                                LateQueue outbound) {
         DeliveryAgent.Builder ab = DeliveryAgent.builder().store(store).users(users)
                 .deliveryRule(SieveDelivery.builder().scripts(sieve).outbound(outbound).build());
@@ -149,6 +150,10 @@ final class ServerAssembly {
         UserDirectory database = null;
         QueueStorage queueStorage = null; // the relay queue in the database, with --store postgres
         List<String> domains = o.domains();
+        // users' Sieve scripts where Dovecot keeps them (~/.dovecot.sieve in the account directory), or in the database
+        // every node shares; redirects and vacation replies go out through the relay queue, made below (it needs the
+        // sink this agent is part of)
+        SieveScriptStore sieveScripts = SieveScripts.maildir(o.get(DATA));
         if (o.get(STORE).equals("postgres")) { // mailboxes and users in the database that every node shares
             Map<String, String> given = new LinkedHashMap<>();
             o.get(USERS).forEach(e -> given.put(e.getKey(), e.getValue()));
@@ -157,6 +162,7 @@ final class ServerAssembly {
             database = pg.users();
             queueStorage = pg.queue();
             domains = pg.domains().isEmpty() ? List.of("localhost") : pg.domains();
+            sieveScripts = pg.sieve();
         } else {
             store = o.get(STORE).equals("memory") ? MemoryMailStore.builder().standardMailboxes().build()
                     : MaildirMailStore.builder(o.get(DATA)).standardMailboxes().build();
@@ -173,9 +179,6 @@ final class ServerAssembly {
         WebServer web = null;
         TraceRecorder trace = TraceRecorder.create(); // "where did my mail go?" in the web inbox
         ServerMetrics metrics = new ServerMetrics(Clock.systemUTC());
-        // users' Sieve scripts where Dovecot keeps them (~/.dovecot.sieve in the account directory); redirects and
-        // vacation replies go out through the relay queue, made below (it needs the sink this agent is part of)
-        SieveScripts sieveScripts = SieveScripts.maildir(o.get(DATA));
         LateQueue outbound = new LateQueue();
         ManageSieveServer manageSieve = null;
         LuceneSearchIndex searchIndex = null;
