@@ -509,7 +509,19 @@ final class IndexJournal implements AutoCloseable {
         try (FileChannel ch = FileChannel.open(file.get(), StandardOpenOption.WRITE, StandardOpenOption.APPEND,
                 LinkOption.NOFOLLOW_LINKS)) {
             unsynced = true;
-            Fs.writeFully(ch, data);
+            long start = ch.size();
+            try {
+                Fs.writeFully(ch, data);
+            } catch (IOException e) {
+                // a line cut short (no space left, read-only) must not stay in front of the next one: a malformed
+                // line other than the last makes the whole index unusable
+                try {
+                    ch.truncate(start);
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
             if (force) {
                 ch.force(false);
                 unsynced = false;
