@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -19,17 +20,27 @@ public final class AcceptFailures {
 
     private final String listener;
     private long failures;
+    private boolean logged;
 
     /** @param listener the listener's name in the log (e.g. {@code imap} or {@code SMTP MX listener}) */
     public AcceptFailures(String listener) {
         this.listener = listener;
+        // loaded now, initialised (SLF4J) only when first used: out of descriptors, no class file can be opened, and
+        // a class that cannot be loaded then would end the accept loop with a NoClassDefFoundError
+        Objects.requireNonNull(Log.class);
     }
 
     /** After a failed {@code accept()}: logs it if it starts a run of failures, then pauses before the next try. */
     public void failed(IOException e) {
-        if (failures++ == 0) {
-            Log.LOG.warn("{}: accept failed: {}; trying again every {} ms (out of file descriptors? raise the limit, "
-                    + "ulimit -n, or lower the connection limits)", listener, e.toString(), PAUSE_MILLIS);
+        failures++;
+        if (!logged) {
+            try {
+                Log.LOG.warn("{}: accept failed: {}; trying again every {} ms (out of file descriptors? raise the "
+                        + "limit, ulimit -n, or lower the connection limits)", listener, e.toString(), PAUSE_MILLIS);
+                logged = true;
+            } catch (LinkageError notNow) {
+                // the logging library's classes cannot be loaded while no descriptor is free: log on a later try
+            }
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PAUSE_MILLIS));
     }
@@ -37,8 +48,15 @@ public final class AcceptFailures {
     /** After an {@code accept()} that worked: logs the end of a run of failures, if one was going on. */
     public void succeeded() {
         if (failures > 0) {
-            Log.LOG.warn("{}: accepting again after {} failed tries", listener, failures);
+            try {
+                if (logged) {
+                    Log.LOG.warn("{}: accepting again after {} failed tries", listener, failures);
+                }
+            } catch (LinkageError notNow) {
+                // as above
+            }
             failures = 0;
+            logged = false;
         }
     }
 

@@ -173,7 +173,11 @@ final class IndexJournal implements AutoCloseable {
                 throw new CorruptIndexException(file + " does not start with '" + HEADER.trim() + "'");
             }
             in.pos = HEADER.length();
-            st.uidValidity = in.number();
+            try {
+                st.uidValidity = in.number();
+            } catch (IllegalArgumentException e) {
+                throw new CorruptIndexException(file + ": bad UIDVALIDITY in the header (" + e.getMessage() + ")");
+            }
             if (st.uidValidity < 1 || st.uidValidity > 0xFFFF_FFFFL || !in.atEnd()) {
                 throw new CorruptIndexException(file + ": bad UIDVALIDITY in the header");
             }
