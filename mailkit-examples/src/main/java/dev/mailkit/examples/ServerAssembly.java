@@ -23,6 +23,7 @@ import dev.mailkit.mailauth.dnsbl.DnsBlocklistFilter;
 import dev.mailkit.mailauth.spf.SpfChecker;
 import dev.mailkit.passwd.PasswdFileUserDirectory;
 import dev.mailkit.pop3.Pop3Server;
+import dev.mailkit.search.LuceneSearchIndex;
 import dev.mailkit.sieve.ManageSieveServer;
 import dev.mailkit.sieve.SieveDelivery;
 import dev.mailkit.sieve.SieveScripts;
@@ -174,6 +175,7 @@ final class ServerAssembly {
         SieveScripts sieveScripts = SieveScripts.maildir(o.get(DATA));
         LateQueue outbound = new LateQueue();
         ManageSieveServer manageSieve = null;
+        LuceneSearchIndex searchIndex = null;
         try {
             // the trace names the mailboxes each copy went into: it wraps each delivery agent a reload sets
             Switchable.Sink agent = new Switchable.Sink(agent(o, store, users, sieveScripts, outbound),
@@ -213,6 +215,10 @@ final class ServerAssembly {
                 msb.proxyProtocol(proxy);
             }
             learning(o).ifPresent(ib::spamLearning);
+            if (o.get(SEARCH_INDEX) != null) {
+                searchIndex = LuceneSearchIndex.builder().directory(o.get(SEARCH_INDEX)).build();
+                ib.searchIndex(searchIndex);
+            }
             imap = ib.bindAddress(o.get(BIND)).port(o.get(IMAP_PORT)).implicitTlsPort(o.get(IMAPS_PORT)).users(users)
                     .store(store).tls(tls).spool(spool).maxConnections(maxConnections)
                     .maxConnectionsPerAddress(maxPerAddress).build().start();
@@ -245,10 +251,11 @@ final class ServerAssembly {
             MailkitServerMain.Running running = new MailkitServerMain.Running(o, smtp, imap, pop3, store, tls, relay, web,
                     new MailkitServerMain.Parts(users, usersFile, agent, filters, sieveScripts, outbound, database));
             running.manageSieve = manageSieve;
+            running.searchIndex = searchIndex;
             Banner.print(o, running, out);
             return running;
         } catch (RuntimeException e) {
-            for (AutoCloseable c : new AutoCloseable[] {web, manageSieve, smtp, pop3, relay, imap}) {
+            for (AutoCloseable c : new AutoCloseable[] {web, manageSieve, smtp, pop3, relay, imap, searchIndex}) {
                 try {
                     if (c != null) {
                         c.close();

@@ -58,6 +58,10 @@ public final class ServerOptions {
     public static final Setting<Integer> MANAGESIEVE_PORT = value("--managesieve-port", "managesieve.port", "N", 4190,
             Reload.RESTART, Parsers::port, "ManageSieve (RFC 5804) for users' Sieve scripts, STARTTLS before "
                     + "AUTHENTICATE (default 4190)");
+    public static final Setting<Path> SEARCH_INDEX = value("--search-index", "imap.search-index", "DIR", null,
+            Reload.RESTART, Path::of, "keep a full-text index of the mailboxes (Apache Lucene) in DIR, so that IMAP "
+                    + "SEARCH BODY/TEXT answers from it instead of reading every message; rebuilt if lost (default: "
+                    + "none)");
     public static final Setting<Integer> HTTP_PORT = value("--http-port", "web.port", "N", 8025, Reload.RESTART,
             Parsers::port, "the web inbox and Mailpit-compatible API (default 8025; 0 picks a free port); log in "
                     + "with a user's address and password");
@@ -156,7 +160,7 @@ public final class ServerOptions {
 
     /** Every setting, in the order of the help. Add a new one here. */
     public static final List<Setting<?>> SETTINGS = List.of(BIND, SMTP_PORT, SUBMISSION_PORT, SMTPS_PORT, IMAP_PORT,
-            IMAPS_PORT, POP3_PORT, POP3S_PORT, MANAGESIEVE_PORT, HTTP_PORT, HTTP_OPEN, DOMAINS, USERS, USERS_FILE, ALIASES, CATCH_ALL, DATA,
+            IMAPS_PORT, SEARCH_INDEX, POP3_PORT, POP3S_PORT, MANAGESIEVE_PORT, HTTP_PORT, HTTP_OPEN, DOMAINS, USERS, USERS_FILE, ALIASES, CATCH_ALL, DATA,
             STORE, TLS_CERT, TLS_KEY, RELAY_HOST, RELAY_USER, RELAY_PASSWORD, RELAY_TLS, TRUSTED_NETWORKS, DKIM_DOMAIN,
             DKIM_SELECTOR, DKIM_KEY, DNSBL, INBOUND_AUTH, RSPAMD, RSPAMD_CONTROLLER, RSPAMD_PASSWORD, SPAMD, CLAMD,
             MILTERS, SCAN_OUTBOUND, SCAN_FAILURE, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, DB_URL, DB_USER,
