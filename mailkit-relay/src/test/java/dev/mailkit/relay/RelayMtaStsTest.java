@@ -33,14 +33,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RelayMtaStsTest {
     /** The receiver's and the policy server's certificate: the names MX and policy hosts are reached by. */
     static final TlsConfig TLS = TlsConfig.selfSigned("mx.enforce.test", "mx.rogue.test", "mta-sts.enforce.test",
-            "mta-sts.rogue.test", "mta-sts.badcert.test", "mta-sts.testing.test", "mta-sts.broken.test");
+            "mta-sts.rogue.test", "mta-sts.badcert.test", "mta-sts.testing.test", "mta-sts.broken.test",
+            "mta-sts.huge.test");
 
     static final Map<String, String> POLICIES = Map.of(
             "enforce.test", "version: STSv1\r\nmode: enforce\r\nmx: mx.enforce.test\r\nmax_age: 86400\r\n",
             "rogue.test", "version: STSv1\nmode: enforce\nmx: mx.rogue.test\nmax_age: 86400\n",
             "badcert.test", "version: STSv1\nmode: enforce\nmx: *.badcert.test\nmax_age: 86400\n",
             "testing.test", "version: STSv1\nmode: testing\nmx: mx.testing.test\nmax_age: 86400\n",
-            "broken.test", "mode: enforce\nmx: mx.broken.test\nmax_age: 86400\n"); // no version: not a policy
+            "broken.test", "mode: enforce\nmx: mx.broken.test\nmax_age: 86400\n", // no version: not a policy
+            // a valid policy (which would defer: the certificate does not name mx.huge.test) in a 1 MiB answer
+            "huge.test", "version: STSv1\nmode: enforce\nmx: mx.huge.test\nmax_age: 86400\n"
+                    + ("x-padding: " + "x".repeat(1000) + "\n").repeat(1024));
 
     @TempDir
     Path dir;
@@ -92,7 +96,7 @@ class RelayMtaStsTest {
                 for (String d : POLICIES.keySet()) {
                     q.submit(envelope("x@" + d), message(d));
                 }
-                List<RelayEvent> delivered = events.await(RelayEvent.Type.DELIVERED, 3);
+                List<RelayEvent> delivered = events.await(RelayEvent.Type.DELIVERED, 4);
                 List<RelayEvent> deferred = events.await(RelayEvent.Type.DEFERRED, 2);
 
                 RelayEvent enforced = only(delivered, "x@enforce.test");
@@ -123,8 +127,10 @@ class RelayMtaStsTest {
                 });
                 assertThat(only(delivered, "x@broken.test").tlsPolicy()).as("an invalid policy is no policy")
                         .isEmpty();
+                assertThat(only(delivered, "x@huge.test").tlsPolicy()).as("an answer over 64 KiB is no policy")
+                        .isEmpty();
                 assertThat(remote.messages()).extracting(m -> m.envelope().recipients().get(0).toString())
-                        .containsExactlyInAnyOrder("x@enforce.test", "x@testing.test", "x@broken.test");
+                        .containsExactlyInAnyOrder("x@enforce.test", "x@testing.test", "x@broken.test", "x@huge.test");
 
                 // the same id: the cached policy is used, not fetched again
                 q.submit(envelope("y@enforce.test"), message("again"));
