@@ -93,7 +93,7 @@ public final class DnsJavaResolver implements DnsResolver {
      */
     public static DnsJavaResolver validating(Duration timeout, InetSocketAddress server) {
         SimpleResolver r = new SimpleResolver(Objects.requireNonNull(server, "server"));
-        return new DnsJavaResolver(r, positive(timeout), "validating DNS server " + server);
+        return new DnsJavaResolver(r, Arguments.positive(timeout, "timeout"), "validating DNS server " + server);
     }
 
     /**
