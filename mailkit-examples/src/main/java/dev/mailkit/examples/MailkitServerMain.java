@@ -85,6 +85,8 @@ public final class MailkitServerMain {
         final RelayQueue relay;
         final WebServer web;
         ManageSieveServer manageSieve;
+        /** The full-text index IMAP searches with ({@code --search-index}), or null. */
+        AutoCloseable searchIndex;
         private final Parts parts;
         private final ServerOptions started;
         private final ReentrantLock reloading = new ReentrantLock();
@@ -242,7 +244,15 @@ public final class MailkitServerMain {
                 imap.close();
                 pop3.close();
             } finally {
-                store.close();
+                try {
+                    if (searchIndex != null) {
+                        searchIndex.close(); // after IMAP, which searches it; before the store it indexes
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot close the search index: " + e.getMessage(), e);
+                } finally {
+                    store.close();
+                }
             }
         }
     }

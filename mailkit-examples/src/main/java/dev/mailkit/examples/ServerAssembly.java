@@ -23,11 +23,13 @@ import dev.mailkit.mailauth.dnsbl.DnsBlocklistFilter;
 import dev.mailkit.mailauth.spf.SpfChecker;
 import dev.mailkit.passwd.PasswdFileUserDirectory;
 import dev.mailkit.pop3.Pop3Server;
+import dev.mailkit.search.LuceneSearchIndex;
 import dev.mailkit.sieve.ManageSieveServer;
 import dev.mailkit.sieve.SieveDelivery;
 import dev.mailkit.sieve.SieveScripts;
 import dev.mailkit.dns.DnsJavaResolver;
 import dev.mailkit.relay.RelayQueue;
+import dev.mailkit.relay.spi.QueueStorage;
 import dev.mailkit.relay.RelayTls;
 import dev.mailkit.relay.SmartHost;
 import dev.mailkit.scan.ClamdClient;
@@ -147,6 +149,7 @@ final class ServerAssembly {
         PasswdFileUserDirectory usersFile = usersFile(o);
         MailStore store;
         UserDirectory database = null;
+        QueueStorage queueStorage = null; // the relay queue in the database, with --store postgres
         List<String> domains = o.domains();
         if (o.get(STORE).equals("postgres")) { // mailboxes and users in the database that every node shares
             Map<String, String> given = new LinkedHashMap<>();
@@ -154,6 +157,7 @@ final class ServerAssembly {
             ClusterOptions.Postgres pg = o.cluster().openPostgres(given, o.get(DOMAINS));
             store = pg.store();
             database = pg.users();
+            queueStorage = pg.queue();
             domains = pg.domains().isEmpty() ? List.of("localhost") : pg.domains();
         } else {
             store = o.get(STORE).equals("memory") ? MemoryMailStore.builder().standardMailboxes().build()
@@ -176,13 +180,14 @@ final class ServerAssembly {
         SieveScripts sieveScripts = SieveScripts.maildir(o.get(DATA));
         LateQueue outbound = new LateQueue();
         ManageSieveServer manageSieve = null;
+        LuceneSearchIndex searchIndex = null;
         try {
             // the trace names the mailboxes each copy went into: it wraps each delivery agent a reload sets
             Switchable.Sink agent = new Switchable.Sink(agent(o, store, users, sieveScripts, outbound),
                     trace::sink);
             MessageSink sink = metrics.sink(new PrintingSink(agent, out));
             MessageSpool spool = MessageSpool.create(o.get(DATA).resolve(".spool"), MessageSpool.DEFAULT_THRESHOLD);
-            relay = relay(o, domains, sink, trace, metrics, out);
+            relay = relay(o, queueStorage, domains, sink, trace, metrics, out);
             outbound.bind(relay);
             Switchable.Filters filters = new Switchable.Filters(filters(o));
             SmtpServer.Builder sb = SmtpServer.builder();
@@ -215,6 +220,10 @@ final class ServerAssembly {
                 msb.proxyProtocol(proxy);
             }
             learning(o).ifPresent(ib::spamLearning);
+            if (o.get(SEARCH_INDEX) != null) {
+                searchIndex = LuceneSearchIndex.builder().directory(o.get(SEARCH_INDEX)).build();
+                ib.searchIndex(searchIndex);
+            }
             imap = ib.bindAddress(o.get(BIND)).port(o.get(IMAP_PORT)).implicitTlsPort(o.get(IMAPS_PORT)).users(users)
                     .store(store).tls(tls).spool(spool).maxConnections(maxConnections)
                     .maxConnectionsPerAddress(maxPerAddress).build().start();
@@ -247,10 +256,11 @@ final class ServerAssembly {
             MailkitServerMain.Running running = new MailkitServerMain.Running(o, smtp, imap, pop3, store, tls, relay, web,
                     new MailkitServerMain.Parts(users, usersFile, agent, filters, sieveScripts, outbound, database));
             running.manageSieve = manageSieve;
+            running.searchIndex = searchIndex;
             Banner.print(o, running, out);
             return running;
         } catch (RuntimeException e) {
-            for (AutoCloseable c : new AutoCloseable[] {web, manageSieve, smtp, pop3, relay, imap}) {
+            for (AutoCloseable c : new AutoCloseable[] {web, manageSieve, smtp, pop3, relay, imap, searchIndex}) {
                 try {
                     if (c != null) {
                         c.close();
@@ -258,6 +268,9 @@ final class ServerAssembly {
                 } catch (Exception ignored) {
                     // the first failure is the one reported
                 }
+            }
+            if (relay == null && queueStorage != null) {
+                queueStorage.close(); // a relay queue closes its storage; none was made
             }
             store.close();
             throw e;
@@ -323,10 +336,14 @@ final class ServerAssembly {
         return b;
     }
 
-    /** The relay queue in DATA/.relay-queue: MX delivery or the smart host, DKIM, bounces to local senders delivered. */
-    private static RelayQueue relay(ServerOptions o, List<String> domains, MessageSink local, TraceRecorder trace,
-                                    ServerMetrics metrics, PrintStream out) {
-        RelayQueue.Builder b = RelayQueue.builder(o.get(DATA).resolve(".relay-queue"))
+    /**
+     * The relay queue in DATA/.relay-queue, or in the database ({@code storage}, with --store postgres): MX delivery
+     * or the smart host, DKIM, bounces to local senders delivered.
+     */
+    private static RelayQueue relay(ServerOptions o, QueueStorage storage, List<String> domains, MessageSink local,
+                                    TraceRecorder trace, ServerMetrics metrics, PrintStream out) {
+        RelayQueue.Builder b = (storage != null ? RelayQueue.builder(storage)
+                : RelayQueue.builder(o.get(DATA).resolve(".relay-queue")))
                 .localDelivery(local, domains.toArray(new String[0]))
                 .onEvent(e -> {
                     trace.relayEvent(e);

@@ -58,6 +58,10 @@ public final class ServerOptions {
     public static final Setting<Integer> MANAGESIEVE_PORT = value("--managesieve-port", "managesieve.port", "N", 4190,
             Reload.RESTART, Parsers::port, "ManageSieve (RFC 5804) for users' Sieve scripts, STARTTLS before "
                     + "AUTHENTICATE (default 4190)");
+    public static final Setting<Path> SEARCH_INDEX = value("--search-index", "imap.search-index", "DIR", null,
+            Reload.RESTART, Path::of, "keep a full-text index of the mailboxes (Apache Lucene) in DIR, so that IMAP "
+                    + "SEARCH BODY/TEXT answers from it instead of reading every message; rebuilt if lost (default: "
+                    + "none)");
     public static final Setting<Integer> HTTP_PORT = value("--http-port", "web.port", "N", 8025, Reload.RESTART,
             Parsers::port, "the web inbox and Mailpit-compatible API (default 8025; 0 picks a free port); log in "
                     + "with a user's address and password");
@@ -156,18 +160,21 @@ public final class ServerOptions {
             Reload.RESTART, Parsers::schema, "the schema of mailkit's tables (default mailkit)");
     public static final Setting<String> NODE_NAME = value("--node-name", "cluster.node-name", "NAME", null,
             Reload.RESTART, Parsers::nodeName, "this node's name in logs and the database (default: host name and pid)");
+    public static final Setting<Integer> QUEUE_LEASE = value("--queue-lease", "cluster.queue-lease", "SECONDS", 30,
+            Reload.RESTART, Parsers::positive, "how long a node's hold on its relay queue messages lasts unrenewed: "
+                    + "a dead node's messages are delivered by another after about this (default 30)");
     public static final Setting<List<String>> PROXY_PROTOCOL_FROM = list("--proxy-protocol-from",
             "cluster.proxy-protocol-from", "CIDR", Reload.RESTART, Parsers::proxyNetwork, "a load balancer that sends the "
                     + "PROXY protocol (v1 or v2) on every port, repeatable; only these may send it, and they must");
 
     /** Every setting, in the order of the help. Add a new one here. */
     public static final List<Setting<?>> SETTINGS = List.of(BIND, SMTP_PORT, SUBMISSION_PORT, SMTPS_PORT, IMAP_PORT,
-            IMAPS_PORT, POP3_PORT, POP3S_PORT, MANAGESIEVE_PORT, HTTP_PORT, HTTP_OPEN, DOMAINS, USERS, USERS_FILE, ALIASES, CATCH_ALL, DATA,
+            IMAPS_PORT, SEARCH_INDEX, POP3_PORT, POP3S_PORT, MANAGESIEVE_PORT, HTTP_PORT, HTTP_OPEN, DOMAINS, USERS, USERS_FILE, ALIASES, CATCH_ALL, DATA,
             STORE, TLS_CERT, TLS_KEY, RELAY_HOST, RELAY_USER, RELAY_PASSWORD, RELAY_TLS, RELAY_MTA_STS,
             RELAY_DANE, TRUSTED_NETWORKS, DKIM_DOMAIN,
             DKIM_SELECTOR, DKIM_KEY, DNSBL, INBOUND_AUTH, RSPAMD, RSPAMD_CONTROLLER, RSPAMD_PASSWORD, SPAMD, CLAMD,
             MILTERS, SCAN_OUTBOUND, SCAN_FAILURE, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, DB_URL, DB_USER,
-            DB_PASSWORD, DB_SCHEMA, NODE_NAME, PROXY_PROTOCOL_FROM);
+            DB_PASSWORD, DB_SCHEMA, NODE_NAME, QUEUE_LEASE, PROXY_PROTOCOL_FROM);
 
     /** The flag of the configuration file. */
     public static final String CONFIG_FLAG = "--config";
@@ -309,7 +316,7 @@ public final class ServerOptions {
             throw new ConfigException(postgres ? values.name(STORE) + " postgres: needs " + names(DB_URL) + " JDBC_URL"
                     : values.name(DB_URL) + ": goes with " + STORE.flag() + " postgres");
         }
-        for (Setting<?> s : List.of(DB_USER, DB_PASSWORD, DB_SCHEMA, NODE_NAME)) {
+        for (Setting<?> s : List.of(DB_USER, DB_PASSWORD, DB_SCHEMA, NODE_NAME, QUEUE_LEASE)) {
             if (values.isSet(s) && !postgres) {
                 throw new ConfigException(values.name(s) + ": goes with " + STORE.flag() + " postgres");
             }
@@ -344,7 +351,7 @@ public final class ServerOptions {
     /** The options for several nodes on one database (--store postgres, --proxy-protocol-from). */
     ClusterOptions cluster() {
         return new ClusterOptions(get(DB_URL), get(DB_USER), get(DB_PASSWORD), get(DB_SCHEMA), get(NODE_NAME),
-                get(PROXY_PROTOCOL_FROM));
+                get(QUEUE_LEASE), get(PROXY_PROTOCOL_FROM));
     }
 
     /** The local domains, localhost when none is given. */

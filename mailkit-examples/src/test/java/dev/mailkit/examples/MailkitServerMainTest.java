@@ -102,6 +102,40 @@ class MailkitServerMainTest {
         }
     }
 
+    /** {@code --search-index DIR}: IMAP SEARCH BODY is answered by the Lucene index, which is written to DIR. */
+    @Test
+    void searchIndexFlagIndexesTheMailboxesImapSearches() throws Exception {
+        Path index = data.resolve("index");
+        ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port",
+                "0", "--http-port", "0", "--domain", "local.test", "--user", "rcpt@local.test:secret", "--data",
+                data.resolve("mail").toString(), "--search-index", index.toString());
+        assertThat(o.get(ServerOptions.SEARCH_INDEX)).isEqualTo(index);
+        try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(new ByteArrayOutputStream()))) {
+            ExamplesTestSupport.send(r.smtp().port(SmtpRole.MX), "a@remote.test", "rcpt@local.test", "first",
+                    r.tls(), null, null);
+            ExamplesTestSupport.send(r.smtp().port(SmtpRole.MX), "b@remote.test", "rcpt@local.test", "second",
+                    r.tls(), null, null);
+            java.util.Properties p = new java.util.Properties();
+            p.put("mail.imap.starttls.required", "true");
+            p.put("mail.imap.ssl.socketFactory", r.tls().clientSslContext().getSocketFactory());
+            p.put("mail.imap.timeout", "10000");
+            jakarta.mail.Store imap = jakarta.mail.Session.getInstance(p).getStore("imap");
+            imap.connect("127.0.0.1", r.imap().port(), "rcpt@local.test", "secret");
+            jakarta.mail.Folder inbox = imap.getFolder("INBOX");
+            inbox.open(jakarta.mail.Folder.READ_ONLY);
+            assertThat(inbox.search(new jakarta.mail.search.BodyTerm("hello")))
+                    .extracting(jakarta.mail.Message::getMessageNumber).containsExactly(1, 2);
+            assertThat(inbox.search(new jakarta.mail.search.BodyTerm("no such words anywhere"))).isEmpty();
+            inbox.close(false);
+            imap.close();
+        }
+        try (Stream<Path> files = Files.walk(index)) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("Lucene's commit in " + index)
+                    .anyMatch(n -> n.startsWith("segments_"));
+        }
+    }
+
     @Test
     void theMemoryStoreKeepsNothingOnDisk() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -303,6 +303,28 @@ class MailboxCommandsTest {
         }
     }
 
+    /**
+     * RFC 5182 2.1: a SEARCH with SAVE that ends in BAD leaves $ as it was (whether the parser or the search refused
+     * it); one that ends in NO empties it.
+     */
+    @Test
+    void aSearchThatEndsInBadLeavesTheSavedResultAndOneThatEndsInNoEmptiesIt() throws Exception {
+        try (RawImap c = selected()) {
+            assertThat(c.command("UID SEARCH RETURN (SAVE) FROM ann")).containsExactly("t3 OK Search completed");
+            for (String bad : List.of("SEARCH RETURN (SAVE) FROM", "SEARCH RETURN (SAVE) NOSUCHKEY x",
+                    "SEARCH RETURN (SAVE FOO) ALL", "UID SEARCH RETURN (SAVE) UID 1:*:2", "SEARCH RETURN (SAVE) (ALL",
+                    "SEARCH RETURN (SAVE) OR SEEN", "SEARCH RETURN (SAVE) SENTBEFORE 32-Jan-2024")) {
+                assertThat(c.tagged(bad)).as(bad).startsWith("BAD");
+                assertThat(c.command("FETCH $ (UID)")).as("$ after " + bad).hasSize(3)
+                        .contains("* 1 FETCH (UID 1)", "* 3 FETCH (UID 3)");
+            }
+            assertThat(c.tagged("SEARCH RETURN (SAVE) CHARSET KOI8-R FROM ann"))
+                    .isEqualTo("NO [BADCHARSET (UTF-8 US-ASCII)] unsupported charset KOI8-R");
+            assertThat(c.command("FETCH $ (UID)")).hasSize(1).last().asString().endsWith("OK Fetch completed");
+            assertThat(c.tagged("SEARCH CHARSET KOI8-R FROM ann")).startsWith("NO [BADCHARSET");
+        }
+    }
+
     /** CREATE-SPECIAL-USE (RFC 6154 3): the uses are kept and listed; an unknown one is NO [USEATTR], nothing made. */
     @Test
     void createWithSpecialUse() throws Exception {

@@ -1,6 +1,7 @@
 package dev.mailkit.store;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -86,4 +87,12 @@ public interface MailAccount {
 
     /** The account's usage and limits now. */
     Quota quota();
+
+    /**
+     * The account's metadata (RFC 5464), if the store keeps it. The default is empty: a store that keeps none makes
+     * IMAP leave METADATA out of its capabilities. mailkit's own stores (memory, Maildir, PostgreSQL) keep it.
+     */
+    default Optional<AccountMetadata> metadata() {
+        return Optional.empty();
+    }
 }

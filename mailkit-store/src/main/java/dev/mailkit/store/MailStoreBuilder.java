@@ -33,6 +33,7 @@ public abstract class MailStoreBuilder<B extends MailStoreBuilder<B>> {
     private final Map<MailboxName, Set<SpecialUse>> specialUse = new LinkedHashMap<>();
     private final List<MailboxName> autoCreate = new ArrayList<>();
     private int maxKeywords = DEFAULT_MAX_KEYWORDS;
+    private MetadataLimits metadataLimits = MetadataLimits.DEFAULT;
     private int maxMailboxes = DEFAULT_MAX_MAILBOXES;
 
     /** A builder with the defaults, for mailkit's stores. */
@@ -111,6 +112,15 @@ public abstract class MailStoreBuilder<B extends MailStoreBuilder<B>> {
     }
 
     /**
+     * How much metadata (RFC 5464 annotations) one account may keep (default {@link MetadataLimits#DEFAULT}: 1000
+     * entries, 64 KiB a value, 1 MiB in all).
+     */
+    public B metadataLimits(MetadataLimits limits) {
+        this.metadataLimits = Objects.requireNonNull(limits, "limits");
+        return self();
+    }
+
+    /**
      * The settings, validated, for the store to be built with.
      *
      * @throws IllegalStateException if a limit is out of range
@@ -127,6 +137,7 @@ public abstract class MailStoreBuilder<B extends MailStoreBuilder<B>> {
             throw new IllegalStateException(autoCreate.size() + " auto-created mailboxes plus INBOX exceed "
                     + "maxMailboxesPerAccount " + maxMailboxes + "; raise the limit");
         }
-        return new StoreSettings(clock, quota, specialUse, autoCreate, maxKeywords, maxMailboxes);
+        return new StoreSettings(clock, quota, specialUse, autoCreate, maxKeywords, maxMailboxes,
+                metadataLimits);
     }
 }

@@ -16,15 +16,25 @@ import java.util.Set;
  * @param autoCreate             mailboxes created with every account, besides INBOX
  * @param maxKeywordsPerMailbox  the most keywords one mailbox may define
  * @param maxMailboxesPerAccount the most mailboxes one account may have
+ * @param metadataLimits         how much metadata (RFC 5464) one account may keep
  */
 public record StoreSettings(Clock clock, QuotaPolicy quota, Map<MailboxName, Set<SpecialUse>> specialUse,
-                            List<MailboxName> autoCreate, int maxKeywordsPerMailbox, int maxMailboxesPerAccount) {
+                            List<MailboxName> autoCreate, int maxKeywordsPerMailbox, int maxMailboxesPerAccount,
+                            MetadataLimits metadataLimits) {
     /** Validates and copies. */
     public StoreSettings {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(quota, "quota");
         specialUse = Map.copyOf(specialUse);
         autoCreate = List.copyOf(autoCreate);
+        Objects.requireNonNull(metadataLimits, "metadataLimits");
+    }
+
+    /** Settings with the default {@link MetadataLimits}. */
+    public StoreSettings(Clock clock, QuotaPolicy quota, Map<MailboxName, Set<SpecialUse>> specialUse,
+                         List<MailboxName> autoCreate, int maxKeywordsPerMailbox, int maxMailboxesPerAccount) {
+        this(clock, quota, specialUse, autoCreate, maxKeywordsPerMailbox, maxMailboxesPerAccount,
+                MetadataLimits.DEFAULT);
     }
 
     /** The special uses configured for a name (empty if none). */

@@ -56,6 +56,13 @@ public final class DovecotImap {
      * caller destroys the process.
      */
     public static Process start(Path maildir) throws IOException {
+        return start(maildir, List.of());
+    }
+
+    /**
+     * As {@link #start(Path)}, with more settings: each a {@code -o} option (for example {@code imap_metadata=yes}).
+     */
+    public static Process start(Path maildir, List<String> settings) throws IOException {
         Path imap = require();
         openUp(maildir);
         List<String> cmd = new ArrayList<>();
@@ -65,6 +72,9 @@ public final class DovecotImap {
                     "--clear-groups"));
         }
         cmd.addAll(List.of(imap.toString(), "-o", "mail_location=maildir:" + maildir, "-o", "mail_fsync=never"));
+        for (String setting : settings) {
+            cmd.addAll(List.of("-o", setting));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().clear();
         pb.environment().putAll(Map.of("USER", root ? "nobody" : System.getProperty("user.name"),

@@ -389,6 +389,24 @@ public final class PgAccount extends AccountEngine {
     }
 
     @Override
+    protected SortedMap<String, byte[]> readMetadata(MailboxName mailbox) {
+        try {
+            return PgMetadata.read(ctx.db(), accountId, mailbox);
+        } catch (SQLException e) {
+            throw Db.failure("cannot read the metadata of " + (mailbox == null ? id() : mailbox), e);
+        }
+    }
+
+    @Override
+    protected void writeMetadata(MailboxName mailbox, Map<String, byte[]> changes) {
+        try {
+            PgMetadata.write(ctx.db(), accountId, mailbox, changes, ctx.settings().metadataLimits());
+        } catch (SQLException e) {
+            throw Db.failure("cannot change the metadata of " + (mailbox == null ? id() : mailbox), e);
+        }
+    }
+
+    @Override
     protected void subscriptionsChanged(Set<MailboxName> now) {
         Set<MailboxName> added = new HashSet<>(now);
         added.removeAll(persistedSubscriptions);

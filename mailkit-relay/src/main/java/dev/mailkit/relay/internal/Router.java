@@ -81,7 +81,7 @@ final class Router {
         this.dns = new MxResolver(cfg.resolver);
         this.stsPolicies = cfg.mtaSts ? new StsPolicies(dns, new PolicyFetch(cfg.verifying, cfg.mtaStsPort,
                 cfg.commandTimeout.compareTo(cfg.connectTimeout) < 0 ? cfg.commandTimeout : cfg.connectTimeout),
-                new StsCache(cfg.directory.resolve("mta-sts")), cfg.clock) : null;
+                new StsCache(cfg.directory == null ? null : cfg.directory.resolve("mta-sts")), cfg.clock) : null;
         this.planner = new TlsPlanner(dns, cfg.dane, cfg.verifying, cfg.opportunistic);
         this.watchdog = watchdog;
         this.mxSettings = new ClientSettings(cfg.hostName, cfg.connectTimeout, cfg.commandTimeout, cfg.dataTimeout,

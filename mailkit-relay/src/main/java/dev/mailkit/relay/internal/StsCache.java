@@ -19,7 +19,8 @@ import java.util.Optional;
  * The relay's MTA-STS policies on disk, one file per domain in {@code DIRECTORY/mta-sts/}: {@code id:} and
  * {@code fetched:} lines, then the policy in RFC 8461's format. Written to a temporary file, forced and renamed, so a
  * crash leaves the old policy or the new one, never half of one; a file that does not parse is ignored (the policy is
- * fetched again). Thread-safe (each write goes to its own temporary file).
+ * fetched again). A queue kept elsewhere than on disk (no queue directory) keeps policies in memory only: {@code dir}
+ * is null and nothing is read or written. Thread-safe (each write goes to its own temporary file).
  */
 final class StsCache {
     private static final Logger LOG = LoggerFactory.getLogger("dev.mailkit.relay");
@@ -31,6 +32,9 @@ final class StsCache {
     }
 
     Optional<StsPolicies.Cached> read(String domain) {
+        if (dir == null) {
+            return Optional.empty();
+        }
         Path f = file(domain);
         try {
             String text = Files.readString(f, StandardCharsets.UTF_8);
@@ -49,6 +53,9 @@ final class StsCache {
     }
 
     void write(String domain, StsPolicies.Cached c) {
+        if (dir == null) {
+            return;
+        }
         Path f = file(domain);
         try {
             Files.createDirectories(dir);

@@ -3,6 +3,7 @@ package dev.mailkit.store.internal;
 import dev.mailkit.store.StoreSettings;
 
 import dev.mailkit.store.AccountId;
+import dev.mailkit.store.AccountMetadata;
 import dev.mailkit.store.MailAccount;
 import dev.mailkit.store.MailStoreException;
 import dev.mailkit.store.Mailbox;
@@ -13,7 +14,10 @@ import dev.mailkit.store.SpecialUse;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
@@ -38,6 +42,8 @@ public abstract class AccountEngine implements MailAccount {
     private final QuotaCounter quota;
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeSet<MailboxName> subscriptions; // guarded by lock
+    private final MetadataTable metadataTable = new MetadataTable(); // guarded by lock
+    private final AccountMetadata metadata = new Metadata();
 
     /**
      * An account with the given subscriptions.
@@ -90,6 +96,39 @@ public abstract class AccountEngine implements MailAccount {
     protected void subscriptionsChanged(Set<MailboxName> now) {
     }
 
+    /**
+     * The entries of the account (null) or of an existing mailbox. Under the lock. The default reads the in-memory
+     * {@link #metadataTable()}; a store that keeps metadata elsewhere overrides this and {@link #writeMetadata}.
+     */
+    protected SortedMap<String, byte[]> readMetadata(MailboxName mailbox) {
+        return metadataTable.entries(mailbox);
+    }
+
+    /**
+     * Checks a metadata change against the limits and makes it, all or nothing. Under the lock. The default changes
+     * the in-memory {@link #metadataTable()}, then calls {@link #metadataChanged()}, undoing the change if that
+     * fails.
+     *
+     * @throws dev.mailkit.store.MetadataException if it would go over a limit
+     */
+    protected void writeMetadata(MailboxName mailbox, Map<String, byte[]> changes) {
+        SortedMap<String, byte[]> before = metadataTable.entries(mailbox);
+        metadataTable.set(mailbox, changes, settings.metadataLimits());
+        try {
+            metadataChanged();
+        } catch (RuntimeException e) {
+            String owner = mailbox == null ? MetadataTable.SERVER : mailbox.toString();
+            for (String entry : changes.keySet()) {
+                metadataTable.put(owner, entry, before.get(entry));
+            }
+            throw e;
+        }
+    }
+
+    /** The in-memory metadata changed: a store that keeps it in a file writes it. Under the lock. */
+    protected void metadataChanged() {
+    }
+
     /** Fails if the store was closed. */
     protected void checkOpen() {
     }
@@ -111,6 +150,11 @@ public abstract class AccountEngine implements MailAccount {
     /** The account's usage counter, which its mailboxes share. */
     protected final QuotaCounter quotaCounter() {
         return quota;
+    }
+
+    /** The in-memory metadata (see {@link #readMetadata}), for a store to load at start. */
+    protected final MetadataTable metadataTable() {
+        return metadataTable;
     }
 
     /** The account's lock. */
@@ -206,6 +250,7 @@ public abstract class AccountEngine implements MailAccount {
             }
             checkRoomForMailbox();
             createMailbox(name, specialUse);
+            dropMetadata(name);
         } finally {
             lock.unlock();
         }
@@ -232,6 +277,7 @@ public abstract class AccountEngine implements MailAccount {
                 throw notFound(name);
             }
             deleteMailbox(name);
+            dropMetadata(name);
         } finally {
             lock.unlock();
         }
@@ -278,9 +324,19 @@ public abstract class AccountEngine implements MailAccount {
                 moves.put(n, m);
             }
             renameMailboxes(from, to, moves);
+            if (metadataTable.rename(moves)) {
+                metadataChanged();
+            }
             moveSubscriptions(from, to);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A deleted (or newly created) mailbox has no metadata. Under the lock. */
+    private void dropMetadata(MailboxName name) {
+        if (metadataTable.removeMailbox(name)) {
+            metadataChanged();
         }
     }
 
@@ -350,5 +406,44 @@ public abstract class AccountEngine implements MailAccount {
     public Quota quota() {
         checkOpen();
         return quota.quota();
+    }
+
+    @Override
+    public Optional<AccountMetadata> metadata() {
+        return Optional.of(metadata);
+    }
+
+    /** {@link AccountMetadata} over the hooks, under the account's lock, for existing mailboxes only. */
+    private final class Metadata implements AccountMetadata {
+        @Override
+        public SortedMap<String, byte[]> entries(MailboxName mailbox) {
+            checkOpen();
+            lock.lock();
+            try {
+                checkMailbox(mailbox);
+                return readMetadata(mailbox);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void set(MailboxName mailbox, Map<String, byte[]> changes) {
+            Map<String, byte[]> copy = new HashMap<>(changes);
+            checkOpen();
+            lock.lock();
+            try {
+                checkMailbox(mailbox);
+                writeMetadata(mailbox, copy);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void checkMailbox(MailboxName mailbox) {
+            if (mailbox != null && !hasMailbox(mailbox)) {
+                throw notFound(mailbox);
+            }
+        }
     }
 }

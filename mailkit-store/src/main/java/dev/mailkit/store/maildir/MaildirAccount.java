@@ -47,6 +47,7 @@ final class MaildirAccount extends AccountEngine {
         this.ctx = ctx;
         this.root = root;
         this.state = AccountFiles.readAccount(root);
+        AccountFiles.readMetadata(root, metadataTable());
         this.validities = new UidValidityGenerator(ctx.settings.clock(), state.watermark);
     }
 
@@ -337,6 +338,15 @@ final class MaildirAccount extends AccountEngine {
             AccountFiles.writeSubscriptions(root, now, ctx.sync);
         } catch (IOException e) {
             throw ioError("cannot save the subscriptions of " + id(), e);
+        }
+    }
+
+    @Override
+    protected void metadataChanged() {
+        try {
+            AccountFiles.writeMetadata(root, metadataTable(), ctx.sync);
+        } catch (IOException e) {
+            throw ioError("cannot save the metadata of " + id(), e);
         }
     }
 

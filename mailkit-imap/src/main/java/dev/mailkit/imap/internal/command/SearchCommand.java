@@ -12,6 +12,11 @@ public record SearchCommand(String tag, boolean uid, Set<SearchReturn> returns, 
         returns = returns == null ? null : Set.copyOf(returns);
     }
 
+    /** Whether SEARCH can match text in this (upper-case) charset: UTF-8 and US-ASCII. */
+    public static boolean isSupportedCharset(String charset) {
+        return charset == null || charset.equals("UTF-8") || charset.equals("US-ASCII");
+    }
+
     @Override
     public String name() {
         return uid ? "UID SEARCH" : "SEARCH";

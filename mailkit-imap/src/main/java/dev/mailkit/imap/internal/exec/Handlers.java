@@ -8,11 +8,13 @@ import dev.mailkit.imap.internal.command.CreateCommand;
 import dev.mailkit.imap.internal.command.DeleteCommand;
 import dev.mailkit.imap.internal.command.ExpungeCommand;
 import dev.mailkit.imap.internal.command.FetchCommand;
+import dev.mailkit.imap.internal.command.GetMetadataCommand;
 import dev.mailkit.imap.internal.command.ListCommand;
 import dev.mailkit.imap.internal.command.QuotaCommand;
 import dev.mailkit.imap.internal.command.RenameCommand;
 import dev.mailkit.imap.internal.command.SearchCommand;
 import dev.mailkit.imap.internal.command.SelectCommand;
+import dev.mailkit.imap.internal.command.SetMetadataCommand;
 import dev.mailkit.imap.internal.command.StatusCommand;
 import dev.mailkit.imap.internal.command.StoreCommand;
 import dev.mailkit.imap.internal.command.SubscribeCommand;
@@ -60,11 +62,15 @@ public final class Handlers {
             Map.entry(FetchCommand.class, new FetchHandler()),
             Map.entry(StoreCommand.class, new StoreHandler()),
             Map.entry(CopyCommand.class, new CopyHandler()),
-            Map.entry(QuotaCommand.class, new QuotaHandler()));
+            Map.entry(QuotaCommand.class, new QuotaHandler()),
+            Map.entry(GetMetadataCommand.class, new GetMetadataHandler()),
+            Map.entry(SetMetadataCommand.class, new SetMetadataHandler()));
     /** Commands that work only with a mailbox store. */
     private static final java.util.Set<Class<? extends Command>> NEED_STORE = java.util.Set.of(SelectCommand.class,
             CreateCommand.class, DeleteCommand.class, RenameCommand.class, SubscribeCommand.class, ListCommand.class,
-            StatusCommand.class, AppendCommand.class, QuotaCommand.class);
+            StatusCommand.class, AppendCommand.class, QuotaCommand.class,
+            GetMetadataCommand.class,
+            SetMetadataCommand.class);
 
     private Handlers() {
     }

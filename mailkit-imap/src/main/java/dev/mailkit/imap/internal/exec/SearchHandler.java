@@ -2,6 +2,7 @@ package dev.mailkit.imap.internal.exec;
 
 import dev.mailkit.imap.internal.command.SearchCommand;
 import dev.mailkit.imap.internal.command.SearchKey;
+import dev.mailkit.imap.internal.command.SearchReturn;
 import dev.mailkit.imap.internal.encode.Responses;
 import dev.mailkit.imap.internal.search.SearchContext;
 import dev.mailkit.imap.internal.search.SearchEvaluator;
@@ -9,6 +10,7 @@ import dev.mailkit.imap.internal.session.CommandHandler;
 import dev.mailkit.imap.internal.session.ImapSession;
 import dev.mailkit.imap.internal.session.SelectedMailbox;
 import dev.mailkit.imap.internal.store.StoreMessage;
+import dev.mailkit.store.UidSet;
 import dev.mailkit.store.search.SearchIndex;
 
 import java.io.IOException;
@@ -23,6 +25,23 @@ final class SearchHandler implements CommandHandler<SearchCommand> {
     @Override
     public void handle(SearchCommand c, ImapSession s) throws IOException {
         SelectedMailbox sel = s.selected();
+        boolean save = c.returns() != null && c.returns().contains(SearchReturn.SAVE);
+        if (!SearchCommand.isSupportedCharset(c.charset())) {
+            sel.saveResult(UidSet.EMPTY); // RFC 5182 2.1: a SEARCH with SAVE that ends in NO empties $
+            s.out().tagged(c.tag(), "NO", "BADCHARSET (UTF-8 US-ASCII)", "unsupported charset " + c.charset());
+            return;
+        }
+        try {
+            run(c, s, sel);
+        } catch (RuntimeException e) {
+            if (save) {
+                sel.saveResult(UidSet.EMPTY); // the command ends in NO: $ is empty (RFC 5182 2.1)
+            }
+            throw e;
+        }
+    }
+
+    private void run(SearchCommand c, ImapSession s, SelectedMailbox sel) throws IOException {
         SearchKey key = SearchEvaluator.optimize(SavedSearch.expand(c.key(), sel));
         boolean modseq = mentionsModSeq(key);
         if (modseq) {
@@ -73,7 +92,7 @@ final class SearchHandler implements CommandHandler<SearchCommand> {
         if (c.returns() == null) {
             Responses.search(s.out(), hits, n, modseq ? highest : 0);
         } else {
-            java.util.Set<dev.mailkit.imap.internal.command.SearchReturn> shown =
+            java.util.Set<SearchReturn> shown =
                     SavedSearch.save(sel, c.returns(), c.uid(), hits, n); // RFC 5182: null with SAVE alone
             if (shown != null) {
                 Responses.esearch(s.out(), c.tag(), c.uid(), shown, hits, n,
@@ -87,17 +106,17 @@ final class SearchHandler implements CommandHandler<SearchCommand> {
      * RFC 7162 3.1.5: the highest MODSEQ of the messages the ESEARCH response returns: of all matches with ALL or
      * COUNT, otherwise of the MIN and/or MAX message only.
      */
-    static long returnedModSeq(java.util.Set<dev.mailkit.imap.internal.command.SearchReturn> r, long all,
+    static long returnedModSeq(java.util.Set<SearchReturn> r, long all,
                                long min, long max) {
-        if (r.isEmpty() || r.contains(dev.mailkit.imap.internal.command.SearchReturn.ALL)
-                || r.contains(dev.mailkit.imap.internal.command.SearchReturn.COUNT)) {
+        if (r.isEmpty() || r.contains(SearchReturn.ALL)
+                || r.contains(SearchReturn.COUNT)) {
             return all;
         }
         long m = 0;
-        if (r.contains(dev.mailkit.imap.internal.command.SearchReturn.MIN)) {
+        if (r.contains(SearchReturn.MIN)) {
             m = min;
         }
-        if (r.contains(dev.mailkit.imap.internal.command.SearchReturn.MAX)) {
+        if (r.contains(SearchReturn.MAX)) {
             m = Math.max(m, max);
         }
         return m == 0 ? all : m;

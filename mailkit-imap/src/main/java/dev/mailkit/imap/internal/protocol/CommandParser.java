@@ -67,7 +67,7 @@ public final class CommandParser {
             "AUTHENTICATE", "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST",
             "LSUB", "STATUS", "APPEND", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY",
             "MOVE", "UID", "IDLE", "ENABLE", "ID", "NAMESPACE", "GETQUOTA", "GETQUOTAROOT", "SETQUOTA", "SORT",
-            "THREAD");
+            "THREAD", "GETMETADATA", "SETMETADATA");
 
     private static final List<String> UID_COMMANDS = List.of("FETCH", "SEARCH", "STORE", "COPY", "MOVE", "EXPUNGE",
             "SORT", "THREAD");
@@ -80,6 +80,7 @@ public final class CommandParser {
     private final SearchParser search;
     private final ListParser list;
     private final SortParser sort;
+    private final MetadataParser metadata;
     private MessageSpool spool;
     private long appendLimit;
 
@@ -91,6 +92,7 @@ public final class CommandParser {
         this.search = new SearchParser(p);
         this.list = new ListParser(p);
         this.sort = new SortParser(p, search);
+        this.metadata = new MetadataParser(p);
         this.spool = spool;
         this.appendLimit = appendLimit;
     }
@@ -230,6 +232,8 @@ public final class CommandParser {
                 return new QuotaCommand(tag, QuotaCommand.Kind.GETQUOTAROOT, m, Map.of());
             }
             case "SETQUOTA": return setQuota(tag);
+            case "GETMETADATA": return metadata.get(tag);
+            case "SETMETADATA": return metadata.set(tag);
             default: throw ParseException.bad("unknown command " + name);
         }
     }
@@ -403,9 +407,10 @@ public final class CommandParser {
         if (p.tryWord("CHARSET")) {
             p.sp();
             charset = p.astring().toUpperCase(Locale.ROOT);
-            if (!charset.equals("UTF-8") && !charset.equals("US-ASCII")) {
+            if (!SearchCommand.isSupportedCharset(charset) && (returns == null
+                    || !returns.contains(SearchReturn.SAVE))) {
                 throw ParseException.no("BADCHARSET (UTF-8 US-ASCII)", "unsupported charset " + charset);
-            }
+            } // with SAVE the handler refuses it, emptying $ (RFC 5182 2.1: a NO empties it, a BAD keeps it)
             p.sp();
         }
         List<SearchKey> keys = new ArrayList<>();

@@ -21,12 +21,16 @@ final class Capabilities {
         return sb.toString();
     }
 
-    /** After login: the extensions the server implements. */
-    static String afterLogin(SessionConfig config) {
+    /**
+     * After login: the extensions the server implements. {@code metadata}: whether the store keeps metadata (RFC 5464:
+     * METADATA, which covers the server entries of METADATA-SERVER too).
+     */
+    static String afterLogin(SessionConfig config, boolean metadata) {
         return COMMON + " NAMESPACE UNSELECT CHILDREN UIDPLUS MOVE SPECIAL-USE LIST-EXTENDED LIST-STATUS"
                 + " QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE APPENDLIMIT=" + config.appendLimit()
                 + " ESEARCH CONDSTORE QRESYNC WITHIN UTF8=ACCEPT SORT SORT=DISPLAY ESORT BINARY MULTIAPPEND STATUS=SIZE"
                 + " CREATE-SPECIAL-USE SEARCHRES"
-                + " THREAD=ORDEREDSUBJECT THREAD=REFERENCES THREAD=REFS";
+                + " THREAD=ORDEREDSUBJECT THREAD=REFERENCES THREAD=REFS"
+                + (metadata ? " METADATA" : "");
     }
 }

@@ -277,7 +277,7 @@ public final class ImapSession {
     /** The current CAPABILITY list. */
     public String capabilities() {
         if (user != null) {
-            return Capabilities.afterLogin(config);
+            return Capabilities.afterLogin(config, account != null && account.metadata().isPresent());
         }
         return Capabilities.beforeLogin(config, connection.isTls(), config.tlsAvailable() && !connection.isTls());
     }
