@@ -28,6 +28,7 @@ import dev.mailkit.sieve.ManageSieveServer;
 import dev.mailkit.sieve.SieveDelivery;
 import dev.mailkit.sieve.SieveScriptStore;
 import dev.mailkit.sieve.SieveScripts;
+import dev.mailkit.dns.DnsJavaResolver;
 import dev.mailkit.relay.RelayQueue;
 import dev.mailkit.relay.spi.QueueStorage;
 import dev.mailkit.relay.RelayTls;
@@ -55,6 +56,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -361,6 +363,11 @@ final class ServerAssembly {
         }
         if (o.get(DKIM_DOMAIN) != null) {
             b.signers(signer(o));
+        }
+        b.mtaSts(o.get(RELAY_MTA_STS));
+        if (o.get(RELAY_DANE) != null) {
+            b.dane(true).resolver(DnsJavaResolver.validating(Duration.ofSeconds(10),
+                    Parsers.resolverAddress(o.get(RELAY_DANE))));
         }
         return b.build().start();
     }

@@ -97,8 +97,16 @@ final class ServerMetrics {
         }
     }
 
-    /** Counts a relay event's recipients: relayed (delivered), deferred, bounced, expired. */
+    /**
+     * Counts a relay event's recipients: relayed (delivered), deferred, bounced, expired; and, when the destination's
+     * MTA-STS policy or DANE records applied, the attempt by policy, mode and result.
+     */
     void relayEvent(RelayEvent e) {
+        e.tlsPolicy().ifPresent(p -> Counter.builder("mailkit.relay.tls.policy")
+                .description("Delivery attempts under a destination's MTA-STS policy or DANE records, by result")
+                .tag("policy", p.source().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .tag("mode", p.mode().name().toLowerCase(Locale.ROOT)).tag("result", p.satisfied() ? "ok" : "failed")
+                .register(registry).increment(e.recipients().size()));
         switch (e.type()) {
             case DELIVERED:
             case DEFERRED:
