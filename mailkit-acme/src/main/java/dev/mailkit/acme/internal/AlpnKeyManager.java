@@ -15,9 +15,10 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * Chooses the TLS-ALPN-01 certificate by the name the client asked for (SNI): the alias is the domain, and a domain
- * without a pending challenge, or a handshake without SNI, has no certificate, so the handshake fails. Server side
- * only.
+ * Chooses the TLS-ALPN-01 certificate by the name the client asked for (SNI), only once {@code acme-tls/1} was
+ * negotiated (a client that offers no ALPN at all never reaches the protocol selector): the alias is the domain, and
+ * a domain without a pending challenge, a handshake without SNI or without {@code acme-tls/1} has no certificate, so
+ * the handshake fails. Server side only.
  */
 final class AlpnKeyManager extends X509ExtendedKeyManager {
     private final Challenges challenges;
@@ -28,12 +29,14 @@ final class AlpnKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-        return socket instanceof SSLSocket s ? alias(keyType, s.getHandshakeSession()) : null;
+        return socket instanceof SSLSocket s && TlsAlpnResponder.ACME_TLS_1.equals(s.getHandshakeApplicationProtocol())
+                ? alias(keyType, s.getHandshakeSession()) : null;
     }
 
     @Override
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-        return engine == null ? null : alias(keyType, engine.getHandshakeSession());
+        return engine != null && TlsAlpnResponder.ACME_TLS_1.equals(engine.getHandshakeApplicationProtocol())
+                ? alias(keyType, engine.getHandshakeSession()) : null;
     }
 
     private String alias(String keyType, SSLSession handshake) {
