@@ -1,5 +1,6 @@
 package dev.mailkit.examples;
 
+import dev.mailkit.acme.AcmeCertificates;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.examples.cli.Cli;
 import dev.mailkit.examples.config.Setting;
@@ -85,6 +86,7 @@ public final class MailkitServerMain {
         final RelayQueue relay;
         final WebServer web;
         ManageSieveServer manageSieve;
+        AcmeCertificates acme;
         private final Parts parts;
         private final ServerOptions started;
         private final ReentrantLock reloading = new ReentrantLock();
@@ -109,6 +111,11 @@ public final class MailkitServerMain {
         /** The ManageSieve server for users' Sieve scripts. */
         public ManageSieveServer manageSieve() {
             return manageSieve;
+        }
+
+        /** The ACME certificates ({@code tls.acme.*}), if configured. */
+        public java.util.Optional<AcmeCertificates> acme() {
+            return java.util.Optional.ofNullable(acme);
         }
 
         /** The web inbox and Mailpit-compatible API. */
@@ -233,6 +240,9 @@ public final class MailkitServerMain {
         @Override
         public void close() {
             try {
+                if (acme != null) {
+                    acme.close();
+                }
                 web.close();
                 if (manageSieve != null) {
                     manageSieve.close();
