@@ -114,6 +114,24 @@ class ServerAcmeTest {
                 .hasMessage(f + ":5: tls.acme.challenge: must be http-01 or tls-alpn-01, was 'dns-01'");
     }
 
+    @Test
+    void theReadmeAcmeExampleSaysWhatItMeans() throws Exception {
+        Path example = Path.of("..", "docs", "mailkit-acme.yaml");
+        ServerOptions o = ServerOptions.parse("--config", example.toString());
+        assertThat(o.get(AcmeOptions.DIRECTORY)).isEqualTo("https://acme-v02.api.letsencrypt.org/directory");
+        assertThat(o.get(AcmeOptions.DOMAINS)).containsExactly("mail.example.org");
+        assertThat(o.get(AcmeOptions.CONTACT)).isEqualTo("postmaster@example.org");
+        assertThat(o.get(AcmeOptions.CHALLENGE)).isEqualTo("http-01");
+        assertThat(o.get(AcmeOptions.HTTP_PORT)).isEqualTo(80);
+        assertThat(o.get(AcmeOptions.STORAGE)).isEqualTo(Path.of("/var/lib/mailkit/acme"));
+        assertThat(o.get(AcmeOptions.RENEW)).isEqualTo(0.33);
+        String readme = Files.readString(Path.of("..", "README.md"));
+        for (String line : Files.readAllLines(example)) {
+            assertThat(readme).as("README shows docs/mailkit-acme.yaml as it is").contains(line.isEmpty() ? ""
+                    : "   " + line + "\n");
+        }
+    }
+
     private static ServerOptions options(Path config, Path data) throws Exception {
         return ServerOptions.parse("--config", config.toString(), "--smtp-port", "0", "--submission-port", "0",
                 "--smtps-port", "0", "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0",
