@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
@@ -62,6 +63,7 @@ import java.util.regex.Pattern;
 public final class AcmeCertificates implements AutoCloseable {
     private final Builder b;
     private final Challenges challenges = new Challenges();
+    private final ReentrantLock lock = new ReentrantLock();
     private ChallengeResponder responder;
     private Renewer renewer;
     private boolean closed;
@@ -81,10 +83,19 @@ public final class AcmeCertificates implements AutoCloseable {
      *
      * @throws UncheckedIOException if the port cannot be bound or the storage directory cannot be created
      */
-    public synchronized AcmeCertificates start() {
-        if (renewer != null || closed) {
-            throw new IllegalStateException("start() once, before close()");
+    public AcmeCertificates start() {
+        lock.lock();
+        try {
+            if (renewer != null || closed) {
+                throw new IllegalStateException("start() once, before close()");
+            }
+            return startLocked();
+        } finally {
+            lock.unlock();
         }
+    }
+
+    private AcmeCertificates startLocked() {
         try {
             CertificateStore store = CertificateStore.open(b.storage);
             InetSocketAddress address = new InetSocketAddress(b.bindAddress,
@@ -143,22 +154,32 @@ public final class AcmeCertificates implements AutoCloseable {
         return b.storage.resolve("key.pem");
     }
 
-    private synchronized Renewer started() {
-        if (renewer == null) {
-            throw new IllegalStateException("call start() first");
+    private Renewer started() {
+        lock.lock();
+        try {
+            if (renewer == null) {
+                throw new IllegalStateException("call start() first");
+            }
+            return renewer;
+        } finally {
+            lock.unlock();
         }
-        return renewer;
     }
 
     /** Stops renewing and frees the responder's port; the certificate served so far stays in the TLS configuration. */
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (renewer != null) {
-            renewer.close();
-        }
-        if (responder != null) {
-            responder.close();
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            if (renewer != null) {
+                renewer.close();
+            }
+            if (responder != null) {
+                responder.close();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
