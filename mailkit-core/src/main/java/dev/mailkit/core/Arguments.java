@@ -26,6 +26,38 @@ public final class Arguments {
     }
 
     /**
+     * A positive size or count.
+     *
+     * @throws IllegalArgumentException if it is zero or negative
+     */
+    public static long positive(long n, String setting) {
+        if (n < 1) {
+            throw new IllegalArgumentException(setting + " must be positive, was " + n);
+        }
+        return n;
+    }
+
+    /**
+     * A protocol token (a user name, an MTA name sent to a scanner): one or more visible ASCII characters, no
+     * spaces, so that it cannot break the line or header it is written into.
+     *
+     * @throws IllegalArgumentException if it is empty or has spaces, control or non-ASCII characters (the message
+     *                                  shows the value with those made visible, cut at 40 characters)
+     * @throws NullPointerException     if it is null
+     */
+    public static String token(String value, String setting) {
+        Objects.requireNonNull(value, setting);
+        if (value.isEmpty() || !value.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+            StringBuilder shown = new StringBuilder();
+            value.codePoints().limit(40).forEach(c -> shown.append(c > 0x20 && c < 0x7F ? Character.toString(c)
+                    : String.format("\\u%04x", c)));
+            throw new IllegalArgumentException(setting + " must be printable ASCII without spaces, was '" + shown
+                    + (value.length() > 40 ? "...'" : "'"));
+        }
+        return value;
+    }
+
+    /**
      * A count of at least one.
      *
      * @throws IllegalArgumentException if it is below one

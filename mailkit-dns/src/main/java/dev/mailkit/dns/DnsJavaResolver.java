@@ -1,5 +1,6 @@
 package dev.mailkit.dns;
 
+import dev.mailkit.core.Arguments;
 import dev.mailkit.core.dns.DnsAnswer;
 import dev.mailkit.core.dns.DnsException;
 import dev.mailkit.core.dns.DnsRecord;
@@ -79,7 +80,8 @@ public final class DnsJavaResolver implements DnsResolver {
 
     /** Like {@link #system()} with the given timeout per question. */
     public static DnsJavaResolver system(Duration timeout) {
-        return new DnsJavaResolver(new ExtendedResolver(), true, positive(timeout), "system name servers");
+        return new DnsJavaResolver(new ExtendedResolver(), true, Arguments.positive(timeout, "timeout"),
+                "system name servers");
     }
 
     /**
@@ -97,13 +99,14 @@ public final class DnsJavaResolver implements DnsResolver {
             rs.add(new SimpleResolver(Objects.requireNonNull(s, "server")));
         }
         Resolver r = rs.size() == 1 ? rs.get(0) : new ExtendedResolver(rs);
-        return new DnsJavaResolver(r, false, positive(timeout), "DNS servers " + List.of(servers));
+        return new DnsJavaResolver(r, false, Arguments.positive(timeout, "timeout"),
+                "DNS servers " + List.of(servers));
     }
 
     /** Asks through a dnsjava resolver: for tests in this package's test jar (no dnsjava type in the public API). */
     static DnsJavaResolver over(Resolver resolver, Duration timeout) {
-        return new DnsJavaResolver(Objects.requireNonNull(resolver, "resolver"), false, positive(timeout),
-                resolver.toString());
+        return new DnsJavaResolver(Objects.requireNonNull(resolver, "resolver"), false,
+                Arguments.positive(timeout, "timeout"), resolver.toString());
     }
 
     /** The timeout per question. */
@@ -178,13 +181,6 @@ public final class DnsJavaResolver implements DnsResolver {
         return null;
     }
 
-    private static Duration positive(Duration d) {
-        Objects.requireNonNull(d, "timeout");
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive, was " + d);
-        }
-        return d;
-    }
 
     @Override
     public String toString() {

@@ -1,5 +1,6 @@
 package dev.mailkit.relay;
 
+import dev.mailkit.core.Arguments;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -91,7 +92,7 @@ public final class RetryPolicy {
 
         /** The delay before the first retry (default 5 minutes). */
         public Builder initialDelay(Duration d) {
-            this.initialDelay = positive(d, "initialDelay");
+            this.initialDelay = Arguments.positive(d, "initialDelay");
             return this;
         }
 
@@ -106,13 +107,13 @@ public final class RetryPolicy {
 
         /** The longest delay between attempts (default 4000 seconds). */
         public Builder maxDelay(Duration d) {
-            this.maxDelay = positive(d, "maxDelay");
+            this.maxDelay = Arguments.positive(d, "maxDelay");
             return this;
         }
 
         /** How long a message may stay queued before it is bounced (default 5 days). */
         public Builder maxLifetime(Duration d) {
-            this.maxLifetime = positive(d, "maxLifetime");
+            this.maxLifetime = Arguments.positive(d, "maxLifetime");
             return this;
         }
 
@@ -129,12 +130,5 @@ public final class RetryPolicy {
             return new RetryPolicy(this);
         }
 
-        private static Duration positive(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + d);
-            }
-            return d;
-        }
     }
 }

@@ -176,10 +176,7 @@ public final class ClamdClient implements Scanner {
 
         /** clamd's {@code StreamMaxLength} (default 25 MiB, clamd's default): longer messages are not sent. */
         public Builder streamMaxLength(long octets) {
-            if (octets < 1) {
-                throw new IllegalArgumentException("streamMaxLength must be positive, was " + octets);
-            }
-            this.streamMaxLength = octets;
+            this.streamMaxLength = Arguments.positive(octets, "streamMaxLength");
             return this;
         }
 

@@ -229,21 +229,13 @@ public final class RspamdClient implements Scanner {
 
         /** The {@code MTA-Name} Rspamd is told (default {@code mailkit}). */
         public Builder mtaName(String mtaName) {
-            Objects.requireNonNull(mtaName, "mtaName");
-            if (mtaName.isEmpty() || !mtaName.chars().allMatch(c -> c > 32 && c < 127)) {
-                throw new IllegalArgumentException("mtaName must be printable ASCII without spaces, was '"
-                        + Texts.printable(mtaName, 40) + "'");
-            }
-            this.mtaName = mtaName;
+            this.mtaName = Arguments.token(mtaName, "mtaName");
             return this;
         }
 
         /** The largest message sent to Rspamd (default 50 MiB, Rspamd's own {@code max_message}). */
         public Builder maxMessageSize(long octets) {
-            if (octets < 1) {
-                throw new IllegalArgumentException("maxMessageSize must be positive, was " + octets);
-            }
-            this.maxMessageSize = octets;
+            this.maxMessageSize = Arguments.positive(octets, "maxMessageSize");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.mailkit.scan;
 
+import dev.mailkit.core.Arguments;
 import dev.mailkit.core.Envelope;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSource;
@@ -425,10 +426,7 @@ public final class ScanFilter implements MailFilter {
 
         /** The size limit of scanners added without options (default: each scanner's own). */
         public Builder maxMessageSize(long octets) {
-            if (octets < 1) {
-                throw new IllegalArgumentException("maxMessageSize must be positive, was " + octets);
-            }
-            this.maxMessageSize = octets;
+            this.maxMessageSize = Arguments.positive(octets, "maxMessageSize");
             return this;
         }
 

@@ -256,12 +256,7 @@ public final class SpamdClient implements Scanner {
 
         /** The {@code User:} spamd scans for (its per-user settings and Bayes database); default none. */
         public Builder user(String user) {
-            Objects.requireNonNull(user, "user");
-            if (user.isEmpty() || !user.chars().allMatch(c -> c > 32 && c < 127)) {
-                throw new IllegalArgumentException("spamd user must be printable ASCII without spaces, was '"
-                        + Texts.printable(user, 40) + "'");
-            }
-            this.user = user;
+            this.user = Arguments.token(user, "spamd user");
             return this;
         }
 
@@ -276,10 +271,7 @@ public final class SpamdClient implements Scanner {
 
         /** The largest message sent to spamd (default 500 KiB, as spamc); bigger ones are skipped. */
         public Builder maxMessageSize(long octets) {
-            if (octets < 1) {
-                throw new IllegalArgumentException("maxMessageSize must be positive, was " + octets);
-            }
-            this.maxMessageSize = octets;
+            this.maxMessageSize = Arguments.positive(octets, "maxMessageSize");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.mailkit.web;
 
+import dev.mailkit.core.Arguments;
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.server.AuthFailurePenalty;
 import dev.mailkit.core.server.MailServer;
@@ -332,8 +333,8 @@ public final class WebServer implements MailServer {
 
         /** How long a login session lasts without use (default 30 minutes) and at most (default 12 hours). */
         public Builder sessionTimeouts(Duration idle, Duration max) {
-            this.sessionIdle = positive(idle, "idle");
-            this.sessionMax = positive(max, "max");
+            this.sessionIdle = Arguments.positive(idle, "idle");
+            this.sessionMax = Arguments.positive(max, "max");
             return this;
         }
 
@@ -412,11 +413,5 @@ public final class WebServer implements MailServer {
             return new WebServer(this, s);
         }
 
-        private static Duration positive(Duration d, String what) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + d);
-            }
-            return d;
-        }
     }
 }

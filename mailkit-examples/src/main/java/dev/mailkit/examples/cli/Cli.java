@@ -23,9 +23,9 @@ import java.util.concurrent.Callable;
  * <p>Errors are one line on standard error, {@code mailkit: ...}, never a stack trace: exit status 2 for a bad command
  * line or configuration (with the usage), 1 for anything that went wrong while doing what was asked.
  *
- * <p>To add a command: write a picocli {@code @Command} class (a {@code Callable<Integer>}, with {@link Locations} as a
- * {@code @Mixin} if it needs the configuration file, the data directory or the users file) and list it in
- * {@code subcommands} below.
+ * <p>To add a command: write a picocli {@code @Command} class extending {@code CommandGroup} (or {@code ServerAction}
+ * when the running server carries it out over its control channel), with {@link Locations} as a {@code @Mixin} if it
+ * needs the configuration file, the data directory or the users file, and list it in {@code subcommands} below.
  */
 @Command(name = "mailkit", mixinStandardHelpOptions = true, version = "mailkit 0.1.0-SNAPSHOT",
         description = {"An embeddable mail server, run as a server of its own.",

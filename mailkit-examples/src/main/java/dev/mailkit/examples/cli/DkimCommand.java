@@ -3,9 +3,7 @@ package dev.mailkit.examples.cli;
 import dev.mailkit.core.tls.Pem;
 import dev.mailkit.mailauth.dkim.DkimSigner;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,24 +11,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.util.concurrent.Callable;
 
 /** {@code mailkit dkim keygen}: a DKIM key and the DNS record to publish for it. */
 @Command(name = "dkim", mixinStandardHelpOptions = true, description = "DKIM keys.",
         subcommands = DkimCommand.Keygen.class)
-final class DkimCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
+final class DkimCommand extends CommandGroup {
 
     @Command(name = "keygen", mixinStandardHelpOptions = true, description = "Writes a new DKIM private key (PEM, "
             + "readable by its owner only) and prints the TXT record to publish.")
-    static final class Keygen implements Callable<Integer> {
+    static final class Keygen extends CommandGroup {
         @Option(names = "--domain", required = true, paramLabel = "D", description = "the signing domain (d=)")
         String domain;
         @Option(names = "--selector", required = true, paramLabel = "S", description = "the selector (s=)")
@@ -40,14 +29,12 @@ final class DkimCommand implements Callable<Integer> {
         String algorithm;
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "the key file to "
                 + "write (must not exist)")
-        Path out;
-        @Spec
-        CommandSpec spec;
+        Path file;
 
         @Override
         public Integer call() throws Exception {
-            if (Files.exists(out)) {
-                throw new IllegalArgumentException(out + " exists: not overwritten");
+            if (Files.exists(file)) {
+                throw new IllegalArgumentException(file + " exists: not overwritten");
             }
             KeyPair kp;
             switch (algorithm) {
@@ -65,10 +52,10 @@ final class DkimCommand implements Callable<Integer> {
                             + Cli.oneLine(algorithm) + "'");
             }
             DkimSigner signer = DkimSigner.builder(domain, selector, kp.getPrivate()).publicKey(kp.getPublic()).build();
-            Files.createFile(out, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(out, Pem.encode("PRIVATE KEY", kp.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
-            spec.commandLine().getOut().println("wrote " + out + "; publish this TXT record:");
-            spec.commandLine().getOut().println(signer.dnsName() + ". IN TXT \"" + signer.dnsRecord().orElseThrow()
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, Pem.encode("PRIVATE KEY", kp.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+            out().println("wrote " + file + "; publish this TXT record:");
+            out().println(signer.dnsName() + ". IN TXT \"" + signer.dnsRecord().orElseThrow()
                     + "\"");
             return 0;
         }

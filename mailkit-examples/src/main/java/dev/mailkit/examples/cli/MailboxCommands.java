@@ -13,10 +13,8 @@ import dev.mailkit.store.mbox.MboxExporter;
 import dev.mailkit.store.mbox.MboxImporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,7 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
@@ -64,18 +61,10 @@ final class MailboxCommands {
 
     @Command(name = "import", mixinStandardHelpOptions = true, description = "Imports mail into a user's mailbox.",
             subcommands = {Mbox.class, Maildir.class})
-    static final class Import implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-            return 0;
-        }
+    static final class Import extends CommandGroup {
     }
 
-    /** What the import commands share. */
+    /** The mailbox an import or export works on. */
     static final class Target {
         @Mixin
         Locations where;
@@ -86,37 +75,47 @@ final class MailboxCommands {
         String mailbox;
     }
 
-    @Command(name = "mbox", mixinStandardHelpOptions = true, description = "Imports an mbox file (mboxrd/mboxo, "
-            + "Status: and X-Status: flags kept).")
-    static final class Mbox implements Callable<Integer> {
+    /** A command on one user's mailbox. */
+    abstract static class MailboxAction extends CommandGroup {
         @Mixin
         Target target;
+
+        /** Opens the store and the mailbox, runs the work on the mailbox and closes both. */
+        final void run(MailboxWork work) throws Exception {
+            try (MailStore store = store(target.where); Mailbox box = open(store, target.user, target.mailbox)) {
+                work.on(box);
+            }
+        }
+    }
+
+    /** What an import or export does with the open mailbox. */
+    interface MailboxWork {
+        void on(Mailbox box) throws Exception;
+    }
+
+    @Command(name = "mbox", mixinStandardHelpOptions = true, description = "Imports an mbox file (mboxrd/mboxo, "
+            + "Status: and X-Status: flags kept).")
+    static final class Mbox extends MailboxAction {
         @Parameters(paramLabel = "FILE")
         Path file;
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            try (MailStore store = store(target.where); Mailbox box = open(store, target.user,
-                    target.mailbox); InputStream in = Files.newInputStream(file)) {
-                long n = MboxImporter.create().importInto(in, box).size();
-                spec.commandLine().getOut().println("imported " + n + " messages into " + target.user + " "
-                        + target.mailbox);
-            }
+            run(box -> {
+                try (InputStream in = Files.newInputStream(file)) {
+                    long n = MboxImporter.create().importInto(in, box).size();
+                    out().println("imported " + n + " messages into " + target.user + " " + target.mailbox);
+                }
+            });
             return 0;
         }
     }
 
     @Command(name = "maildir", mixinStandardHelpOptions = true, description = "Imports a Maildir folder (cur/ and new/; "
             + "flags from the file names).")
-    static final class Maildir implements Callable<Integer> {
-        @Mixin
-        Target target;
+    static final class Maildir extends MailboxAction {
         @Parameters(paramLabel = "DIR")
         Path dir;
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
@@ -132,17 +131,14 @@ final class MailboxCommands {
             if (files.isEmpty() && !Files.isDirectory(dir.resolve("cur"))) {
                 throw new IllegalArgumentException(dir + ": not a Maildir (no cur/ or new/)");
             }
-            int n = 0;
-            try (MailStore store = store(target.where); Mailbox box = open(store, target.user,
-                    target.mailbox)) {
+            run(box -> {
                 for (Path f : files) {
                     try (MessageSource m = MessageSource.ofFile(f)) {
                         box.append(m, flags(f.getFileName().toString()), Files.getLastModifiedTime(f).toInstant());
-                        n++;
                     }
                 }
-            }
-            spec.commandLine().getOut().println("imported " + n + " messages into " + target.user + " " + target.mailbox);
+            });
+            out().println("imported " + files.size() + " messages into " + target.user + " " + target.mailbox);
             return 0;
         }
 
@@ -166,22 +162,19 @@ final class MailboxCommands {
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true, description = "Exports a user's mailbox as an mbox file.")
-    static final class Export implements Callable<Integer> {
-        @Mixin
-        Target target;
+    static final class Export extends MailboxAction {
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "the mbox file to write")
         Path file;
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            try (MailStore store = store(target.where); Mailbox box = open(store, target.user,
-                    target.mailbox); OutputStream out = Files.newOutputStream(file)) {
-                int n = MboxExporter.create().export(box, out);
-                spec.commandLine().getOut().println("exported " + n + " messages of " + target.user + " "
-                        + target.mailbox + " to " + file);
-            }
+            run(box -> {
+                try (OutputStream o = Files.newOutputStream(file)) {
+                    int n = MboxExporter.create().export(box, o);
+                    out().println("exported " + n + " messages of " + target.user + " " + target.mailbox + " to "
+                            + file);
+                }
+            });
             return 0;
         }
     }

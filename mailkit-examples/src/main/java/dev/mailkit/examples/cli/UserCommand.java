@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.BufferedReader;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 
 /**
  * {@code mailkit user add|passwd|list|delete}: the users file (Dovecot's passwd-file format). A running server sees
@@ -27,15 +25,7 @@ import java.util.concurrent.Callable;
 @Command(name = "user", mixinStandardHelpOptions = true, description = "Adds, changes, lists and deletes users in the "
         + "users file.", subcommands = {UserCommand.Add.class, UserCommand.Passwd.class, UserCommand.ListUsers.class,
         UserCommand.Delete.class})
-final class UserCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
+final class UserCommand extends CommandGroup {
 
     /** Reading the password: standard input with --password-stdin, else the terminal (asked twice). */
     static final class PasswordInput {
@@ -82,54 +72,40 @@ final class UserCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Adds a user (the users file is created "
-            + "if missing, readable by its owner only).")
-    static final class Add implements Callable<Integer> {
+    /** A command on the users file. */
+    abstract static class UsersFileAction extends CommandGroup {
         @Mixin
         Locations where;
+    }
+
+    /** Adds a user or changes a password: the two differ only in whether the user must exist. */
+    abstract static class SetPassword extends UsersFileAction {
         @Mixin
         PasswordInput password;
         @Parameters(paramLabel = "ADDRESS", description = "the user's mail address, which is also the login")
         String user;
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             Path file = where.usersFile();
-            PasswdFile.put(file, user, password.hash(user, spec), false);
-            spec.commandLine().getOut().println("added " + user + " to " + file);
+            boolean change = this instanceof Passwd;
+            PasswdFile.put(file, user, password.hash(user, spec), change);
+            out().println((change ? "changed the password of " + user + " in " : "added " + user + " to ") + file);
             return 0;
         }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Adds a user (the users file is created "
+            + "if missing, readable by its owner only).")
+    static final class Add extends SetPassword {
     }
 
     @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Sets a user's password.")
-    static final class Passwd implements Callable<Integer> {
-        @Mixin
-        Locations where;
-        @Mixin
-        PasswordInput password;
-        @Parameters(paramLabel = "ADDRESS")
-        String user;
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() throws Exception {
-            Path file = where.usersFile();
-            PasswdFile.put(file, user, password.hash(user, spec), true);
-            spec.commandLine().getOut().println("changed the password of " + user + " in " + file);
-            return 0;
-        }
+    static final class Passwd extends SetPassword {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the users and their password schemes.")
-    static final class ListUsers implements Callable<Integer> {
-        @Mixin
-        Locations where;
-        @Spec
-        CommandSpec spec;
-
+    static final class ListUsers extends UsersFileAction {
         @Override
         public Integer call() throws Exception {
             Path file = where.usersFile();
@@ -137,8 +113,7 @@ final class UserCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(file + ": no such file (mailkit user add creates it)");
             }
             for (PasswdFile.Entry e : PasswdFile.read(file)) {
-                spec.commandLine().getOut().println(e.username() + "  " + PasswordScheme.check(e.password())
-                        .dovecotName());
+                out().println(e.username() + "  " + PasswordScheme.check(e.password()).dovecotName());
             }
             return 0;
         }
@@ -146,13 +121,9 @@ final class UserCommand implements Callable<Integer> {
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes a user from the users file "
             + "(the user's mail stays in the store).")
-    static final class Delete implements Callable<Integer> {
-        @Mixin
-        Locations where;
+    static final class Delete extends UsersFileAction {
         @Parameters(paramLabel = "ADDRESS")
         String user;
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
@@ -160,7 +131,7 @@ final class UserCommand implements Callable<Integer> {
             if (!PasswdFile.remove(file, user)) {
                 throw new IllegalArgumentException(user + " is not in " + file);
             }
-            spec.commandLine().getOut().println("deleted " + user + " from " + file);
+            out().println("deleted " + user + " from " + file);
             return 0;
         }
     }

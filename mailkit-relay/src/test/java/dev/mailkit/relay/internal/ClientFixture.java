@@ -73,6 +73,21 @@ final class ClientFixture implements AutoCloseable {
     }
 
     /** Opens a connection to the server as host {@code localhost}. */
+    /**
+     * Opens a session with these settings, sends one small message to {@code a@remote.test} and says QUIT: the
+     * outcome for that recipient.
+     */
+    Outcome sendOne(ScriptedServer server, ClientSettings settings) throws Exception {
+        StoredMessage m = message("Subject: hi\r\n\r\nbody\r\n", "a@remote.test");
+        SmtpConnection conn = open(server, settings);
+        java.util.List<Outcome> out = conn.send(m, m.recipients, store);
+        conn.quit();
+        if (out.size() != 1) {
+            throw new AssertionError("one outcome expected for one recipient, got " + out);
+        }
+        return out.get(0);
+    }
+
     SmtpConnection open(ScriptedServer server, ClientSettings settings) throws SessionFailure {
         return open("localhost", server, settings);
     }

@@ -122,13 +122,10 @@ class SmtpSessionSetupTest {
             c.acceptMessage(1);
             c.awaitClose();
         })) {
-            StoredMessage m = client.message("Subject: hi\r\n\r\nbody\r\n", "a@remote.test");
-            SmtpConnection conn = client.open(server, settings(RelayTls.OPPORTUNISTIC));
-            List<Outcome> out = conn.send(m, m.recipients, client.store);
-            conn.quit();
-            assertThat(out.get(0).kind).isEqualTo(Outcome.Kind.DELIVERED);
-            assertThat(out.get(0).tls).isNotNull();
-            assertThat(out.get(0).tls.protocol()).isIn("TLSv1.3", "TLSv1.2");
+            Outcome out = client.sendOne(server, settings(RelayTls.OPPORTUNISTIC));
+            assertThat(out.kind).isEqualTo(Outcome.Kind.DELIVERED);
+            assertThat(out.tls).isNotNull();
+            assertThat(out.tls.protocol()).isIn("TLSv1.3", "TLSv1.2");
             assertThat(server.awaitFinished(1).get(0).received()).startsWith("EHLO relay.test", "STARTTLS",
                     "EHLO relay.test", "MAIL FROM:<sender@origin.test>");
         }
@@ -143,12 +140,9 @@ class SmtpSessionSetupTest {
             c.acceptMessage(1);
             c.awaitClose();
         })) {
-            StoredMessage m = client.message("Subject: hi\r\n\r\nbody\r\n", "a@remote.test");
-            SmtpConnection conn = client.open(server, settings(RelayTls.OPPORTUNISTIC));
-            List<Outcome> out = conn.send(m, m.recipients, client.store);
-            conn.quit();
-            assertThat(out.get(0).kind).isEqualTo(Outcome.Kind.DELIVERED);
-            assertThat(out.get(0).tls).isNull();
+            Outcome out = client.sendOne(server, settings(RelayTls.OPPORTUNISTIC));
+            assertThat(out.kind).isEqualTo(Outcome.Kind.DELIVERED);
+            assertThat(out.tls).isNull();
             assertThat(server.awaitFinished(1).get(0).received()).startsWith("EHLO relay.test", "STARTTLS",
                     "MAIL FROM:<sender@origin.test>");
         }
@@ -206,12 +200,9 @@ class SmtpSessionSetupTest {
             c.acceptMessage(1);
             c.awaitClose();
         })) {
-            StoredMessage m = client.message("Subject: hi\r\n\r\nbody\r\n", "a@remote.test");
-            SmtpConnection conn = client.open(server, settings(RelayTls.REQUIRED));
-            List<Outcome> out = conn.send(m, m.recipients, client.store);
-            conn.quit();
-            assertThat(out.get(0).kind).isEqualTo(Outcome.Kind.DELIVERED);
-            assertThat(out.get(0).tls).isNotNull();
+            Outcome out = client.sendOne(server, settings(RelayTls.REQUIRED));
+            assertThat(out.kind).isEqualTo(Outcome.Kind.DELIVERED);
+            assertThat(out.tls).isNotNull();
             server.awaitFinished(1);
         }
     }

@@ -18,13 +18,10 @@ import java.util.List;
 /**
  * The texts of a message exactly as mailkit's IMAP SEARCH reads them (see the SPI's description): the header's
  * field names and decoded values (TEXT), and the decoded text parts with the header values of attached messages
- * (BODY and TEXT). Each text is matched on its own. The same rules as {@code mailkit-imap}'s scan, written again
- * here over the store's structure (a module may not use another's internals); the differential test keeps the two
- * equal. Stateless.
+ * (BODY and TEXT). Each text is matched on its own. The same rules as {@code mailkit-imap}'s scan: both read headers
+ * and part text through mailkit-store's {@link PartContent}; the differential test keeps the two equal. Stateless.
  */
 public final class MessageTexts {
-    /** Headers beyond this size are not searched (as the scan). */
-    static final int MAX_HEADER = 1024 * 1024;
     /** Text indexed per part at most; a longer part makes the index answer nothing for its message's mailbox. */
     public static final int MAX_PART_TEXT = 64 * 1024 * 1024;
 
@@ -39,9 +36,9 @@ public final class MessageTexts {
     public static Texts of(MessageSource content, MessageStructure structure) throws IOException {
         MimePart root = structure.body();
         List<String> header = new ArrayList<>();
-        for (String[] f : headerFields(content, root.headerOffset(), root.bodyOffset())) {
-            header.add(f[0]);
-            header.add(PartContent.decodeWords(f[1]));
+        for (PartContent.HeaderField f : PartContent.headerFields(content, root.headerOffset(), root.bodyOffset())) {
+            header.add(f.name());
+            header.add(PartContent.decodeWords(f.value()));
         }
         List<String> body = new ArrayList<>();
         body(content, root, body, 0);
@@ -61,8 +58,8 @@ public final class MessageTexts {
         MessageStructure m = part.message();
         if (m != null) {
             MimePart inner = m.body();
-            for (String[] f : headerFields(content, inner.headerOffset(), inner.bodyOffset())) {
-                out.add(PartContent.decodeWords(f[1]));
+            for (PartContent.HeaderField f : PartContent.headerFields(content, inner.headerOffset(), inner.bodyOffset())) {
+                out.add(PartContent.decodeWords(f.value()));
             }
             body(content, inner, out, depth + 1);
             return;
@@ -83,55 +80,6 @@ public final class MessageTexts {
             }
         }
         out.add(b.toString());
-    }
-
-    /** The fields of the header block [start, end): names and unfolded values (the scan's parser). */
-    static List<String[]> headerFields(MessageSource content, long start, long end) throws IOException {
-        int len = (int) Math.min(Math.max(0, end - start), MAX_HEADER);
-        byte[] b;
-        try (InputStream in = content.openStream()) {
-            PartContent.skipFully(in, start);
-            b = in.readNBytes(len);
-        }
-        String header = new String(b, StandardCharsets.UTF_8);
-        List<String[]> fields = new ArrayList<>();
-        String name = null;
-        StringBuilder value = new StringBuilder();
-        int i = 0;
-        int n = header.length();
-        while (i < n) {
-            int eol = header.indexOf('\n', i);
-            if (eol < 0) {
-                eol = n;
-            }
-            int lineEnd = eol > i && header.charAt(eol - 1) == '\r' ? eol - 1 : eol;
-            String line = header.substring(i, lineEnd);
-            i = eol + 1;
-            if (line.isEmpty()) {
-                break;
-            }
-            char first = line.charAt(0);
-            if ((first == ' ' || first == '\t') && name != null) {
-                value.append(line);
-                continue;
-            }
-            if (name != null) {
-                fields.add(new String[] {name, value.toString().trim()});
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                name = null;
-                value.setLength(0);
-                continue;
-            }
-            name = line.substring(0, colon).trim();
-            value.setLength(0);
-            value.append(line, colon + 1, line.length());
-        }
-        if (name != null) {
-            fields.add(new String[] {name, value.toString().trim()});
-        }
-        return fields;
     }
 
     private static Charset charset(MimePart part) {

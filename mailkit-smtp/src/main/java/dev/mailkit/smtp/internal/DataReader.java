@@ -32,6 +32,10 @@ public final class DataReader {
     private static final int CR = 4;
 
     private final ContentLimits limits;
+    /** The framing state between chunks. */
+    private int state;
+    /** Where the last chunk framed held the terminator's LF, or -1. */
+    private int end;
     private int bareCr;
     private int bareLf;
 
@@ -54,98 +58,17 @@ public final class DataReader {
      */
     public void read(InputStream in, OutputStream out) throws IOException {
         byte[] buf = new byte[CHUNK];
-        // room for a whole chunk copied after up to CHUNK - 1 pending bytes, plus the expansions of bare CR/LF
+        // a chunk's output: at most two octets per input octet (a bare CR/LF becomes CRLF) plus the dot and CR a
+        // previous chunk left pending
         byte[] outBuf = new byte[2 * CHUNK + 64];
-        int state = LINE_START;
+        state = LINE_START;
         while (true) {
             in.mark(CHUNK * 2);
             int n = in.read(buf, 0, CHUNK);
             if (n < 0) {
                 throw new EOFException("connection closed before the end of DATA");
             }
-            int o = 0;
-            int end = -1;
-            for (int i = 0; i < n; i++) {
-                byte b = buf[i];
-                switch (state) {
-                    case LINE_START:
-                        limits.lineEnd();
-                        if (b == '.') {
-                            state = DOT;
-                        } else if (b == '\r') {
-                            state = CR;
-                        } else if (b == '\n') {
-                            o = bareLf(outBuf, o);
-                            state = afterBare();
-                        } else {
-                            outBuf[o++] = b;
-                            limits.lineOctet();
-                            state = MID;
-                        }
-                        break;
-                    case DOT:
-                        if (b == '\r') {
-                            state = DOT_CR;
-                        } else if (b == '\n') {
-                            // ".\n": a smuggling terminator. The dot is content; the LF is bare.
-                            outBuf[o++] = '.';
-                            o = bareLf(outBuf, o);
-                            state = afterBare();
-                        } else {
-                            // RFC 5321 4.5.2: the first dot of a line that starts with one is deleted
-                            outBuf[o++] = b;
-                            limits.lineOctet();
-                            state = MID;
-                        }
-                        break;
-                    case DOT_CR:
-                        if (b == '\n') {
-                            end = i;
-                        } else {
-                            // ".\r" followed by something else: the dot is content, the CR is bare
-                            outBuf[o++] = '.';
-                            o = bareCr(outBuf, o);
-                            i--; // reprocess b
-                            state = afterBare();
-                        }
-                        break;
-                    case MID:
-                        if (b == '\r') {
-                            state = CR;
-                        } else if (b == '\n') {
-                            o = bareLf(outBuf, o);
-                            state = afterBare();
-                        } else {
-                            // the common case: copy the run of ordinary octets up to the next CR or LF at once
-                            int run = lineRun(buf, i, n);
-                            System.arraycopy(buf, i, outBuf, o, run);
-                            o += run;
-                            limits.lineOctets(run);
-                            i += run - 1;
-                        }
-                        break;
-                    case CR:
-                        if (b == '\n') {
-                            outBuf[o++] = '\r';
-                            outBuf[o++] = '\n';
-                            state = LINE_START;
-                        } else {
-                            o = bareCr(outBuf, o);
-                            i--; // reprocess b in the middle of a line
-                            state = afterBare();
-                        }
-                        break;
-                    default:
-                        throw new IllegalStateException();
-                }
-                if (end >= 0) {
-                    break;
-                }
-                if (o >= CHUNK) {
-                    limits.emit(out, outBuf, o);
-                    o = 0;
-                }
-            }
+            int o = frame(buf, n, outBuf);
             limits.emit(out, outBuf, o);
             if (end >= 0) {
                 in.reset();
@@ -160,6 +83,96 @@ public final class DataReader {
                 return;
             }
         }
+    }
+
+    /**
+     * Frames one chunk of input: un-stuffs and copies its content octets into {@code outBuf}, carrying the line
+     * state over from the previous chunk. Sets {@link #end} to the index of the terminator's LF, or -1. Pure array
+     * work, apart from the I/O in {@link #read}, so that the JIT compiles the two as small methods of their own.
+     *
+     * @return the number of octets written to {@code outBuf}
+     */
+    private int frame(byte[] buf, int n, byte[] outBuf) {
+        int state = this.state;
+        int o = 0;
+        end = -1;
+        for (int i = 0; i < n; i++) {
+            byte b = buf[i];
+            switch (state) {
+                case LINE_START:
+                    limits.lineEnd();
+                    if (b == '.') {
+                        state = DOT;
+                    } else if (b == '\r') {
+                        state = CR;
+                    } else if (b == '\n') {
+                        o = bareLf(outBuf, o);
+                        state = afterBare();
+                    } else {
+                        outBuf[o++] = b;
+                        limits.lineOctet();
+                        state = MID;
+                    }
+                    break;
+                case DOT:
+                    if (b == '\r') {
+                        state = DOT_CR;
+                    } else if (b == '\n') {
+                        // ".\n": a smuggling terminator. The dot is content; the LF is bare.
+                        outBuf[o++] = '.';
+                        o = bareLf(outBuf, o);
+                        state = afterBare();
+                    } else {
+                        // RFC 5321 4.5.2: the first dot of a line that starts with one is deleted
+                        outBuf[o++] = b;
+                        limits.lineOctet();
+                        state = MID;
+                    }
+                    break;
+                case DOT_CR:
+                    if (b == '\n') {
+                        end = i;
+                        this.state = state;
+                        return o;
+                    }
+                    // ".\r" followed by something else: the dot is content, the CR is bare
+                    outBuf[o++] = '.';
+                    o = bareCr(outBuf, o);
+                    i--; // reprocess b
+                    state = afterBare();
+                    break;
+                case MID:
+                    if (b == '\r') {
+                        state = CR;
+                    } else if (b == '\n') {
+                        o = bareLf(outBuf, o);
+                        state = afterBare();
+                    } else {
+                        // the common case: copy the run of ordinary octets up to the next CR or LF at once
+                        int run = lineRun(buf, i, n);
+                        System.arraycopy(buf, i, outBuf, o, run);
+                        o += run;
+                        limits.lineOctets(run);
+                        i += run - 1;
+                    }
+                    break;
+                case CR:
+                    if (b == '\n') {
+                        outBuf[o++] = '\r';
+                        outBuf[o++] = '\n';
+                        state = LINE_START;
+                    } else {
+                        o = bareCr(outBuf, o);
+                        i--; // reprocess b in the middle of a line
+                        state = afterBare();
+                    }
+                    break;
+                default:
+                    throw new IllegalStateException();
+            }
+        }
+        this.state = state;
+        return o;
     }
 
     /** The number of octets from {@code from} before the next CR or LF (or the end of the chunk); at least 1. */

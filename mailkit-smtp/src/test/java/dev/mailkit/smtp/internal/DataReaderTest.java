@@ -156,4 +156,21 @@ class DataReaderTest {
         assertThat(PathParser.parse("FROM:<a@b.test> SIZE=1 SIZE=2", "FROM", "5.1.7").error.toString())
                 .contains("twice");
     }
+
+    /**
+     * The most a chunk's output can grow: a chunk that starts with a ".\r" left pending by the one before and holds
+     * nothing but bare LFs after it doubles (each LF becomes CRLF) and still fits the reader's output buffer.
+     */
+    @Test
+    void aChunkOfBareLineFeedsAfterAPendingDotCrIsNormalisedWhole() throws Exception {
+        String lines = ("a".repeat(100) + "\r\n").repeat(20) + "bbbb\r\n";
+        String first = lines + ".\r"; // exactly one 2 048-octet chunk, ending in ".\r"
+        assertThat(first).hasSize(2048);
+        String second = "x" + "\n".repeat(4000) + "\r\n.\r\n";
+        Result r = read(first + second + "QUIT\r\n", true, false);
+        assertThat(r.content).isEqualTo(lines + ".\r\nx" + "\r\n".repeat(4000) + "\r\n");
+        assertThat(r.rest).isEqualTo("QUIT\r\n");
+        assertThat(r.reader.bareCrCount()).isEqualTo(1);
+        assertThat(r.reader.bareLfCount()).isEqualTo(4000);
+    }
 }

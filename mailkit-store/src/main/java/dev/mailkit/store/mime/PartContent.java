@@ -7,6 +7,9 @@ import jakarta.mail.internet.MimeUtility;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -16,7 +19,70 @@ import java.util.Locale;
  * words decoded. Stateless and thread-safe.
  */
 public final class PartContent {
+    /** Header blocks beyond this size are read only up to it (a message cannot make a search hold more). */
+    public static final int MAX_HEADER = 1024 * 1024;
+
     private PartContent() {
+    }
+
+    /** One header field: its name and its unfolded, trimmed value, encoded words not yet decoded. */
+    public record HeaderField(String name, String value) {
+    }
+
+    /**
+     * The fields of the header block [start, end) of the content (at most {@link #MAX_HEADER} bytes of it), read
+     * as UTF-8: continuation lines are joined to their field, lines without a colon are skipped, an empty line
+     * ends the block.
+     */
+    public static List<HeaderField> headerFields(MessageSource content, long start, long end) throws IOException {
+        int len = (int) Math.min(Math.max(0, end - start), MAX_HEADER);
+        byte[] b;
+        try (InputStream in = content.openStream()) {
+            skipFully(in, start);
+            b = in.readNBytes(len);
+        }
+        return parseHeaderFields(new String(b, StandardCharsets.UTF_8));
+    }
+
+    static List<HeaderField> parseHeaderFields(String header) {
+        List<HeaderField> fields = new ArrayList<>();
+        String name = null;
+        StringBuilder value = new StringBuilder();
+        int i = 0;
+        int n = header.length();
+        while (i < n) {
+            int eol = header.indexOf('\n', i);
+            if (eol < 0) {
+                eol = n;
+            }
+            int lineEnd = eol > i && header.charAt(eol - 1) == '\r' ? eol - 1 : eol;
+            String line = header.substring(i, lineEnd);
+            i = eol + 1;
+            if (line.isEmpty()) {
+                break;
+            }
+            char first = line.charAt(0);
+            if ((first == ' ' || first == '\t') && name != null) {
+                value.append(line);
+                continue;
+            }
+            if (name != null) {
+                fields.add(new HeaderField(name, value.toString().trim()));
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                name = null;
+                value.setLength(0);
+                continue;
+            }
+            name = line.substring(0, colon).trim();
+            value.setLength(0);
+            value.append(line, colon + 1, line.length());
+        }
+        if (name != null) {
+            fields.add(new HeaderField(name, value.toString().trim()));
+        }
+        return fields;
     }
 
     /** A stream over bytes [start, end) of the content; closing it closes the content's stream. */

@@ -1,168 +1,48 @@
 package dev.mailkit.store.maildir;
 
-import dev.mailkit.core.MessageSource;
-import dev.mailkit.store.AccountId;
-import dev.mailkit.store.FlagOperation;
-import dev.mailkit.store.Flags;
-import dev.mailkit.store.MailAccount;
 import dev.mailkit.store.MailStore;
-import dev.mailkit.store.Mailbox;
-import dev.mailkit.store.MailboxName;
-import dev.mailkit.store.MailboxView;
-import dev.mailkit.store.MessageInfo;
-import dev.mailkit.store.SystemFlag;
-import dev.mailkit.store.UidSet;
-import dev.mailkit.store.ViewMode;
-import dev.mailkit.store.memory.MemoryMailStore;
+import dev.mailkit.store.StoreModelRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Model-based check of the Maildir store: seeded random sequences of appends, flag changes (system flags and
- * keywords), expunges, copies and moves between two mailboxes, with clean restarts of the Maildir store in between,
- * run against the Maildir store and the in-memory reference store; after every step both must hold the same
- * messages with the same UIDs, flags, sizes and contents, and so must the Maildir store read back after a restart.
+ * Model-based check of the Maildir store ({@link StoreModelRun}): seeded random appends, flag changes, expunges,
+ * copies and moves against the in-memory reference, with clean restarts of the Maildir store in between; after every
+ * step the Maildir store, and the Maildir store read back after a restart, must hold what the reference holds.
  */
 class MaildirModelTest {
-    static final AccountId JOE = AccountId.parse("joe@example.com");
-    static final MailboxName ARCHIVE = MailboxName.of("Archive");
-    static final List<String> KEYWORDS = List.of("$Label1", "Work", "todo");
-    static final SystemFlag[] SYSTEM = {SystemFlag.SEEN, SystemFlag.ANSWERED, SystemFlag.FLAGGED, SystemFlag.DELETED,
-        SystemFlag.DRAFT};
-
     @TempDir
     Path dir;
 
     @Test
     void randomOperationsLeaveTheMaildirStoreWhereTheReferenceIs() {
         for (long seed = 1; seed <= Long.getLong("fuzz.seeds", 8); seed++) {
-            run(seed, dir.resolve("s" + seed));
-        }
-    }
-
-    private void run(long seed, Path root) {
-        Random r = new Random(seed);
-        MemoryMailStore model = MemoryMailStore.create();
-        MailStore maildir = MaildirMailStore.builder(root).build();
-        try {
-            for (MailStore s : List.of(model, maildir)) {
-                s.account(JOE).create(ARCHIVE);
-            }
-            for (int step = 0; step < 60; step++) {
-                int op = r.nextInt(10);
-                MailboxName box = r.nextBoolean() ? MailboxName.INBOX : ARCHIVE;
-                MailboxName other = box.equals(MailboxName.INBOX) ? ARCHIVE : MailboxName.INBOX;
-                long[] pick = null;
-                String what;
-                if (op < 4) {
-                    byte[] m = ("Subject: s" + seed + " step " + step + "\r\n\r\n" + "x".repeat(r.nextInt(3000)) + "\r\n")
-                            .getBytes(StandardCharsets.US_ASCII);
-                    Flags f = randomFlags(r);
-                    what = "append " + f + " to " + box;
-                    for (MailStore s : List.of(model, maildir)) {
-                        try (Mailbox b = s.account(JOE).open(box)) {
-                            b.append(MessageSource.of(m), f, Instant.ofEpochSecond(1_700_000_000L + step));
-                        }
+            Path root = dir.resolve("s" + seed);
+            MailStore[] store = {MaildirMailStore.builder(root).build()};
+            try {
+                StoreModelRun.run(seed, 60, List.of("$Label1", "Work", "todo"), new StoreModelRun.Nodes() {
+                    @Override
+                    public int count() {
+                        return 1;
                     }
-                } else {
-                    List<Long> uids = uids(model.account(JOE), box);
-                    if (uids.isEmpty()) {
-                        continue;
+
+                    @Override
+                    public MailStore node(int i) {
+                        return store[0];
                     }
-                    pick = uids.stream().filter(u -> r.nextInt(3) == 0).mapToLong(Long::longValue).toArray();
-                    if (pick.length == 0) {
-                        pick = new long[] {uids.get(r.nextInt(uids.size()))};
+
+                    @Override
+                    public void restart(int i) {
+                        store[0].close();
+                        store[0] = MaildirMailStore.builder(root).build();
                     }
-                    FlagOperation fo = FlagOperation.values()[r.nextInt(3)];
-                    Flags f = randomFlags(r);
-                    what = (op < 7 ? "store " + fo + " " + f : op == 7 ? "expunge" : op == 8 ? "copy" : "move")
-                            + " " + Arrays.toString(pick) + " in " + box;
-                    for (MailStore s : List.of(model, maildir)) {
-                        MailAccount a = s.account(JOE);
-                        try (Mailbox b = a.open(box); MailboxView v = b.openView(ViewMode.READ_WRITE);
-                             Mailbox target = a.open(other)) {
-                            UidSet set = UidSet.of(pick);
-                            if (op < 7) {
-                                v.store(set, fo, f);
-                            } else if (op == 7) {
-                                v.store(set, FlagOperation.ADD, Flags.of(SystemFlag.DELETED));
-                                v.expunge(set);
-                            } else if (op == 8) {
-                                v.copy(set, target);
-                            } else {
-                                v.move(set, target);
-                            }
-                        }
-                    }
-                }
-                String context = "seed " + seed + " step " + step + " after " + what;
-                assertSame(model, maildir, context);
-                if (r.nextInt(8) == 0) { // a clean restart of the Maildir store: everything must come back
-                    maildir.close();
-                    maildir = MaildirMailStore.builder(root).build();
-                    assertSame(model, maildir, context + " and a restart");
-                }
-            }
-        } finally {
-            maildir.close();
-            model.close();
-        }
-    }
-
-    static Flags randomFlags(Random r) {
-        List<SystemFlag> sys = new ArrayList<>();
-        for (SystemFlag f : SYSTEM) {
-            if (r.nextInt(3) == 0) {
-                sys.add(f);
+                });
+            } finally {
+                store[0].close();
             }
         }
-        List<String> kw = new ArrayList<>();
-        for (String k : KEYWORDS) {
-            if (r.nextInt(4) == 0) {
-                kw.add(k);
-            }
-        }
-        return Flags.of(sys, kw);
-    }
-
-    static List<Long> uids(MailAccount a, MailboxName box) {
-        List<Long> out = new ArrayList<>();
-        try (Mailbox b = a.open(box); MailboxView v = b.openView(ViewMode.READ_ONLY)) {
-            for (int seq = 1; seq <= v.messageCount(); seq++) {
-                out.add(v.uid(seq));
-            }
-        }
-        return out;
-    }
-
-    /** Every message of both mailboxes: UID, flags, size and content. */
-    static List<String> snapshot(MailStore s) {
-        List<String> out = new ArrayList<>();
-        MailAccount a = s.account(JOE);
-        for (MailboxName box : List.of(MailboxName.INBOX, ARCHIVE)) {
-            try (Mailbox b = a.open(box)) {
-                out.add(box + ": " + b.status().messages() + " messages, next UID " + b.status().uidNext());
-                for (long uid : uids(a, box)) {
-                    MessageInfo i = b.message(uid).orElseThrow();
-                    String content = b.content(uid).orElseThrow().asString();
-                    out.add(box + " " + uid + " " + i.flags() + " " + i.size() + " " + content.hashCode());
-                }
-            }
-        }
-        return out;
-    }
-
-    static void assertSame(MailStore model, MailStore maildir, String context) {
-        assertThat(snapshot(maildir)).as(context).isEqualTo(snapshot(model));
     }
 }

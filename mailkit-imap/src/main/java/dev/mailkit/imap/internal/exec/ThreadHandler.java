@@ -5,12 +5,12 @@ import dev.mailkit.imap.internal.command.ThreadCommand;
 import dev.mailkit.imap.internal.message.EnvelopeFields;
 import dev.mailkit.imap.internal.message.MimePart;
 import dev.mailkit.imap.internal.search.BaseSubject;
-import dev.mailkit.imap.internal.search.MessageText;
 import dev.mailkit.imap.internal.search.SortKeys;
 import dev.mailkit.imap.internal.search.Threader;
 import dev.mailkit.imap.internal.session.CommandHandler;
 import dev.mailkit.imap.internal.session.ImapSession;
 import dev.mailkit.imap.internal.store.StoreMessage;
+import dev.mailkit.store.mime.PartContent;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -54,7 +54,7 @@ final class ThreadHandler implements CommandHandler<ThreadCommand> {
     private static List<String> references(StoreMessage m) throws IOException {
         MimePart root = m.structure();
         try (MessageSource content = m.content()) {
-            for (MessageText.Field f : MessageText.headerFields(content, root.headerOffset(), root.bodyOffset())) {
+            for (PartContent.HeaderField f : PartContent.headerFields(content, root.headerOffset(), root.bodyOffset())) {
                 if (f.name().equalsIgnoreCase("References")) {
                     return messageIds(f.value());
                 }

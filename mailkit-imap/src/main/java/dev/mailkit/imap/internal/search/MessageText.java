@@ -11,8 +11,6 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The text of a message as SEARCH sees it: header fields unfolded and with RFC 2047 encoded words decoded, and
@@ -20,74 +18,7 @@ import java.util.List;
  * {@link TextMatcher} so that a big body is never held in memory. Stateless helpers.
  */
 public final class MessageText {
-    /** Headers beyond this size are not searched (a message cannot make a search hold more). */
-    static final int MAX_HEADER = 1024 * 1024;
-
     private MessageText() {
-    }
-
-    /** One header field: its name and its unfolded value. */
-    public record Field(String name, String value) {
-    }
-
-    /** Reads and splits the header block [start, end) of the content. */
-    public static List<Field> headerFields(MessageSource content, long start, long end) throws IOException {
-        int len = (int) Math.min(Math.max(0, end - start), MAX_HEADER);
-        byte[] b = new byte[len];
-        try (InputStream in = content.openStream()) {
-            PartContent.skipFully(in, start);
-            int got = 0;
-            while (got < len) {
-                int n = in.read(b, got, len - got);
-                if (n < 0) {
-                    break;
-                }
-                got += n;
-            }
-            len = got;
-        }
-        return parseFields(new String(b, 0, len, StandardCharsets.UTF_8));
-    }
-
-    static List<Field> parseFields(String header) {
-        List<Field> fields = new ArrayList<>();
-        String name = null;
-        StringBuilder value = new StringBuilder();
-        int i = 0;
-        int n = header.length();
-        while (i < n) {
-            int eol = header.indexOf('\n', i);
-            if (eol < 0) {
-                eol = n;
-            }
-            int lineEnd = eol > i && header.charAt(eol - 1) == '\r' ? eol - 1 : eol;
-            String line = header.substring(i, lineEnd);
-            i = eol + 1;
-            if (line.isEmpty()) {
-                break;
-            }
-            char first = line.charAt(0);
-            if ((first == ' ' || first == '\t') && name != null) {
-                value.append(line);
-                continue;
-            }
-            if (name != null) {
-                fields.add(new Field(name, value.toString().trim()));
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                name = null;
-                value.setLength(0);
-                continue;
-            }
-            name = line.substring(0, colon).trim();
-            value.setLength(0);
-            value.append(line, colon + 1, line.length());
-        }
-        if (name != null) {
-            fields.add(new Field(name, value.toString().trim()));
-        }
-        return fields;
     }
 
     /** The value with encoded words decoded (as it is when they are malformed). */
@@ -118,7 +49,7 @@ public final class MessageText {
         }
         if (part.isMessage()) {
             MimePart inner = part.message();
-            for (Field f : headerFields(content, inner.headerOffset(), inner.bodyOffset())) {
+            for (PartContent.HeaderField f : PartContent.headerFields(content, inner.headerOffset(), inner.bodyOffset())) {
                 m.reset();
                 if (m.feed(decode(f.value()))) {
                     return true;

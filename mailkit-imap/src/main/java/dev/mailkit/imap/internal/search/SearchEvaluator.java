@@ -5,6 +5,7 @@ import dev.mailkit.imap.internal.command.SearchKey;
 import dev.mailkit.imap.internal.message.EnvelopeFields;
 import dev.mailkit.imap.internal.message.MessageData;
 import dev.mailkit.imap.internal.message.MimePart;
+import dev.mailkit.store.mime.PartContent;
 import dev.mailkit.store.AccountId;
 import dev.mailkit.store.Mailbox;
 import dev.mailkit.store.UidSet;
@@ -212,7 +213,7 @@ public final class SearchEvaluator {
             }
             return matchesAddresses(matcher, v);
         }
-        for (MessageText.Field f : lazy.header()) {
+        for (PartContent.HeaderField f : lazy.header()) {
             if (f.name().equalsIgnoreCase(h.field()) && matcher.find(MessageText.decode(f.value()))) {
                 return true;
             }
@@ -248,7 +249,7 @@ public final class SearchEvaluator {
             return true;
         }
         if (!t.bodyOnly()) {
-            for (MessageText.Field f : lazy.header()) {
+            for (PartContent.HeaderField f : lazy.header()) {
                 if (matcher.find(f.name()) || matcher.find(MessageText.decode(f.value()))) {
                     return true;
                 }
@@ -262,7 +263,7 @@ public final class SearchEvaluator {
         private final MessageData m;
         private MessageSource content;
         private MimePart structure;
-        private List<MessageText.Field> header;
+        private List<PartContent.HeaderField> header;
 
         Lazy(MessageData m) {
             this.m = m;
@@ -282,10 +283,10 @@ public final class SearchEvaluator {
             return structure;
         }
 
-        List<MessageText.Field> header() throws IOException {
+        List<PartContent.HeaderField> header() throws IOException {
             if (header == null) {
                 MimePart root = structure();
-                header = MessageText.headerFields(content(), root.headerOffset(), root.bodyOffset());
+                header = PartContent.headerFields(content(), root.headerOffset(), root.bodyOffset());
             }
             return header;
         }
