@@ -166,11 +166,17 @@ public final class AcmeCertificates implements AutoCloseable {
         }
     }
 
-    /** Stops renewing and frees the responder's port; the certificate served so far stays in the TLS configuration. */
+    /**
+     * Stops renewing (an attempt under way is interrupted) and frees the responder's port; the certificate served so
+     * far stays in the TLS configuration. Idempotent.
+     */
     @Override
     public void close() {
         lock.lock();
         try {
+            if (closed) {
+                return;
+            }
             closed = true;
             if (renewer != null) {
                 renewer.close();

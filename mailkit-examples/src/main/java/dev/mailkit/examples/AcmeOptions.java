@@ -46,7 +46,7 @@ final class AcmeOptions {
             Parsers::port, "where mailkit answers tls-alpn-01 challenges (default 443, where CAs connect)");
     static final Setting<Double> RENEW = value("--acme-renew-when-remaining", "tls.acme.renew-when-remaining",
             "FRACTION", 1.0 / 3, Reload.RESTART, AcmeOptions::fraction, "renew when this part of the certificate's "
-                    + "lifetime is left, e.g. 33% or 0.33 (default a third)");
+                    + "lifetime is left, e.g. 0.33 (default: a third; a percentage such as 33 percent works too)");
 
     /** The ACME settings, in the order of the help. */
     static final List<Setting<?>> SETTINGS = List.of(DIRECTORY, DOMAINS, CONTACT, CHALLENGE, STORAGE, TRUST, HTTP_PORT,

@@ -130,6 +130,9 @@ public final class Renewer implements AutoCloseable {
             schedule(renewAt);
             return c;
         } catch (IssuanceException | IOException | RuntimeException e) {
+            if (thread.isShutdown()) { // closed meanwhile: not a failure to report or retry
+                throw e instanceof IssuanceException ie ? ie : new IssuanceException("closed", e);
+            }
             failures++;
             int n = failures;
             Duration wait = plan.retryDelay(n);
