@@ -49,6 +49,8 @@ class ModuleRulesTest {
             // sieve's script store SPI
             Map.entry("postgres", Set.of("core", "store", "relay", "sieve")),
             Map.entry("passwd", Set.of("core")),
+            // certificates by ACME: swaps them into core's replaceable TlsConfig, knows no server
+            Map.entry("acme", Set.of("core")),
             Map.entry("test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth", "web", "sieve")),
             // mailkit-spring-boot-starter (dev.mailkit.spring...): relay, mailauth and test are optional there
             Map.entry("spring", Set.of("core", "smtp", "store", "imap", "pop3", "relay", "mailauth", "test")));
@@ -62,7 +64,8 @@ class ModuleRulesTest {
             "org.postgresql", "postgres",
             "com.zaxxer.hikari", "postgres",
             "org.flywaydb", "postgres",
-            "org.bouncycastle", "passwd");
+            "org.bouncycastle", "passwd",
+            "org.shredzone.acme4j", "acme");
 
     static JavaClasses mailkit;
 

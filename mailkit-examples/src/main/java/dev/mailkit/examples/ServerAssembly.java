@@ -13,6 +13,7 @@ import dev.mailkit.core.server.ProxyProtocol;
 import dev.mailkit.core.server.MailServer;
 import dev.mailkit.core.sink.DeliveryReport;
 import dev.mailkit.core.sink.MessageSink;
+import dev.mailkit.acme.AcmeCertificates;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.imap.ImapServer;
 import dev.mailkit.mailauth.dkim.DkimSigner;
@@ -184,7 +185,10 @@ final class ServerAssembly {
         LateQueue outbound = new LateQueue();
         ManageSieveServer manageSieve = null;
         LuceneSearchIndex searchIndex = null;
+        AcmeCertificates acme = null;
         try {
+            // a certificate by ACME: the stored one is swapped in now, a new one whenever the CA issues it
+            acme = AcmeOptions.start(o, tls, metrics, out);
             // the trace names the mailboxes each copy went into: it wraps each delivery agent a reload sets
             Switchable.Sink agent = new Switchable.Sink(agent(o, store, users, sieveScripts, outbound),
                     trace::sink);
@@ -260,10 +264,11 @@ final class ServerAssembly {
                     new MailkitServerMain.Parts(users, usersFile, agent, filters, sieveScripts, outbound, database));
             running.manageSieve = manageSieve;
             running.searchIndex = searchIndex;
+            running.acme = acme;
             Banner.print(o, running, out);
             return running;
         } catch (RuntimeException e) {
-            for (AutoCloseable c : new AutoCloseable[] {web, manageSieve, smtp, pop3, relay, imap, searchIndex}) {
+            for (AutoCloseable c : new AutoCloseable[] {acme, web, manageSieve, smtp, pop3, relay, imap, searchIndex}) {
                 try {
                     if (c != null) {
                         c.close();

@@ -97,6 +97,12 @@ final class ServerMetrics {
         }
     }
 
+    /** Counts an ACME attempt by its outcome: issued, stored (read back at start) or failed. */
+    void acmeAttempt(String outcome) {
+        count("mailkit.acme.certificates", "ACME certificates installed (issued, or stored at start) and attempts "
+                + "that failed", "outcome", outcome, 1);
+    }
+
     /**
      * Counts a relay event's recipients: relayed (delivered), deferred, bounced, expired; and, when the destination's
      * MTA-STS policy or DANE records applied, the attempt by policy, mode and result.
