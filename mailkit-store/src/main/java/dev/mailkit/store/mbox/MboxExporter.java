@@ -26,7 +26,9 @@ import java.util.Optional;
  * Writes messages as an mbox file in the <b>mboxrd</b> format that mutt, Thunderbird, Dovecot and {@code formail}
  * read: each message starts with a {@code From <sender> <asctime date>} line, its lines end in LF, every line that
  * begins with {@code From } after any number of {@code >} gets one more {@code >} (so that reading it back removes
- * exactly one and nothing is ever mistaken for a message boundary), and a blank line follows it.
+ * exactly one and nothing is ever mistaken for a message boundary), and a blank line follows it. A line whose text
+ * itself ends in CR (CR CR LF in the message) is the one written with CR LF, so that importing it again keeps that
+ * CR: export and import round-trip.
  *
  * <p>The sender is taken from the message's {@code Return-Path:} ({@code MAILER-DAEMON} if there is none), the date
  * is the internal date. With {@link #statusHeaders(boolean) status headers} (the default), flags travel as mutt and
@@ -39,6 +41,7 @@ public final class MboxExporter {
     private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy",
             Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final byte[] LF = {'\n'};
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private final boolean statusHeaders;
 
@@ -121,7 +124,9 @@ public final class MboxExporter {
                 }
                 out.write(lines.data, 0, lines.length);
                 if (lines.lineEnded) {
-                    out.write(LF);
+                    // a line whose text ends in CR (CR CR LF in the message) ends in CR LF, since a reader takes a
+                    // CR before the LF as part of the line end: the text's own CR then survives the round trip
+                    out.write(lines.length > 0 && lines.data[lines.length - 1] == '\r' ? CRLF : LF);
                 }
                 lastEnded = lines.lineEnded;
             }

@@ -85,6 +85,11 @@ final class StructureParser {
         long bodyStart;
         long headerLength;
         if (interrupted) {
+            if (position() == headerStart) {
+                // a boundary at once: the line break before it ended the delimiter line (or the enclosing message
+                // header) and stays there, as in Dovecot, so the enclosing parts that end at this boundary keep it
+                prevEol = 0;
+            }
             bodyStart = Math.max(headerStart, position() - prevEol);
         } else {
             bodyStart = position();
@@ -115,7 +120,10 @@ final class StructureParser {
         if (stop >= 0 && !interrupted) {
             bodyEnd = end - prevEol;
             if (bodyEnd < bodyStart) {
+                // the line break before the boundary is the one that ended this part's header (an empty body): as
+                // Dovecot, it stays in the header, so every enclosing part that ends at this boundary keeps it too
                 bodyEnd = bodyStart;
+                prevEol = 0;
             } else if (prevEol > 0) {
                 lines--;
             }
