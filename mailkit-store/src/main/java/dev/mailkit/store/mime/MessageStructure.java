@@ -22,9 +22,11 @@ import java.util.Objects;
  * and never fails on malformed input: a missing closing boundary ends the part at the next enclosing boundary or at
  * the end; an invalid {@code Content-Type} counts as {@code text/plain}. Boundaries are matched, as Dovecot does,
  * on lines that begin with {@code --} and the boundary (the longest active boundary that matches wins), and the
- * line break before a boundary belongs to the boundary, not to the part (except, as in Dovecot, the line break
- * that ends a nested multipart's close delimiter when an enclosing boundary follows at once:
- * {@code --inner--CRLF--outer} leaves that CRLF in the nested multipart). Hostile input is bounded: at most
+ * line break before a boundary belongs to the boundary, not to the part (except, as in Dovecot, a line break that
+ * ends a header's empty line, a delimiter line or a nested multipart's close delimiter when a boundary follows at
+ * once: {@code --inner--CRLF--outer} leaves that CRLF in the nested multipart, and an embedded message's
+ * {@code Subject: x CRLF CRLF --outer} in its header and so in the {@code message/rfc822} part's body; every part
+ * lies within its parent). Hostile input is bounded: at most
  * {@value #MAX_DEPTH} levels of nesting and {@value #MAX_PARTS} parts (deeper or further structure is body of
  * the enclosing part), header values are kept up to 64 KiB each and 1 MiB in all (beyond that only short prefixes
  * of each field), boundaries up to {@value #MAX_BOUNDARY_LENGTH} characters; line length is unlimited.

@@ -17,8 +17,9 @@ import java.util.Objects;
  * for {@link #headerLength()} octets and includes the empty line that ends it (IMAP {@code BODY[n.MIME]}, or
  * {@code BODY[HEADER]} for a message's top-level part); the body follows directly, {@link #bodyLength()} octets
  * (IMAP {@code BODY[n]}, the size in BODYSTRUCTURE), not including the line break before the next boundary
- * (a nested multipart whose close delimiter is directly followed by an enclosing boundary keeps the line break
- * after its close delimiter, as Dovecot counts it).
+ * (as Dovecot counts it, a line break that ends a header, a delimiter line or a nested multipart's close delimiter
+ * right before a boundary stays there, and so in every enclosing part that ends at that boundary: a part's header
+ * and body always lie within its parent's body).
  * {@link #bodyLines()} counts the line feeds in the body (BODYSTRUCTURE's line count for {@code text/*} and
  * {@code message/rfc822} parts).
  *

@@ -14,9 +14,10 @@ import java.util.List;
 final class StructureCodec {
     /**
      * 2: the line break after a nested close delimiter directly followed by an enclosing boundary belongs to the
-     * nested multipart (as in Dovecot); structures of version 1 are parsed again.
+     * nested multipart (as in Dovecot). 3: so does a line break that ends a header or a delimiter line right before a
+     * boundary, in every part that ends there (issue 17). Structures of older versions are parsed again.
      */
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     private StructureCodec() {
     }

@@ -541,8 +541,8 @@ class MaildirMailStoreTest {
         int dataLen = rec.getInt(0);
         int baseLen = rec.getShort(4);
         byte[] b = rec.array();
-        assertThat(b[10 + baseLen]).isEqualTo((byte) 2);
-        b[10 + baseLen] = 1;
+        assertThat(b[10 + baseLen]).isEqualTo((byte) 3);
+        b[10 + baseLen] = 2;
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(b, 10, baseLen + dataLen);
         rec.putInt(6, (int) crc.getValue());

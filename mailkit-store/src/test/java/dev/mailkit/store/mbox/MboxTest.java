@@ -172,6 +172,31 @@ class MboxTest {
         }
     }
 
+    /** The fuzz finding of issue 17: a line whose text ends in CR, and a message ending in CR CR. */
+    @Test
+    void linesEndingInCarriageReturnRoundTrip() throws IOException {
+        byte[] message = "Subject: cr\r\n\r\ntext\r\r\nlast\r\r".getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MboxExporter exporter = MboxExporter.create().statusHeaders(false);
+        exporter.write(MessageSource.of(message), Flags.NONE, DATE, out);
+        assertThat(out.toString(StandardCharsets.US_ASCII))
+                .isEqualTo("From MAILER-DAEMON Sat Jan  3 01:05:34 2026\nSubject: cr\n\ntext\r\r\nlast\r\r\n\n");
+        List<String> once = imported(out.toByteArray());
+        // the text's CR stays; the last CR becomes the line end the message lacked
+        assertThat(once).containsExactly("Subject: cr\r\n\r\ntext\r\r\nlast\r\r\n");
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        exporter.write(MessageSource.of(once.get(0).getBytes(StandardCharsets.US_ASCII)), Flags.NONE, DATE, again);
+        assertThat(again.toByteArray()).isEqualTo(out.toByteArray());
+        assertThat(imported(again.toByteArray())).isEqualTo(once);
+    }
+
+    private List<String> imported(byte[] mbox) throws IOException {
+        List<String> messages = new ArrayList<>();
+        MboxImporter.create().spool(MessageSpool.create(tmp, 1024)).read(new ByteArrayInputStream(mbox),
+                (m, flags, date) -> messages.add(new String(m.toByteArray(), StandardCharsets.US_ASCII)));
+        return messages;
+    }
+
     @Test
     void somethingThatIsNotAnMboxIsRefused() {
         try (MemoryMailStore store = MemoryMailStore.create();

@@ -276,6 +276,37 @@ class MessageStructureTest {
         assertThat(body(m, root.children().get(1))).isEqualTo("second");
     }
 
+    /** The fuzz findings of issue 17: each part lies within its parent; sizes and line counts as Dovecot 2.3's. */
+    @Test
+    void lineBreakEndingAHeaderOrDelimiterBeforeABoundaryStaysInTheEnclosingParts() throws IOException {
+        byte[] m = crlf("Content-Type: multipart/mixed; boundary=a\n\n--a\nContent-Type: message/rfc822\n\n"
+                + "Subject: x\n\n--a\nContent-Type: text/plain\n\n\n--a--\n");
+        MimePart embedded = parse(m).body().children().get(0);
+        assertThat(body(m, embedded)).isEqualTo("Subject: x\r\n\r\n");
+        assertThat(embedded.bodyLines()).isEqualTo(2);
+        MimePart inner = embedded.message().body();
+        assertThat(header(m, inner)).isEqualTo("Subject: x\r\n\r\n");
+        assertThat(inner.bodyOffset()).isEqualTo(embedded.bodyOffset() + embedded.bodyLength());
+        assertThat(inner.bodyLength()).isZero();
+
+        // an unclosed nested multipart whose last part has an empty body
+        byte[] n = crlf("Content-Type: multipart/mixed; boundary=a\n\n--a\n"
+                + "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\n--a--\n");
+        MimePart nested = parse(n).body().children().get(0);
+        assertThat(body(n, nested)).isEqualTo("--b\r\nContent-Type: text/plain\r\n\r\n");
+        assertThat(header(n, nested.children().get(0))).isEqualTo("Content-Type: text/plain\r\n\r\n");
+
+        // a delimiter line right before an enclosing boundary: its part is empty, inside the nested multipart
+        byte[] d = crlf("Content-Type: multipart/mixed; boundary=a\n\n--a\n"
+                + "Content-Type: multipart/mixed; boundary=b\n\n--b\n\none\n--b\n--a--\n");
+        MimePart open = parse(d).body().children().get(0);
+        assertThat(body(d, open)).isEqualTo("--b\r\n\r\none\r\n--b\r\n");
+        assertThat(open.children()).hasSize(2);
+        MimePart empty = open.children().get(1);
+        assertThat(empty.headerOffset()).isEqualTo(open.bodyOffset() + open.bodyLength());
+        assertThat(empty.headerLength() + empty.bodyLength()).isZero();
+    }
+
     @Test
     void boundaryThatNeverAppearsLeavesTheWholeBody() throws IOException {
         byte[] m = crlf("Content-Type: multipart/mixed; boundary=nope\n\njust text\n--other\n");
