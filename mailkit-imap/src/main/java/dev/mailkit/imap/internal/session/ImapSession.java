@@ -52,6 +52,7 @@ public final class ImapSession {
     private final IdleNotifier notifier;
     private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean idling;
+    private volatile NotifyWatch notify;
     private final Set<String> enabled = new HashSet<>();
     private SessionState state = SessionState.NOT_AUTHENTICATED;
     private MailUser user;
@@ -125,6 +126,7 @@ public final class ImapSession {
             bye("Autologout; idle for too long");
         } finally {
             closeSelected();
+            setNotify(null);
         }
     }
 
@@ -371,7 +373,7 @@ public final class ImapSession {
      * soon by the notifier (never on the caller's thread). Repeated wakes before the update runs are merged.
      */
     public void wake() {
-        if (idling && wakeQueued.compareAndSet(false, true)) {
+        if ((idling || notify != null) && wakeQueued.compareAndSet(false, true)) {
             notifier.submit(this::writeUpdatesWhileIdle);
         }
     }
@@ -380,10 +382,14 @@ public final class ImapSession {
         wakeQueued.set(false);
         writeLock.lock();
         try {
-            if (idling) {
-                reportUpdates(true);
-                out.flush();
+            NotifyWatch n = notify;
+            if (idling || n != null && n.selected() != NotifyWatch.Selected.NONE) {
+                reportUpdates(idling || n.selected() == NotifyWatch.Selected.IMMEDIATE);
             }
+            if (n != null && state != SessionState.LOGOUT) {
+                n.writeChanges(out, selected == null ? null : selected.name(), condstore);
+            }
+            out.flush();
         } catch (IOException | RuntimeException e) {
             LOG.debug("{}: cannot write IDLE update: {}", connection.id(), e.toString());
             connection.close();
@@ -459,6 +465,25 @@ public final class ImapSession {
         int[] seqs = e.sequenceNumbers();
         for (int i = seqs.length - 1; i >= 0; i--) {
             Responses.expunge(out, seqs[i] + i);
+        }
+    }
+
+    /**
+     * Replaces the NOTIFY watch (null: NOTIFY NONE), closing the previous one; with {@code status}, writes the
+     * watched mailboxes' STATUS (NOTIFY SET STATUS). The caller holds the write lock.
+     */
+    public void setNotify(NotifyWatch w, boolean status) throws IOException {
+        setNotify(w);
+        if (w != null && status) {
+            w.writeStatus(out, selected == null ? null : selected.name(), condstore);
+        }
+    }
+
+    private void setNotify(NotifyWatch w) {
+        NotifyWatch old = notify;
+        notify = w;
+        if (old != null) {
+            old.close();
         }
     }
 
