@@ -112,6 +112,27 @@ class NotifyTest {
     }
 
     @Test
+    void messageNewWithFetchAttributesSendsThemAfterExists() throws Exception {
+        try (RawImap a = login(); RawImap b = login()) {
+            assertThat(a.tagged("SELECT INBOX")).contains("OK [READ-WRITE]");
+            assertThat(a.tagged("NOTIFY SET (mailboxes Work (MessageNew (UID) MessageExpunge))")).isEqualTo(
+                    "BAD FETCH attributes of MessageNew are for SELECTED or SELECTED-DELAYED only");
+            assertThat(a.tagged("NOTIFY SET (selected (MessageNew (UID BODY[]) MessageExpunge))")).isEqualTo(
+                    "BAD MessageNew's FETCH attributes must not set \\Seen: use BODY.PEEK");
+            assertThat(a.tagged("NOTIFY SET (selected (MessageNew (UID FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])"
+                    + " MessageExpunge))")).isEqualTo("OK NOTIFY completed");
+            append(b, "INBOX");
+            assertThat(awaitLine(a, "* 1 FETCH")).containsExactly("* 1 EXISTS", "* 1 RECENT",
+                    "* 1 FETCH (UID 1 FLAGS (\\Recent) BODY[HEADER.FIELDS (SUBJECT)] {15}");
+            assertThat(a.line()).isEqualTo("Subject: hi");
+            assertThat(a.line()).isEqualTo("");
+            assertThat(a.line()).isEqualTo(")");
+            assertThat(a.command("FETCH 1 FLAGS")).containsExactly("* 1 FETCH (FLAGS (\\Recent))",
+                    "t6 OK Fetch completed");
+        }
+    }
+
+    @Test
     void selectedDelayedHoldsExpungesUntilACommandAllowsThem() throws Exception {
         try (var inbox = account.open(MailboxName.INBOX)) {
             inbox.append(dev.mailkit.core.MessageSource.ofText(MSG));

@@ -41,9 +41,10 @@ public record NotifyCommand(String tag, boolean none, boolean status, List<Event
 
     /**
      * One event group: a filter, its mailbox names (SUBTREE and MAILBOXES only, as the client sent them) and its
-     * events; an empty event set is the group's NONE.
+     * events; an empty event set is the group's NONE. {@code newMessageFetch}: the FETCH attributes of MessageNew
+     * (SELECTED and SELECTED-DELAYED only), or null.
      */
-    public record EventGroup(Filter filter, List<String> mailboxes, Set<Event> events) {
+    public record EventGroup(Filter filter, List<String> mailboxes, Set<Event> events, FetchRequest newMessageFetch) {
         public EventGroup {
             mailboxes = List.copyOf(mailboxes);
             events = Set.copyOf(events);

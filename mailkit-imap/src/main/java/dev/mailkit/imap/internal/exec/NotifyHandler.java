@@ -62,7 +62,13 @@ final class NotifyHandler implements CommandHandler<NotifyCommand> {
                     + " mailboxes; name fewer (SUBTREE or MAILBOXES instead of PERSONAL)");
             return;
         }
-        s.setNotify(NotifyWatch.open(s.account(), selected, targets, s::wake), c.status());
+        NotifyWatch watch = NotifyWatch.open(s.account(), selected, targets, s::wake);
+        for (EventGroup g : c.groups()) {
+            if (g.newMessageFetch() != null) {
+                watch.withNewMessages(new NotifyFetch(g.newMessageFetch()));
+            }
+        }
+        s.setNotify(watch, c.status());
         s.complete(c, null, "NOTIFY completed");
     }
 

@@ -1,5 +1,6 @@
 package dev.mailkit.imap.internal.protocol;
 
+import dev.mailkit.imap.internal.command.FetchRequest;
 import dev.mailkit.imap.internal.command.NotifyCommand;
 import dev.mailkit.imap.internal.command.NotifyCommand.Event;
 import dev.mailkit.imap.internal.command.NotifyCommand.EventGroup;
@@ -15,7 +16,8 @@ import java.util.Set;
  * NOTIFY arguments (RFC 5465 8): {@code NONE}, or {@code SET [SP "STATUS"] 1*(SP event-group)}. Checks what
  * the grammar and section 5 say must be BAD: an unknown filter, a filter given twice, {@code MessageNew} without
  * {@code MessageExpunge} (or the reverse), {@code FlagChange} or {@code AnnotationChange} without both, more than
- * {@value #MAX_MAILBOXES} mailbox names in one command. An event name RFC 5465 does not define is not BAD but
+ * {@value #MAX_MAILBOXES} mailbox names in one command, FETCH attributes after MessageNew of a filter other than
+ * SELECTED or SELECTED-DELAYED, or attributes that would set {@code \Seen}. An event name RFC 5465 does not define is not BAD but
  * {@code NO [BADEVENT (...)]} with the events the server supports (section 3.1), after the whole command was read.
  */
 final class NotifyParser {
@@ -60,6 +62,7 @@ final class NotifyParser {
             }
             p.sp();
             Set<Event> events = EnumSet.noneOf(Event.class);
+            FetchRequest fetch = null;
             if (!p.tryWord("NONE")) {
                 p.expect('(');
                 do {
@@ -71,20 +74,33 @@ final class NotifyParser {
                         events.add(ev);
                     }
                     if (ev == Event.MessageNew && p.peek() == ' ' && p.reader().peek(1) == '(') {
-                        throw ParseException.bad("MessageNew with FETCH attributes is not supported");
+                        fetch = fetchAttributes(p, f);
                     }
                 } while (p.trySp());
                 p.expect(')');
                 check(events);
             }
             p.expect(')');
-            groups.add(new EventGroup(f, mailboxes, events));
+            groups.add(new EventGroup(f, mailboxes, events, fetch));
         } while (p.trySp());
         p.end();
         if (unknown != null) {
             throw ParseException.no(NotifyCommand.badEventCode(), "Unknown event " + abbreviate(unknown));
         }
         return new NotifyCommand(tag, false, status, groups);
+    }
+
+    /** RFC 5465 5.1: SP "(" fetch-att *(SP fetch-att) ")" after MessageNew, for the selected mailbox only. */
+    private static FetchRequest fetchAttributes(ImapParser p, Filter f) throws ParseException, IOException {
+        if (f != Filter.SELECTED && f != Filter.SELECTED_DELAYED) {
+            throw ParseException.bad("FETCH attributes of MessageNew are for SELECTED or SELECTED-DELAYED only");
+        }
+        p.sp();
+        FetchRequest r = new FetchParser(p).request();
+        if (r.setsSeen()) {
+            throw ParseException.bad("MessageNew's FETCH attributes must not set \\Seen: use BODY.PEEK");
+        }
+        return r;
     }
 
     private static Filter filter(String k) throws ParseException {

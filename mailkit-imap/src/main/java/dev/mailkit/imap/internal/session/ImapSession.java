@@ -423,6 +423,10 @@ public final class ImapSession {
             Responses.exists(out, ch.messageCount());
             Responses.recent(out, ch.recentCount());
             sel.reportedRecent(ch.recentCount());
+            NotifyWatch n = notify;
+            if (n != null) {
+                n.newMessages(this, ch.messageCount() - ch.newMessages() + 1, ch.messageCount());
+            }
             if (qresync) {
                 Responses.okCode(out, "HIGHESTMODSEQ", ch.highestModSeq(), "Highest"); // as Dovecot
             }

@@ -33,6 +33,12 @@ public final class NotifyWatch implements AutoCloseable {
     /** How the selected mailbox is watched. */
     public enum Selected { NONE, IMMEDIATE, DELAYED }
 
+    /** Writes the FETCH responses MessageNew asks for (RFC 5465 5.1) for messages just reported by EXISTS. */
+    @FunctionalInterface
+    public interface NewMessages {
+        void write(ImapSession s, int fromSeq, int toSeq) throws IOException;
+    }
+
     private static final class Watched {
         final MailboxName name;
         final Mailbox mailbox;
@@ -51,10 +57,24 @@ public final class NotifyWatch implements AutoCloseable {
 
     private final Selected selected;
     private final List<Watched> watched;
+    private NewMessages newMessages;
 
     private NotifyWatch(Selected selected, List<Watched> watched) {
         this.selected = selected;
         this.watched = watched;
+    }
+
+    /** Sets the writer of MessageNew's FETCH responses for the selected mailbox (none by default). */
+    public NotifyWatch withNewMessages(NewMessages writer) {
+        this.newMessages = writer;
+        return this;
+    }
+
+    /** After EXISTS for the selected mailbox: MessageNew's FETCH responses, if it asked for any. */
+    void newMessages(ImapSession s, int fromSeq, int toSeq) throws IOException {
+        if (newMessages != null && selected != Selected.NONE && fromSeq <= toSeq) {
+            newMessages.write(s, fromSeq, toSeq);
+        }
     }
 
     /**
