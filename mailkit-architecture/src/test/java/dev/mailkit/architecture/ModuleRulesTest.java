@@ -45,7 +45,8 @@ class ModuleRulesTest {
             Map.entry("search", Set.of("core", "store")),
             // the relay only for the queue view and the trace's relay events (an optional dependency)
             Map.entry("web", Set.of("core", "store", "relay")),
-            Map.entry("postgres", Set.of("core", "store")),
+            // the relay only for PostgresQueueStorage (an optional dependency)
+            Map.entry("postgres", Set.of("core", "store", "relay")),
             Map.entry("passwd", Set.of("core")),
             Map.entry("test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth", "web", "sieve")),
             // mailkit-spring-boot-starter (dev.mailkit.spring...): relay, mailauth and test are optional there

@@ -51,7 +51,8 @@ final class Banner {
                 : o.get(TLS_CERT) + expiry(r.tls().certificate(), Instant.now()).map(w -> "  WARNING: " + w)
                 .orElse("")));
         out.println("  relay               " + (o.get(RELAY_HOST) == null ? "to the recipients' MX hosts (DNS)"
-                : "through " + r.relay().smartHost().orElseThrow()) + ", queue " + r.relay().directory());
+                : "through " + r.relay().smartHost().orElseThrow()) + ", queue " + (r.relay().directory() != null ? r.relay().directory()
+                : "in the database (shared by the nodes)"));
         out.println("  trusted networks    " + (o.get(TRUSTED_NETWORKS).isEmpty() ? "none (relaying needs AUTH)"
                 : String.join(", ", o.get(TRUSTED_NETWORKS))));
         if (o.get(INBOUND_AUTH) != null) {

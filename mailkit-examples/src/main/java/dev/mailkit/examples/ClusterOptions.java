@@ -4,17 +4,21 @@ import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.server.ProxyProtocol;
 import dev.mailkit.postgres.PostgresDatabase;
 import dev.mailkit.postgres.PostgresMailStore;
+import dev.mailkit.postgres.PostgresQueueStorage;
 import dev.mailkit.postgres.PostgresUserDirectory;
 import dev.mailkit.store.AccountId;
 import dev.mailkit.store.MailAccount;
+import dev.mailkit.relay.spi.QueueStorage;
 import dev.mailkit.store.MailStore;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The runnable server's options for running several nodes: {@code --db-url} (with {@code --store postgres}: mailboxes
- * and users in that PostgreSQL database), {@code --db-user}, {@code --db-password}, {@code --node-name},
+ * The runnable server's options for running several nodes: {@code --db-url} (with {@code --store postgres}: mailboxes,
+ * users and the relay queue in that PostgreSQL database), {@code --db-user}, {@code --db-password}, {@code --node-name},
+ * {@code --queue-lease SECONDS},
  * {@code --proxy-protocol-from CIDR} (repeatable: the load balancers allowed to send PROXY protocol headers), as
  * {@link ServerOptions} read them (flags or the configuration file's {@code cluster} section). Immutable.
  *
@@ -23,10 +27,11 @@ import java.util.Map;
  * @param dbPassword the database password, or null
  * @param dbSchema   the schema of mailkit's tables, or null for {@code mailkit}
  * @param nodeName   this node's name, or null for the default (host name and process id)
+ * @param queueLease the relay queue's lease in seconds ({@code PostgresQueueStorage.Builder.lease})
  * @param proxies    the PROXY protocol's proxy networks (empty: none)
  */
 record ClusterOptions(String dbUrl, String dbUser, String dbPassword, String dbSchema, String nodeName,
-                      List<String> proxies) {
+                      int queueLease, List<String> proxies) {
     ClusterOptions {
         proxies = List.copyOf(proxies);
     }
@@ -36,8 +41,11 @@ record ClusterOptions(String dbUrl, String dbUser, String dbPassword, String dbS
         return proxies.isEmpty() ? null : ProxyProtocol.from(proxies.toArray(new String[0]));
     }
 
-    /** What {@code --store postgres} makes: the store (closing it closes the database) and the users. */
-    record Postgres(MailStore store, PostgresUserDirectory users, List<String> domains) {
+    /**
+     * What {@code --store postgres} makes: the store (closing it closes the database), the users, and the relay
+     * queue's storage (the relay queue closes it; close the relay before the store).
+     */
+    record Postgres(MailStore store, PostgresUserDirectory users, List<String> domains, QueueStorage queue) {
     }
 
     /**
@@ -84,7 +92,8 @@ record ClusterOptions(String dbUrl, String dbUser, String dbPassword, String dbS
                     return pg + " in " + db;
                 }
             };
-            return new Postgres(store, directory, directory.domains());
+            return new Postgres(store, directory, directory.domains(),
+                    PostgresQueueStorage.builder(db).lease(Duration.ofSeconds(queueLease)).build());
         } catch (RuntimeException e) {
             db.close();
             throw e;

@@ -28,6 +28,7 @@ import dev.mailkit.sieve.ManageSieveServer;
 import dev.mailkit.sieve.SieveDelivery;
 import dev.mailkit.sieve.SieveScripts;
 import dev.mailkit.relay.RelayQueue;
+import dev.mailkit.relay.spi.QueueStorage;
 import dev.mailkit.relay.RelayTls;
 import dev.mailkit.relay.SmartHost;
 import dev.mailkit.scan.ClamdClient;
@@ -146,6 +147,7 @@ final class ServerAssembly {
         PasswdFileUserDirectory usersFile = usersFile(o);
         MailStore store;
         UserDirectory database = null;
+        QueueStorage queueStorage = null; // the relay queue in the database, with --store postgres
         List<String> domains = o.domains();
         if (o.get(STORE).equals("postgres")) { // mailboxes and users in the database that every node shares
             Map<String, String> given = new LinkedHashMap<>();
@@ -153,6 +155,7 @@ final class ServerAssembly {
             ClusterOptions.Postgres pg = o.cluster().openPostgres(given, o.get(DOMAINS));
             store = pg.store();
             database = pg.users();
+            queueStorage = pg.queue();
             domains = pg.domains().isEmpty() ? List.of("localhost") : pg.domains();
         } else {
             store = o.get(STORE).equals("memory") ? MemoryMailStore.builder().standardMailboxes().build()
@@ -182,7 +185,7 @@ final class ServerAssembly {
                     trace::sink);
             MessageSink sink = metrics.sink(new PrintingSink(agent, out));
             MessageSpool spool = MessageSpool.create(o.get(DATA).resolve(".spool"), MessageSpool.DEFAULT_THRESHOLD);
-            relay = relay(o, domains, sink, trace, metrics, out);
+            relay = relay(o, queueStorage, domains, sink, trace, metrics, out);
             outbound.bind(relay);
             Switchable.Filters filters = new Switchable.Filters(filters(o));
             SmtpServer.Builder sb = SmtpServer.builder();
@@ -264,6 +267,9 @@ final class ServerAssembly {
                     // the first failure is the one reported
                 }
             }
+            if (relay == null && queueStorage != null) {
+                queueStorage.close(); // a relay queue closes its storage; none was made
+            }
             store.close();
             throw e;
         }
@@ -328,10 +334,14 @@ final class ServerAssembly {
         return b;
     }
 
-    /** The relay queue in DATA/.relay-queue: MX delivery or the smart host, DKIM, bounces to local senders delivered. */
-    private static RelayQueue relay(ServerOptions o, List<String> domains, MessageSink local, TraceRecorder trace,
-                                    ServerMetrics metrics, PrintStream out) {
-        RelayQueue.Builder b = RelayQueue.builder(o.get(DATA).resolve(".relay-queue"))
+    /**
+     * The relay queue in DATA/.relay-queue, or in the database ({@code storage}, with --store postgres): MX delivery
+     * or the smart host, DKIM, bounces to local senders delivered.
+     */
+    private static RelayQueue relay(ServerOptions o, QueueStorage storage, List<String> domains, MessageSink local,
+                                    TraceRecorder trace, ServerMetrics metrics, PrintStream out) {
+        RelayQueue.Builder b = (storage != null ? RelayQueue.builder(storage)
+                : RelayQueue.builder(o.get(DATA).resolve(".relay-queue")))
                 .localDelivery(local, domains.toArray(new String[0]))
                 .onEvent(e -> {
                     trace.relayEvent(e);

@@ -154,6 +154,9 @@ public final class ServerOptions {
             Reload.RESTART, Parsers::schema, "the schema of mailkit's tables (default mailkit)");
     public static final Setting<String> NODE_NAME = value("--node-name", "cluster.node-name", "NAME", null,
             Reload.RESTART, Parsers::nodeName, "this node's name in logs and the database (default: host name and pid)");
+    public static final Setting<Integer> QUEUE_LEASE = value("--queue-lease", "cluster.queue-lease", "SECONDS", 30,
+            Reload.RESTART, Parsers::positive, "how long a node's hold on its relay queue messages lasts unrenewed: "
+                    + "a dead node's messages are delivered by another after about this (default 30)");
     public static final Setting<List<String>> PROXY_PROTOCOL_FROM = list("--proxy-protocol-from",
             "cluster.proxy-protocol-from", "CIDR", Reload.RESTART, Parsers::proxyNetwork, "a load balancer that sends the "
                     + "PROXY protocol (v1 or v2) on every port, repeatable; only these may send it, and they must");
@@ -164,7 +167,7 @@ public final class ServerOptions {
             STORE, TLS_CERT, TLS_KEY, RELAY_HOST, RELAY_USER, RELAY_PASSWORD, RELAY_TLS, TRUSTED_NETWORKS, DKIM_DOMAIN,
             DKIM_SELECTOR, DKIM_KEY, DNSBL, INBOUND_AUTH, RSPAMD, RSPAMD_CONTROLLER, RSPAMD_PASSWORD, SPAMD, CLAMD,
             MILTERS, SCAN_OUTBOUND, SCAN_FAILURE, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, DB_URL, DB_USER,
-            DB_PASSWORD, DB_SCHEMA, NODE_NAME, PROXY_PROTOCOL_FROM);
+            DB_PASSWORD, DB_SCHEMA, NODE_NAME, QUEUE_LEASE, PROXY_PROTOCOL_FROM);
 
     /** The flag of the configuration file. */
     public static final String CONFIG_FLAG = "--config";
@@ -300,7 +303,7 @@ public final class ServerOptions {
             throw new ConfigException(postgres ? values.name(STORE) + " postgres: needs " + names(DB_URL) + " JDBC_URL"
                     : values.name(DB_URL) + ": goes with " + STORE.flag() + " postgres");
         }
-        for (Setting<?> s : List.of(DB_USER, DB_PASSWORD, DB_SCHEMA, NODE_NAME)) {
+        for (Setting<?> s : List.of(DB_USER, DB_PASSWORD, DB_SCHEMA, NODE_NAME, QUEUE_LEASE)) {
             if (values.isSet(s) && !postgres) {
                 throw new ConfigException(values.name(s) + ": goes with " + STORE.flag() + " postgres");
             }
@@ -335,7 +338,7 @@ public final class ServerOptions {
     /** The options for several nodes on one database (--store postgres, --proxy-protocol-from). */
     ClusterOptions cluster() {
         return new ClusterOptions(get(DB_URL), get(DB_USER), get(DB_PASSWORD), get(DB_SCHEMA), get(NODE_NAME),
-                get(PROXY_PROTOCOL_FROM));
+                get(QUEUE_LEASE), get(PROXY_PROTOCOL_FROM));
     }
 
     /** The local domains, localhost when none is given. */

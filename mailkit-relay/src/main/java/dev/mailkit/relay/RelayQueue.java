@@ -14,6 +14,7 @@ import dev.mailkit.relay.internal.Pending;
 import dev.mailkit.relay.internal.QueueManagement;
 import dev.mailkit.relay.internal.RelayConfig;
 import dev.mailkit.relay.internal.RelayEngine;
+import dev.mailkit.relay.spi.QueueStorage;
 import dev.mailkit.core.Arguments;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -34,7 +35,8 @@ import javax.net.ssl.SSLContext;
 /**
  * The relay: a durable queue of outgoing mail and the deliveries that empty it. The host application (or an
  * {@code dev.mailkit.smtp.SmtpServer} it configured with {@code relay(queue)}) submits a message with its envelope
- * and gets a queue id back once the message is on disk ({@code fsync}ed); from then on the relay delivers it to each
+ * and gets a queue id back once the message is on disk ({@code fsync}ed) or, with another {@link QueueStorage} such as
+ * mailkit-postgres's, committed there; from then on the relay delivers it to each
  * recipient domain's mail exchangers, or to a {@link SmartHost}, retrying temporary failures with backoff
  * ({@link RetryPolicy}) and returning permanent failures to the sender as a DSN (RFC 3464). The queue survives
  * restarts and {@code kill -9}: nothing acknowledged is lost, and a recipient whose delivery was recorded is never sent
@@ -74,7 +76,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
         try {
             this.engine = new RelayEngine(config, new PublicTypeFactory());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the relay queue directory " + config.directory + ": "
+            throw new UncheckedIOException("cannot open the relay queue " + where(config) + ": "
                     + e.getMessage(), e);
         }
         this.management = engine.management();
@@ -82,7 +84,20 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
 
     /** A builder for a queue kept in the given directory (created if missing; one queue per directory). */
     public static Builder builder(Path directory) {
-        return new Builder(directory);
+        return new Builder(Objects.requireNonNull(directory, "directory"), null);
+    }
+
+    /**
+     * A builder for a queue kept in an application's storage, such as {@code PostgresQueueStorage} (mailkit-postgres)
+     * for a queue that several nodes share. The queue closes the storage when it is closed. Without a
+     * {@link Builder#spool spool}, copies for local delivery are spooled to temporary files.
+     */
+    public static Builder builder(QueueStorage storage) {
+        return new Builder(null, Objects.requireNonNull(storage, "storage"));
+    }
+
+    private static String where(RelayConfig c) {
+        return c.directory != null ? "directory " + c.directory : c.storage.describe();
     }
 
     /**
@@ -95,7 +110,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
         try {
             engine.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot recover the relay queue in " + config.directory + ": "
+            throw new UncheckedIOException("cannot recover the relay queue in " + where(config) + ": "
                     + e.getMessage(), e);
         }
         return this;
@@ -285,7 +300,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
         return engine.awaitEmpty(timeout.toMillis());
     }
 
-    /** The queue directory. */
+    /** The queue directory, or null when the queue is kept in an application's {@link QueueStorage}. */
     public Path directory() {
         return config.directory;
     }
@@ -316,7 +331,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
 
     @Override
     public String toString() {
-        return "RelayQueue{" + config.directory + ", " + (config.smartHost != null ? config.smartHost
+ return "RelayQueue{" + where(config) + ", " + (config.smartHost != null ? config.smartHost
                 : "MX delivery") + "}";
     }
 
@@ -327,8 +342,9 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
     public static final class Builder {
         private final RelayConfig.Settings s = new RelayConfig.Settings();
 
-        private Builder(Path directory) {
-            s.directory = Objects.requireNonNull(directory, "directory");
+        private Builder(Path directory, QueueStorage storage) {
+            s.directory = directory;
+            s.storage = storage;
         }
 
         /** The name this relay gives in EHLO and in its DSNs (default {@code localhost}; set the real name). */

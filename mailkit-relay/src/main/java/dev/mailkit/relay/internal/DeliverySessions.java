@@ -1,5 +1,7 @@
 package dev.mailkit.relay.internal;
 
+import dev.mailkit.relay.spi.QueueStorage;
+
 import dev.mailkit.core.MailAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,12 +23,12 @@ final class DeliverySessions implements AutoCloseable {
     private final RelayConfig cfg;
     private final Router router;
     private final Dispatcher dispatcher;
-    private final QueueStore store;
+    private final QueueStorage store;
     private final LocalDelivery local;
     private final OutcomeRecorder recorder;
     private volatile boolean closed;
 
-    DeliverySessions(RelayConfig cfg, Router router, Dispatcher dispatcher, QueueStore store,
+    DeliverySessions(RelayConfig cfg, Router router, Dispatcher dispatcher, QueueStorage store,
                      OutcomeRecorder recorder) {
         this.cfg = cfg;
         this.router = router;

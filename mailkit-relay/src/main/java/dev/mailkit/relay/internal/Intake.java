@@ -4,9 +4,12 @@ import dev.mailkit.core.Dsn;
 import dev.mailkit.core.Envelope;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSource;
+import dev.mailkit.core.mime.CrlfOutputStream;
 import dev.mailkit.core.mime.HeaderSection;
 import dev.mailkit.core.outbound.MailLoopException;
 import dev.mailkit.core.outbound.MessageSigner;
+import dev.mailkit.relay.spi.QueueStorage;
+import dev.mailkit.relay.spi.QueuedMessage;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import org.slf4j.Logger;
@@ -26,7 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Takes a submission into the {@link QueueStore}, written but not yet committed: the envelope's parameters that the
+ * Takes a submission into the {@link QueueStorage}, written (with CRLF line ends) but not yet committed: the envelope's parameters that the
  * relay keeps (BODY, SMTPUTF8, and the DSN extension's RET, ENVID, NOTIFY and ORCPT, RFC 3461), the mail loop check
  * (more than {@link #MAX_HOPS} {@code Received:} fields), the DKIM signature for the {@code From:} domain, and a
  * fresh queue id. Thread-safe.
@@ -37,10 +40,10 @@ final class Intake {
     static final int MAX_HOPS = 50;
 
     private final RelayConfig cfg;
-    private final QueueStore store;
+    private final QueueStorage store;
     private final QueueIds ids;
 
-    Intake(RelayConfig cfg, QueueStore store) {
+    Intake(RelayConfig cfg, QueueStorage store) {
         this.cfg = cfg;
         this.store = store;
         this.ids = new QueueIds(cfg.clock, cfg.random);
@@ -87,15 +90,19 @@ final class Intake {
         String origin = envelope.transactionId().isEmpty() ? "api" : envelope.transactionId();
         Instant now = cfg.clock.instant();
         for (int attempt = 0; ; attempt++) {
-            QueueFile.Meta meta = new QueueFile.Meta(ids.next(), now, envelope.reversePath().orElse(null), params,
+            QueuedMessage meta = new QueuedMessage(ids.next(), now, envelope.reversePath().orElse(null), params,
                     envelope.recipients(), rparams, origin, notification);
             try {
-                return new Pending(store.write(meta, out -> {
+                QueueStorage.Prepared p = store.write(meta, out -> {
+                    CrlfOutputStream crlf = new CrlfOutputStream(out, false);
                     if (signature != null) {
-                        out.write(signature);
+                        crlf.write(signature);
                     }
-                    message.writeTo(out);
-                }, message.size() + (signature == null ? 0 : signature.length)));
+                    message.writeTo(crlf);
+                    crlf.finishContent();
+                    crlf.flush();
+                }, message.size() + (signature == null ? 0 : signature.length));
+                return new Pending(p, new StoredMessage(meta, p.contentLength()));
             } catch (FileAlreadyExistsException e) {
                 if (attempt > 5) {
                     throw e;

@@ -1,5 +1,7 @@
 package dev.mailkit.relay.internal;
 
+import dev.mailkit.relay.spi.QueueStorage;
+
 import dev.mailkit.core.Envelope;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSource;
@@ -17,9 +19,9 @@ import java.util.List;
  */
 final class LocalDelivery {
     private final RelayConfig cfg;
-    private final QueueStore store;
+    private final QueueStorage store;
 
-    LocalDelivery(RelayConfig cfg, QueueStore store) {
+    LocalDelivery(RelayConfig cfg, QueueStorage store) {
         this.cfg = cfg;
         this.store = store;
     }
@@ -31,7 +33,7 @@ final class LocalDelivery {
         List<Outcome> out = new ArrayList<>();
         Envelope env = Envelope.builder().reversePath(m.reversePath).recipients(rcpts)
                 .mailParameters(m.mailParameters).receivedAt(m.created).transactionId(m.id).protocol("LOCAL").build();
-        try (InputStream in = store.content(m); MessageSource src = cfg.spool.copyOf(in)) {
+        try (InputStream in = store.content(m.id); MessageSource src = cfg.spool.copyOf(in)) {
             DeliveryReport report = cfg.localSink.deliver(env, src);
             for (MailAddress r : rcpts) {
                 SmtpReply f = report.failures().get(r);

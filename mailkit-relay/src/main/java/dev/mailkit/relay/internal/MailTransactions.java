@@ -1,5 +1,7 @@
 package dev.mailkit.relay.internal;
 
+import dev.mailkit.relay.spi.QueueStorage;
+
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.TlsInfo;
 import dev.mailkit.core.mime.CrlfOutputStream;
@@ -42,7 +44,7 @@ final class MailTransactions {
     }
 
     /** Sends one message to the given recipients and reports each recipient's outcome, in their order. */
-    List<Outcome> send(StoredMessage m, List<MailAddress> rcpts, QueueStore store) {
+    List<Outcome> send(StoredMessage m, List<MailAddress> rcpts, QueueStorage store) {
         started++;
         lostBeforeReply = false;
         List<Outcome> results = new ArrayList<>(rcpts.size());
@@ -118,7 +120,7 @@ final class MailTransactions {
             } else {
                 stage = "end of DATA";
                 ch.setDeadline(settings.dataTimeout);
-                try (InputStream content = store.content(m)) {
+                try (InputStream content = store.content(m.id)) {
                     sendContent(content);
                     dataSent = true;
                 }

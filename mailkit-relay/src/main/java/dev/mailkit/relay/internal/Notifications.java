@@ -1,5 +1,7 @@
 package dev.mailkit.relay.internal;
 
+import dev.mailkit.relay.spi.QueueStorage;
+
 import dev.mailkit.core.Dsn;
 import dev.mailkit.core.Envelope;
 import dev.mailkit.core.MailAddress;
@@ -33,11 +35,11 @@ final class Notifications {
     }
 
     private final RelayConfig cfg;
-    private final QueueStore store;
+    private final QueueStorage store;
     private final Events events;
     private final Queue queue;
 
-    Notifications(RelayConfig cfg, QueueStore store, Events events, Queue queue) {
+    Notifications(RelayConfig cfg, QueueStorage store, Events events, Queue queue) {
         this.cfg = cfg;
         this.store = store;
         this.events = events;
@@ -82,7 +84,7 @@ final class Notifications {
             String id = write(m.id, m.reversePath, m.created, now, outcomes, new DsnMessage.Original() {
                 @Override
                 public InputStream open() throws IOException {
-                    return store.content(m);
+                    return store.content(m.id);
                 }
 
                 @Override

@@ -1,5 +1,8 @@
 package dev.mailkit.relay.internal;
 
+import dev.mailkit.relay.spi.QueueStorage;
+import dev.mailkit.relay.spi.StateChange;
+
 import dev.mailkit.relay.RelayEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Records what a job did: each recipient's state and last reply, the state records ({@link StateRecords}), and at the
+ * Records what a job did: each recipient's state and last reply, the state changes ({@link StateChange}, recorded by the storage), and at the
  * end of a round (no job of the message left in flight) the retry or, past the retry policy's lifetime, the expiry of
  * the recipients still pending. Bounces are reported ({@link Notifications}) before they are recorded: a bounce whose
  * DSN cannot be queued stays pending and is tried again. A finished message leaves the store and the queue; then the
@@ -24,13 +27,13 @@ final class OutcomeRecorder {
     private static final Logger LOG = LoggerFactory.getLogger("dev.mailkit.relay");
 
     private final RelayConfig cfg;
-    private final QueueStore store;
+    private final QueueStorage store;
     private final LiveMessages messages;
     private final Events events;
     private final Notifications notifications;
     private final Scheduler scheduler;
 
-    OutcomeRecorder(RelayConfig cfg, QueueStore store, LiveMessages messages, Events events,
+    OutcomeRecorder(RelayConfig cfg, QueueStorage store, LiveMessages messages, Events events,
                     Notifications notifications, Scheduler scheduler) {
         this.cfg = cfg;
         this.store = store;
@@ -57,7 +60,7 @@ final class OutcomeRecorder {
             }
             Instant now = cfg.clock.instant();
             int attempt = m.attempts + 1;
-            List<String> records = new ArrayList<>();
+            List<StateChange> records = new ArrayList<>();
             for (int k = 0; k < outcomes.size(); k++) {
                 record(m, job.indexes[k], outcomes.get(k), now, records);
             }
@@ -73,7 +76,7 @@ final class OutcomeRecorder {
                     finished = true;
                 } else {
                     scheduleAt = Math.min(now.toEpochMilli() + cfg.retry.delayAfter(m.attempts).toMillis(), deadline);
-                    records.add(StateRecords.attempts(now.toEpochMilli(), m.attempts, scheduleAt));
+                    records.add(StateChange.attempted(now.toEpochMilli(), m.attempts, scheduleAt));
                     next = Instant.ofEpochMilli(scheduleAt);
                 }
             }
@@ -98,7 +101,7 @@ final class OutcomeRecorder {
                     }
                 } else {
                     for (Outcome b : bounces) {
-                        records.add(StateRecords.bounced(m.index(b.recipient), now.toEpochMilli(), b.status,
+                        records.add(StateChange.bounced(m.index(b.recipient), now.toEpochMilli(), b.status,
                                 Text.escapeControls(b.diagnostic())));
                     }
                 }
@@ -128,12 +131,12 @@ final class OutcomeRecorder {
     }
 
     /** One recipient's outcome: its state, last reply and record; what is still to be reported. Lock held. */
-    private static void record(StoredMessage m, int idx, Outcome o, Instant now, List<String> records) {
+    private static void record(StoredMessage m, int idx, Outcome o, Instant now, List<StateChange> records) {
         m.lastReply[idx] = Text.escapeControls(o.diagnostic());
         switch (o.kind) {
             case DELIVERED:
                 m.states[idx] = StoredMessage.State.DELIVERED;
-                records.add(StateRecords.delivered(idx, now.toEpochMilli(), m.lastReply[idx]));
+                records.add(StateChange.delivered(idx, now.toEpochMilli(), m.lastReply[idx]));
                 if (!o.dsnPassedOn && m.reportsSuccess(o.recipient)) {
                     m.unreportedSuccesses.add(o); // NOTIFY=SUCCESS, and the next server will not report
                 }
@@ -175,14 +178,14 @@ final class OutcomeRecorder {
         return expired;
     }
 
-    /** Removes a finished message from the store, or appends the records (synced for deliveries and bounces). */
-    private void write(StoredMessage m, boolean finished, List<String> records) {
+    /** Removes a finished message from the storage, or records the changes (durably for deliveries and bounces). */
+    private void write(StoredMessage m, boolean finished, List<StateChange> records) {
         try {
             if (finished) {
                 m.removed = true;
-                store.remove(m, false);
+                store.remove(m.id, false);
             } else if (!records.isEmpty()) {
-                store.append(m, records, StateRecords.needSync(records));
+                store.record(m.id, records);
             }
         } catch (IOException e) {
             LOG.error("{}: cannot record delivery state: {}", m.id, e.toString());

@@ -1,19 +1,23 @@
 package dev.mailkit.relay.internal;
 
+import dev.mailkit.relay.spi.QueueStorage;
+
 /**
  * A message written under its temporary name, waiting for {@link RelayEngine#commit} or {@link RelayEngine#abort}.
  * Used by one thread.
  */
 public final class Pending {
-    final QueueStore.Prepared prepared;
+    final QueueStorage.Prepared prepared;
+    final StoredMessage message;
     boolean done;
 
-    Pending(QueueStore.Prepared prepared) {
+    Pending(QueueStorage.Prepared prepared, StoredMessage message) {
         this.prepared = prepared;
+        this.message = message;
     }
 
     /** The queue id the message will have. */
     public String id() {
-        return prepared.meta.id;
+        return prepared.id();
     }
 }

@@ -1,5 +1,8 @@
 package dev.mailkit.relay.internal;
 
+import dev.mailkit.relay.spi.QueueStorage;
+import dev.mailkit.relay.spi.StateChange;
+
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.relay.QueueEntry;
 import dev.mailkit.relay.RelayEvent;
@@ -17,13 +20,13 @@ import java.util.Optional;
  */
 public final class QueueManagement {
     private final RelayConfig cfg;
-    private final QueueStore store;
+    private final QueueStorage store;
     private final LiveMessages messages;
     private final Scheduler scheduler;
     private final Events events;
     private final PublicTypes types;
 
-    QueueManagement(RelayConfig cfg, QueueStore store, LiveMessages messages, Scheduler scheduler, Events events,
+    QueueManagement(RelayConfig cfg, QueueStorage store, LiveMessages messages, Scheduler scheduler, Events events,
                     PublicTypes types) {
         this.cfg = cfg;
         this.store = store;
@@ -99,7 +102,7 @@ public final class QueueManagement {
                 return false;
             }
             if (!m.held) {
-                store.append(m, List.of(StateRecords.held(cfg.clock.millis())), true);
+                store.record(m.id, List.of(StateChange.held(cfg.clock.millis())));
                 m.held = true;
             }
         } finally {
@@ -121,7 +124,7 @@ public final class QueueManagement {
             if (m.deleted || m.removed || !m.held) {
                 return !m.deleted && !m.removed;
             }
-            store.append(m, List.of(StateRecords.released(cfg.clock.millis())), true);
+            store.record(m.id, List.of(StateChange.released(cfg.clock.millis())));
             m.held = false;
             start = m.jobsInFlight == 0;
         } finally {
@@ -148,7 +151,7 @@ public final class QueueManagement {
             }
             m.deleted = true;
             m.removed = true;
-            store.remove(m, true);
+            store.remove(m.id, true);
             for (int i = 0; i < m.states.length; i++) {
                 if (m.states[i] == StoredMessage.State.PENDING || m.states[i] == StoredMessage.State.ACTIVE) {
                     pending.add(m.recipients.get(i));

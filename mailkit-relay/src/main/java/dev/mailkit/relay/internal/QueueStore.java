@@ -124,13 +124,26 @@ public final class QueueStore implements AutoCloseable {
      * {@code sizeHint} content bytes.
      */
     public Prepared write(QueueFile.Meta meta, ContentWriter content, long sizeHint) throws IOException {
+        return write(meta, content, sizeHint, true);
+    }
+
+    /**
+     * Writes a message; with {@code toCrlf}, line ends become CRLF, else the content is kept as given (the relay's
+     * engine hands over content with CRLF line ends already).
+     */
+    public Prepared write(QueueFile.Meta meta, ContentWriter content, long sizeHint, boolean toCrlf)
+            throws IOException {
         if (sizeHint <= LOG_LIMIT) {
             Bytes b = new Bytes((int) (sizeHint + sizeHint / 32 + 64));
-            CrlfOutputStream crlf = new CrlfOutputStream(b, false);
             boolean small = true;
             try {
-                content.writeTo(crlf);
-                crlf.finishContent();
+                if (toCrlf) {
+                    CrlfOutputStream crlf = new CrlfOutputStream(b, false);
+                    content.writeTo(crlf);
+                    crlf.finishContent();
+                } else {
+                    content.writeTo(b);
+                }
             } catch (Bytes.TooBig e) {
                 small = false; // the hint was wrong: a file of its own after all
             }
@@ -139,10 +152,11 @@ public final class QueueStore implements AutoCloseable {
                 return new Prepared(meta, null, a.contentOffset, b.count, a, b.buf);
             }
         }
-        return writeFile(meta, content, sizeHint);
+        return writeFile(meta, content, sizeHint, toCrlf);
     }
 
-    private Prepared writeFile(QueueFile.Meta meta, ContentWriter content, long sizeHint) throws IOException {
+    private Prepared writeFile(QueueFile.Meta meta, ContentWriter content, long sizeHint, boolean toCrlf)
+            throws IOException {
         Path tmp = dir.resolve(meta.id + TMP);
         if (Files.exists(dir.resolve(meta.id + SUFFIX))) {
             throw new java.nio.file.FileAlreadyExistsException(meta.id + SUFFIX);
@@ -153,11 +167,18 @@ public final class QueueStore implements AutoCloseable {
             ChannelOutput out = new ChannelOutput(ch, (int) Math.min(64 * 1024, head.length + sizeHint
                     + sizeHint / 32 + 64));
             out.write(head);
-            CrlfOutputStream crlf = new CrlfOutputStream(out, false);
-            content.writeTo(crlf);
-            crlf.finishContent();
+            long contentLength;
+            if (toCrlf) {
+                CrlfOutputStream crlf = new CrlfOutputStream(out, false);
+                content.writeTo(crlf);
+                crlf.finishContent();
+                contentLength = crlf.written();
+            } else {
+                long before = out.written;
+                content.writeTo(out);
+                contentLength = out.written - before;
+            }
             out.flush();
-            long contentLength = crlf.written();
             ByteBuffer first = ByteBuffer.wrap(QueueFile.firstLine(head.length - QueueFile.FIRST_LINE, contentLength));
             while (first.hasRemaining()) {
                 ch.write(first, first.position());
@@ -310,9 +331,7 @@ public final class QueueStore implements AutoCloseable {
                 m.origin, m.notification);
         Prepared p;
         try (InputStream in = content(m)) {
-            p = writeFile(meta, out -> {
-                in.transferTo(out);
-            }, m.contentLength);
+            p = writeFile(meta, in::transferTo, m.contentLength, false);
         }
         if (p.contentLength != m.contentLength) {
             abort(p);
@@ -431,6 +450,8 @@ public final class QueueStore implements AutoCloseable {
     private static final class ChannelOutput extends OutputStream {
         private final FileChannel ch;
         private final ByteBuffer buf;
+        /** Bytes written through this stream. */
+        long written;
 
         ChannelOutput(FileChannel ch, int size) {
             this.ch = ch;
@@ -443,10 +464,12 @@ public final class QueueStore implements AutoCloseable {
                 drain();
             }
             buf.put((byte) b);
+            written++;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            written += len;
             while (len > 0) {
                 if (!buf.hasRemaining()) {
                     drain();

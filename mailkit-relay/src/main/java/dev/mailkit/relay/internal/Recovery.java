@@ -1,14 +1,17 @@
 package dev.mailkit.relay.internal;
 
+import dev.mailkit.relay.spi.QueueStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
- * Puts the queue directory back into service at start: every message the {@link QueueStore} recovers gets its state
- * records applied ({@link StateRecords}); one that turns out finished (its removal was not yet durable before a crash)
- * leaves the store, the others join the queue and, unless held, are scheduled at their next attempt or now.
+ * Puts recovered messages into service: at start every message the {@link QueueStorage} recovers, and later those it
+ * hands over from another node ({@link QueueStorage#claim}). Each gets its recorded changes applied
+ * ({@link StateRecords#apply}); one that turns out finished (its removal was not yet durable before a crash) leaves the
+ * storage, the others join the queue and, unless held, are scheduled at their next attempt or now.
  */
 final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger("dev.mailkit.relay");
@@ -16,27 +19,37 @@ final class Recovery {
     private Recovery() {
     }
 
-    /** Recovers the directory's messages into {@code messages} and schedules them; returns how many were queued. */
-    static int recover(RelayConfig cfg, QueueStore store, LiveMessages messages, Scheduler scheduler)
+    /** Recovers the storage's messages into {@code messages} and schedules them; returns how many were queued. */
+    static int recover(RelayConfig cfg, QueueStorage store, LiveMessages messages, Scheduler scheduler)
             throws IOException {
-        int recovered = 0;
+        int recovered = admit(cfg, store.recover(), store, messages, scheduler);
+        if (recovered > 0) {
+            LOG.info("relay queue {}: recovered {} message(s)", store.describe(), recovered);
+        }
+        return recovered;
+    }
+
+    /** Queues and schedules messages handed over by the storage; returns how many were queued. */
+    static int admit(RelayConfig cfg, List<QueueStorage.Recovered> recovered, QueueStorage store,
+                     LiveMessages messages, Scheduler scheduler) throws IOException {
+        int queued = 0;
         long now = cfg.clock.millis();
-        for (QueueStore.Recovered r : store.recover()) {
-            StoredMessage m = r.message;
-            StateRecords.apply(m, r.records);
+        for (QueueStorage.Recovered r : recovered) {
+            StoredMessage m = new StoredMessage(r.message(), r.contentLength());
+            StateRecords.apply(m, r.changes());
             if (m.isFinished()) {
-                store.remove(m, false);
+                store.remove(m.id, false);
                 continue;
             }
+            if (messages.get(m.id) != null) {
+                continue; // already ours (a storage hands over a message once; this guards against a second time)
+            }
             messages.add(m);
-            recovered++;
+            queued++;
             if (!m.held) {
                 scheduler.schedule(m, Math.max(now, m.nextAttempt));
             }
         }
-        if (recovered > 0) {
-            LOG.info("relay queue {}: recovered {} message(s)", cfg.directory, recovered);
-        }
-        return recovered;
+        return queued;
     }
 }

@@ -10,6 +10,7 @@ import dev.mailkit.relay.RelayListener;
 import dev.mailkit.relay.RelayTls;
 import dev.mailkit.relay.RetryPolicy;
 import dev.mailkit.relay.SmartHost;
+import dev.mailkit.relay.spi.QueueStorage;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -36,6 +37,8 @@ public final class RelayConfig {
      */
     public static final class Settings {
         public Path directory;
+        /** A storage of the application's; null for the disk storage in {@link #directory}. */
+        public QueueStorage storage;
         public String hostName = "localhost";
         public SmartHost smartHost;
         public DnsResolver resolver;
@@ -64,7 +67,10 @@ public final class RelayConfig {
         public MessageSpool spool;
     }
 
+    /** The queue directory, or null when the queue is in {@link #storage}. */
     public final Path directory;
+    /** The application's storage, or null for the disk storage in {@link #directory}. */
+    public final QueueStorage storage;
     public final String hostName;
     public final SmartHost smartHost;
     public final DnsResolver resolver;
@@ -111,13 +117,14 @@ public final class RelayConfig {
         return new RelayConfig(s, s.resolver != null ? s.resolver : DnsJavaResolver.system(),
                 s.trust != null ? s.trust : TlsContexts.defaultTrust(), TlsContexts.trustAll(),
                 s.random != null ? s.random : new SecureRandom(),
-                s.spool != null ? s.spool : MessageSpool.create(s.directory.resolve("spool"),
-                        MessageSpool.DEFAULT_THRESHOLD));
+                s.spool != null ? s.spool : s.directory == null ? MessageSpool.temporary()
+                        : MessageSpool.create(s.directory.resolve("spool"), MessageSpool.DEFAULT_THRESHOLD));
     }
 
     private RelayConfig(Settings s, DnsResolver resolver, SSLContext verifying, SSLContext opportunistic,
                         Random random, MessageSpool spool) {
         this.directory = s.directory;
+        this.storage = s.storage;
         this.hostName = s.hostName;
         this.smartHost = s.smartHost;
         this.resolver = resolver;

@@ -5,6 +5,7 @@ import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSource;
 import dev.mailkit.core.server.ServerExecutors;
 import dev.mailkit.relay.RelayEvent;
+import dev.mailkit.relay.spi.QueueStorage;
 
 import java.io.IOException;
 import java.util.List;
@@ -12,19 +13,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The relay queue's machinery, and the one place that wires it: submission ({@link Intake} into the
- * {@link QueueStore}, then {@link #commit}), {@link Recovery} at start, the {@link Scheduler} (now and by the retry
+ * {@link QueueStorage}: the configured one, or {@link DiskStorage}; then {@link #commit}), {@link Recovery} at start
+ * and {@link Claims} of other nodes' messages, the {@link Scheduler} (now and by the retry
  * policy), delivery sessions per destination ({@link Dispatcher}, {@link DeliverySessions}, {@link Router},
  * {@link SmtpConnection}), the {@link OutcomeRecorder}, {@link Notifications} (DSNs), {@link Events}, and the
  * {@link QueueManagement} API. Thread-safe.
  *
- * <p>Durability rules: a message is acknowledged only once its file is renamed into place and the directory synced;
- * a recipient's delivery is recorded (synced) before anything else is done for the message, except when the whole
- * message is done, where removing the file records it; a DSN is queued durably before its recipients are recorded as
+ * <p>Durability rules: a message is acknowledged only once the storage's commit is durable; a recipient's delivery
+ * is recorded durably before anything else is done for the message, except when the whole message is done, where
+ * removing it records it; a DSN is queued durably before its recipients are recorded as
  * bounced.
  */
 public final class RelayEngine implements AutoCloseable {
     private final RelayConfig cfg;
-    private final QueueStore store;
+    private final QueueStorage store;
+    private final Claims claims;
     private final LiveMessages messages = new LiveMessages();
     private final Watchdog watchdog = new Watchdog();
     private final Events events;
@@ -40,14 +43,14 @@ public final class RelayEngine implements AutoCloseable {
     private static final int CLOSED = 2;
 
     /**
-     * Opens the queue directory (locking it).
+     * Opens the storage: the one configured, or the queue directory (locking it).
      *
      * @param types makes the public events and snapshots
      * @throws IOException if the directory cannot be used
      */
     public RelayEngine(RelayConfig cfg, PublicTypes types) throws IOException {
         this.cfg = cfg;
-        this.store = new QueueStore(cfg.directory);
+        this.store = cfg.storage != null ? cfg.storage : new DiskStorage(cfg.directory);
         Router router = new Router(cfg, watchdog);
         this.events = new Events(types, cfg.listeners, router);
         this.intake = new Intake(cfg, store);
@@ -58,10 +61,12 @@ public final class RelayEngine implements AutoCloseable {
         OutcomeRecorder recorder = new OutcomeRecorder(cfg, store, messages, events, notifications, scheduler);
         this.sessions = new DeliverySessions(cfg, router, dispatcher, store, recorder);
         this.management = new QueueManagement(cfg, store, messages, scheduler, events, types);
+        this.claims = new Claims(cfg, store, messages, scheduler);
     }
 
     /**
-     * Recovers the queue from disk and starts delivering.
+     * Recovers the queue from its storage and starts delivering (and, for a storage shared by several nodes, taking
+     * over the messages of nodes that went away).
      *
      * @throws IOException           if the directory cannot be read (the engine is closed then)
      * @throws IllegalStateException if already started
@@ -78,6 +83,7 @@ public final class RelayEngine implements AutoCloseable {
             throw e;
         }
         scheduler.start();
+        claims.start();
     }
 
     /**
@@ -99,7 +105,8 @@ public final class RelayEngine implements AutoCloseable {
         boolean ok = false;
         try {
             checkNotClosed();
-            StoredMessage m = store.commit(p.prepared);
+            store.commit(p.prepared);
+            StoredMessage m = p.message;
             ok = true;
             messages.add(m);
             events.emit(events.about(RelayEvent.Type.QUEUED, m.id, cfg.clock.instant(), m.recipients,
@@ -180,6 +187,7 @@ public final class RelayEngine implements AutoCloseable {
         if (state.getAndSet(CLOSED) == CLOSED) {
             return;
         }
+        claims.close();
         scheduler.close();
         sessions.close();
         dispatcher.close(1000);

@@ -1,5 +1,7 @@
 package dev.mailkit.relay.internal;
 
+import dev.mailkit.relay.spi.QueueStorage;
+
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.TlsInfo;
 import dev.mailkit.core.mime.CrlfOutputStream;
@@ -64,7 +66,7 @@ public final class SmtpConnection implements Closeable {
      * Sends one message to the given recipients and reports each recipient's outcome. The connection stays usable
      * afterwards unless {@link #isUsable} says otherwise.
      */
-    public List<Outcome> send(StoredMessage m, List<MailAddress> rcpts, QueueStore store) {
+    public List<Outcome> send(StoredMessage m, List<MailAddress> rcpts, QueueStorage store) {
         return transactions.send(m, rcpts, store);
     }
 

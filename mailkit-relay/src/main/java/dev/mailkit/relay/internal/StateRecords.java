@@ -1,13 +1,15 @@
 package dev.mailkit.relay.internal;
 
+import dev.mailkit.relay.spi.StateChange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The text of the state records appended to a queue file (see {@link QueueFile} for the framing): written when an
- * outcome is recorded or a message is held or released, read back into a {@link StoredMessage} on recovery.
+ * The disk queue's text form of a {@link StateChange}, one state record appended to a queue file (see
+ * {@link QueueFile} for the framing), and how recorded changes are applied to a {@link StoredMessage} on recovery.
  * <ul>
  *   <li>{@code D idx millis reply}: the recipient was delivered;</li>
  *   <li>{@code B idx millis status reply}: the recipient bounced (its DSN already queued);</li>
@@ -41,48 +43,106 @@ final class StateRecords {
         return "U " + millis;
     }
 
-    /** Whether the records must be synced before going on: a delivery or a bounce is. */
-    static boolean needSync(List<String> records) {
-        for (String r : records) {
-            if (r.startsWith("D") || r.startsWith("B")) {
+    /** The record of a change. */
+    static String encode(StateChange c) {
+        switch (c.kind()) {
+            case DELIVERED:
+                return delivered(c.index(), c.at(), c.reply());
+            case BOUNCED:
+                return bounced(c.index(), c.at(), c.status(), c.reply());
+            case ATTEMPTED:
+                return attempts(c.at(), c.attempts(), c.nextAttempt());
+            case HELD:
+                return held(c.at());
+            default:
+                return released(c.at());
+        }
+    }
+
+    /** The records of changes. */
+    static List<String> encode(List<StateChange> changes) {
+        List<String> out = new ArrayList<>(changes.size());
+        for (StateChange c : changes) {
+            out.add(encode(c));
+        }
+        return out;
+    }
+
+    /** Whether the changes must be synced before going on: all but an attempt count are ({@link StateChange#durable()}). */
+    static boolean needSync(List<StateChange> changes) {
+        for (StateChange c : changes) {
+            if (c.durable()) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Applies recovered records, oldest first, to a message read from disk. An unreadable record is skipped. */
-    static void apply(StoredMessage m, List<String> records) {
+    /** The changes recovered records stand for, oldest first; an unreadable record is skipped (and logged). */
+    static List<StateChange> decode(String id, List<String> records) {
+        List<StateChange> out = new ArrayList<>(records.size());
         for (String rec : records) {
-            String[] f = rec.split(" ", 5);
             try {
-                switch (f[0]) {
-                    case "D":
-                    case "B": {
-                        int idx = Integer.parseInt(f[1]);
-                        if (idx >= 0 && idx < m.states.length) {
-                            boolean delivered = f[0].equals("D");
-                            m.states[idx] = delivered ? StoredMessage.State.DELIVERED : StoredMessage.State.BOUNCED;
-                            String[] g = rec.split(" ", delivered ? 4 : 5);
-                            m.lastReply[idx] = g.length == (delivered ? 4 : 5) ? g[g.length - 1] : null;
-                        }
-                        break;
-                    }
-                    case "T":
-                        m.attempts = Integer.parseInt(f[2]);
-                        m.nextAttempt = Long.parseLong(f[3]);
-                        break;
-                    case "H":
-                        m.held = true;
-                        break;
-                    case "U":
-                        m.held = false;
-                        break;
-                    default:
-                        break;
+                StateChange c = decode(rec);
+                if (c != null) {
+                    out.add(c);
                 }
             } catch (RuntimeException e) {
-                LOG.warn("{}: ignoring unreadable state record '{}'", m.id, rec);
+                LOG.warn("{}: ignoring unreadable state record '{}'", id, rec);
+            }
+        }
+        return out;
+    }
+
+    private static StateChange decode(String rec) {
+        String[] f = rec.split(" ", 5);
+        switch (f[0]) {
+            case "D": {
+                String[] g = rec.split(" ", 4);
+                return StateChange.delivered(Integer.parseInt(g[1]), Long.parseLong(g[2]), g.length == 4 ? g[3] : "");
+            }
+            case "B":
+                return StateChange.bounced(Integer.parseInt(f[1]), Long.parseLong(f[2]), f.length > 3 ? f[3] : "",
+                        f.length == 5 ? f[4] : "");
+            case "T":
+                return StateChange.attempted(Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]));
+            case "H":
+                return StateChange.held(Long.parseLong(f[1]));
+            case "U":
+                return StateChange.released(Long.parseLong(f[1]));
+            default:
+                return null;
+        }
+    }
+
+    /** Applies recorded changes, oldest first, to a recovered message. A change out of range is skipped. */
+    static void apply(StoredMessage m, List<StateChange> changes) {
+        for (StateChange c : changes) {
+            switch (c.kind()) {
+                case DELIVERED:
+                case BOUNCED: {
+                    int idx = c.index();
+                    if (idx >= 0 && idx < m.states.length) {
+                        m.states[idx] = c.kind() == StateChange.Kind.DELIVERED ? StoredMessage.State.DELIVERED
+                                : StoredMessage.State.BOUNCED;
+                        m.lastReply[idx] = c.reply() == null || c.reply().isEmpty() ? null : c.reply();
+                    } else {
+                        LOG.warn("{}: ignoring a result for recipient {} of {}", m.id, idx, m.states.length);
+                    }
+                    break;
+                }
+                case ATTEMPTED:
+                    m.attempts = c.attempts();
+                    m.nextAttempt = c.nextAttempt();
+                    break;
+                case HELD:
+                    m.held = true;
+                    break;
+                case RELEASED:
+                    m.held = false;
+                    break;
+                default:
+                    break;
             }
         }
     }

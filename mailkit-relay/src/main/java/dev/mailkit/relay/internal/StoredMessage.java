@@ -2,6 +2,7 @@ package dev.mailkit.relay.internal;
 
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.relay.QueueEntry;
+import dev.mailkit.relay.spi.QueuedMessage;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A queued message as the relay keeps it in memory: the envelope and where its content is in the queue file, and the
- * per-recipient state. Never the content itself. Mutable state is guarded by {@link #lock}.
+ * A queued message as the relay keeps it in memory: the envelope, the per-recipient state, and (for the disk storage's
+ * own copy) where its content is in the queue directory. Never the content itself. Mutable state is guarded by {@link #lock}.
  */
 public final class StoredMessage {
     /** Per-recipient state. */
@@ -76,6 +77,12 @@ public final class StoredMessage {
     final List<Outcome> unreportedBounces = new ArrayList<>();
     /** Recipients delivered to a server without DSN that asked for NOTIFY=SUCCESS, not yet reported. */
     final List<Outcome> unreportedSuccesses = new ArrayList<>();
+
+    /** A message of any storage, as the engine keeps it (no location: the storage knows where it is). */
+    StoredMessage(QueuedMessage q, long contentLength) {
+        this(new QueueFile.Meta(q.id(), q.created(), q.reversePath(), q.mailParameters(), q.recipients(),
+                q.recipientParameters(), q.origin(), q.notification()), null, contentLength);
+    }
 
     StoredMessage(QueueFile.Meta meta, Location location, long contentLength) {
         this.id = meta.id;

@@ -1,5 +1,7 @@
 package dev.mailkit.relay.internal;
 
+import dev.mailkit.relay.spi.QueueStorage;
+
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.relay.RelayTls;
@@ -21,12 +23,12 @@ final class ClientFixture implements AutoCloseable {
     /** A certificate for {@code localhost} that the client does not trust. */
     static final TlsConfig UNTRUSTED = TlsConfig.selfSigned("localhost");
 
-    final QueueStore store;
+    final DiskStorage store;
     final Watchdog watchdog = new Watchdog();
     private int ids;
 
     ClientFixture(Path dir) throws IOException {
-        this.store = new QueueStore(dir);
+        this.store = new DiskStorage(dir);
         store.recover(); // opens the log, as the engine's start does
     }
 
@@ -65,7 +67,9 @@ final class ClientFixture implements AutoCloseable {
         }
         QueueFile.Meta meta = new QueueFile.Meta("T" + (++ids), Instant.parse("2026-01-01T00:00:00Z"),
                 MailAddress.parse("sender@origin.test"), mailParameters, rcpts, List.of(), "test", false);
-        return store.commit(store.write(meta, out -> out.write(content)));
+        QueueStorage.Prepared p = store.write(DiskStorage.message(meta), out -> out.write(content), content.length);
+        store.commit(p);
+        return new StoredMessage(meta, null, p.contentLength());
     }
 
     static List<MailAddress> addresses(StoredMessage m) {

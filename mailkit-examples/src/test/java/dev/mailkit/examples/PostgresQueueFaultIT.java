@@ -1,0 +1,232 @@
+package dev.mailkit.examples;
+
+import dev.mailkit.core.Envelope;
+import dev.mailkit.core.MessageSource;
+import dev.mailkit.core.server.AuthFailurePenalty;
+import dev.mailkit.core.sink.DeliveryReport;
+import dev.mailkit.core.sink.MessageSink;
+import dev.mailkit.examples.ClusterNodes.Client;
+import dev.mailkit.examples.ClusterNodes.Node;
+import dev.mailkit.postgres.PostgresCluster;
+import dev.mailkit.smtp.SmtpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The relay queue in PostgreSQL under a node's death: two runnable-server nodes (own JVMs, {@code --store postgres},
+ * a 3 s {@code --queue-lease}) relay under load through a smart host, a mailkit receiver in this JVM that counts
+ * what it gets per recipient and holds every transaction at the end of DATA until the test opens its gate, so the
+ * nodes build up queues. One node is killed with {@code kill -9}; the other claims its messages once the lease has run
+ * out and delivers them. Every recipient of every acknowledged message arrives, and exactly once, apart from the
+ * recipients of the transactions that were in flight at the kill (held in the sink: SMTP cannot avoid sending those
+ * again); their number is counted and printed.
+ */
+class PostgresQueueFaultIT {
+    private static final List<String> RCPTS = List.of("a@remote.test", "b@remote.test", "c@remote.test");
+
+    @TempDir
+    Path dir;
+    final List<Node> nodes = new ArrayList<>();
+
+    @AfterEach
+    void stopNodes() throws InterruptedException {
+        for (Node n : nodes) {
+            ClusterNodes.stop(n);
+        }
+    }
+
+    /** The remote MX: counts deliveries per "subject recipient"; holds each one while the gate is closed. */
+    static final class CountingSink implements MessageSink {
+        final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+        final AtomicInteger held = new AtomicInteger();
+        /** Recipients held at the end of DATA, by subject prefix (the node the test sent the message to). */
+        final Map<String, AtomicInteger> heldRecipients = new ConcurrentHashMap<>();
+        final CountDownLatch gate = new CountDownLatch(1);
+        private static final Pattern SUBJECT = Pattern.compile("(?m)^Subject: (\\S+ \\d+-\\d+)\r?$");
+
+        @Override
+        public DeliveryReport deliver(Envelope envelope, MessageSource message) {
+            String subject;
+            try (InputStream in = message.openStream()) {
+                Matcher m = SUBJECT.matcher(new String(in.readNBytes(4096), StandardCharsets.ISO_8859_1));
+                subject = m.find() ? m.group(1) : "?";
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            held.incrementAndGet();
+            AtomicInteger mine = heldRecipients.computeIfAbsent(subject.split(" ")[0], k -> new AtomicInteger());
+            mine.addAndGet(envelope.recipients().size());
+            try {
+                gate.await(120, TimeUnit.SECONDS); // a slow remote server: the transaction waits at the end of DATA
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                held.decrementAndGet();
+                mine.addAndGet(-envelope.recipients().size());
+            }
+            envelope.recipients().forEach(r -> counts.computeIfAbsent(subject + " " + r, k -> new AtomicInteger())
+                    .incrementAndGet());
+            return DeliveryReport.allDelivered(envelope.transactionId());
+        }
+    }
+
+    private Node node(String name, String schema, int sinkPort) throws IOException {
+        Path data = Files.createDirectories(dir.resolve(name));
+        Node n = ClusterNodes.start(name, PostgresCluster.get().jdbcUrl(), data, "--db-schema", schema,
+                "--queue-lease", "3", "--relay-host", "127.0.0.1:" + sinkPort, "--trusted-network", "127.0.0.0/8");
+        nodes.add(n);
+        return n;
+    }
+
+    /** Sends one message to the three remote recipients; the reply to DATA (or the first refusal). */
+    static String relay(int port, String subject) throws IOException {
+        try (Client c = new Client("127.0.0.2", port)) {
+            String greeting = c.reply();
+            if (!greeting.startsWith("220")) {
+                return greeting;
+            }
+            c.smtp("EHLO client.example");
+            c.smtp("MAIL FROM:<sender@local.test>");
+            for (String r : RCPTS) {
+                String reply = c.smtp("RCPT TO:<" + r + ">");
+                if (!reply.startsWith("250")) {
+                    return reply;
+                }
+            }
+            String r = c.smtp("DATA");
+            if (!r.startsWith("354")) {
+                return r;
+            }
+            r = c.smtp("Subject: " + subject + "\r\nFrom: sender@local.test\r\n\r\nbody of " + subject + "\r\n.");
+            c.smtp("QUIT");
+            return r;
+        }
+    }
+
+    private static List<Thread> load(Node n, String prefix, AtomicBoolean stop, Set<String> acked,
+                                     ConcurrentLinkedQueue<String> replies) {
+        List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            int id = t;
+            Thread th = new Thread(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    String subject = prefix + " " + id + "-" + i;
+                    try {
+                        String r = relay(n.smtp(), subject);
+                        replies.add(r);
+                        if (r.startsWith("250")) {
+                            acked.add(subject);
+                        }
+                    } catch (IOException e) {
+                        replies.add("io: " + e.getMessage());
+                    }
+                }
+            }, "load-" + prefix + "-" + t);
+            th.start();
+            senders.add(th);
+        }
+        return senders;
+    }
+
+    private static int queued(String schema) throws Exception {
+        try (Connection c = DriverManager.getConnection(PostgresCluster.get().jdbcUrl());
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + schema + ".mk_queue_message")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static void await(String what, long seconds, Check check) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!check.ok()) {
+            assertThat(System.nanoTime()).as("waited %d s for %s", seconds, what).isLessThan(deadline);
+            new CountDownLatch(1).await(20, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @FunctionalInterface
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    @Test
+    void aKilledNodesQueueIsDeliveredByTheOtherNodeOncePerRecipient() throws Exception {
+        CountingSink sink = new CountingSink();
+        try (SmtpServer mx = SmtpServer.builder().bindAddress(InetAddress.getLoopbackAddress()).mx(0)
+                .acceptAllDomains().sink(sink).authFailurePenalty(AuthFailurePenalty.none()).build().start()) {
+            String schema = PostgresCluster.get().newSchema();
+            Node victim = node("qvictim", schema, mx.port());
+            Node survivor = node("qsurvivor", schema, mx.port());
+            AtomicBoolean stop = new AtomicBoolean();
+            Set<String> ackedVictim = ConcurrentHashMap.newKeySet();
+            Set<String> ackedSurvivor = ConcurrentHashMap.newKeySet();
+            ConcurrentLinkedQueue<String> replies = new ConcurrentLinkedQueue<>();
+            List<Thread> senders = new ArrayList<>(load(victim, "victim", stop, ackedVictim, replies));
+            senders.addAll(load(survivor, "survivor", stop, ackedSurvivor, replies));
+            await("60 messages acknowledged by the node to kill (replies: " + replies.size() + ")", 120,
+                    () -> ackedVictim.size() >= 60 && ackedSurvivor.size() >= 10);
+            victim.process().toHandle().destroyForcibly(); // SIGKILL, with transactions held in the sink
+            assertThat(victim.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
+            // the killed node's transactions waiting at the end of DATA: the receiver has the message, the node never
+            // heard its 250
+            int inFlightRecipients = sink.heldRecipients.getOrDefault("victim", new AtomicInteger()).get();
+            stop.set(true);
+            for (Thread th : senders) {
+                th.join(30_000);
+            }
+            int backlog = queued(schema);
+            sink.gate.countDown();
+            List<String> expected = new ArrayList<>();
+            for (String s : ackedVictim) {
+                RCPTS.forEach(r -> expected.add(s + " " + r));
+            }
+            for (String s : ackedSurvivor) {
+                RCPTS.forEach(r -> expected.add(s + " " + r));
+            }
+            await("every acknowledged recipient delivered", 120,
+                    () -> expected.stream().allMatch(sink.counts::containsKey));
+            await("the queue in the database emptied", 60, () -> queued(schema) == 0);
+            int twice = 0;
+            for (String k : expected) {
+                int n = sink.counts.get(k).get();
+                assertThat(n).as("deliveries of %s", k).isBetween(1, 2);
+                if (n == 2) {
+                    twice++;
+                }
+            }
+            System.out.printf("PostgresQueueFaultIT: %d + %d messages acknowledged (%d recipients), %d queued in "
+                            + "the database at the kill, %d recipients in flight at the kill, %d delivered twice%n",
+                    ackedVictim.size(), ackedSurvivor.size(), expected.size(), backlog, inFlightRecipients, twice);
+            assertThat(backlog).as("the killed node left a queue behind").isGreaterThan(0);
+            assertThat(twice).as("only recipients in flight at the kill are sent twice")
+                    .isLessThanOrEqualTo(inFlightRecipients);
+        }
+    }
+}
