@@ -10,7 +10,8 @@
 # `mvn verify` only replays each target's regression inputs (src/test/resources/<package>/<Class>Inputs/<method>/:
 # the seeds, and every crash found, kept in git). This script fuzzes: libFuzzer mutates inputs, guided by the
 # coverage of dev.mailkit classes, starting from the seeds and from the generated corpus of earlier runs
-# (.cifuzz-corpus/<package>.<Class>/<method>/, not in git). A crashing, timing-out (10 s per input) or memory-hungry
+# (.cifuzz-corpus/<package>.<Class>/<method>/, not in git). A crashing, timing-out (FUZZ_TIMEOUT s per input, default 10;
+# raise it on a loaded machine, where instrumenting the classes makes the first inputs slow) or memory-hungry
 # (over 2 GiB) input is written into the regression inputs directory, so that `mvn verify` fails until it is fixed.
 #
 # The report (also in target/fuzz/report.tsv): per target the seconds fuzzed, executions, coverage (libFuzzer's
@@ -98,7 +99,7 @@ fuzz_one() {
       --target_class="$class" --target_method="$method" --instrumentation_includes='dev.mailkit.**' \
       --custom_hook_includes='dev.mailkit.**' --keep_going=20 \
       --disabled_hooks=com.code_intelligence.jazzer.sanitizers.ServerSideRequestForgery \
-      -max_total_time="$TIME" -timeout=10 -rss_limit_mb=2560 -print_final_stats=1 \
+      -max_total_time="$TIME" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2560 -print_final_stats=1 \
       -artifact_prefix="$inputs/" "$corpus" "$inputs" >"$log" 2>&1) || true
   local secs=$(( $(date +%s) - start ))
   local after; after=$(ls "$inputs" | grep -Ec '^(crash|timeout|oom|slow-unit|leak)-' || true)

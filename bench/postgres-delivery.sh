@@ -57,7 +57,7 @@ load() {
   for i in $(seq 0 9); do
     local rcpt=rcpt@local.test; [ "$boxes" = 1 ] || rcpt=rcpt$i@local.test
     RCPT=$rcpt bash "$shared/smtp-load.sh" 127.0.0.1:${ports[$((i % ${#ports[@]}))]} 1 $((n / 10)) 10240 > "$work/load.$i" &
-    echo $! > "$work/$name/pid"   # (a file: start_node runs in a command substitution's subshell)
+    pids+=($!)
   done
   for i in "${pids[@]}"; do wait "$i"; done
   t1=$(date +%s.%N)

@@ -7,6 +7,8 @@ E = os.environ
 DURATION = int(E["SOAK_SECONDS"]); HEAP = E["SOAK_HEAP"]; JAVA = E["SOAK_JAVA"]; CP = E["SOAK_CP"]
 WORK = E["SOAK_WORK"]; SINK_PORT = int(E["SOAK_SINK_PORT"]); SINK_DIR = E["SOAK_SINK_DIR"]
 KILL_MIN, KILL_MAX = int(E.get("SOAK_KILL_MIN", "20")), int(E.get("SOAK_KILL_MAX", "60"))
+# a loaded machine (load average 30 on 2 cores) once took over 120 s to start the JVM after a kill
+START_TIMEOUT = int(E.get("SOAK_START_TIMEOUT", "600"))
 USERS = [f"u{i}@local.test" for i in range(5)]
 rnd = random.Random(int(E.get("SOAK_SEED", "1")))
 TLS = ssl.create_default_context(); TLS.check_hostname = False; TLS.verify_mode = ssl.CERT_NONE
@@ -33,7 +35,7 @@ def start_server():
         args += ["--user", f"{u}:secret"]
     proc = subprocess.Popen(args, stdout=out, stderr=err)
     ports = {}
-    deadline = time.time() + 120
+    deadline = time.time() + START_TIMEOUT
     while time.time() < deadline and proc.poll() is None:
         text = open(f"{WORK}/server-{gen}.out").read()
         if "\n  POP3 " in text:
@@ -42,7 +44,11 @@ def start_server():
             break
         time.sleep(0.2)
     if not ports:
-        sys.exit(f"server {gen} did not start: {open(f'{WORK}/server-{gen}.err').read()[-2000:]}")
+        alive = "still running" if proc.poll() is None else f"exited with {proc.returncode}"
+        proc.kill()
+        sys.exit(f"server {gen} did not start within {START_TIMEOUT} s ({alive}); stdout: "
+                 f"{open(f'{WORK}/server-{gen}.out').read()[-2000:]} stderr: "
+                 f"{open(f'{WORK}/server-{gen}.err').read()[-2000:]}")
     state.update(gen=gen, ports=ports, proc=proc)
     up.set()
 

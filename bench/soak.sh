@@ -4,7 +4,8 @@
 # A long soak of the runnable server (default 1800 s, heap capped at 256m): SMTP in to five local users (3 clients),
 # submissions relayed out through the durable queue to Postfix's smtp-sink as the smart host (2), IMAP sessions that
 # read, flag, delete and expunge (2) and POP3 downloads (1), all at once, while the server is killed with SIGKILL
-# and restarted every 20 to 60 s (SOAK_KILL_MIN, SOAK_KILL_MAX; SOAK_SEED for another sequence). At the end it
+# and restarted every 20 to 60 s (SOAK_KILL_MIN, SOAK_KILL_MAX; SOAK_SEED for another sequence; a start may take
+# SOAK_START_TIMEOUT seconds, default 600: a loaded machine). At the end it
 # checks that every message the server acknowledged with 250 is in its mailbox (unless the IMAP client deleted it)
 # or reached smtp-sink (duplicates are counted: a kill between the smart host's 250 and the queue's record sends
 # again, as with every MTA), that heap, descriptors and threads after each restart level off (printed per restart),

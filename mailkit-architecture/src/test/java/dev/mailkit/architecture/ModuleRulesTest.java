@@ -45,9 +45,12 @@ class ModuleRulesTest {
             Map.entry("search", Set.of("core", "store")),
             // the relay only for the queue view and the trace's relay events (an optional dependency)
             Map.entry("web", Set.of("core", "store", "relay")),
-            // the relay only for PostgresQueueStorage (an optional dependency)
-            Map.entry("postgres", Set.of("core", "store", "relay")),
+            // the relay only for PostgresQueueStorage (an optional dependency); users' Sieve scripts in the database:
+            // sieve's script store SPI
+            Map.entry("postgres", Set.of("core", "store", "relay", "sieve")),
             Map.entry("passwd", Set.of("core")),
+            // certificates by ACME: swaps them into core's replaceable TlsConfig, knows no server
+            Map.entry("acme", Set.of("core")),
             Map.entry("test", Set.of("core", "smtp", "store", "imap", "pop3", "mailauth", "web", "sieve")),
             // mailkit-spring-boot-starter (dev.mailkit.spring...): relay, mailauth and test are optional there
             Map.entry("spring", Set.of("core", "smtp", "store", "imap", "pop3", "relay", "mailauth", "test")));
@@ -61,7 +64,8 @@ class ModuleRulesTest {
             "org.postgresql", "postgres",
             "com.zaxxer.hikari", "postgres",
             "org.flywaydb", "postgres",
-            "org.bouncycastle", "passwd");
+            "org.bouncycastle", "passwd",
+            "org.shredzone.acme4j", "acme");
 
     static JavaClasses mailkit;
 

@@ -53,6 +53,8 @@ public final class DnsJavaResolver implements DnsResolver {
     private final LookupSession session;
     private final Duration timeout;
     private final String description;
+    /** Set for a trusted validating resolver: questions go to it directly and carry its AD bit. */
+    private final ValidatedQueries validated;
 
     private DnsJavaResolver(Resolver resolver, boolean hostsFile, Duration timeout, String description) {
         resolver.setTimeout(timeout);
@@ -68,6 +70,30 @@ public final class DnsJavaResolver implements DnsResolver {
         this.session = b.build();
         this.timeout = timeout;
         this.description = description;
+        this.validated = null;
+    }
+
+    private DnsJavaResolver(SimpleResolver validating, Duration timeout, String description) {
+        validating.setTimeout(timeout);
+        this.session = null;
+        this.timeout = timeout;
+        this.description = description;
+        this.validated = new ValidatedQueries(validating);
+    }
+
+    /**
+     * Asks one validating resolver that the application trusts (a local Unbound, say, on a path nobody can tamper
+     * with) and believes its AD bit, as Postfix does with {@code smtp_dns_support_level = dnssec}: answers it has
+     * validated are {@link DnsAnswer#isAuthenticated() authenticated}, which DANE (RFC 7672) requires. Questions carry
+     * the DO and AD bits; answers are not cached here (the validating resolver caches them); CNAMEs are followed up
+     * to 8 times, and the answer is authenticated only if every step was. A bogus answer (the resolver's SERVFAIL)
+     * is a {@link DnsException}.
+     *
+     * @throws IllegalArgumentException if the timeout is not positive
+     */
+    public static DnsJavaResolver validating(Duration timeout, InetSocketAddress server) {
+        SimpleResolver r = new SimpleResolver(Objects.requireNonNull(server, "server"));
+        return new DnsJavaResolver(r, Arguments.positive(timeout, "timeout"), "validating DNS server " + server);
     }
 
     /**
@@ -122,6 +148,9 @@ public final class DnsJavaResolver implements DnsResolver {
         } catch (TextParseException e) {
             return CompletableFuture.completedFuture(DnsAnswer.noSuchName());
         }
+        if (validated != null) {
+            return validated.ask(n, type, name);
+        }
         return session.lookupAsync(n, type.code()).toCompletableFuture().handle((LookupResult r, Throwable failure) -> {
             if (failure != null) {
                 Throwable c = failure instanceof CompletionException && failure.getCause() != null
@@ -154,7 +183,7 @@ public final class DnsJavaResolver implements DnsResolver {
     }
 
     /** The record in mailkit's types; null for a record of another type (a CNAME on the way, say). */
-    private static DnsRecord convert(org.xbill.DNS.Record rec, DnsType asked) {
+    static DnsRecord convert(org.xbill.DNS.Record rec, DnsType asked) {
         if (rec.getType() != asked.code()) {
             return null;
         }

@@ -47,9 +47,17 @@ final class Banner {
                 ? "(none: add --users-file FILE or --user ADDR:PASSWORD)"
                 : String.join(", ", users) + (o.get(USERS_FILE) == null ? "" : (users.isEmpty() ? "" : "; ")
                 + "users file " + o.get(USERS_FILE) + " (" + r.parts().usersFile().size() + " users)")));
-        out.println("  TLS certificate     " + (pem != null ? "generated for localhost; trust " + pem
-                : o.get(TLS_CERT) + expiry(r.tls().certificate(), Instant.now()).map(w -> "  WARNING: " + w)
-                .orElse("")));
+        if (r.acme().isPresent()) {
+            out.println("  TLS certificate     by ACME from " + o.get(AcmeOptions.DIRECTORY) + " for "
+                    + String.join(", ", o.get(AcmeOptions.DOMAINS)) + ", " + o.get(AcmeOptions.CHALLENGE)
+                    + " answered on port " + r.acme().get().challengePort() + ", kept in " + r.acme().get()
+                    .certificateFile().getParent() + (r.acme().get().certificate().isPresent() ? ""
+                    : "; until it is issued: generated, trust " + pem));
+        } else {
+            out.println("  TLS certificate     " + (pem != null ? "generated for localhost; trust " + pem
+                    : o.get(TLS_CERT) + expiry(r.tls().certificate(), Instant.now()).map(w -> "  WARNING: " + w)
+                    .orElse("")));
+        }
         out.println("  relay               " + (o.get(RELAY_HOST) == null ? "to the recipients' MX hosts (DNS)"
                 : "through " + r.relay().smartHost().orElseThrow()) + ", queue " + (r.relay().directory() != null ? r.relay().directory()
                 : "in the database (shared by the nodes)"));

@@ -5,7 +5,9 @@ import dev.mailkit.core.server.ProxyProtocol;
 import dev.mailkit.postgres.PostgresDatabase;
 import dev.mailkit.postgres.PostgresMailStore;
 import dev.mailkit.postgres.PostgresQueueStorage;
+import dev.mailkit.postgres.PostgresSieveScripts;
 import dev.mailkit.postgres.PostgresUserDirectory;
+import dev.mailkit.sieve.SieveScriptStore;
 import dev.mailkit.store.AccountId;
 import dev.mailkit.store.MailAccount;
 import dev.mailkit.relay.spi.QueueStorage;
@@ -17,8 +19,8 @@ import java.util.Map;
 
 /**
  * The runnable server's options for running several nodes: {@code --db-url} (with {@code --store postgres}: mailboxes,
- * users and the relay queue in that PostgreSQL database), {@code --db-user}, {@code --db-password}, {@code --node-name},
- * {@code --queue-lease SECONDS},
+ * users, the relay queue and users' Sieve scripts in that PostgreSQL database), {@code --db-user},
+ * {@code --db-password}, {@code --node-name}, {@code --queue-lease SECONDS},
  * {@code --proxy-protocol-from CIDR} (repeatable: the load balancers allowed to send PROXY protocol headers), as
  * {@link ServerOptions} read them (flags or the configuration file's {@code cluster} section). Immutable.
  *
@@ -42,10 +44,11 @@ record ClusterOptions(String dbUrl, String dbUser, String dbPassword, String dbS
     }
 
     /**
-     * What {@code --store postgres} makes: the store (closing it closes the database), the users, and the relay
-     * queue's storage (the relay queue closes it; close the relay before the store).
+     * What {@code --store postgres} makes: the store (closing it closes the database), the users, users' Sieve
+     * scripts, and the relay queue's storage (the relay queue closes it; close the relay before the store).
      */
-    record Postgres(MailStore store, PostgresUserDirectory users, List<String> domains, QueueStorage queue) {
+    record Postgres(MailStore store, PostgresUserDirectory users, List<String> domains, SieveScriptStore sieve,
+                    QueueStorage queue) {
     }
 
     /**
@@ -92,7 +95,7 @@ record ClusterOptions(String dbUrl, String dbUser, String dbPassword, String dbS
                     return pg + " in " + db;
                 }
             };
-            return new Postgres(store, directory, directory.domains(),
+            return new Postgres(store, directory, directory.domains(), PostgresSieveScripts.of(db),
                     PostgresQueueStorage.builder(db).lease(Duration.ofSeconds(queueLease)).build());
         } catch (RuntimeException e) {
             db.close();

@@ -1,5 +1,6 @@
 package dev.mailkit.examples;
 
+import dev.mailkit.acme.AcmeCertificates;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.examples.cli.Cli;
 import dev.mailkit.examples.config.Setting;
@@ -7,7 +8,7 @@ import dev.mailkit.imap.ImapServer;
 import dev.mailkit.passwd.PasswdFileUserDirectory;
 import dev.mailkit.pop3.Pop3Server;
 import dev.mailkit.sieve.ManageSieveServer;
-import dev.mailkit.sieve.SieveScripts;
+import dev.mailkit.sieve.SieveScriptStore;
 import dev.mailkit.relay.RelayQueue;
 import dev.mailkit.smtp.SmtpServer;
 import dev.mailkit.store.MailStore;
@@ -51,7 +52,7 @@ public final class MailkitServerMain {
 
     /** What a reload swaps, kept by the running server. */
     record Parts(Switchable.Users users, PasswdFileUserDirectory usersFile, Switchable.Sink agent,
-                 Switchable.Filters filters, SieveScripts sieve, LateQueue outbound,
+                 Switchable.Filters filters, SieveScriptStore sieve, LateQueue outbound,
                  dev.mailkit.core.auth.UserDirectory database) {
     }
 
@@ -87,6 +88,7 @@ public final class MailkitServerMain {
         ManageSieveServer manageSieve;
         /** The full-text index IMAP searches with ({@code --search-index}), or null. */
         AutoCloseable searchIndex;
+        AcmeCertificates acme;
         private final Parts parts;
         private final ServerOptions started;
         private final ReentrantLock reloading = new ReentrantLock();
@@ -111,6 +113,11 @@ public final class MailkitServerMain {
         /** The ManageSieve server for users' Sieve scripts. */
         public ManageSieveServer manageSieve() {
             return manageSieve;
+        }
+
+        /** The ACME certificates ({@code tls.acme.*}), if configured. */
+        public java.util.Optional<AcmeCertificates> acme() {
+            return java.util.Optional.ofNullable(acme);
         }
 
         /** The web inbox and Mailpit-compatible API. */
@@ -235,6 +242,9 @@ public final class MailkitServerMain {
         @Override
         public void close() {
             try {
+                if (acme != null) {
+                    acme.close();
+                }
                 web.close();
                 if (manageSieve != null) {
                     manageSieve.close();

@@ -141,6 +141,41 @@ final class Parsers {
         }
     }
 
+    /** A DNS server's address: {@code HOST}, {@code HOST:PORT} or {@code [IPV6]:PORT} (port 53 when none). */
+    static String resolver(String value) {
+        java.util.regex.Matcher m = Pattern.compile("\\[([0-9A-Fa-f:.]+)\\](?::([0-9]{1,5}))?|([0-9.]+|[A-Za-z0-9.-]+)"
+                + "(?::([0-9]{1,5}))?").matcher(value);
+        if (!m.matches() || m.group(1) == null && m.group(3) == null) {
+            throw new IllegalArgumentException("must be a DNS server's HOST:PORT, e.g. 127.0.0.1:53, was '"
+                    + shown(value) + "'");
+        }
+        String port = m.group(2) != null ? m.group(2) : m.group(4);
+        if (port != null && (Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)) {
+            throw new IllegalArgumentException("the port must be 1..65535, was '" + shown(value) + "'");
+        }
+        return value;
+    }
+
+    /** The socket address of a {@link #resolver} value. */
+    static java.net.InetSocketAddress resolverAddress(String value) {
+        String host;
+        int port = 53;
+        if (value.startsWith("[")) {
+            int end = value.indexOf(']');
+            host = value.substring(1, end);
+            if (end + 1 < value.length()) {
+                port = Integer.parseInt(value.substring(end + 2));
+            }
+        } else {
+            int colon = value.indexOf(':');
+            host = colon < 0 ? value : value.substring(0, colon);
+            if (colon >= 0) {
+                port = Integer.parseInt(value.substring(colon + 1));
+            }
+        }
+        return new java.net.InetSocketAddress(host, port);
+    }
+
     static String network(String value) {
         SmtpServer.builder().trustedNetworks(value);
         return value;

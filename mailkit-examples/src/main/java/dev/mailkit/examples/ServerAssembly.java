@@ -13,6 +13,7 @@ import dev.mailkit.core.server.ProxyProtocol;
 import dev.mailkit.core.server.MailServer;
 import dev.mailkit.core.sink.DeliveryReport;
 import dev.mailkit.core.sink.MessageSink;
+import dev.mailkit.acme.AcmeCertificates;
 import dev.mailkit.core.tls.TlsConfig;
 import dev.mailkit.imap.ImapServer;
 import dev.mailkit.mailauth.dkim.DkimSigner;
@@ -26,7 +27,9 @@ import dev.mailkit.pop3.Pop3Server;
 import dev.mailkit.search.LuceneSearchIndex;
 import dev.mailkit.sieve.ManageSieveServer;
 import dev.mailkit.sieve.SieveDelivery;
+import dev.mailkit.sieve.SieveScriptStore;
 import dev.mailkit.sieve.SieveScripts;
+import dev.mailkit.dns.DnsJavaResolver;
 import dev.mailkit.relay.RelayQueue;
 import dev.mailkit.relay.spi.QueueStorage;
 import dev.mailkit.relay.RelayTls;
@@ -54,6 +57,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,7 +105,7 @@ final class ServerAssembly {
      * The delivery agent: users, aliases, catch-alls, users' Sieve scripts (redirects and vacation replies through
      * the relay queue), Junk when scanning.
      */
-    static DeliveryAgent agent(ServerOptions o, MailStore store, UserDirectory users, SieveScripts sieve,
+    static DeliveryAgent agent(ServerOptions o, MailStore store, UserDirectory users, SieveScriptStore sieve,
                                LateQueue outbound) {
         DeliveryAgent.Builder ab = DeliveryAgent.builder().store(store).users(users)
                 .deliveryRule(SieveDelivery.builder().scripts(sieve).outbound(outbound).build());
@@ -149,6 +153,10 @@ final class ServerAssembly {
         UserDirectory database = null;
         QueueStorage queueStorage = null; // the relay queue in the database, with --store postgres
         List<String> domains = o.domains();
+        // users' Sieve scripts where Dovecot keeps them (~/.dovecot.sieve in the account directory), or in the database
+        // every node shares; redirects and vacation replies go out through the relay queue, made below (it needs the
+        // sink this agent is part of)
+        SieveScriptStore sieveScripts = SieveScripts.maildir(o.get(DATA));
         if (o.get(STORE).equals("postgres")) { // mailboxes and users in the database that every node shares
             Map<String, String> given = new LinkedHashMap<>();
             o.get(USERS).forEach(e -> given.put(e.getKey(), e.getValue()));
@@ -157,6 +165,7 @@ final class ServerAssembly {
             database = pg.users();
             queueStorage = pg.queue();
             domains = pg.domains().isEmpty() ? List.of("localhost") : pg.domains();
+            sieveScripts = pg.sieve();
         } else {
             store = o.get(STORE).equals("memory") ? MemoryMailStore.builder().standardMailboxes().build()
                     : MaildirMailStore.builder(o.get(DATA)).standardMailboxes().build();
@@ -173,13 +182,13 @@ final class ServerAssembly {
         WebServer web = null;
         TraceRecorder trace = TraceRecorder.create(); // "where did my mail go?" in the web inbox
         ServerMetrics metrics = new ServerMetrics(Clock.systemUTC());
-        // users' Sieve scripts where Dovecot keeps them (~/.dovecot.sieve in the account directory); redirects and
-        // vacation replies go out through the relay queue, made below (it needs the sink this agent is part of)
-        SieveScripts sieveScripts = SieveScripts.maildir(o.get(DATA));
         LateQueue outbound = new LateQueue();
         ManageSieveServer manageSieve = null;
         LuceneSearchIndex searchIndex = null;
+        AcmeCertificates acme = null;
         try {
+            // a certificate by ACME: the stored one is swapped in now, a new one whenever the CA issues it
+            acme = AcmeOptions.start(o, tls, metrics, out);
             // the trace names the mailboxes each copy went into: it wraps each delivery agent a reload sets
             Switchable.Sink agent = new Switchable.Sink(agent(o, store, users, sieveScripts, outbound),
                     trace::sink);
@@ -255,10 +264,11 @@ final class ServerAssembly {
                     new MailkitServerMain.Parts(users, usersFile, agent, filters, sieveScripts, outbound, database));
             running.manageSieve = manageSieve;
             running.searchIndex = searchIndex;
+            running.acme = acme;
             Banner.print(o, running, out);
             return running;
         } catch (RuntimeException e) {
-            for (AutoCloseable c : new AutoCloseable[] {web, manageSieve, smtp, pop3, relay, imap, searchIndex}) {
+            for (AutoCloseable c : new AutoCloseable[] {acme, web, manageSieve, smtp, pop3, relay, imap, searchIndex}) {
                 try {
                     if (c != null) {
                         c.close();
@@ -358,6 +368,11 @@ final class ServerAssembly {
         }
         if (o.get(DKIM_DOMAIN) != null) {
             b.signers(signer(o));
+        }
+        b.mtaSts(o.get(RELAY_MTA_STS));
+        if (o.get(RELAY_DANE) != null) {
+            b.dane(true).resolver(DnsJavaResolver.validating(Duration.ofSeconds(10),
+                    Parsers.resolverAddress(o.get(RELAY_DANE))));
         }
         return b.build().start();
     }

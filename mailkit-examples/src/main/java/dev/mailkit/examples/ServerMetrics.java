@@ -97,8 +97,22 @@ final class ServerMetrics {
         }
     }
 
-    /** Counts a relay event's recipients: relayed (delivered), deferred, bounced, expired. */
+    /** Counts an ACME attempt by its outcome: issued, stored (read back at start) or failed. */
+    void acmeAttempt(String outcome) {
+        count("mailkit.acme.certificates", "ACME certificates installed (issued, or stored at start) and attempts "
+                + "that failed", "outcome", outcome, 1);
+    }
+
+    /**
+     * Counts a relay event's recipients: relayed (delivered), deferred, bounced, expired; and, when the destination's
+     * MTA-STS policy or DANE records applied, the attempt by policy, mode and result.
+     */
     void relayEvent(RelayEvent e) {
+        e.tlsPolicy().ifPresent(p -> Counter.builder("mailkit.relay.tls.policy")
+                .description("Delivery attempts under a destination's MTA-STS policy or DANE records, by result")
+                .tag("policy", p.source().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .tag("mode", p.mode().name().toLowerCase(Locale.ROOT)).tag("result", p.satisfied() ? "ok" : "failed")
+                .register(registry).increment(e.recipients().size()));
         switch (e.type()) {
             case DELIVERED:
             case DEFERRED:

@@ -102,6 +102,12 @@ public final class ServerOptions {
     public static final Setting<String> RELAY_TLS = value("--relay-tls", "relay.tls", "MODE", "opportunistic",
             Reload.RESTART, Parsers.oneOf("required", "opportunistic"),
             "required|opportunistic: TLS to --relay-host (default opportunistic)");
+    public static final Setting<Boolean> RELAY_MTA_STS = toggle("--relay-mta-sts", "relay.mta-sts", Reload.RESTART,
+            "apply recipient domains' MTA-STS policies (RFC 8461) to MX delivery: enforce mode delivers only to the "
+                    + "MX hosts a policy names, over TLS with a valid certificate (policies kept in DATA/.relay-queue)");
+    public static final Setting<String> RELAY_DANE = value("--relay-dane", "relay.dane-resolver", "HOST:PORT", null,
+            Reload.RESTART, Parsers::resolver, "apply DANE (RFC 7672) to MX delivery, asking this validating "
+                    + "resolver (e.g. a local Unbound at 127.0.0.1:53), whose AD bit is trusted, for all relay DNS");
     public static final Setting<List<String>> TRUSTED_NETWORKS = list("--trusted-network", "smtp.trusted-networks",
             "CIDR", Reload.RESTART, Parsers::network, "clients there may relay without AUTH, repeatable (default: none)");
     public static final Setting<String> DKIM_DOMAIN = value("--dkim-domain", "dkim.domain", "D", null, Reload.RESTART,
@@ -162,12 +168,20 @@ public final class ServerOptions {
                     + "PROXY protocol (v1 or v2) on every port, repeatable; only these may send it, and they must");
 
     /** Every setting, in the order of the help. Add a new one here. */
-    public static final List<Setting<?>> SETTINGS = List.of(BIND, SMTP_PORT, SUBMISSION_PORT, SMTPS_PORT, IMAP_PORT,
-            IMAPS_PORT, SEARCH_INDEX, POP3_PORT, POP3S_PORT, MANAGESIEVE_PORT, HTTP_PORT, HTTP_OPEN, DOMAINS, USERS, USERS_FILE, ALIASES, CATCH_ALL, DATA,
-            STORE, TLS_CERT, TLS_KEY, RELAY_HOST, RELAY_USER, RELAY_PASSWORD, RELAY_TLS, TRUSTED_NETWORKS, DKIM_DOMAIN,
+    public static final List<Setting<?>> SETTINGS = with(AcmeOptions.SETTINGS, BIND, SMTP_PORT, SUBMISSION_PORT,
+            SMTPS_PORT, IMAP_PORT, IMAPS_PORT, SEARCH_INDEX, POP3_PORT, POP3S_PORT, MANAGESIEVE_PORT, HTTP_PORT,
+            HTTP_OPEN, DOMAINS, USERS, USERS_FILE, ALIASES, CATCH_ALL, DATA, STORE, TLS_CERT, TLS_KEY, RELAY_HOST,
+            RELAY_USER, RELAY_PASSWORD, RELAY_TLS, RELAY_MTA_STS, RELAY_DANE, TRUSTED_NETWORKS, DKIM_DOMAIN,
             DKIM_SELECTOR, DKIM_KEY, DNSBL, INBOUND_AUTH, RSPAMD, RSPAMD_CONTROLLER, RSPAMD_PASSWORD, SPAMD, CLAMD,
             MILTERS, SCAN_OUTBOUND, SCAN_FAILURE, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, DB_URL, DB_USER,
             DB_PASSWORD, DB_SCHEMA, NODE_NAME, QUEUE_LEASE, PROXY_PROTOCOL_FROM);
+
+    /** The settings declared here, then the ones of the components that declare their own (ACME's tls.acme.*). */
+    private static List<Setting<?>> with(List<Setting<?>> more, Setting<?>... settings) {
+        List<Setting<?>> all = new java.util.ArrayList<>(List.of(settings));
+        all.addAll(more);
+        return List.copyOf(all);
+    }
 
     /** The flag of the configuration file. */
     public static final String CONFIG_FLAG = "--config";
@@ -260,11 +274,18 @@ public final class ServerOptions {
     /** The checks of combinations of settings; messages name the settings where they were written. */
     private void check() throws ConfigException {
         together(TLS_CERT, TLS_KEY);
+        AcmeOptions.check(this);
         together(RELAY_USER, RELAY_PASSWORD);
         for (Setting<?> s : List.of(RELAY_USER, RELAY_TLS)) {
             if (values.isSet(s) && get(RELAY_HOST) == null) {
                 throw new ConfigException(values.name(s) + ": applies to a smart host: add " + RELAY_HOST.flag()
                         + " HOST:PORT (" + RELAY_HOST.key() + ")");
+            }
+        }
+        for (Setting<?> s : List.of(RELAY_MTA_STS, RELAY_DANE)) {
+            if (values.isSet(s) && get(RELAY_HOST) != null) {
+                throw new ConfigException(values.name(s) + ": applies to MX delivery, not to a smart host: remove "
+                        + RELAY_HOST.flag() + " (" + RELAY_HOST.key() + ") or this setting");
             }
         }
         if (get(RELAY_USER) != null) {

@@ -27,7 +27,7 @@ final class ClusterNodes {
     }
 
     /** One node: its process and ports. */
-    record Node(String name, Process process, int smtp, int imap, int pop3) {
+    record Node(String name, Process process, int smtp, int imap, int pop3, int manageSieve) {
         void kill() {
             process.destroyForcibly();
         }
@@ -39,7 +39,8 @@ final class ClusterNodes {
                 "--store", "postgres", "--db-url", jdbcUrl, "--node-name", name, "--smtp-port", "0",
                 "--submission-port", "0", "--smtps-port", "0", "--imap-port", "0", "--imaps-port", "0",
                 "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0", "--domain", "local.test",
-                "--user", "rcpt@local.test:pw", "--user", "other@local.test:pw", "--data", data.toString()));
+                "--user", "rcpt@local.test:pw", "--user", "other@local.test:pw", "--user", "sieve@local.test:pw",
+                "--data", data.toString()));
         cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).redirectError(data.resolve("stderr.log").toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -67,7 +68,8 @@ final class ClusterNodes {
         }, "drain-" + name);
         drain.setDaemon(true);
         drain.start();
-        return new Node(name, p, port(banner, "SMTP \\(MX\\)"), port(banner, "IMAP"), port(banner, "POP3"));
+        return new Node(name, p, port(banner, "SMTP \\(MX\\)"), port(banner, "IMAP"), port(banner, "POP3"),
+                port(banner, "ManageSieve"));
     }
 
     private static int port(CharSequence banner, String label) {
@@ -133,6 +135,37 @@ final class ClusterNodes {
             c.send("PASS pw");
             assertThat(c.line()).startsWith("+OK");
             return c;
+        }
+
+        /** Greeting, STARTTLS, AUTHENTICATE PLAIN: an authenticated ManageSieve session. */
+        static Client manageSieve(String from, int port, String user) throws IOException {
+            Client c = new Client(from, port);
+            assertThat(c.sieveReply()).contains("\"STARTTLS\"");
+            c.send("STARTTLS");
+            assertThat(c.sieveReply()).startsWith("OK");
+            c.startTls();
+            assertThat(c.sieveReply()).contains("\"SASL\"");
+            String plain = java.util.Base64.getEncoder().encodeToString(("\0" + user + "\0pw")
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(c.sieve("AUTHENTICATE \"PLAIN\" \"" + plain + "\"")).startsWith("OK");
+            return c;
+        }
+
+        /** A ManageSieve command: every line up to and including the final OK, NO or BYE. */
+        String sieve(String command) throws IOException {
+            send(command);
+            return sieveReply();
+        }
+
+        private String sieveReply() throws IOException {
+            StringBuilder sb = new StringBuilder();
+            for (String l; (l = line()) != null; ) {
+                sb.append(l).append('\n');
+                if (l.startsWith("OK") || l.startsWith("NO") || l.startsWith("BYE")) {
+                    break;
+                }
+            }
+            return sb.toString();
         }
 
         String line() throws IOException {
@@ -223,6 +256,14 @@ final class ClusterNodes {
 
     /** Sends one message over SMTP; returns the final reply to the message. */
     static String sendMail(String from, int port, String rcpt, String subject) throws IOException {
+        return sendMail(from, port, rcpt, subject, new long[1]);
+    }
+
+    /**
+     * Sends one message over SMTP; returns the final reply to the message, and puts the {@link System#nanoTime()} at
+     * which that reply arrived (the delivery is committed then) into {@code repliedAt[0]}.
+     */
+    static String sendMail(String from, int port, String rcpt, String subject, long[] repliedAt) throws IOException {
         try (Client c = new Client(from, port)) {
             String greeting = c.reply();
             if (!greeting.startsWith("220")) {
@@ -239,6 +280,7 @@ final class ClusterNodes {
                 return r;
             }
             r = c.smtp("Subject: " + subject + "\r\nFrom: sender@example.org\r\n\r\nbody of " + subject + "\r\n.");
+            repliedAt[0] = System.nanoTime();
             c.smtp("QUIT");
             return r;
         }

@@ -37,6 +37,8 @@ class ConfigFileTest {
         assertThat(o.get(DKIM_SELECTOR)).isEqualTo("mk1");
         assertThat(o.get(SPAMD)).isEqualTo("127.0.0.1:783");
         assertThat(o.get(HTTP_OPEN)).isFalse();
+        assertThat(o.get(RELAY_MTA_STS)).isTrue();
+        assertThat(o.get(RELAY_DANE)).isNull();
         assertThat(Files.readString(Path.of("..", "README.md"))).as("README shows the example file as it is")
                 .contains(Files.readString(example));
     }

@@ -114,7 +114,31 @@ class DiagnoseTest {
                 "txt-record=20.0.0.127.bl.test,\"listed for testing\"",
                 // twospf.test: two SPF records, and no MX
                 "txt-record=twospf.test,\"v=spf1 -all\"",
-                "txt-record=twospf.test,\"v=spf1 mx -all\"");
+                "txt-record=twospf.test,\"v=spf1 mx -all\"",
+                // manyspf.test: an SPF record that needs 11 DNS-querying terms (RFC 7208 4.6.4 allows 10)
+                "txt-record=manyspf.test,\"v=spf1 " + java.util.stream.IntStream.rangeClosed(1, 11)
+                        .mapToObj(i -> "include:i" + i + ".manyspf.test").collect(java.util.stream.Collectors
+                                .joining(" ")) + " -all\"",
+                "txt-record=i1.manyspf.test,\"v=spf1 -all\"", "txt-record=i2.manyspf.test,\"v=spf1 -all\"",
+                "txt-record=i3.manyspf.test,\"v=spf1 -all\"", "txt-record=i4.manyspf.test,\"v=spf1 -all\"",
+                "txt-record=i5.manyspf.test,\"v=spf1 -all\"", "txt-record=i6.manyspf.test,\"v=spf1 -all\"",
+                "txt-record=i7.manyspf.test,\"v=spf1 -all\"", "txt-record=i8.manyspf.test,\"v=spf1 -all\"",
+                "txt-record=i9.manyspf.test,\"v=spf1 -all\"", "txt-record=i10.manyspf.test,\"v=spf1 -all\"",
+                "txt-record=i11.manyspf.test,\"v=spf1 ip4:127.0.0.30 -all\"",
+                // six.test: IPv6 reverse DNS, right for 2001:db8::25 (host-record adds the PTR), wrong for ::26
+                "local=/ip6.arpa/",
+                "host-record=mail.six.test,2001:db8::25",
+                "ptr-record=" + ip6Reverse("2001:db8::26") + ",wrong.six.test");
+    }
+
+    /** The ip6.arpa name of an IPv6 address (RFC 3596 2.5), computed here apart from diagnose's own. */
+    static String ip6Reverse(String address) {
+        try {
+            String hex = java.util.HexFormat.of().formatHex(InetAddress.getByName(address).getAddress());
+            return new StringBuilder(hex).reverse().toString().replaceAll("(.)", "$1.") + "ip6.arpa";
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static String generate(String name) {
@@ -209,6 +233,30 @@ class DiagnoseTest {
                 .contains("FAIL spf          2 SPF records for twospf.test")
                 .contains("WARN dkim         mailkit is not configured to DKIM-sign mail from twospf.test")
                 .contains("FAIL dmarc        no DMARC record at _dmarc.twospf.test");
+    }
+
+    @Test
+    void anSpfRecordOverTheTenLookupLimitIsBroken() {
+        Run r = run("diagnose", "manyspf.test", "--dns", server(), "--address", "127.0.0.30");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL spf          the SPF record \"v=spf1 include:i1.manyspf.test ")
+                .contains("include:i11.manyspf.test -all\" is broken: more than 10 DNS-querying terms\n"
+                        + "                  fix: manyspf.test. IN TXT \"v=spf1 mx ip4:127.0.0.30 -all\"\n");
+    }
+
+    @Test
+    void ipv6ReverseDnsIsCheckedBothWays() {
+        Run good = run("diagnose", "six.test", "--dns", server(), "--address", "2001:db8::25");
+        assertThat(good.out()).contains("OK   reverse-dns  2001:db8:0:0:0:0:0:25 is mail.six.test and mail.six.test is "
+                + "2001:db8:0:0:0:0:0:25\n");
+        Run wrong = run("diagnose", "six.test", "--dns", server(), "--address", "2001:db8::26");
+        assertThat(wrong.out()).contains("FAIL reverse-dns  the PTR of 2001:db8:0:0:0:0:0:26 is wrong.six.test, but "
+                + "wrong.six.test does not resolve back to 2001:db8:0:0:0:0:0:26\n"
+                + "                  fix: wrong.six.test. IN AAAA 2001:db8:0:0:0:0:0:26\n");
+        Run none = run("diagnose", "six.test", "--dns", server(), "--address", "2001:db8::27");
+        assertThat(none.out()).contains("FAIL reverse-dns  no reverse DNS (PTR) for 2001:db8:0:0:0:0:0:27")
+                .contains("fix: ask the owner of 2001:db8:0:0:0:0:0:27 (your provider) for: "
+                        + ip6Reverse("2001:db8::27") + ". IN PTR mail.six.test.");
     }
 
     @Test

@@ -31,6 +31,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * fitting while it is written is answered {@code 452 4.3.1} after its end (the session goes on) and leaves no file in
  * any mailbox or the spool, IMAP APPEND is refused with {@code NO [OVERQUOTA] Not enough disk space} (not
  * {@code [SERVERBUG]}, not a dropped connection), and once the space is back everything works without a restart.
+ * The relay queue (submission to a remote recipient) the same: {@code 452 4.3.1}, no message in the queue, the next
+ * message queued whole once there is space.
  * Needs root (to mount); skipped with the reason otherwise. (A read-only remount cannot be tested this way: the
  * kernel refuses {@code remount,ro} while the store holds its index journals open for writing.)
  */
@@ -61,11 +63,98 @@ class OutOfDiskTest {
         }
     }
 
-    private MailkitServerMain.Running start() throws Exception {
-        ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port", "0", "--http-port", "0",
-                "--domain", "local.test", "--user", "rcpt@local.test:secret", "--data", data.toString());
+    private MailkitServerMain.Running start(String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
+                "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0", "--managesieve-port",
+                "0", "--http-port", "0", "--domain", "local.test", "--user", "rcpt@local.test:secret", "--data",
+                data.toString()));
+        args.addAll(List.of(extra));
+        ServerOptions o = ServerOptions.parse(args.toArray(new String[0]));
         return MailkitServerMain.start(o, new PrintStream(log, true, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A smart host that takes connections (the kernel's backlog) and never greets: relayed mail stays in the queue's
+     * log, where it was first written, until the test ends.
+     */
+    private static java.net.ServerSocket silentRelayHost() throws IOException {
+        return new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    }
+
+    @Test
+    void theRelayQueueOnAFullDiskRefusesBeforeAcknowledgingAndKeepsNoHalfWrittenMessage() throws Exception {
+        final long size;
+        java.net.ServerSocket silent = silentRelayHost();
+        String relayHost = "127.0.0.1:" + silent.getLocalPort();
+        try (silent; MailkitServerMain.Running r = start("--relay-host", relayHost)) {
+            Path filler = data.resolve("filler");
+            fillLeaving(filler, 1024 * 1024);
+            try (RawClient c = submission(r)) {
+                assertThat(c.command("MAIL FROM:<rcpt@local.test>")).isEqualTo("452 4.3.1 Insufficient system storage");
+            }
+            Files.delete(filler);
+            // big (a file of its own in the queue) and small (appended to the queue's log) messages that stop
+            // fitting while they are written
+            for (int bytes : new int[] {4 * 1024 * 1024, 200 * 1024}) {
+                try (RawClient c = submission(r)) {
+                    assertThat(c.command("MAIL FROM:<rcpt@local.test>")).startsWith("250");
+                    assertThat(c.command("RCPT TO:<someone@remote.test>")).startsWith("250");
+                    assertThat(c.command("DATA")).startsWith("354");
+                    fillLeaving(filler, 64 * 1024);
+                    c.send(message("relayed while full " + bytes, bytes) + ".\r\n");
+                    assertThat(c.readReply()).isEqualTo("452 4.3.1 Insufficient system storage");
+                    assertThat(c.command("NOOP")).startsWith("250");
+                }
+                Files.delete(filler);
+                assertThat(r.relay().size()).as("messages in the relay queue after a refusal").isZero();
+                assertNoMessageFiles();
+            }
+            // space is back, no restart: the next message is queued whole (the queue's log goes on where the
+            // refused record began: a torn record left in front of it made recovery drop it)
+            String subject = "relayed after the disk was freed";
+            String text = message(subject, 100 * 1024) + "the last line of the message\r\n";
+            try (RawClient c = submission(r)) {
+                assertThat(c.command("MAIL FROM:<rcpt@local.test>")).startsWith("250");
+                assertThat(c.command("RCPT TO:<someone@remote.test>")).startsWith("250");
+                assertThat(c.command("DATA")).startsWith("354");
+                c.send(text + ".\r\n");
+                assertThat(c.readReply()).startsWith("250");
+            }
+            assertThat(r.relay().size()).isEqualTo(1);
+            size = r.relay().list().get(0).size();
+            // the queue's files as a kill -9 would leave them now (the 250 came after they were synced): a queue
+            // started on a copy of them recovers the message from the log
+            Path copy = tmp.resolve("queue-at-crash");
+            try (Stream<Path> files = Files.walk(r.relay().directory())) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Path to = copy.resolve(r.relay().directory().relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(to);
+                    } else if (!f.getFileName().toString().equals("lock")) {
+                        Files.copy(f, to);
+                    }
+                }
+            }
+            try (dev.mailkit.relay.RelayQueue recovered = dev.mailkit.relay.RelayQueue.builder(copy)
+                    .smartHost(dev.mailkit.relay.SmartHost.parse(relayHost).build()).build().start()) {
+                assertThat(recovered.list()).as("the queue recovered after a crash").hasSize(1);
+                assertThat(recovered.list().get(0).size()).isEqualTo(size);
+            }
+        }
+    }
+
+    /** A submission session after STARTTLS and AUTH PLAIN as rcpt@local.test. */
+    private static RawClient submission(MailkitServerMain.Running r) throws IOException {
+        RawClient c = new RawClient(r.smtp().port(SmtpRole.SUBMISSION));
+        c.readReply();
+        c.command("EHLO client.test");
+        assertThat(c.command("STARTTLS")).startsWith("220");
+        c.startTls(r.tls().clientSslContext());
+        c.command("EHLO client.test");
+        String plain = java.util.Base64.getEncoder().encodeToString("\0rcpt@local.test\0secret"
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(c.command("AUTH PLAIN " + plain)).startsWith("235");
+        return c;
     }
 
     @Test
@@ -188,6 +277,11 @@ class OutOfDiskTest {
                     found.add(p);
                 }
             });
+        }
+        try (Stream<Path> all = Files.walk(data)) {
+            all.filter(Files::isRegularFile).filter(p -> p.toString().contains("/.relay-queue/"))
+                    .filter(p -> p.getFileName().toString().endsWith(".msg")
+                            || p.getFileName().toString().endsWith(".tmp")).forEach(found::add);
         }
         assertThat(found).as("message files left on the full file system").isEmpty();
     }

@@ -28,10 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Three runnable-server nodes, each its own JVM, on one real PostgreSQL database ({@code --store postgres}), and
  * HAProxy in front of two of them sending the PROXY protocol: what one node takes in, the others serve; an IDLE
  * session on one node hears a delivery on another within 200 ms; concurrent deliveries through two nodes never share
- * a UID; the client's own address reaches the {@code Received:} field through the load balancer. (The long fault runs
- * are in {@code bench/postgres-cluster.sh}.)
+ * a UID; the client's own address reaches the {@code Received:} field through the load balancer, and IMAP's and POP3's
+ * per-address connection limits count the client behind the load balancer, not the balancer; a Sieve script uploaded
+ * over ManageSieve on one node files a delivery on another. (The long fault runs are in
+ * {@code bench/postgres-cluster.sh}.)
  */
 class PostgresClusterIT {
+    /** The nodes' limit of connections from one client address, per server. */
+    static final int PER_ADDRESS = 5;
     @TempDir
     static Path dir;
     static Node n1;
@@ -48,7 +52,7 @@ class PostgresClusterIT {
         for (int i = 0; i < 3; i++) {
             Path data = Files.createDirectories(dir.resolve("n" + (i + 1)));
             nodes[i] = ClusterNodes.start("n" + (i + 1), url, data, "--proxy-protocol-from", "127.0.0.1/32",
-                    "--db-schema", schema);
+                    "--db-schema", schema, "--max-connections-per-address", Integer.toString(PER_ADDRESS));
             // set as each starts, so that stopNodes stops those that did if a later one does not
             n1 = nodes[0];
             n2 = nodes[1];
@@ -91,20 +95,20 @@ class PostgresClusterIT {
             imap.send("c IDLE");
             assertThat(imap.line()).startsWith("+ ");
             for (int i = 0; i < 5; i++) {
-                long acked = System.nanoTime(); // an upper bound: the SMTP conversation's time is counted too
-                String r = ClusterNodes.sendMail("127.0.0.2", n1.smtp(), "rcpt@local.test", "idle " + i);
+                long[] acked = new long[1]; // when node 1's 250 arrived: the delivery was committed by then
+                String r = ClusterNodes.sendMail("127.0.0.2", n1.smtp(), "rcpt@local.test", "idle " + i, acked);
                 assertThat(r).startsWith("250");
                 exists++;
                 String line;
                 do {
                     line = imap.line();
                 } while (line != null && !line.equals("* " + exists + " EXISTS"));
-                latencies.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acked));
+                latencies.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acked[0]));
                 assertThat(line).isEqualTo("* " + exists + " EXISTS");
             }
             imap.send("DONE");
             latencies.sort(null);
-            assertThat(latencies.get(2)).as("median ms from sending to node 1 to node 2's EXISTS: %s", latencies)
+            assertThat(latencies.get(2)).as("median ms from node 1's 250 to node 2's EXISTS: %s", latencies)
                     .isLessThan(200);
         }
     }
@@ -197,6 +201,113 @@ class PostgresClusterIT {
                 assertThat(headers).doesNotContain("[127.0.0.1]");
             }
         } finally {
+            lb.destroy();
+            lb.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aSieveScriptUploadedOverManageSieveOnOneNodeFiltersADeliveryOnAnother() throws Exception {
+        String script = "require [\"fileinto\", \"mailbox\"];\r\nif header :contains \"subject\" \"[filtered]\" {\r\n"
+                + "  fileinto :create \"Filtered\";\r\n}\r\n";
+        try (Client sieve = Client.manageSieve("127.0.0.2", n1.manageSieve(), "sieve@local.test")) {
+            int octets = script.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            assertThat(sieve.sieve("PUTSCRIPT \"filter\" {" + octets + "+}\r\n" + script)).startsWith("OK");
+            assertThat(sieve.sieve("SETACTIVE \"filter\"")).startsWith("OK");
+        }
+        try (Client sieve = Client.manageSieve("127.0.0.2", n3.manageSieve(), "sieve@local.test")) {
+            assertThat(sieve.sieve("LISTSCRIPTS")).as("node 3 sees node 1's script").contains("\"filter\" ACTIVE");
+            assertThat(sieve.sieve("GETSCRIPT \"filter\"")).contains("fileinto :create \"Filtered\"");
+        }
+        assertThat(ClusterNodes.sendMail("127.0.0.2", n2.smtp(), "sieve@local.test", "[filtered] by node 1's script"))
+                .startsWith("250");
+        assertThat(ClusterNodes.sendMail("127.0.0.2", n2.smtp(), "sieve@local.test", "not for the filter"))
+                .startsWith("250");
+        try (Client imap = Client.imap("127.0.0.2", n3.imap(), "sieve@local.test")) {
+            String filtered = imap.imap("b SELECT Filtered");
+            assertThat(filtered).contains("* 1 EXISTS").contains("b OK");
+            assertThat(imap.imap("c FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])"))
+                    .contains("Subject: [filtered] by node 1's script");
+            String inbox = imap.imap("d SELECT INBOX");
+            assertThat(inbox).contains("* 1 EXISTS");
+            assertThat(imap.imap("e FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])")).contains("not for the filter");
+        }
+    }
+
+    @Test
+    void imapAndPop3BehindHaproxyCountConnectionsByTheClientsAddressNotTheBalancers() throws Exception {
+        Path haproxy = ExternalTool.require("haproxy");
+        int imapPort;
+        int pop3Port;
+        try (ServerSocket s = new ServerSocket(0); ServerSocket t = new ServerSocket(0)) {
+            imapPort = s.getLocalPort();
+            pop3Port = t.getLocalPort();
+        }
+        Path cfg = dir.resolve("haproxy-imap-pop3.cfg");
+        Files.writeString(cfg, String.join("\n",
+                "global",
+                "  maxconn 200",
+                "defaults",
+                "  mode tcp",
+                "  timeout connect 5s",
+                "  timeout client 30s",
+                "  timeout server 30s",
+                "frontend imap",
+                "  bind 127.0.0.1:" + imapPort,
+                "  default_backend imap",
+                "frontend pop3",
+                "  bind 127.0.0.1:" + pop3Port,
+                "  default_backend pop3",
+                "backend imap",
+                "  source 127.0.0.1",
+                "  server n1 127.0.0.1:" + n1.imap() + " send-proxy-v2",
+                "backend pop3",
+                "  source 127.0.0.1",
+                "  server n2 127.0.0.1:" + n2.pop3() + " send-proxy",
+                ""));
+        Process lb = new ProcessBuilder(haproxy.toString(), "-f", cfg.toString(), "-db")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy-imap-pop3.log").toFile()).start();
+        List<Client> open = new ArrayList<>();
+        try {
+            awaitPort(imapPort);
+            awaitPort(pop3Port);
+            // the client 127.0.0.7 fills its allowance on each server; every connection arrives from 127.0.0.1
+            for (int i = 0; i < PER_ADDRESS; i++) {
+                Client imap = new Client("127.0.0.7", imapPort);
+                open.add(imap);
+                assertThat(imap.line()).startsWith("* OK");
+                Client pop = new Client("127.0.0.7", pop3Port);
+                open.add(pop);
+                assertThat(pop.line()).startsWith("+OK");
+            }
+            try (Client over = new Client("127.0.0.7", imapPort)) {
+                assertThat(over.line()).isEqualTo("* BYE [UNAVAILABLE] Too many connections, try again later");
+            }
+            try (Client over = new Client("127.0.0.7", pop3Port)) {
+                assertThat(over.line()).isEqualTo("-ERR [SYS/TEMP] Too many connections, try again later");
+            }
+            // another client through the same balancer is not counted with the first one
+            try (Client other = new Client("127.0.0.8", imapPort)) {
+                assertThat(other.line()).startsWith("* OK");
+                assertThat(other.imap("a STARTTLS")).contains("a OK");
+                other.startTls();
+                assertThat(other.imap("b LOGIN rcpt@local.test pw")).contains("b OK");
+                assertThat(other.imap("c SELECT INBOX")).contains("c OK");
+            }
+            try (Client other = new Client("127.0.0.8", pop3Port)) {
+                assertThat(other.line()).startsWith("+OK");
+                other.send("STLS");
+                assertThat(other.line()).startsWith("+OK");
+                other.startTls();
+                other.send("USER other@local.test");
+                assertThat(other.line()).startsWith("+OK");
+                other.send("PASS pw");
+                assertThat(other.line()).startsWith("+OK");
+            }
+        } finally {
+            for (Client c : open) {
+                c.close();
+            }
             lb.destroy();
             lb.waitFor(10, TimeUnit.SECONDS);
         }

@@ -104,4 +104,45 @@ class ServerMetricsTest {
                 + "size=\\d+, nrcpt=1, origin=\\S+\\)\\n(.*\\n)*relay \\1: delivered to=<friend@remote.test> "
                 + "relay=127.0.0.1\\[127.0.0.1\\]:\\d+ dsn=2.0.0");
     }
+
+    /**
+     * The relay's deferred and bounced meters, read by the Prometheus parser: the smart host refuses one recipient
+     * for good (550: bounced, and the DSN goes back through the smart host) and another for now (451: deferred,
+     * still queued).
+     */
+    @Test
+    void deferredAndBouncedRecipientsAreCounted() throws Exception {
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        try (MailKit smartHost = MailKit.builder().build().start()) {
+            smartHost.faults().rejectRecipient("gone@remote.test", 550, "5.1.1", "no such user")
+                    .rejectRecipient("later@remote.test", 451, "4.2.1", "mailbox busy");
+            ServerOptions o = ServerOptions.parse("--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
+                    "--imap-port", "0", "--imaps-port", "0", "--pop3-port", "0", "--pop3s-port", "0",
+                    "--managesieve-port", "0", "--http-port", "0", "--domain", "local.test", "--data",
+                    data.toString(), "--relay-host", "127.0.0.1:" + smartHost.smtpPort(), "--trusted-network",
+                    "127.0.0.0/8");
+            try (MailkitServerMain.Running r = MailkitServerMain.start(o, out)) {
+                int mx = r.smtp().port(SmtpRole.MX);
+                ExamplesTestSupport.send(mx, "x@remote.test", "gone@remote.test", "bounces", null, null, null);
+                ExamplesTestSupport.send(mx, "y@remote.test", "later@remote.test", "waits", null, null, null);
+                // the DSN of the bounce reaches x@remote.test through the smart host
+                assertThat(smartHost.takeMessage(Duration.ofSeconds(30)).envelope().recipients().toString())
+                        .contains("x@remote.test");
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!(r.relay().size() == 1 && r.relay().list().get(0).attempts() >= 1)) {
+                    assertThat(System.nanoTime()).as("the deferral within 30 s: " + r.relay().list())
+                            .isLessThan(deadline);
+                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+                }
+                ExternalTool.Result scrape = ExternalTool.run(List.of(ExternalTool.python().toString(), "-c", SCRAPE,
+                        "http://127.0.0.1:" + r.web().port() + "/metrics"), null, Duration.ofSeconds(30));
+                assertThat(scrape.exitCode).as(scrape.toString()).isZero();
+                assertThat(scrape.stdout.lines().toList()).contains(
+                        "mailkit_relay_recipients_total{outcome=bounced} 1.0",
+                        "mailkit_relay_recipients_total{outcome=deferred} 1.0",
+                        "mailkit_relay_recipients_total{outcome=delivered} 1.0",
+                        "mailkit_queue_size{} 1.0");
+            }
+        }
+    }
 }

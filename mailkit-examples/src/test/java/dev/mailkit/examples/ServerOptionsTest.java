@@ -97,7 +97,7 @@ class ServerOptionsTest {
     }
 
     @Test
-    void relayOptionErrorsSayWhatToChange() {
+    void relayOptionErrorsSayWhatToChange() throws Exception {
         assertThatThrownBy(() -> ServerOptions.parse("--relay-host", "host:port"))
                 .hasMessage("--relay-host: needs HOST:PORT: 'host:port': the port 'port' is not a number");
         assertThatThrownBy(() -> ServerOptions.parse("--relay-host", "h.test:25", "--relay-user", "me"))
@@ -108,6 +108,18 @@ class ServerOptionsTest {
                 .hasMessage("--relay-tls: applies to a smart host: add --relay-host HOST:PORT (relay.host)");
         assertThatThrownBy(() -> ServerOptions.parse("--relay-host", "h.test:25", "--relay-tls", "always"))
                 .hasMessage("--relay-tls: must be required or opportunistic, was 'always'");
+        assertThatThrownBy(() -> ServerOptions.parse("--relay-host", "h.test:25", "--relay-mta-sts"))
+                .hasMessage("--relay-mta-sts: applies to MX delivery, not to a smart host: remove --relay-host "
+                        + "(relay.host) or this setting");
+        assertThatThrownBy(() -> ServerOptions.parse("--relay-dane", "127.0.0.1:99999"))
+                .hasMessage("--relay-dane: the port must be 1..65535, was '127.0.0.1:99999'");
+        assertThatThrownBy(() -> ServerOptions.parse("--relay-dane", "unbound;rm -rf"))
+                .hasMessage("--relay-dane: must be a DNS server's HOST:PORT, e.g. 127.0.0.1:53, was 'unbound;rm -rf'");
+        ServerOptions dane = ServerOptions.parse("--relay-dane", "[::1]:5353", "--relay-mta-sts");
+        assertThat(dane.get(ServerOptions.RELAY_DANE)).isEqualTo("[::1]:5353");
+        assertThat(Parsers.resolverAddress(dane.get(ServerOptions.RELAY_DANE)).getPort()).isEqualTo(5353);
+        assertThat(Parsers.resolverAddress("127.0.0.1").getPort()).isEqualTo(53);
+        assertThat(dane.get(ServerOptions.RELAY_MTA_STS)).isTrue();
         assertThatThrownBy(() -> ServerOptions.parse("--trusted-network", "10.1.2.3/8"))
                 .hasMessage("--trusted-network: '10.1.2.3/8' has address bits set beyond the /8 prefix; did you mean "
                         + "10.0.0.0/8?");

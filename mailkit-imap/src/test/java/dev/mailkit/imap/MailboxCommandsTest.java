@@ -166,7 +166,7 @@ class MailboxCommandsTest {
             assertThat(c.command("SEARCH 2:*")).containsExactly("* SEARCH 2 3", "t10 OK Search completed");
             assertThat(c.command("SEARCH 7:9")).containsExactly("* SEARCH", "t11 OK Search completed");
             assertThat(c.command("UID SEARCH RETURN (MIN MAX COUNT ALL) UNSEEN")).containsExactly(
-                    "* ESEARCH (TAG \"t12\") UID MIN 2 MAX 3 COUNT 2 ALL 2:3", "t12 OK Search completed");
+                    "* ESEARCH (TAG \"t12\") UID MIN 2 MAX 3 ALL 2:3 COUNT 2", "t12 OK Search completed");
             assertThat(c.command("SEARCH TEXT haystack").get(0)).isEqualTo("* SEARCH 3");
             assertThat(c.tagged("SEARCH CHARSET KOI8-R ALL")).startsWith("NO [BADCHARSET (UTF-8 US-ASCII)]");
             List<String> modseq = c.command("SEARCH MODSEQ 1");

@@ -24,7 +24,7 @@ final class PublicTypeFactory implements PublicTypes {
                                    int attempt, Instant nextAttempt) {
         return RelayEvent.builder(type, queueId, time).recipients(List.of(o.recipient)).destination(destination)
                 .remote(o.remoteHost, o.remoteAddress).reply(o.replyLines()).status(o.status).detail(o.detail)
-                .tls(o.tls).attempt(attempt).nextAttempt(nextAttempt).build();
+                .tls(o.tls).tlsPolicy(o.tlsPolicy).attempt(attempt).nextAttempt(nextAttempt).build();
     }
 
     @Override

@@ -48,6 +48,7 @@ public final class RelayEvent {
     private final String status;
     private final String detail;
     private final TlsInfo tls;
+    private final TlsPolicyResult tlsPolicy;
     private final Instant nextAttempt;
     private final String relatedId;
     private final int attempt;
@@ -64,6 +65,7 @@ public final class RelayEvent {
         this.status = b.status;
         this.detail = b.detail;
         this.tls = b.tls;
+        this.tlsPolicy = b.tlsPolicy;
         this.nextAttempt = b.nextAttempt;
         this.relatedId = b.relatedId;
         this.attempt = b.attempt;
@@ -141,6 +143,14 @@ public final class RelayEvent {
         return Optional.ofNullable(tls);
     }
 
+    /**
+     * What the destination's MTA-STS policy or DANE TLSA records made of the attempt (when the relay applies them and
+     * the destination publishes one); empty otherwise.
+     */
+    public Optional<TlsPolicyResult> tlsPolicy() {
+        return Optional.ofNullable(tlsPolicy);
+    }
+
     /** For {@link Type#DEFERRED}: when the next attempt is due. */
     public Optional<Instant> nextAttempt() {
         return Optional.ofNullable(nextAttempt);
@@ -182,6 +192,9 @@ public final class RelayEvent {
         if (attempt > 0) {
             sb.append(" attempt=").append(attempt);
         }
+        if (tlsPolicy != null) {
+            sb.append(" tls-policy=").append(tlsPolicy.label());
+        }
         sb.append(" (").append(detail).append(')');
         if (nextAttempt != null) {
             sb.append(" next=").append(nextAttempt);
@@ -202,6 +215,7 @@ public final class RelayEvent {
         private String status;
         private String detail = "";
         private TlsInfo tls;
+        private TlsPolicyResult tlsPolicy;
         private Instant nextAttempt;
         private String relatedId;
         private int attempt;
@@ -245,6 +259,11 @@ public final class RelayEvent {
 
         Builder tls(TlsInfo t) {
             this.tls = t;
+            return this;
+        }
+
+        Builder tlsPolicy(TlsPolicyResult p) {
+            this.tlsPolicy = p;
             return this;
         }
 

@@ -412,6 +412,42 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
             return this;
         }
 
+        /**
+         * Applies recipient domains' MTA-STS policies (RFC 8461) to MX delivery (default false): the policy announced
+         * by {@code _mta-sts.DOMAIN} is fetched from {@code https://mta-sts.DOMAIN/.well-known/mta-sts.txt} (trusted
+         * as {@link #trust} says) and kept for its {@code max_age}, in memory and in {@code DIRECTORY/mta-sts/} (in
+         * memory only for a queue in an application's storage). In
+         * {@code enforce} mode mail goes only to MX hosts the policy names, over TLS with a certificate that is
+         * trusted and names the host, else it is deferred with {@code 4.7.5} and the reason; in {@code testing} mode
+         * it is delivered as before and {@link RelayEvent#tlsPolicy()} reports what would have failed.
+         */
+        public Builder mtaSts(boolean enabled) {
+            s.mtaSts = enabled;
+            return this;
+        }
+
+        /** The HTTPS port MTA-STS policies are fetched from (default 443; tests use a loopback server's port). */
+        public Builder mtaStsPort(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("mtaStsPort must be 1..65535, was " + port);
+            }
+            s.mtaStsPort = port;
+            return this;
+        }
+
+        /**
+         * Applies DANE (RFC 7672) to MX delivery (default false), as Postfix's {@code smtp_tls_security_level=dane}:
+         * when the MX answer and the host's {@code _PORT._tcp} TLSA records are DNSSEC-authenticated, TLS is required
+         * and the certificate must match a DANE-TA(2) or DANE-EE(3) record, else the delivery is deferred with
+         * {@code 4.7.5} and the reason. Needs a {@link #resolver} that reports authentication, such as
+         * {@code DnsJavaResolver.validating(...)} asking a local validating resolver; with any other, no answer is
+         * authenticated and nothing changes. DANE takes precedence over MTA-STS for a host that has TLSA records.
+         */
+        public Builder dane(boolean enabled) {
+            s.dane = enabled;
+            return this;
+        }
+
         /** When to retry and when to give up (default {@link RetryPolicy#defaults()}). */
         public Builder retryPolicy(RetryPolicy policy) {
             s.retry = Objects.requireNonNull(policy, "policy");

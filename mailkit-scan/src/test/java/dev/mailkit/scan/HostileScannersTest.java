@@ -206,7 +206,7 @@ class HostileScannersTest {
             RspamdClient client = RspamdClient.builder(fake.url()).controller(fake.url(), "pw").timeout(TIMEOUT).build();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.learnSpam(Messages.clean()))
                     .isInstanceOf(java.io.IOException.class).hasMessageContaining("database is locked");
-            assertThat(requests.get()).as("given up after five tries").isEqualTo(5);
+            assertThat(requests.get()).as("given up after eight tries").isEqualTo(8);
         }
         // any other error is reported at once, not tried again
         requests.set(0);

@@ -66,7 +66,7 @@ public final class ManageSieveServer extends PlainAndImplicitTlsServer {
      * {@link PlainAndImplicitTlsServer.Builder}'s, and these ManageSieve's own. Not thread-safe.
      */
     public static final class Builder extends PlainAndImplicitTlsServer.Builder<Builder> {
-        private SieveScripts scripts;
+        private SieveScriptStore scripts;
         private int maxScriptSize = 1 << 20;
         private int maxScripts = 100;
         private int maxBadCommands = 10;
@@ -76,8 +76,11 @@ public final class ManageSieveServer extends PlainAndImplicitTlsServer {
             super("mailkit", Duration.ofMinutes(30));
         }
 
-        /** Where users' scripts are (required). */
-        public Builder scripts(SieveScripts scripts) {
+        /**
+         * Where users' scripts are (required): {@link SieveScripts} in files, or another {@link SieveScriptStore}
+         * (mailkit-postgres's for several nodes).
+         */
+        public Builder scripts(SieveScriptStore scripts) {
             this.scripts = Objects.requireNonNull(scripts, "scripts");
             return this;
         }

@@ -53,7 +53,7 @@ public final class SieveDelivery implements DeliveryRule {
     private static final Logger LOG = LoggerFactory.getLogger(SieveDelivery.class);
     static final int MAX_CACHED = 1000;
 
-    private final SieveScripts scripts;
+    private final SieveScriptStore scripts;
     private final Sieve sieve;
     private final OutboundQueue outbound;
     private final VacationMemory memory;
@@ -67,7 +67,7 @@ public final class SieveDelivery implements DeliveryRule {
         this.scripts = b.scripts;
         this.sieve = b.sieve;
         this.outbound = b.outbound;
-        this.memory = b.memory != null ? b.memory : VacationMemory.fileInHome(b.scripts, ".mailkit-vacation");
+        this.memory = b.memory != null ? b.memory : b.scripts.vacationMemory().orElseThrow();
         this.actions = new DeliveryActions(b.outbound, this.memory, b.clock, b.hostName, b.random);
     }
 
@@ -77,7 +77,7 @@ public final class SieveDelivery implements DeliveryRule {
     }
 
     /** Where the scripts are. */
-    public SieveScripts scripts() {
+    public SieveScriptStore scripts() {
         return scripts;
     }
 
@@ -149,7 +149,7 @@ public final class SieveDelivery implements DeliveryRule {
 
     /** Configures a {@link SieveDelivery}; {@link #build()} validates. Not thread-safe. */
     public static final class Builder {
-        private SieveScripts scripts;
+        private SieveScriptStore scripts;
         private Sieve sieve = Sieve.builder().build();
         private OutboundQueue outbound;
         private VacationMemory memory;
@@ -160,8 +160,11 @@ public final class SieveDelivery implements DeliveryRule {
         private Builder() {
         }
 
-        /** Where users' scripts are (required), e.g. {@link SieveScripts#maildir}. */
-        public Builder scripts(SieveScripts scripts) {
+        /**
+         * Where users' scripts are (required), e.g. {@link SieveScripts#maildir}, or another
+         * {@link SieveScriptStore} (mailkit-postgres's for several nodes).
+         */
+        public Builder scripts(SieveScriptStore scripts) {
             this.scripts = Objects.requireNonNull(scripts, "scripts");
             return this;
         }
@@ -178,7 +181,10 @@ public final class SieveDelivery implements DeliveryRule {
             return this;
         }
 
-        /** The memory of vacation replies (default: {@code .mailkit-vacation} in each home). */
+        /**
+         * The memory of vacation replies (default: the script store's, {@link SieveScriptStore#vacationMemory()}:
+         * {@code .mailkit-vacation} in each home for {@link SieveScripts}; required if the store keeps none).
+         */
         public Builder vacationMemory(VacationMemory memory) {
             this.memory = Objects.requireNonNull(memory, "memory");
             return this;
@@ -211,6 +217,10 @@ public final class SieveDelivery implements DeliveryRule {
             if (scripts == null) {
                 throw new IllegalStateException("SieveDelivery needs to know where scripts are: call scripts(...), "
                         + "e.g. SieveScripts.maildir(dataDirectory)");
+            }
+            if (memory == null && scripts.vacationMemory().isEmpty()) {
+                throw new IllegalStateException("SieveDelivery needs to know where to remember vacation replies: "
+                        + scripts + " keeps none; call vacationMemory(...)");
             }
             if (!hostName.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})")) {
                 throw new IllegalStateException("hostName must be a domain name such as mail.example.com, was '"

@@ -26,10 +26,10 @@ import java.util.function.Function;
  * {@code sieve/NAME.sieve} (a regular file there is an active script too, as Pigeonhole reads it; activating another
  * script moves it to {@code sieve/dovecot.orig.sieve} first). For mailkit's Maildir store the home is the account
  * directory {@code DATA/<domain>/<user>/} ({@link #maildir}), so a tree moved between Dovecot and mailkit keeps its
- * filters. Scripts are written durably (temporary file, fsync, rename). Thread-safe (the file system orders
- * concurrent changes).
+ * filters. Scripts are written durably (temporary file, fsync, rename). The {@link SieveScriptStore} of one node;
+ * with several nodes, keep them in the database they share. Thread-safe (the file system orders concurrent changes).
  */
-public final class SieveScripts {
+public final class SieveScripts implements SieveScriptStore {
     /** The active script's link in the home. */
     public static final String ACTIVE = ".dovecot.sieve";
     /** The scripts' directory in the home. */
@@ -101,6 +101,7 @@ public final class SieveScripts {
     }
 
     /** The names of a user's scripts, sorted. */
+    @Override
     public List<String> list(AccountId account) throws IOException {
         List<String> out = new ArrayList<>();
         Path d = dir(account);
@@ -121,6 +122,7 @@ public final class SieveScripts {
     }
 
     /** A script's source, if it exists. */
+    @Override
     public Optional<String> read(AccountId account, String name) throws IOException {
         Path f = file(account, name);
         try {
@@ -134,6 +136,7 @@ public final class SieveScripts {
     }
 
     /** Writes a script durably (replacing one of the same name). */
+    @Override
     public void write(AccountId account, String name, String source) throws IOException {
         Path f = file(account, name);
         Files.createDirectories(f.getParent());
@@ -161,6 +164,7 @@ public final class SieveScripts {
     }
 
     /** The name of the active script, if one of the user's scripts is active (a link into {@code sieve/}). */
+    @Override
     public Optional<String> activeName(AccountId account) throws IOException {
         Path link = home(account).resolve(ACTIVE);
         if (!Files.isSymbolicLink(link)) {
@@ -180,6 +184,7 @@ public final class SieveScripts {
     /**
      * The source of the script that runs at delivery: {@code ~/.dovecot.sieve} (a link or a file), if present.
      */
+    @Override
     public Optional<String> activeSource(AccountId account) throws IOException {
         Path link = home(account).resolve(ACTIVE);
         try {
@@ -201,6 +206,7 @@ public final class SieveScripts {
      *
      * @throws NoSuchFileException if there is no such script
      */
+    @Override
     public void activate(AccountId account, String name) throws IOException {
         Path h = home(account);
         Path link = h.resolve(ACTIVE);
@@ -227,6 +233,7 @@ public final class SieveScripts {
      * @return false if there was none
      * @throws IllegalStateException if it is the active script (RFC 5804 DELETESCRIPT refuses that)
      */
+    @Override
     public boolean delete(AccountId account, String name) throws IOException {
         if (activeName(account).filter(name::equals).isPresent()) {
             throw new IllegalStateException("the active script cannot be deleted");
@@ -240,6 +247,7 @@ public final class SieveScripts {
      * @return false if there was no such script
      * @throws FileAlreadyExistsException if the new name is taken
      */
+    @Override
     public boolean rename(AccountId account, String from, String to) throws IOException {
         Path a = file(account, from);
         Path b = file(account, to);
@@ -257,7 +265,14 @@ public final class SieveScripts {
         return true;
     }
 
+    /** A file {@code .mailkit-vacation} in each home. */
+    @Override
+    public Optional<VacationMemory> vacationMemory() {
+        return Optional.of(VacationMemory.fileInHome(this, ".mailkit-vacation"));
+    }
+
     /** The include resolver of a user: personal scripts from {@code ~/sieve/}, global ones from the directory. */
+    @Override
     public IncludeResolver includes(AccountId account) {
         return (global, name) -> {
             if (global) {

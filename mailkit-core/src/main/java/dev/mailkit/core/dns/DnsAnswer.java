@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * The answer to one DNS question: the records of the asked type (none when the name exists without such records:
  * NODATA), or "no such name" (NXDOMAIN). A temporary failure is not an answer: {@link DnsResolver} reports it as a
- * {@link DnsException}. Immutable.
+ * {@link DnsException}. An answer may be marked DNSSEC-authenticated ({@link #isAuthenticated()}): a validating
+ * resolver the application trusts set the AD bit on it (RFC 4035 3.2.3, RFC 6840 5.8); DANE (RFC 7672) uses only
+ * such answers. Immutable.
  */
 public final class DnsAnswer {
     private static final DnsAnswer NO_SUCH_NAME = new DnsAnswer(List.of(), true);
@@ -14,10 +16,29 @@ public final class DnsAnswer {
 
     private final List<DnsRecord> records;
     private final boolean noSuchName;
+    private final boolean authenticated;
 
     private DnsAnswer(List<DnsRecord> records, boolean noSuchName) {
+        this(records, noSuchName, false);
+    }
+
+    private DnsAnswer(List<DnsRecord> records, boolean noSuchName, boolean authenticated) {
         this.records = records;
         this.noSuchName = noSuchName;
+        this.authenticated = authenticated;
+    }
+
+    /** The same answer marked as DNSSEC-authenticated by a trusted validating resolver (the AD bit). */
+    public DnsAnswer authenticated() {
+        return new DnsAnswer(records, noSuchName, true);
+    }
+
+    /**
+     * Whether a trusted validating resolver vouched for this answer (the AD bit): false unless the resolver was
+     * configured to trust one (for example {@code DnsJavaResolver.validating(...)}).
+     */
+    public boolean isAuthenticated() {
+        return authenticated;
     }
 
     /** An answer with these records (an empty list: the name exists without records of the type). */
@@ -53,6 +74,6 @@ public final class DnsAnswer {
 
     @Override
     public String toString() {
-        return noSuchName ? "NXDOMAIN" : records.toString();
+        return (noSuchName ? "NXDOMAIN" : records.toString()) + (authenticated ? " (authenticated)" : "");
     }
 }

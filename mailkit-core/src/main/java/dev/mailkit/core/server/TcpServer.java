@@ -97,19 +97,19 @@ public final class TcpServer implements MailServer, ListenerGroup.Member {
 
     private void acceptLoop() {
         ServerSocket ss = serverSocket;
+        AcceptFailures failures = new AcceptFailures(config.name);
         while (state.get() == 1) {
             Socket s;
             try {
                 s = ss.accept();
             } catch (IOException e) {
                 if (state.get() == 1) {
-                    Log.LOG.warn("{}: accept failed: {}", config.name, e.toString());
-                    // e.g. out of file descriptors: do not spin while it lasts
-                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                    failures.failed(e); // e.g. out of file descriptors: do not spin while it lasts
                     continue;
                 }
                 return;
             }
+            failures.succeeded();
             admit(s);
         }
     }

@@ -34,7 +34,7 @@ public final class Pem {
         List<X509Certificate> out = new ArrayList<>();
         try {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            for (Block b : blocks(pem)) {
+            for (Block b : blocks(pem, where)) {
                 if (b.type.equals("CERTIFICATE")) {
                     out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(b.der)));
                 }
@@ -50,7 +50,7 @@ public final class Pem {
 
     /** The first private key in PEM text. */
     public static PrivateKey privateKey(String pem, String where) {
-        for (Block b : blocks(pem)) {
+        for (Block b : blocks(pem, where)) {
             switch (b.type) {
                 case "PRIVATE KEY":
                     return pkcs8(b.der, where);
@@ -109,11 +109,16 @@ public final class Pem {
         return "-----BEGIN " + type + "-----\n" + b64 + "\n-----END " + type + "-----\n";
     }
 
-    private static List<Block> blocks(String pem) {
+    private static List<Block> blocks(String pem, String where) {
         List<Block> out = new ArrayList<>();
         Matcher m = BLOCK.matcher(pem);
         while (m.find()) {
-            out.add(new Block(m.group(1), Base64.getMimeDecoder().decode(m.group(2))));
+            try {
+                out.add(new Block(m.group(1), Base64.getMimeDecoder().decode(m.group(2))));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": the base64 text of the '-----BEGIN " + m.group(1)
+                        + "-----' block is damaged (" + e.getMessage() + "); copy the file again", e);
+            }
         }
         return out;
     }

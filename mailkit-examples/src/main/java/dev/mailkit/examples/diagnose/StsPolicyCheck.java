@@ -2,6 +2,7 @@ package dev.mailkit.examples.diagnose;
 
 import dev.mailkit.examples.diagnose.Diagnosis.Finding;
 import dev.mailkit.examples.diagnose.Diagnosis.Status;
+import dev.mailkit.relay.MtaStsPolicy;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -16,7 +17,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -24,7 +24,8 @@ import java.util.function.Function;
 /**
  * Fetches a domain's MTA-STS policy (RFC 8461 3.3) from {@code https://mta-sts.DOMAIN/.well-known/mta-sts.txt} as a
  * sending server would (a trusted certificate for that name, status 200) and checks it: {@code version: STSv1}, a
- * {@code mode}, a {@code max_age}, and {@code mx} patterns that cover every MX host. Stateless; thread-safe.
+ * {@code mode}, a {@code max_age}, and {@code mx} patterns that cover every MX host (parsed by the relay's
+ * {@link MtaStsPolicy}, the parser the relay enforces policies with). Stateless; thread-safe.
  */
 final class StsPolicyCheck {
     private static final int MAX_POLICY = 64 * 1024;
@@ -56,37 +57,22 @@ final class StsPolicyCheck {
             return new Finding("mta-sts-policy", Status.FAIL, "cannot fetch " + url + ": " + oneLine(e.getMessage()),
                     fix);
         }
-        String version = null;
-        String mode = null;
-        String maxAge = null;
-        List<String> mx = new ArrayList<>();
-        for (String line : body.split("\r?\n")) {
-            int colon = line.indexOf(':');
-            if (colon < 0) {
-                continue;
-            }
-            String key = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = line.substring(colon + 1).trim();
-            switch (key) {
-                case "version": version = value; break;
-                case "mode": mode = value; break;
-                case "max_age": maxAge = value; break;
-                case "mx": mx.add(value.toLowerCase(Locale.ROOT)); break;
-                default: break;
-            }
+        MtaStsPolicy policy;
+        try {
+            policy = MtaStsPolicy.parse(body);
+        } catch (IllegalArgumentException e) {
+            return new Finding("mta-sts-policy", Status.FAIL, "the policy at " + url + " is not valid: "
+                    + e.getMessage(), fix);
         }
-        if (!"STSv1".equals(version) || mode == null || !mode.matches("enforce|testing|none") || maxAge == null
-                || !maxAge.matches("[0-9]{1,8}") || Long.parseLong(maxAge) > 31_557_600L
-                || mx.isEmpty() && !"none".equals(mode)) {
-            return new Finding("mta-sts-policy", Status.FAIL, "the policy at " + url + " is not valid (version: "
-                    + version + ", mode: " + mode + ", max_age: " + maxAge + ", mx: " + mx + ")", fix);
-        }
+        List<String> mx = policy.mx();
+        String maxAge = String.valueOf(policy.maxAge().toSeconds());
         for (String h : mxHosts) {
-            if (mx.stream().noneMatch(p -> MxProbe.matches(p, h))) {
+            if (policy.mode() != MtaStsPolicy.Mode.NONE && !policy.matches(h)) {
                 return new Finding("mta-sts-policy", Status.FAIL, "the policy at " + url + " does not cover MX host "
                         + h + " (mx: " + mx + "): senders that enforce it will not deliver there", fix);
             }
         }
+        String mode = policy.mode().name().toLowerCase(Locale.ROOT);
         if (!mode.equals("enforce")) {
             return new Finding("mta-sts-policy", Status.WARN, "the policy at " + url + " has mode: " + mode
                     + ": senders do not yet refuse to deliver without valid TLS", "mode: enforce, once TLS-RPT "

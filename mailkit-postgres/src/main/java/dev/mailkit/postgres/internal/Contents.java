@@ -72,57 +72,82 @@ public final class Contents {
             sha = d.digest();
         }
         byte[] firstChunk = small;
-        long id = db.inTransaction(c -> {
-            // No wait for this commit's WAL flush: the content matters only once a message refers to it, and that
-            // message's commit comes later and is synchronous; WAL is flushed in order, so when that commit is
-            // acknowledged this one is durable too (and if neither is, nothing was acknowledged). One fsync per
-            // delivery instead of two.
-            try (java.sql.Statement st = c.createStatement()) {
-                st.execute("SET LOCAL synchronous_commit TO OFF");
-            }
-            long bodyId;
-            boolean inserted;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO mk_body (sha256, size, chunk_size) "
-                    + "VALUES (?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET last_used = now() "
-                    + "RETURNING id, (xmax = 0)")) {
-                ps.setBytes(1, sha);
-                ps.setLong(2, bodySize);
-                ps.setInt(3, CHUNK);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    bodyId = rs.getLong(1);
-                    inserted = rs.getBoolean(2);
-                }
-            }
-            if (inserted) {
-                writeChunks(c, bodyId, message, header.length, firstChunk);
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO mk_content (header, body_id, size, structure) "
-                    + "VALUES (?, ?, ?, ?) RETURNING id")) {
-                ps.setBytes(1, header);
-                ps.setLong(2, bodyId);
-                ps.setLong(3, size);
-                ps.setBytes(4, structure);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        long id = small != null ? db.autoCommit(c -> storeSmall(c, sha, header, firstChunk, size, structure))
+                : db.inTransaction(c -> storeLarge(c, sha, bodySize, message, header, size, structure));
         structures.put(id, structure);
         return id;
     }
 
-    private static void writeChunks(Connection c, long bodyId, MessageSource message, int skip, byte[] whole)
+    /** A body of several chunks, written a chunk at a time, and the content row, in the caller's transaction. */
+    private static long storeLarge(Connection c, byte[] sha, long bodySize, MessageSource message, byte[] header,
+                                   long size, byte[] structure) throws SQLException {
+        // No wait for this commit's WAL flush: the content matters only once a message refers to it, and that
+        // message's commit comes later and is synchronous; WAL is flushed in order, so when that commit is
+        // acknowledged this one is durable too (and if neither is, nothing was acknowledged). One fsync per
+        // delivery instead of two.
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("SET LOCAL synchronous_commit TO OFF");
+        }
+        long bodyId;
+        boolean inserted;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO mk_body (sha256, size, chunk_size) "
+                + "VALUES (?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET last_used = now() "
+                + "RETURNING id, (xmax = 0)")) {
+            ps.setBytes(1, sha);
+            ps.setLong(2, bodySize);
+            ps.setInt(3, CHUNK);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                bodyId = rs.getLong(1);
+                inserted = rs.getBoolean(2);
+            }
+        }
+        if (inserted) {
+            writeChunks(c, bodyId, message, header.length);
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO mk_content (header, body_id, size, structure) "
+                + "VALUES (?, ?, ?, ?) RETURNING id")) {
+            ps.setBytes(1, header);
+            ps.setLong(2, bodyId);
+            ps.setLong(3, size);
+            ps.setBytes(4, structure);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * A body of one chunk at most, and the content row, in one statement and one round trip (autocommit): the body
+     * row is found by its SHA-256 or inserted with its chunk, the content row refers to it, and the statement's
+     * transaction commits without waiting for its WAL flush, as the larger path's does (see {@link #store}).
+     */
+    private static long storeSmall(Connection c, byte[] sha, byte[] header, byte[] body, long size, byte[] structure)
             throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("WITH b AS (INSERT INTO mk_body (sha256, size, chunk_size) "
+                + "VALUES (?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET last_used = now() "
+                + "RETURNING id, (xmax = 0) AS fresh), "
+                + "ch AS (INSERT INTO mk_chunk (body_id, seq, data) SELECT id, 0, ? FROM b WHERE fresh) "
+                + "INSERT INTO mk_content (header, body_id, size, structure) SELECT ?, b.id, ?, ? FROM b, "
+                + "(SELECT set_config('synchronous_commit', 'off', true)) s RETURNING id")) {
+            ps.setBytes(1, sha);
+            ps.setLong(2, body.length);
+            ps.setInt(3, CHUNK);
+            ps.setBytes(4, body);
+            ps.setBytes(5, header);
+            ps.setLong(6, size);
+            ps.setBytes(7, structure);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void writeChunks(Connection c, long bodyId, MessageSource message, int skip) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO mk_chunk (body_id, seq, data) VALUES (?, ?, ?)")) {
             ps.setLong(1, bodyId);
-            if (whole != null) {
-                ps.setInt(2, 0);
-                ps.setBytes(3, whole);
-                ps.executeUpdate();
-                return;
-            }
             byte[] buf = new byte[CHUNK];
             try (InputStream in = message.openStream()) {
                 in.skipNBytes(skip);

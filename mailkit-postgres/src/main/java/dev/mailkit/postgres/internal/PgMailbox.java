@@ -202,6 +202,11 @@ public final class PgMailbox extends MailboxStorage {
         }
     }
 
+    /** Applies other nodes' \Recent claims read with the mailbox's row ({@code first_recent_uid}). */
+    void claimedElsewhere(long firstRecent) {
+        sync.claimedElsewhere(firstRecent);
+    }
+
     /** The HIGHESTMODSEQ this node has applied. */
     public long knownModSeq() {
         return sync.highestModSeq();
@@ -427,19 +432,18 @@ public final class PgMailbox extends MailboxStorage {
         }
     }
 
+    /**
+     * Writes the change's rows, the counters and the notification, and commits. The common change, one append (a
+     * delivery), is one statement and the COMMIT, in one round trip: the row's insert, the counters' update and the
+     * notification; the mailbox row's lock is held for one round trip less.
+     */
     private void write(Connection c) throws SQLException {
-        if (!appends.isEmpty()) {
+        boolean single = appends.size() == 1 && flagChanges.isEmpty() && expunges.isEmpty();
+        if (!appends.isEmpty() && !single) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO mk_message (mailbox_id, uid, content_id, "
                     + "flags, keywords, modseq, internal_date, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (Object[] a : appends) {
-                    ps.setLong(1, id);
-                    ps.setLong(2, (Long) a[0]);
-                    ps.setLong(3, (Long) a[1]);
-                    ps.setInt(4, (Integer) a[2]);
-                    ps.setArray(5, textArray(c, castList(a[3])));
-                    ps.setLong(6, (Long) a[4]);
-                    ps.setLong(7, (Long) a[5]);
-                    ps.setLong(8, (Long) a[6]);
+                    bindAppend(c, ps, 1, a);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -482,23 +486,35 @@ public final class PgMailbox extends MailboxStorage {
             }
         }
         long[] counters = sync.counters();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE mk_mailbox SET uidnext = GREATEST(uidnext, ?), "
-                + "highestmodseq = GREATEST(highestmodseq, ?)"
-                + (keywordsChanged ? ", keywords = ?" : "") + " WHERE id = ?")) {
-            ps.setLong(1, counters[0]);
-            ps.setLong(2, counters[1]);
-            int i = 3;
+        try (PreparedStatement ps = c.prepareStatement((single ? "WITH a AS (INSERT INTO mk_message (mailbox_id, "
+                + "uid, content_id, flags, keywords, modseq, internal_date, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)), "
+                : "WITH ") + "u AS (UPDATE mk_mailbox SET uidnext = GREATEST(uidnext, ?), "
+                + "highestmodseq = GREATEST(highestmodseq, ?)" + (keywordsChanged ? ", keywords = ?" : "")
+                + " WHERE id = ?) SELECT pg_notify(?, ?); COMMIT")) {
+            int i = single ? bindAppend(c, ps, 1, appends.get(0)) : 1;
+            ps.setLong(i++, counters[0]);
+            ps.setLong(i++, counters[1]);
             if (keywordsChanged) {
                 ps.setArray(i++, textArray(c, sync.keywords()));
             }
-            ps.setLong(i, id);
-            ps.executeUpdate();
+            ps.setLong(i++, id);
+            ps.setString(i++, db.schema() + "_mailbox");
+            ps.setString(i, id + " " + counters[1]);
+            ps.execute(); // the COMMIT goes in the same round trip; the caller's commit() then has nothing to do
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-            ps.setString(1, db.schema() + "_mailbox");
-            ps.setString(2, id + " " + counters[1]);
-            ps.executeQuery().close();
-        }
+    }
+
+    /** Binds an append's eight values from {@code first} on; returns the next parameter's index. */
+    private int bindAppend(Connection c, PreparedStatement ps, int first, Object[] a) throws SQLException {
+        ps.setLong(first, id);
+        ps.setLong(first + 1, (Long) a[0]);
+        ps.setLong(first + 2, (Long) a[1]);
+        ps.setInt(first + 3, (Integer) a[2]);
+        ps.setArray(first + 4, textArray(c, castList(a[3])));
+        ps.setLong(first + 5, (Long) a[4]);
+        ps.setLong(first + 6, (Long) a[5]);
+        ps.setLong(first + 7, (Long) a[6]);
+        return first + 8;
     }
 
     @Override

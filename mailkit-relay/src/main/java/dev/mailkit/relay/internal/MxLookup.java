@@ -82,10 +82,26 @@ final class MxLookup {
 
     private final Kind kind;
     private final List<Host> hosts;
+    private final boolean authenticated;
 
     private MxLookup(Kind kind, List<Host> hosts) {
+        this(kind, hosts, false);
+    }
+
+    private MxLookup(Kind kind, List<Host> hosts, boolean authenticated) {
         this.kind = kind;
         this.hosts = hosts;
+        this.authenticated = authenticated;
+    }
+
+    /** The same answer, DNSSEC-authenticated (the precondition of DANE for its hosts, RFC 7672 2.2.1). */
+    public MxLookup authenticated() {
+        return new MxLookup(kind, hosts, true);
+    }
+
+    /** Whether a trusted validating resolver vouched for the answer. */
+    public boolean isAuthenticated() {
+        return authenticated;
     }
 
     /**

@@ -43,7 +43,17 @@ final class MxResolver {
             }
             hosts.add(MxLookup.Host.of(mx.preference(), mx.host()));
         }
-        return hosts.isEmpty() ? MxLookup.noRecords() : MxLookup.records(hosts);
+        MxLookup out = hosts.isEmpty() ? MxLookup.noRecords() : MxLookup.records(hosts);
+        return answer.isAuthenticated() ? out.authenticated() : out;
+    }
+
+    /**
+     * Any answer for a name and type, as the resolver gives it (with its DNSSEC authentication).
+     *
+     * @throws IOException on a temporary failure
+     */
+    DnsAnswer lookup(String name, DnsType type) throws IOException {
+        return dns.lookup(name, type, MAX_WAIT);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.mailkit.relay.internal;
 
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.TlsInfo;
+import dev.mailkit.relay.TlsPolicyResult;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -27,15 +28,18 @@ public final class Outcome {
      * itself: no "relayed" notification is due from here.
      */
     public final boolean dsnPassedOn;
+    /** What the destination's MTA-STS policy or DANE records made of the attempt, or null. */
+    public final TlsPolicyResult tlsPolicy;
 
     public Outcome(MailAddress recipient, Kind kind, Reply reply, String status, String detail, String remoteHost,
                    InetSocketAddress remoteAddress, TlsInfo tls) {
-        this(recipient, kind, reply, status, detail, remoteHost, remoteAddress, tls, false);
+        this(recipient, kind, reply, status, detail, remoteHost, remoteAddress, tls, false, null);
     }
 
     private Outcome(MailAddress recipient, Kind kind, Reply reply, String status, String detail, String remoteHost,
-                    InetSocketAddress remoteAddress, TlsInfo tls, boolean dsnPassedOn) {
+                    InetSocketAddress remoteAddress, TlsInfo tls, boolean dsnPassedOn, TlsPolicyResult tlsPolicy) {
         this.dsnPassedOn = dsnPassedOn;
+        this.tlsPolicy = tlsPolicy;
         this.recipient = recipient;
         this.kind = kind;
         this.reply = reply;
@@ -48,12 +52,18 @@ public final class Outcome {
 
     /** The same outcome for another recipient. */
     public Outcome forRecipient(MailAddress r) {
-        return new Outcome(r, kind, reply, status, detail, remoteHost, remoteAddress, tls, dsnPassedOn);
+        return new Outcome(r, kind, reply, status, detail, remoteHost, remoteAddress, tls, dsnPassedOn, tlsPolicy);
     }
 
     /** The same outcome, marked as having passed the DSN request on to a server that offers DSN. */
     public Outcome withDsnPassedOn() {
-        return new Outcome(recipient, kind, reply, status, detail, remoteHost, remoteAddress, tls, true);
+        return new Outcome(recipient, kind, reply, status, detail, remoteHost, remoteAddress, tls, true, tlsPolicy);
+    }
+
+    /** The same outcome with what the destination's TLS policy made of the attempt (null: none applied). */
+    public Outcome withTlsPolicy(TlsPolicyResult p) {
+        return p == null ? this : new Outcome(recipient, kind, reply, status, detail, remoteHost, remoteAddress, tls,
+                dsnPassedOn, p);
     }
 
     /** The reply lines, or none. */

@@ -65,6 +65,9 @@ public final class RelayConfig {
         public MessageSink localSink;
         public final Set<String> localDomains = new LinkedHashSet<>();
         public MessageSpool spool;
+        public boolean mtaSts;
+        public int mtaStsPort = 443;
+        public boolean dane;
     }
 
     /** The queue directory, or null when the queue is in {@link #storage}. */
@@ -98,6 +101,12 @@ public final class RelayConfig {
     public final MessageSink localSink;
     public final Set<String> localDomains;
     public final MessageSpool spool;
+    /** Whether MTA-STS policies (RFC 8461) are fetched and applied to MX delivery. */
+    public final boolean mtaSts;
+    /** The HTTPS port policies are fetched from (443; tests use a loopback server's port). */
+    public final int mtaStsPort;
+    /** Whether DANE (RFC 7672) applies to MX hosts whose MX and TLSA answers are DNSSEC-authenticated. */
+    public final boolean dane;
 
     /**
      * Checks the combination of the settings and copies them; what was left unset gets its default here: the
@@ -152,6 +161,9 @@ public final class RelayConfig {
         this.localSink = s.localSink;
         this.localDomains = Set.copyOf(s.localDomains);
         this.spool = spool;
+        this.mtaSts = s.mtaSts;
+        this.mtaStsPort = s.mtaStsPort;
+        this.dane = s.dane;
     }
 
     /** The TLS mode for MX delivery to a domain. */

@@ -2,8 +2,10 @@ package dev.mailkit.relay.internal;
 
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.relay.internal.MxLookup;
+import dev.mailkit.relay.MtaStsPolicy;
 import dev.mailkit.relay.RelayTls;
 import dev.mailkit.relay.SmartHost;
+import dev.mailkit.relay.TlsPolicyResult;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Finds where a destination's mail goes and opens a connection there: the smart host, an address literal, or the
@@ -32,6 +35,8 @@ final class Router {
         final Reply reply;
         final String remoteHost;
         final InetSocketAddress remoteAddress;
+        /** What the destination's TLS policy made of the failed attempt, or null. */
+        TlsPolicyResult tlsPolicy;
 
         private Route(SmtpConnection connection, Outcome.Kind failure, String status, String detail, Reply reply,
                       String remoteHost, InetSocketAddress remoteAddress) {
@@ -56,7 +61,8 @@ final class Router {
         List<Outcome> outcomes(Job job) {
             List<Outcome> out = new ArrayList<>();
             for (MailAddress r : job.recipients()) {
-                out.add(new Outcome(r, failure, reply, status, detail, remoteHost, remoteAddress, null));
+                out.add(new Outcome(r, failure, reply, status, detail, remoteHost, remoteAddress, null)
+                        .withTlsPolicy(tlsPolicy));
             }
             return out;
         }
@@ -67,10 +73,16 @@ final class Router {
     private final ClientSettings mxSettings;
     private final ClientSettings smartSettings;
     private final MxResolver dns;
+    private final StsPolicies stsPolicies;
+    private final TlsPlanner planner;
 
     Router(RelayConfig cfg, Watchdog watchdog) {
         this.cfg = cfg;
         this.dns = new MxResolver(cfg.resolver);
+        this.stsPolicies = cfg.mtaSts ? new StsPolicies(dns, new PolicyFetch(cfg.verifying, cfg.mtaStsPort,
+                cfg.commandTimeout.compareTo(cfg.connectTimeout) < 0 ? cfg.commandTimeout : cfg.connectTimeout),
+                new StsCache(cfg.directory == null ? null : cfg.directory.resolve("mta-sts")), cfg.clock) : null;
+        this.planner = new TlsPlanner(dns, cfg.dane, cfg.verifying, cfg.opportunistic);
         this.watchdog = watchdog;
         this.mxSettings = new ClientSettings(cfg.hostName, cfg.connectTimeout, cfg.commandTimeout, cfg.dataTimeout,
                 cfg.defaultTls, cfg.verifying, cfg.opportunistic, null, null, false);
@@ -151,6 +163,7 @@ final class Router {
         boolean implicit = answer.kind() == MxLookup.Kind.NO_RECORDS;
         List<String> hosts = implicit ? List.of(domain) : order(answer.hosts());
         ClientSettings settings = mxSettings.withTls(cfg.tlsFor(domain));
+        Optional<MtaStsPolicy> sts = stsPolicies == null ? Optional.empty() : stsPolicies.policyFor(domain);
         Attempts attempts = new Attempts();
         boolean anyAddress = false;
         for (String host : hosts.subList(0, Math.min(hosts.size(), MAX_HOSTS))) {
@@ -171,7 +184,13 @@ final class Router {
                 continue;
             }
             anyAddress = true;
-            Route r = tryAddresses(host, addresses, cfg.mxPort, settings, attempts);
+            TlsPlan plan = planner.plan(domain, host, cfg.mxPort, sts, answer.isAuthenticated(), settings);
+            if (plan.refused) {
+                attempts.last = Route.failed(Outcome.Kind.DEFERRED, "4.7.5", plan.note);
+                attempts.last.tlsPolicy = plan.failed(plan.note);
+                continue;
+            }
+            Route r = tryAddresses(host, addresses, cfg.mxPort, plan, attempts);
             if (r.connection != null || attempts.count >= MAX_ADDRESSES) {
                 return r;
             }
@@ -209,6 +228,10 @@ final class Router {
 
     private Route tryAddresses(String host, List<InetAddress> addresses, int port, ClientSettings settings,
                                Attempts attempts) {
+        return tryAddresses(host, addresses, port, TlsPlan.none(settings), attempts);
+    }
+
+    private Route tryAddresses(String host, List<InetAddress> addresses, int port, TlsPlan plan, Attempts attempts) {
         for (InetAddress a : addresses) {
             if (attempts.count >= MAX_ADDRESSES) {
                 break;
@@ -216,9 +239,31 @@ final class Router {
             attempts.count++;
             InetSocketAddress sa = new InetSocketAddress(a, port);
             try {
-                return Route.connected(SmtpConnection.open(host, sa, settings, watchdog));
+                SmtpConnection c = SmtpConnection.open(host, sa, plan.settings, watchdog);
+                c.tlsPolicy(plan.connected(plan.satisfiable, (c.tls() == null ? "no TLS" : "TLS " + c.tls())
+                        + (plan.satisfiable && plan.settings.checkName ? ", certificate verified" : "")));
+                return Route.connected(c);
             } catch (SessionFailure e) {
-                attempts.last = new Route(null, Outcome.Kind.DEFERRED, e.status(), e.getMessage(), e.reply(), host, sa);
+                String why = e.getMessage();
+                if (plan.source != null) {
+                    why = (plan.source == TlsPolicyResult.Source.DANE ? "DANE" : "MTA-STS") + " "
+                            + (plan.mode == TlsPolicyResult.Mode.TESTING ? "(testing) " : "") + "failed: " + why
+                            + (plan.note.isEmpty() ? "" : " [" + plan.note + "]");
+                }
+                attempts.last = new Route(null, Outcome.Kind.DEFERRED, e.status(), why, e.reply(), host, sa);
+                attempts.last.tlsPolicy = plan.failed(e.getMessage());
+                if (plan.fallback != null && e.status().startsWith("4.7.")) {
+                    // MTA-STS testing: report the failure, deliver as without a policy
+                    try {
+                        SmtpConnection c = SmtpConnection.open(host, sa, plan.fallback, watchdog);
+                        c.tlsPolicy(plan.failed(e.getMessage()));
+                        return Route.connected(c);
+                    } catch (SessionFailure again) {
+                        attempts.last = new Route(null, Outcome.Kind.DEFERRED, again.status(), again.getMessage(),
+                                again.reply(), host, sa);
+                        attempts.last.tlsPolicy = plan.failed(e.getMessage());
+                    }
+                }
             }
         }
         return attempts.last != null ? attempts.last

@@ -107,6 +107,8 @@ public final class SegmentLog implements AutoCloseable {
     private long durable;
     private boolean syncing;
     private boolean closed;
+    /** The current segment ends in a record cut short that could not be cut off (guarded by writeLock). */
+    private boolean torn;
     private final Thread background;
 
     /**
@@ -250,7 +252,7 @@ public final class SegmentLog implements AutoCloseable {
         writeLock.lock();
         try {
             checkOpen();
-            if (position + b.remaining() + len > segmentSize && position > 0) {
+            if (torn || position + b.remaining() + len > segmentSize && position > 0) {
                 rotate();
             }
             Segment s = current;
@@ -279,6 +281,9 @@ public final class SegmentLog implements AutoCloseable {
         writeLock.lock();
         try {
             checkOpen();
+            if (torn) {
+                rotate();
+            }
             write(new ByteBuffer[] {b});
             return appended;
         } finally {
@@ -291,10 +296,25 @@ public final class SegmentLog implements AutoCloseable {
         for (ByteBuffer p : parts) {
             n += p.remaining();
         }
-        long left = n;
-        while (left > 0) {
-            long w = current.channel.write(parts);
-            left -= w;
+        FileChannel ch = current.channel;
+        try {
+            long left = n;
+            while (left > 0) {
+                left -= ch.write(parts);
+            }
+        } catch (IOException e) {
+            // A record cut short (no space left, read-only file system, I/O error) must not stay in front of the next
+            // one: recovery reads a segment only up to its first damaged record, and the next record's place is
+            // computed from where this one should have started. Cut it off; if that fails too, the next record goes
+            // to a new segment.
+            try {
+                ch.truncate(position);
+                ch.position(position);
+            } catch (IOException | RuntimeException again) {
+                torn = true;
+                e.addSuppressed(again);
+            }
+            throw e;
         }
         position += n;
         state.lock();
@@ -316,6 +336,7 @@ public final class SegmentLog implements AutoCloseable {
             state.unlock();
         }
         startSegment();
+        torn = false; // a torn tail stays in the old segment: recovery stops there, and nothing follows it
         collect();
     }
 

@@ -5,6 +5,7 @@ import dev.mailkit.relay.spi.QueueStorage;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.TlsInfo;
 import dev.mailkit.core.mime.CrlfOutputStream;
+import dev.mailkit.relay.TlsPolicyResult;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -29,6 +30,7 @@ public final class SmtpConnection implements Closeable {
     private final TlsInfo tls;
     private final MailTransactions transactions;
     private final long openedNanos;
+    private volatile TlsPolicyResult tlsPolicy;
 
     private SmtpConnection(SmtpChannel channel, Negotiation session, MailTransactions transactions, long openedNanos) {
         this.channel = channel;
@@ -67,7 +69,26 @@ public final class SmtpConnection implements Closeable {
      * afterwards unless {@link #isUsable} says otherwise.
      */
     public List<Outcome> send(StoredMessage m, List<MailAddress> rcpts, QueueStorage store) {
-        return transactions.send(m, rcpts, store);
+        List<Outcome> out = transactions.send(m, rcpts, store);
+        TlsPolicyResult p = tlsPolicy;
+        if (p == null) {
+            return out;
+        }
+        List<Outcome> annotated = new java.util.ArrayList<>(out.size());
+        for (Outcome o : out) {
+            annotated.add(o.withTlsPolicy(p));
+        }
+        return annotated;
+    }
+
+    /** What the destination's TLS policy made of this connection: reported with every outcome sent over it. */
+    void tlsPolicy(TlsPolicyResult p) {
+        this.tlsPolicy = p;
+    }
+
+    /** The TLS session, or null in plaintext. */
+    TlsInfo tls() {
+        return tls;
     }
 
     /**

@@ -55,7 +55,7 @@ final class StartTls {
                 }
             }
             p.setProtocols(protocols.toArray(new String[0]));
-            if (verify) {
+            if (settings.checkName) {
                 p.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
             }
             if (isDnsName(remoteHost)) {

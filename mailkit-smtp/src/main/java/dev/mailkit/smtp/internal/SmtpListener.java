@@ -3,6 +3,7 @@ package dev.mailkit.smtp.internal;
 import dev.mailkit.core.SmtpReply;
 import dev.mailkit.core.TlsInfo;
 import dev.mailkit.core.filter.FilterVerdict;
+import dev.mailkit.core.server.AcceptFailures;
 import dev.mailkit.core.server.AcceptLoops;
 import dev.mailkit.core.server.ConnectionLimiter;
 import dev.mailkit.core.server.ListenerGroup;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -142,19 +142,19 @@ public final class SmtpListener implements ListenerGroup.Member {
 
     private void acceptLoop() {
         ServerSocket ss = serverSocket;
+        AcceptFailures failures = new AcceptFailures("SMTP " + role + " listener");
         while (state.get() == 1) {
             Socket s;
             try {
                 s = ss.accept();
             } catch (IOException e) {
                 if (state.get() == 1) {
-                    Log.LOG.warn("SMTP {} listener: accept failed: {}", role, e.toString());
-                    // e.g. out of file descriptors: do not spin while it lasts
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                    failures.failed(e); // e.g. out of file descriptors: do not spin while it lasts
                     continue;
                 }
                 return;
             }
+            failures.succeeded();
             startSession(s);
         }
     }

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * mailkit's own state of one Maildir mailbox, the file {@code mailkit-index}: an append-only journal of text lines
@@ -38,7 +39,10 @@ import java.util.List;
  * of earlier versions: none is recent then). A torn last line (no newline) is ignored; any other
  * malformed line makes the whole index unusable (the store then rebuilds it with a new UIDVALIDITY).
  *
- * <p>The journal is written under the mailbox's write lock; not thread-safe by itself.
+ * <p>The file is opened for each write and closed again, so that a loaded mailbox holds no descriptor while it is not
+ * being written (the number of open files does not grow with the mailboxes loaded, and an idle store keeps no file
+ * open for writing, which a read-only remount requires). The journal is written under the mailbox's write lock; not
+ * thread-safe by itself.
  */
 final class IndexJournal implements AutoCloseable {
     static final String FILE = "mailkit-index";
@@ -137,12 +141,14 @@ final class IndexJournal implements AutoCloseable {
         }
     }
 
-    private final FileChannel channel;
+    private final Supplier<Path> file;
     private final StringBuilder pending = new StringBuilder(256);
     private int lines;
+    /** Lines were written since the last fsync. */
+    private boolean unsynced;
 
-    private IndexJournal(FileChannel channel, int lines) {
-        this.channel = channel;
+    private IndexJournal(Supplier<Path> file, int lines) {
+        this.file = file;
         this.lines = lines;
     }
 
@@ -167,7 +173,11 @@ final class IndexJournal implements AutoCloseable {
                 throw new CorruptIndexException(file + " does not start with '" + HEADER.trim() + "'");
             }
             in.pos = HEADER.length();
-            st.uidValidity = in.number();
+            try {
+                st.uidValidity = in.number();
+            } catch (IllegalArgumentException e) {
+                throw new CorruptIndexException(file + ": bad UIDVALIDITY in the header (" + e.getMessage() + ")");
+            }
             if (st.uidValidity < 1 || st.uidValidity > 0xFFFF_FFFFL || !in.atEnd()) {
                 throw new CorruptIndexException(file + ": bad UIDVALIDITY in the header");
             }
@@ -433,19 +443,24 @@ final class IndexJournal implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------- writing
 
-    /** Opens an existing index for appending. */
-    static IndexJournal append(Path file, int lines) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
-                LinkOption.NOFOLLOW_LINKS);
-        return new IndexJournal(ch, lines);
+    /**
+     * Appends to an existing index from now on, the file where {@code file} says at each write (the mailbox's
+     * directory may be renamed meanwhile).
+     */
+    static IndexJournal append(Supplier<Path> file, int lines) throws IOException {
+        if (!Files.isRegularFile(file.get(), LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(file.get().toString(), null, "no index to append to");
+        }
+        return new IndexJournal(file, lines);
     }
 
     /**
      * Writes a complete index (header plus lines) to a temporary file and renames it over {@code file}, durably,
-     * and returns it open for appending.
+     * and returns the journal that appends to it.
      */
-    static IndexJournal create(Path file, long uidValidity, CharSequence body, int lines, boolean sync)
+    static IndexJournal create(Supplier<Path> at, long uidValidity, CharSequence body, int lines, boolean sync)
             throws IOException {
+        Path file = at.get();
         Path tmp = file.resolveSibling(FILE + ".tmp");
         Files.deleteIfExists(tmp);
         byte[] data = (HEADER + uidValidity + "\n" + body).getBytes(StandardCharsets.UTF_8);
@@ -464,8 +479,8 @@ final class IndexJournal implements AutoCloseable {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        // the channel, opened for writing, now refers to the renamed file; position is its end
-        return new IndexJournal(ch, lines);
+        ch.close();
+        return new IndexJournal(at, lines);
     }
 
     /** The number of record lines in the file (to decide when to compact). */
@@ -481,23 +496,47 @@ final class IndexJournal implements AutoCloseable {
 
     /** Writes the queued lines. */
     void flush() throws IOException {
-        if (pending.length() == 0) {
+        write(false);
+    }
+
+    /** Writes the queued lines and makes the file durable (also lines written by {@link #flush()} before). */
+    void sync() throws IOException {
+        write(true);
+    }
+
+    private void write(boolean force) throws IOException {
+        if (pending.length() == 0 && !(force && unsynced)) {
             return;
         }
         byte[] data = pending.toString().getBytes(StandardCharsets.UTF_8);
         pending.setLength(0);
-        Fs.writeFully(channel, data);
+        try (FileChannel ch = FileChannel.open(file.get(), StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                LinkOption.NOFOLLOW_LINKS)) {
+            unsynced = true;
+            long start = ch.size();
+            try {
+                Fs.writeFully(ch, data);
+            } catch (IOException e) {
+                // a line cut short (no space left, read-only) must not stay in front of the next one: a malformed
+                // line other than the last makes the whole index unusable
+                try {
+                    ch.truncate(start);
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
+            if (force) {
+                ch.force(false);
+                unsynced = false;
+            }
+        }
     }
 
-    /** Writes the queued lines and makes the file durable. */
-    void sync() throws IOException {
-        flush();
-        channel.force(false);
-    }
-
+    /** Nothing is held open between writes; kept so that a journal reads as the resource it stands for. */
     @Override
-    public void close() throws IOException {
-        channel.close();
+    public void close() {
+        // nothing open
     }
 
     /** Appends a record line for a message. */

@@ -62,7 +62,7 @@ final class IndexRecorder {
             rewrite();
         } else {
             reservations.restore(readIndex.reservedUid, readIndex.reservedModSeq);
-            journal = IndexJournal.append(file(), readIndex.lines);
+            journal = IndexJournal.append(this::file, readIndex.lines);
         }
         loadedLines = journal.lines();
     }
@@ -84,14 +84,10 @@ final class IndexRecorder {
             lines[0]++;
         });
         IndexJournal old = journal;
-        journal = IndexJournal.create(file(), sync.uidValidity(), body, lines[0], ctx.sync);
+        journal = IndexJournal.create(this::file, sync.uidValidity(), body, lines[0], ctx.sync);
         broken = false;
         if (old != null) {
-            try {
-                old.close();
-            } catch (IOException ignored) {
-                // replaced
-            }
+            old.close();
         }
     }
 
@@ -198,11 +194,7 @@ final class IndexRecorder {
     /** Closes the index file. */
     void close() {
         if (journal != null) {
-            try {
-                journal.close();
-            } catch (IOException ignored) {
-                // nothing pending
-            }
+            journal.close();
         }
     }
 }

@@ -220,7 +220,7 @@ final class MaildirAccount extends AccountEngine {
                 Files.createDirectory(work.resolve(sub));
             }
             Files.createFile(work.resolve("maildirfolder"));
-            IndexJournal.create(work.resolve(IndexJournal.FILE), validity, "", 0, ctx.sync).close();
+            IndexJournal.create(() -> work.resolve(IndexJournal.FILE), validity, "", 0, ctx.sync).close();
             Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
             if (ctx.sync) {
                 Fs.fsyncDirectory(root);

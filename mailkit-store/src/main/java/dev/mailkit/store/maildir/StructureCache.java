@@ -31,6 +31,10 @@ import java.util.zip.CRC32;
  * file was last mapped, with positional reads. The file is scanned once, when the
  * first structure is asked for, and compacted then if mostly dead. It is a cache: losing it costs only re-parsing.
  *
+ * <p>The file is opened for each scan, write, mapping or read past the mapping and closed again (the mapping is made
+ * through a read-only channel): a loaded mailbox holds no descriptor for its cache, so the open files do not grow with
+ * the mailboxes loaded, and none is held open for writing between writes.
+ *
  * <p>Record: {@code int dataLength, short baseLength, int crc32(base + data), base, data}. Thread-safe.
  */
 final class StructureCache implements AutoCloseable {
@@ -44,8 +48,7 @@ final class StructureCache implements AutoCloseable {
     private final java.util.function.Supplier<Path> file;
     private final Function<String, MaildirMessage> lookup;
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile FileChannel channel; // written under lock; null until first use
-    private long end; // guarded by lock
+    private long end = -1; // guarded by lock; -1 until the file was first opened
     private volatile Mapping mapping; // the file's start, mapped for reading; null until worth it
     private volatile boolean scanned;
     private volatile boolean broken;
@@ -112,10 +115,17 @@ final class StructureCache implements AutoCloseable {
 
     /** The record at {@code off} read with positional reads. */
     private byte[] readChannel(MaildirMessage m, long off) throws IOException {
-        FileChannel ch = channel;
-        if (ch == null || broken) {
+        if (broken) {
             return null;
         }
+        try (FileChannel ch = FileChannel.open(file.get(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return readRecord(ch, m, off);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private static byte[] readRecord(FileChannel ch, MaildirMessage m, long off) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(HEADER);
         readFully(ch, h, off);
         int dataLen = h.getInt(0);
@@ -157,11 +167,13 @@ final class StructureCache implements AutoCloseable {
         try {
             Mapping map = mapping;
             long mapped = map == null ? 0 : map.size;
-            if (channel == null || needed + HEADER <= mapped || end > Integer.MAX_VALUE
+            if (end < 0 || needed + HEADER <= mapped || end > Integer.MAX_VALUE
                     || end - mapped < Math.max(MIN_REMAP, mapped / 16)) {
                 return map;
             }
-            map = new Mapping(channel.map(FileChannel.MapMode.READ_ONLY, 0, end), end);
+            try (FileChannel ro = FileChannel.open(file.get(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                map = new Mapping(ro.map(FileChannel.MapMode.READ_ONLY, 0, end), end); // stays valid when closed
+            }
             mapping = map;
             return map;
         } catch (IOException | UncheckedIOException e) {
@@ -195,8 +207,7 @@ final class StructureCache implements AutoCloseable {
         c.update(data);
         rec.putInt(data.length).putShort((short) base.length).putInt((int) c.getValue()).put(base).put(data).flip();
         lock.lock();
-        try {
-            FileChannel ch = open();
+        try (FileChannel ch = open()) {
             long off = end;
             while (rec.hasRemaining()) {
                 ch.write(rec, off + rec.position());
@@ -212,13 +223,19 @@ final class StructureCache implements AutoCloseable {
         }
     }
 
+    /** Opens the file for reading and writing (the caller closes it), under the lock; learns its end the first time. */
     private FileChannel open() throws IOException {
-        if (channel == null) {
-            channel = FileChannel.open(file.get(), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-            end = channel.size();
+        FileChannel ch = FileChannel.open(file.get(), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        if (end < 0) {
+            try {
+                end = ch.size();
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
         }
-        return channel;
+        return ch;
     }
 
     /** Maps the records of the file to the live messages; truncates a damaged tail; drops a mostly dead file. */
@@ -228,14 +245,26 @@ final class StructureCache implements AutoCloseable {
             if (scanned) {
                 return;
             }
-            FileChannel ch = open();
+            scanFile();
+        } catch (IOException e) {
+            broken = true;
+            LOG.warn("cannot read the structure cache {}: {}; structures are parsed from the messages", file.get(),
+                    e.toString());
+        } finally {
+            scanned = true;
+            lock.unlock();
+        }
+    }
+
+    private void scanFile() throws IOException {
+        try (FileChannel ch = open()) {
             long pos = 0;
             long live = 0;
             long size = ch.size();
             InputStream raw = new java.io.FilterInputStream(Channels.newInputStream(ch.position(0))) {
                 @Override
                 public void close() {
-                    // the channel stays open for the cache
+                    // closed with the channel below
                 }
             };
             try (DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
@@ -268,13 +297,6 @@ final class StructureCache implements AutoCloseable {
                 end = 0;
                 // offsets set above now point past the end: reads fail their checks and miss
             }
-        } catch (IOException e) {
-            broken = true;
-            LOG.warn("cannot read the structure cache {}: {}; structures are parsed from the messages", file.get(),
-                    e.toString());
-        } finally {
-            scanned = true;
-            lock.unlock();
         }
     }
 
@@ -288,17 +310,6 @@ final class StructureCache implements AutoCloseable {
 
     @Override
     public void close() {
-        lock.lock();
-        try {
-            mapping = null; // unmapped when collected
-            if (channel != null) {
-                channel.close();
-                channel = null;
-            }
-        } catch (IOException ignored) {
-            // nothing was pending: every record is written when it is put
-        } finally {
-            lock.unlock();
-        }
+        mapping = null; // unmapped when collected; no file is held open
     }
 }

@@ -219,6 +219,9 @@ final class StructureCodec {
                 int x = b[pos++] & 0xff;
                 v |= (long) (x & 0x7f) << shift;
                 if ((x & 0x80) == 0) {
+                    if (v < 0) { // the encoder writes no negative number: a count or length read as negative
+                        throw new IllegalArgumentException("corrupt message structure: bad number");
+                    }
                     return v;
                 }
             }

@@ -1,5 +1,6 @@
 package dev.mailkit.imap.internal.encode;
 
+import dev.mailkit.imap.internal.command.PartialRange;
 import dev.mailkit.imap.internal.command.SearchReturn;
 import dev.mailkit.imap.internal.command.SequenceSet;
 import dev.mailkit.imap.internal.command.StatusItem;
@@ -135,8 +136,8 @@ public final class Responses {
      * {@code * ESEARCH (TAG "t") [UID] MIN n MAX n COUNT n ALL set [MODSEQ m]} (RFC 4731); an empty RETURN () means
      * ALL. Nothing but the tag (and UID) when there are no hits, except COUNT 0.
      */
-    public static void esearch(ImapWriter w, String tag, boolean uid, Set<SearchReturn> returns, long[] hits,
-                               int count, long modseq) throws IOException {
+    public static void esearch(ImapWriter w, String tag, boolean uid, Set<SearchReturn> returns, PartialRange partial,
+                               long[] hits, int count, long modseq) throws IOException {
         Set<SearchReturn> r = returns.isEmpty() ? Set.of(SearchReturn.ALL) : returns;
         w.ascii("* ESEARCH (TAG ").quoted(tag).write(')');
         if (uid) {
@@ -148,17 +149,55 @@ public final class Responses {
         if (count > 0 && r.contains(SearchReturn.MAX)) {
             w.ascii(" MAX ").number(hits[count - 1]);
         }
-        if (r.contains(SearchReturn.COUNT)) {
-            w.ascii(" COUNT ").number(count);
-        }
         if (count > 0 && r.contains(SearchReturn.ALL)) {
             w.ascii(" ALL ");
             compactSet(w, hits, count);
+        }
+        if (partial != null) {
+            partial(w, partial, hits, count);
+        }
+        if (r.contains(SearchReturn.COUNT)) {
+            w.ascii(" COUNT ").number(count);
         }
         if (modseq > 0 && count > 0) {
             w.ascii(" MODSEQ ").number(modseq);
         }
         w.crlf();
+    }
+
+    /**
+     * RFC 5267's {@code PARTIAL (first:last set)}: the results at those positions (from 1) in the result's order,
+     * ascending runs as ranges, or NIL when there are none there (as Dovecot).
+     */
+    public static void partial(ImapWriter w, PartialRange range, long[] results, int count) throws IOException {
+        w.ascii(" PARTIAL (").ascii(range.toString()).sp();
+        int from = (int) Math.min(range.first() - 1, count);
+        int to = (int) Math.min(range.last(), count);
+        if (from >= to) {
+            w.ascii("NIL");
+        } else {
+            orderedSet(w, results, from, to);
+        }
+        w.write(')');
+    }
+
+    /** {@code r[from..to)} in that order, ascending runs as ranges ({@code 8:9,1,6}). */
+    public static void orderedSet(ImapWriter w, long[] r, int from, int to) throws IOException {
+        int i = from;
+        while (i < to) {
+            int j = i;
+            while (j + 1 < to && r[j + 1] == r[j] + 1) {
+                j++;
+            }
+            if (i > from) {
+                w.write(',');
+            }
+            w.number(r[i]);
+            if (j > i) {
+                w.write(':').number(r[j]);
+            }
+            i = j + 1;
+        }
     }
 
     /** Ascending numbers as a compact sequence set ({@code 1:3,7}). */

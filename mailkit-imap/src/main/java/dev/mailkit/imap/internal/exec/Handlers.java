@@ -19,7 +19,9 @@ import dev.mailkit.imap.internal.command.StatusCommand;
 import dev.mailkit.imap.internal.command.StoreCommand;
 import dev.mailkit.imap.internal.command.SubscribeCommand;
 import dev.mailkit.imap.internal.command.CapabilityCommand;
+import dev.mailkit.imap.internal.command.CancelUpdateCommand;
 import dev.mailkit.imap.internal.command.Command;
+import dev.mailkit.imap.internal.command.CompressCommand;
 import dev.mailkit.imap.internal.command.EnableCommand;
 import dev.mailkit.imap.internal.command.IdCommand;
 import dev.mailkit.imap.internal.command.IdleCommand;
@@ -63,6 +65,8 @@ public final class Handlers {
             Map.entry(StoreCommand.class, new StoreHandler()),
             Map.entry(CopyCommand.class, new CopyHandler()),
             Map.entry(QuotaCommand.class, new QuotaHandler()),
+            Map.entry(CancelUpdateCommand.class, new CancelUpdateHandler()),
+            Map.entry(CompressCommand.class, new CompressHandler()),
             Map.entry(GetMetadataCommand.class, new GetMetadataHandler()),
             Map.entry(SetMetadataCommand.class, new SetMetadataHandler()),
             Map.entry(dev.mailkit.imap.internal.command.NotifyCommand.class, new NotifyHandler()));

@@ -16,15 +16,21 @@ import dev.mailkit.store.search.SearchIndex;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * SEARCH and UID SEARCH (RFC 3501 6.4.4), with ESEARCH results (RFC 4731) and MODSEQ (RFC 7162). ALL and plain
+ * SEARCH and UID SEARCH (RFC 3501 6.4.4), with ESEARCH results (RFC 4731), MODSEQ (RFC 7162) and RFC 5267's
+ * PARTIAL and UPDATE (kept up to date by the selection's {@link SearchUpdates}). ALL and plain
  * sequence/UID sets are answered from the snapshot alone; other keys are evaluated per message, cheap keys first.
  */
 final class SearchHandler implements CommandHandler<SearchCommand> {
     @Override
     public void handle(SearchCommand c, ImapSession s) throws IOException {
         SelectedMailbox sel = s.selected();
+        if (c.returns() != null && c.returns().contains(SearchReturn.UPDATE) && sel.searchUpdates().has(c.tag())) {
+            s.out().tagged(c.tag(), "BAD", null, "Duplicate search update tag: use another tag or CANCELUPDATE it");
+            return;
+        }
         boolean save = c.returns() != null && c.returns().contains(SearchReturn.SAVE);
         if (!SearchCommand.isSupportedCharset(c.charset())) {
             sel.saveResult(UidSet.EMPTY); // RFC 5182 2.1: a SEARCH with SAVE that ends in NO empties $
@@ -92,10 +98,12 @@ final class SearchHandler implements CommandHandler<SearchCommand> {
         if (c.returns() == null) {
             Responses.search(s.out(), hits, n, modseq ? highest : 0);
         } else {
-            java.util.Set<SearchReturn> shown =
-                    SavedSearch.save(sel, c.returns(), c.uid(), hits, n); // RFC 5182: null with SAVE alone
+            if (c.returns().contains(SearchReturn.UPDATE)) {
+                sel.searchUpdates().start(s, c.tag(), c.uid(), key, null, hits, n);
+            }
+            Set<SearchReturn> shown = SavedSearch.save(sel, c.returns(), c.uid(), hits, n); // null with SAVE alone
             if (shown != null) {
-                Responses.esearch(s.out(), c.tag(), c.uid(), shown, hits, n,
+                Responses.esearch(s.out(), c.tag(), c.uid(), shown, c.partial(), hits, n,
                         modseq ? returnedModSeq(shown, highest, firstModSeq, lastModSeq) : 0);
             }
         }
@@ -106,7 +114,7 @@ final class SearchHandler implements CommandHandler<SearchCommand> {
      * RFC 7162 3.1.5: the highest MODSEQ of the messages the ESEARCH response returns: of all matches with ALL or
      * COUNT, otherwise of the MIN and/or MAX message only.
      */
-    static long returnedModSeq(java.util.Set<SearchReturn> r, long all,
+    static long returnedModSeq(Set<SearchReturn> r, long all,
                                long min, long max) {
         if (r.isEmpty() || r.contains(SearchReturn.ALL)
                 || r.contains(SearchReturn.COUNT)) {

@@ -23,8 +23,11 @@ import dev.mailkit.imap.internal.command.NoopCommand;
 import dev.mailkit.imap.internal.command.QuotaCommand;
 import dev.mailkit.imap.internal.command.RenameCommand;
 import dev.mailkit.imap.internal.command.SearchCommand;
-import dev.mailkit.imap.internal.command.SearchKey;
+import dev.mailkit.imap.internal.command.SearchOptions;
 import dev.mailkit.imap.internal.command.SearchReturn;
+import dev.mailkit.imap.internal.command.CancelUpdateCommand;
+import dev.mailkit.imap.internal.command.CompressCommand;
+import dev.mailkit.imap.internal.command.SearchKey;
 import dev.mailkit.imap.internal.command.SelectCommand;
 import dev.mailkit.imap.internal.command.SequenceSet;
 import dev.mailkit.imap.internal.command.StartTlsCommand;
@@ -67,7 +70,7 @@ public final class CommandParser {
             "AUTHENTICATE", "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST",
             "LSUB", "STATUS", "APPEND", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY",
             "MOVE", "UID", "IDLE", "ENABLE", "ID", "NAMESPACE", "GETQUOTA", "GETQUOTAROOT", "SETQUOTA", "SORT",
-            "THREAD", "GETMETADATA", "SETMETADATA", "NOTIFY");
+            "THREAD", "CANCELUPDATE", "COMPRESS", "GETMETADATA", "SETMETADATA", "NOTIFY");
 
     private static final List<String> UID_COMMANDS = List.of("FETCH", "SEARCH", "STORE", "COPY", "MOVE", "EXPUNGE",
             "SORT", "THREAD");
@@ -212,6 +215,13 @@ public final class CommandParser {
             case "SEARCH": return search(tag, false);
             case "SORT": return sort.sort(tag, false);
             case "THREAD": return sort.thread(tag, false);
+            case "CANCELUPDATE": return cancelUpdate(tag);
+            case "COMPRESS": {
+                p.sp();
+                String mechanism = p.keyword();
+                p.end();
+                return new CompressCommand(tag, mechanism);
+            }
             case "FETCH": return fetch(tag, false);
             case "STORE": return store(tag, false);
             case "COPY", "MOVE": return copy(tag, false, name.equals("MOVE"));
@@ -385,31 +395,19 @@ public final class CommandParser {
     }
 
     private Command search(String tag, boolean uid) throws ParseException, IOException {
-        Set<SearchReturn> returns = null;
+        SearchOptions options = null;
         String charset = null;
         p.sp();
         if (p.tryWord("RETURN")) {
             p.sp();
-            p.expect('(');
-            returns = EnumSet.noneOf(SearchReturn.class);
-            if (!p.tryChar(')')) {
-                do {
-                    String o = p.keyword();
-                    try {
-                        returns.add(SearchReturn.valueOf(o));
-                    } catch (IllegalArgumentException e) {
-                        throw ParseException.bad("unknown SEARCH RETURN option " + o);
-                    }
-                } while (p.trySp());
-                p.expect(')');
-            }
+            options = ReturnParser.parse(p);
             p.sp();
         }
         if (p.tryWord("CHARSET")) {
             p.sp();
             charset = p.astring().toUpperCase(Locale.ROOT);
-            if (!SearchCommand.isSupportedCharset(charset) && (returns == null
-                    || !returns.contains(SearchReturn.SAVE))) {
+            if (!SearchCommand.isSupportedCharset(charset) && (options == null
+                    || !options.returns().contains(SearchReturn.SAVE))) {
                 throw ParseException.no("BADCHARSET (UTF-8 US-ASCII)", "unsupported charset " + charset);
             } // with SAVE the handler refuses it, emptying $ (RFC 5182 2.1: a NO empties it, a BAD keeps it)
             p.sp();
@@ -421,7 +419,18 @@ public final class CommandParser {
             keys.add(search.key());
         }
         SearchKey key = keys.size() == 1 ? keys.get(0) : new SearchKey.And(keys);
-        return new SearchCommand(tag, uid, returns, charset, key);
+        return new SearchCommand(tag, uid, options == null ? null : options.returns(),
+                options == null ? null : options.partial(), charset, key);
+    }
+
+    /** CANCELUPDATE SP tag-string *(SP tag-string) (RFC 5267 4.3). */
+    private Command cancelUpdate(String tag) throws ParseException, IOException {
+        List<String> tags = new ArrayList<>();
+        do {
+            p.sp();
+            tags.add(p.string());
+        } while (!p.atEnd());
+        return new CancelUpdateCommand(tag, tags);
     }
 
     private Command fetch(String tag, boolean uid) throws ParseException, IOException {

@@ -2,17 +2,15 @@ package dev.mailkit.imap.internal.protocol;
 
 import dev.mailkit.imap.internal.command.Command;
 import dev.mailkit.imap.internal.command.SearchKey;
-import dev.mailkit.imap.internal.command.SearchReturn;
+import dev.mailkit.imap.internal.command.SearchOptions;
 import dev.mailkit.imap.internal.command.SortCommand;
 import dev.mailkit.imap.internal.command.SortCriterion;
 import dev.mailkit.imap.internal.command.ThreadCommand;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /** SORT (RFC 5256, ESORT RFC 5267, SORT=DISPLAY RFC 5957) and THREAD (RFC 5256) arguments. */
 final class SortParser {
@@ -30,10 +28,10 @@ final class SortParser {
     /** After "SORT": SP [RETURN (...) SP] "(" criteria ")" SP charset SP search-keys. */
     Command sort(String tag, boolean uid) throws ParseException, IOException {
         p.sp();
-        Set<SearchReturn> returns = null;
+        SearchOptions options = null;
         if (p.tryWord("RETURN")) {
             p.sp();
-            returns = returns(p);
+            options = ReturnParser.parse(p);
             p.sp();
         }
         p.expect('(');
@@ -69,7 +67,8 @@ final class SortParser {
         }
         p.sp();
         charset();
-        return new SortCommand(tag, uid, returns, criteria, keys());
+        return new SortCommand(tag, uid, options == null ? null : options.returns(),
+                options == null ? null : options.partial(), criteria, keys());
     }
 
     /** After "THREAD": SP algorithm SP charset SP search-keys. */
@@ -85,24 +84,6 @@ final class SortParser {
         p.sp();
         charset();
         return new ThreadCommand(tag, uid, algorithm, keys());
-    }
-
-    /** "(" [option *(SP option)] ")": ESEARCH's result options. */
-    static Set<SearchReturn> returns(ImapParser p) throws ParseException {
-        p.expect('(');
-        Set<SearchReturn> returns = EnumSet.noneOf(SearchReturn.class);
-        if (!p.tryChar(')')) {
-            do {
-                String o = p.keyword();
-                try {
-                    returns.add(SearchReturn.valueOf(o));
-                } catch (IllegalArgumentException e) {
-                    throw ParseException.bad("unknown RETURN option " + o);
-                }
-            } while (p.trySp());
-            p.expect(')');
-        }
-        return returns;
     }
 
     private void charset() throws ParseException, IOException {

@@ -6,13 +6,10 @@ import dev.mailkit.imap.internal.command.AppendCommand;
 import dev.mailkit.imap.internal.command.Command;
 import dev.mailkit.imap.internal.encode.ImapWriter;
 import dev.mailkit.imap.internal.encode.Responses;
-import dev.mailkit.imap.internal.store.StoreFlags;
 import dev.mailkit.store.MailAccount;
 import dev.mailkit.store.MailStoreException;
 import dev.mailkit.store.Mailbox;
 import dev.mailkit.store.MailboxChanges;
-import dev.mailkit.store.MessageInfo;
-import dev.mailkit.store.UidSet;
 import dev.mailkit.imap.internal.exec.Handlers;
 import dev.mailkit.imap.internal.protocol.CommandParser;
 import dev.mailkit.imap.internal.protocol.CommandReader;
@@ -58,6 +55,7 @@ public final class ImapSession {
     private MailUser user;
     private MailAccount account;
     private SelectedMailbox selected;
+    private Compression compression;
     private boolean condstore;
     private boolean qresync;
     private int authFailures;
@@ -126,7 +124,8 @@ public final class ImapSession {
             bye("Autologout; idle for too long");
         } finally {
             closeSelected();
-            setNotify(null);
+            setNotify(null, false);
+            endCompression();
         }
     }
 
@@ -205,7 +204,7 @@ public final class ImapSession {
                 }
                 return;
             case "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE", "SORT",
-                 "THREAD",
+                 "THREAD", "CANCELUPDATE",
                  "UID FETCH", "UID SEARCH", "UID STORE", "UID COPY", "UID MOVE", "UID EXPUNGE", "UID SORT",
                  "UID THREAD":
                 if (state == SessionState.NOT_AUTHENTICATED) {
@@ -224,8 +223,33 @@ public final class ImapSession {
 
     /** Flushes unless the client has already sent further commands (their responses then go out together). */
     public void flushUnlessPipelined() throws IOException {
-        if (connection.input().buffered() == 0) {
+        Compression z = compression;
+        if ((z == null ? connection.input() : z.input()).buffered() == 0) {
             out.flush();
+        }
+    }
+
+    /** Whether COMPRESS=DEFLATE is active (RFC 4978). */
+    public boolean compressed() {
+        return compression != null;
+    }
+
+    /** Starts COMPRESS=DEFLATE after its OK (which goes out plain); the caller holds the write lock. */
+    public void startCompression() throws IOException {
+        out.flush();
+        compression = new Compression(connection.output(), connection.input());
+        out.setOutput(compression.output());
+        reader.setInput(compression.input());
+    }
+
+    private void endCompression() {
+        writeLock.lock(); // an IDLE update may be writing
+        try {
+            if (compression != null) {
+                compression.end();
+            }
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -386,6 +410,9 @@ public final class ImapSession {
             if (idling || n != null && n.selected() != NotifyWatch.Selected.NONE) {
                 reportUpdates(idling || n.selected() == NotifyWatch.Selected.IMMEDIATE);
             }
+            if (idling) {
+                reportSearchUpdates();
+            }
             if (n != null && state != SessionState.LOGOUT) {
                 n.writeChanges(out, selected == null ? null : selected.name(), condstore);
             }
@@ -433,20 +460,7 @@ public final class ImapSession {
         } else {
             reportRecentIfChanged();
         }
-        UidSet changed = ch.flagsChanged();
-        for (int i = 0; i < changed.rangeCount(); i++) {
-            for (long uid = changed.rangeStart(i); uid <= changed.rangeEnd(i); uid++) {
-                int seq = sel.view().seq(uid);
-                if (seq == 0) {
-                    continue;
-                }
-                java.util.Optional<MessageInfo> info = sel.mailbox().message(uid);
-                if (info.isPresent()) {
-                    Responses.flagUpdate(out, seq, StoreFlags.toImap(info.get().flags(), sel.view().isRecent(seq)),
-                            uid, condstore ? info.get().modSeq() : 0);
-                }
-            }
-        }
+        UpdateWriter.flagChanges(out, sel, ch.flagsChanged(), condstore);
         if (ch.mailboxDeleted()) {
             out.ascii("* BYE Selected mailbox was deleted, have to disconnect").crlf();
             logout();
@@ -461,15 +475,10 @@ public final class ImapSession {
         if (e.isEmpty()) {
             return;
         }
-        if (qresync) {
-            out.ascii("* VANISHED ").ascii(e.uids().toString()).crlf();
-            return;
+        if (selected != null) {
+            selected.searchUpdates().reportRemovals(this, e); // RFC 5267: in the numbers the client still has
         }
-        // the highest first, as Dovecot: each number is then the message's number before the command
-        int[] seqs = e.sequenceNumbers();
-        for (int i = seqs.length - 1; i >= 0; i--) {
-            Responses.expunge(out, seqs[i] + i);
-        }
+        UpdateWriter.expunges(out, e, qresync);
     }
 
     /**
@@ -477,17 +486,13 @@ public final class ImapSession {
      * watched mailboxes' STATUS (NOTIFY SET STATUS). The caller holds the write lock.
      */
     public void setNotify(NotifyWatch w, boolean status) throws IOException {
-        setNotify(w);
-        if (w != null && status) {
-            w.writeStatus(out, selected == null ? null : selected.name(), condstore);
-        }
-    }
-
-    private void setNotify(NotifyWatch w) {
         NotifyWatch old = notify;
         notify = w;
         if (old != null) {
             old.close();
+        }
+        if (w != null && status) {
+            w.writeStatus(out, selected == null ? null : selected.name(), condstore);
         }
     }
 
@@ -518,7 +523,16 @@ public final class ImapSession {
             out.tagged(c.tag(), "NO", "UNAVAILABLE", "Mailbox was deleted");
             return;
         }
+        reportSearchUpdates();
         out.tagged(c.tag(), "OK", code, text);
+    }
+
+    /** RFC 5267: ADDTO/REMOVEFROM for the searches kept up to date (the session's own changes included). */
+    private void reportSearchUpdates() throws IOException {
+        SelectedMailbox sel = selected;
+        if (sel != null && state == SessionState.SELECTED) {
+            sel.searchUpdates().report(this);
+        }
     }
 
     /** RFC 3501 7.4.1: no EXPUNGE responses while answering FETCH, STORE or SEARCH (UID variants may). */

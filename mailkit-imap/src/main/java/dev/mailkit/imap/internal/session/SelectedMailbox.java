@@ -1,6 +1,7 @@
 package dev.mailkit.imap.internal.session;
 
 import dev.mailkit.imap.internal.command.SequenceSet;
+import dev.mailkit.imap.internal.exec.SearchUpdates;
 import dev.mailkit.imap.internal.store.StoreMessage;
 import dev.mailkit.store.Mailbox;
 import dev.mailkit.store.MailboxName;
@@ -37,6 +38,7 @@ public final class SelectedMailbox implements AutoCloseable {
     private final boolean readOnly;
     private int reportedRecent;
     private UidSet saved = UidSet.EMPTY;
+    private final SearchUpdates searchUpdates = new SearchUpdates();
 
     public SelectedMailbox(MailboxName name, Mailbox mailbox, MailboxView view, boolean readOnly) {
         this.name = name;
@@ -59,6 +61,11 @@ public final class SelectedMailbox implements AutoCloseable {
 
     public boolean readOnly() {
         return readOnly;
+    }
+
+    /** The searches kept up to date for the client (RFC 5267 UPDATE), dropped with the selection. */
+    public SearchUpdates searchUpdates() {
+        return searchUpdates;
     }
 
     /** The \Recent count the client was last told. */

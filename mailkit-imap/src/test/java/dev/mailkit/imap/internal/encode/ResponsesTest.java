@@ -1,5 +1,6 @@
 package dev.mailkit.imap.internal.encode;
 
+import dev.mailkit.imap.internal.command.PartialRange;
 import dev.mailkit.imap.internal.command.SearchReturn;
 import dev.mailkit.imap.internal.command.StatusItem;
 import dev.mailkit.imap.internal.message.MessageFlags;
@@ -48,12 +49,19 @@ class ResponsesTest {
         assertThat(Render.of(w -> Responses.search(w, hits, 6, 0))).isEqualTo("* SEARCH 2 3 4 8 10 11\r\n");
         assertThat(Render.of(w -> Responses.search(w, hits, 0, 0))).isEqualTo("* SEARCH\r\n");
         assertThat(Render.of(w -> Responses.search(w, hits, 2, 917))).isEqualTo("* SEARCH 2 3 (MODSEQ 917)\r\n");
-        assertThat(Render.of(w -> Responses.esearch(w, "a1", true, Set.of(), hits, 6, 0)))
+        assertThat(Render.of(w -> Responses.esearch(w, "a1", true, Set.of(), null, hits, 6, 0)))
                 .isEqualTo("* ESEARCH (TAG \"a1\") UID ALL 2:4,8,10:11\r\n");
         assertThat(Render.of(w -> Responses.esearch(w, "a1", false, Set.of(SearchReturn.MIN, SearchReturn.MAX,
-                SearchReturn.COUNT), hits, 6, 0))).isEqualTo("* ESEARCH (TAG \"a1\") MIN 2 MAX 11 COUNT 6\r\n");
+                SearchReturn.COUNT), null, hits, 6, 0))).isEqualTo("* ESEARCH (TAG \"a1\") MIN 2 MAX 11 COUNT 6\r\n");
         assertThat(Render.of(w -> Responses.esearch(w, "a1", false, Set.of(SearchReturn.MIN, SearchReturn.COUNT),
-                hits, 0, 0))).isEqualTo("* ESEARCH (TAG \"a1\") COUNT 0\r\n");
+                null, hits, 0, 0))).isEqualTo("* ESEARCH (TAG \"a1\") COUNT 0\r\n");
+        // RFC 5267 PARTIAL: positions from 1, ascending runs as ranges, NIL beyond the end; ALL before COUNT
+        assertThat(Render.of(w -> Responses.esearch(w, "a1", true, Set.of(SearchReturn.PARTIAL, SearchReturn.COUNT),
+                new PartialRange(5, 2), hits, 6, 0))).isEqualTo("* ESEARCH (TAG \"a1\") UID PARTIAL (2:5 3:4,8,10) COUNT 6\r\n");
+        assertThat(Render.of(w -> Responses.esearch(w, "a1", true, Set.of(SearchReturn.PARTIAL),
+                new PartialRange(7, 9), hits, 6, 0))).isEqualTo("* ESEARCH (TAG \"a1\") UID PARTIAL (7:9 NIL)\r\n");
+        assertThat(Render.of(w -> Responses.esearch(w, "a1", false, Set.of(SearchReturn.ALL, SearchReturn.COUNT),
+                null, hits, 2, 0))).isEqualTo("* ESEARCH (TAG \"a1\") ALL 2:3 COUNT 2\r\n");
     }
 
     @Test

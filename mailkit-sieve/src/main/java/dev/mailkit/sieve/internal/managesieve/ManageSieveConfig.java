@@ -2,7 +2,7 @@ package dev.mailkit.sieve.internal.managesieve;
 
 import dev.mailkit.core.auth.UserDirectory;
 import dev.mailkit.core.server.AuthFailurePenalty;
-import dev.mailkit.sieve.SieveScripts;
+import dev.mailkit.sieve.SieveScriptStore;
 
 import java.time.Duration;
 
@@ -22,7 +22,7 @@ import java.time.Duration;
  * @param maxRedirects       the redirect limit scripts run with (announced as MAXREDIRECTS)
  * @param implementation     the IMPLEMENTATION capability
  */
-public record ManageSieveConfig(SieveScripts scripts, UserDirectory users, boolean requireTlsForLogin,
+public record ManageSieveConfig(SieveScriptStore scripts, UserDirectory users, boolean requireTlsForLogin,
                                 boolean tlsAvailable, AuthFailurePenalty penalty, int maxAuthFailures,
                                 int maxBadCommands, int maxScriptSize, int maxScripts, Duration idleTimeout,
                                 int maxRedirects, String implementation) {

@@ -6,6 +6,7 @@ import dev.mailkit.core.server.Connection;
 import dev.mailkit.core.server.ProtocolInputStream;
 import dev.mailkit.sieve.SieveCompileException;
 import dev.mailkit.sieve.SieveScript;
+import dev.mailkit.sieve.SieveScriptStore;
 import dev.mailkit.sieve.SieveScripts;
 import dev.mailkit.store.AccountId;
 import dev.mailkit.store.MailStoreException;
@@ -26,7 +27,7 @@ import java.util.Optional;
 /**
  * One ManageSieve connection (RFC 5804): the capability greeting, STARTTLS (with the capabilities again after the
  * handshake), AUTHENTICATE PLAIN and LOGIN (core's {@link Sasl}, the {@code AuthFailurePenalty} delay before a
- * failure's reply), then the script commands over {@link SieveScripts}: PUTSCRIPT and CHECKSCRIPT compile the script
+ * failure's reply), then the script commands over {@link SieveScriptStore}: PUTSCRIPT and CHECKSCRIPT compile the script
  * and answer {@code NO} with sievec's error text, LISTSCRIPTS, SETACTIVE, GETSCRIPT, DELETESCRIPT, RENAMESCRIPT,
  * HAVESPACE; NOOP, CAPABILITY, UNAUTHENTICATE, LOGOUT. Not thread-safe: the connection's own thread.
  */
@@ -295,7 +296,7 @@ public final class ManageSieveSession {
     }
 
     private boolean scriptCommand(String name, List<String> a) throws IOException {
-        SieveScripts scripts = config.scripts();
+        SieveScriptStore scripts = config.scripts();
         try {
             switch (name) {
                 case "LISTSCRIPTS" -> {
