@@ -31,9 +31,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * it uses, then exhausted with idle IMAP connections ({@code EMFILE}): the process stays up; the accept loops wait
  * instead of spinning and log the run of failures once, not every 50 ms; sessions already open get a temporary
  * refusal where their command needs a file (SMTP {@code 4xx} after DATA, IMAP {@code NO} to APPEND, POP3
- * {@code -ERR} to RETR; the SMTP session goes on after its refusal), and nothing acknowledged is lost; once the idle connections close, the connections that
- * waited in the backlog are greeted and everything works again, without a restart. Linux with util-linux's
- * {@code prlimit}; skipped otherwise.
+ * {@code -ERR} to RETR; the SMTP session goes on after its refusal), and nothing acknowledged is lost; once the idle
+ * connections close, the connections that waited in the backlog are greeted and everything works again, on the same
+ * sessions, without a restart. The server loads its classes at start ({@code ClassPreloader}): a class first needed
+ * on an error path could not be read then. Linux with util-linux's {@code prlimit}; skipped otherwise.
  */
 class OutOfDescriptorsTest {
     private static final Pattern PORT = Pattern.compile("^  (SMTP \\(MX\\)|IMAP|POP3)\\s+[\\d.]+:(\\d+)", Pattern.MULTILINE);
