@@ -309,6 +309,28 @@ class CrossNodeTest {
         }
     }
 
+    @Test
+    void imapNotifyOnOneNodeHearsChangesOnTheOtherAsStatus() throws Exception {
+        InMemoryUserDirectory users = InMemoryUserDirectory.builder().passwordHashIterations(1000)
+                .user("ann@example.com", "secret").build();
+        try (ImapServer imap = ImapServer.builder().users(users).store(b).requireTlsForLogin(false)
+                .authFailurePenalty(AuthFailurePenalty.none()).build().start();
+             RawClient c = new RawClient(imap.port(), Duration.ofSeconds(10));
+             Mailbox onA = a.account(ANN).open(MailboxName.INBOX)) {
+            c.readLine();
+            assertThat(tagged(c, "a LOGIN ann@example.com secret")).contains("a OK");
+            assertThat(tagged(c, "b NOTIFY SET (inboxes (MessageNew MessageExpunge FlagChange))"))
+                    .isEqualTo("b OK NOTIFY completed\n");
+            long uid = onA.append(msg("to the watcher"));
+            assertThat(c.readLine()).isEqualTo("* STATUS INBOX (MESSAGES 1 UIDNEXT " + (uid + 1) + " UNSEEN 1)");
+            try (MailboxView v = onA.openView(ViewMode.READ_WRITE)) {
+                v.store(UidSet.of(uid), FlagOperation.ADD, Flags.of(SystemFlag.SEEN));
+            }
+            assertThat(c.readLine()).isEqualTo("* STATUS INBOX (UNSEEN 0)");
+            assertThat(tagged(c, "c NOTIFY NONE")).isEqualTo("c OK NOTIFY completed\n");
+        }
+    }
+
     /** Sends an IMAP command and reads every line up to and including its tagged reply. */
     static String tagged(RawClient c, String command) throws java.io.IOException {
         String tag = command.substring(0, command.indexOf(' '));

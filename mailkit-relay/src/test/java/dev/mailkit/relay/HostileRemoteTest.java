@@ -232,4 +232,36 @@ class HostileRemoteTest {
         }
         assertThat(after.toString(StandardCharsets.UTF_8)).doesNotContain("body");
     }
+
+    /**
+     * A 3xx is no acknowledgment of the content (RFC 5321: only 250 after the final dot is): the message is deferred
+     * with 4.5.0, not counted as delivered with an invented status 3.0.0 (RFC 3463 has no class 3).
+     */
+    @Test
+    void aServerThatAnswersTheContentWithA3xxHasNotTakenIt() throws Exception {
+        int port = Peers.freePort();
+        try (Scripted remote = new Scripted(port, c -> {
+            c.ehlo();
+            c.readLine(); // MAIL
+            c.send("250 ok\r\n");
+            c.readLine(); // RCPT
+            c.send("250 ok\r\n");
+            c.readLine(); // DATA
+            c.send("354 go on\r\n");
+            while (!c.readLine().equals(".")) {
+                // the content
+            }
+            c.send("354 more please\r\n");
+            while (true) {
+                c.readLine(); // RSET or QUIT, until the client closes
+                c.send("250 ok\r\n");
+            }
+        }); RelayQueue q = queue(port).build().start()) {
+            q.submit(envelope(), message());
+            RelayEvent e = events.await(RelayEvent.Type.DEFERRED);
+            assertThat(e.status()).contains("4.5.0");
+            assertThat(e.reply()).containsExactly("354 more please");
+            assertThat(events.of(RelayEvent.Type.DELIVERED)).isEmpty();
+        }
+    }
 }

@@ -266,7 +266,9 @@ final class MailTransactions {
         String detail = kind == Outcome.Kind.DELIVERED
                 ? reply.oneLine()
                 : "host " + ch.who() + " said: " + reply.oneLine() + " (in reply to " + stage + " command)";
-        return new Outcome(r, kind, reply, reply.status, detail, remoteHost, remoteAddress, tls);
+        // a 3xx where a final reply was due has no enhanced status (RFC 3463 has no class 3): 4.5.0, a protocol error
+        String status = reply.status != null ? reply.status : "4.5.0";
+        return new Outcome(r, kind, reply, status, detail, remoteHost, remoteAddress, tls);
     }
 
     private Outcome outcome(MailAddress r, Outcome.Kind kind, String status, String detail) {

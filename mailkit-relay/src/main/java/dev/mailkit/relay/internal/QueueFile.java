@@ -17,18 +17,24 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * The format of one queue file: a fixed-width first line {@code MKQ1 <header length> <content length>}, the envelope
- * as UTF-8 lines {@code key value}, the message content (CRLF line ends), then state records appended over the
- * message's life, one per line: {@code <crc32> <type> <fields>}. A record whose checksum or line end is missing was
- * torn by a crash and is cut off on recovery, with everything after it.
+ * The format of one queue file: a fixed-width first line {@code MKQ2 <header length> <content length> <crc32>}, the
+ * envelope as UTF-8 lines {@code key value}, the message content (CRLF line ends), then state records appended over
+ * the message's life, one per line: {@code <crc32> <type> <fields>}. The first line's CRC-32 (8 hex digits) covers
+ * the envelope and the content: a file whose envelope or content does not match it is damaged and refused, never
+ * delivered changed. A record whose checksum or line end is missing was torn by a crash and is cut off on recovery,
+ * with everything after it. Files of the earlier format ({@code MKQ1 <header length> <content length>}, no
+ * checksum) are still read, without that check.
  *
  * <p>Record types: {@code D idx millis reply} (recipient delivered), {@code B idx millis status reply} (recipient
  * bounced, its DSN already queued), {@code T millis attempts next} (attempt count and next attempt; not synced),
  * {@code H millis} (held), {@code U millis} (released).
  */
 public final class QueueFile {
-    static final String MAGIC = "MKQ1";
-    static final int FIRST_LINE = 33; // "MKQ1 " + 10 digits + " " + 16 digits + "\n"
+    static final String MAGIC = "MKQ2";
+    static final int FIRST_LINE = 42; // "MKQ2 " + 10 digits + " " + 16 digits + " " + 8 hex digits + "\n"
+    /** The format before the checksum (read, never written). */
+    static final String MAGIC_V1 = "MKQ1";
+    static final int FIRST_LINE_V1 = 33; // "MKQ1 " + 10 digits + " " + 16 digits + "\n"
 
     private QueueFile() {
     }
@@ -67,7 +73,7 @@ public final class QueueFile {
     /** The first line and the envelope; the content length is patched in once known. */
     static byte[] head(Meta m) {
         byte[] header = envelope(m);
-        byte[] first = firstLine(header.length, 0);
+        byte[] first = firstLine(header.length, 0, 0);
         byte[] out = new byte[first.length + header.length];
         System.arraycopy(first, 0, out, 0, first.length);
         System.arraycopy(header, 0, out, first.length, header.length);
@@ -97,8 +103,9 @@ public final class QueueFile {
         return h.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    static byte[] firstLine(int headerLength, long contentLength) {
-        String s = MAGIC + " " + pad(headerLength, 10) + " " + pad(contentLength, 16) + "\n";
+    /** The first line; {@code crc} is the CRC-32 of the envelope and content bytes. */
+    static byte[] firstLine(int headerLength, long contentLength, long crc) {
+        String s = MAGIC + " " + pad(headerLength, 10) + " " + pad(contentLength, 16) + " " + hex8(crc) + "\n";
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -148,25 +155,41 @@ public final class QueueFile {
             Parsed p = new Parsed();
             p.fileLength = ch.size();
             ByteBuffer first = ByteBuffer.allocate(FIRST_LINE);
+            first.limit(FIRST_LINE_V1);
             readFully(ch, first, 0);
-            String fl = new String(first.array(), StandardCharsets.US_ASCII);
-            if (!fl.startsWith(MAGIC + " ") || fl.charAt(FIRST_LINE - 1) != '\n') {
+            boolean v1 = new String(first.array(), 0, 5, StandardCharsets.US_ASCII).equals(MAGIC_V1 + " ");
+            if (!v1) {
+                first.limit(FIRST_LINE);
+                readFully(ch, first, 0);
+            }
+            int firstLength = v1 ? FIRST_LINE_V1 : FIRST_LINE;
+            String fl = new String(first.array(), 0, firstLength, StandardCharsets.US_ASCII);
+            if (!fl.startsWith((v1 ? MAGIC_V1 : MAGIC) + " ") || fl.charAt(firstLength - 1) != '\n'
+                    || fl.charAt(15) != ' ' || !v1 && fl.charAt(32) != ' ') {
                 throw new IOException(file + " is not a mailkit queue file");
             }
             int headerLength;
+            long crc = -1;
             try {
                 headerLength = Integer.parseInt(fl.substring(5, 15));
                 p.contentLength = Long.parseLong(fl.substring(16, 32));
+                if (!v1) {
+                    crc = Long.parseLong(fl.substring(33, 41), 16);
+                }
             } catch (NumberFormatException e) {
                 throw new IOException(file + ": malformed first line", e);
             }
-            if (headerLength > 16 * 1024 * 1024 || FIRST_LINE + headerLength + p.contentLength > p.fileLength) {
+            if (headerLength < 0 || headerLength > 16 * 1024 * 1024 || p.contentLength < 0
+                    || firstLength + headerLength + p.contentLength > p.fileLength) {
                 throw new IOException(file + " is shorter than its header says (" + p.fileLength + " bytes)");
             }
             ByteBuffer hb = ByteBuffer.allocate(headerLength);
-            readFully(ch, hb, FIRST_LINE);
+            readFully(ch, hb, firstLength);
+            p.contentOffset = firstLength + headerLength;
+            if (!v1) {
+                verify(ch, hb.array(), p.contentOffset, p.contentLength, crc, file);
+            }
             p.meta = parseHeader(new String(hb.array(), StandardCharsets.UTF_8), file);
-            p.contentOffset = FIRST_LINE + headerLength;
             long pos = p.contentOffset + p.contentLength;
             p.validEnd = pos;
             long remaining = p.fileLength - pos;
@@ -191,6 +214,26 @@ public final class QueueFile {
                 }
             }
             return p;
+        }
+    }
+
+    /** Checks the first line's CRC-32 against the envelope and the content (read in 64 KiB pieces). */
+    private static void verify(FileChannel ch, byte[] header, long contentOffset, long contentLength, long expected,
+                               Path file) throws IOException {
+        CRC32 crc = new CRC32();
+        crc.update(header);
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(64 * 1024, Math.max(1, contentLength)));
+        long pos = contentOffset;
+        long end = contentOffset + contentLength;
+        while (pos < end) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), end - pos));
+            readFully(ch, buf, pos);
+            crc.update(buf.array(), 0, buf.limit());
+            pos += buf.limit();
+        }
+        if (crc.getValue() != expected) {
+            throw new IOException(file + ": the envelope or content does not match the file's checksum (damaged)");
         }
     }
 

@@ -167,6 +167,8 @@ public final class QueueStore implements AutoCloseable {
             ChannelOutput out = new ChannelOutput(ch, (int) Math.min(64 * 1024, head.length + sizeHint
                     + sizeHint / 32 + 64));
             out.write(head);
+            out.crc.reset(); // the checksum covers the envelope and the content, not the first line
+            out.crc.update(head, QueueFile.FIRST_LINE, head.length - QueueFile.FIRST_LINE);
             long contentLength;
             if (toCrlf) {
                 CrlfOutputStream crlf = new CrlfOutputStream(out, false);
@@ -179,7 +181,8 @@ public final class QueueStore implements AutoCloseable {
                 contentLength = out.written - before;
             }
             out.flush();
-            ByteBuffer first = ByteBuffer.wrap(QueueFile.firstLine(head.length - QueueFile.FIRST_LINE, contentLength));
+            ByteBuffer first = ByteBuffer.wrap(QueueFile.firstLine(head.length - QueueFile.FIRST_LINE, contentLength,
+                    out.crc.getValue()));
             while (first.hasRemaining()) {
                 ch.write(first, first.position());
             }
@@ -452,6 +455,8 @@ public final class QueueStore implements AutoCloseable {
         private final ByteBuffer buf;
         /** Bytes written through this stream. */
         long written;
+        /** The CRC-32 of the bytes written through this stream (since its last reset). */
+        final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
 
         ChannelOutput(FileChannel ch, int size) {
             this.ch = ch;
@@ -464,12 +469,14 @@ public final class QueueStore implements AutoCloseable {
                 drain();
             }
             buf.put((byte) b);
+            crc.update(b);
             written++;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             written += len;
+            crc.update(b, off, len);
             while (len > 0) {
                 if (!buf.hasRemaining()) {
                     drain();

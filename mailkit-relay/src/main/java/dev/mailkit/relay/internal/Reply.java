@@ -4,12 +4,14 @@ import java.util.List;
 
 /**
  * A reply from a remote SMTP server: its code and its lines exactly as received (control characters escaped), with
- * the enhanced status code taken from the text when the server sent one (RFC 3463), otherwise derived from the code.
+ * the enhanced status code taken from the text when the server sent one (RFC 3463), otherwise derived from the code;
+ * a 3xx reply (an intermediate one such as {@code 354}) has none, as RFC 3463 defines only the classes 2, 4 and 5.
  */
 public final class Reply {
     public final int code;
     /** The full lines, code included, e.g. {@code 250-SIZE 1000}, {@code 550 5.1.1 no such user}. */
     public final List<String> lines;
+    /** The enhanced status code ({@code 2.0.0}, {@code 5.1.1}, ...), or null for a 3xx reply (no class 3 exists). */
     public final String status;
 
     public Reply(int code, List<String> lines) {
@@ -18,12 +20,17 @@ public final class Reply {
         this.status = enhancedStatus(code, lines.isEmpty() ? "" : lines.get(0));
     }
 
+    /** A 2xx reply: the only success for a command that expects a final reply (RFC 5321 4.2.1). */
     public boolean isPositive() {
-        return code < 400;
+        return code >= 200 && code < 300;
     }
 
+    /**
+     * A 4xx reply, or a 3xx where a final reply was expected (greeting, EHLO, MAIL, RCPT, end of DATA): the server
+     * took nothing, so it is tried again later. Callers that expect a 3xx (354, 334) compare the code.
+     */
     public boolean isTransient() {
-        return code >= 400 && code < 500;
+        return code >= 300 && code < 500;
     }
 
     public boolean isPermanent() {
@@ -48,6 +55,9 @@ public final class Reply {
     }
 
     private static String enhancedStatus(int code, String firstLine) {
+        if (code / 100 == 3) {
+            return null; // RFC 3463 has classes 2, 4 and 5 only: "3.0.0" would be an invented status
+        }
         String text = firstLine.length() > 4 ? firstLine.substring(4) : "";
         int sp = text.indexOf(' ');
         String candidate = sp < 0 ? text : text.substring(0, sp);

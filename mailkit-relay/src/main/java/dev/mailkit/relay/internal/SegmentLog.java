@@ -211,15 +211,17 @@ public final class SegmentLog implements AutoCloseable {
             }
             byte[] first = payload.array();
             if (type == 'M') {
-                ByteBuffer b = ByteBuffer.wrap(first);
-                int idLen = b.getShort() & 0xffff;
-                String id = new String(first, 2, idLen, StandardCharsets.US_ASCII);
-                b.position(2 + idLen);
-                int headLen = b.getInt();
-                String text = new String(first, 6 + idLen, headLen, StandardCharsets.UTF_8);
-                long contentOffset = pos + HEADER + 6 + idLen + headLen;
-                messages.put(id, new RecoveredMessage(id, text, s, contentOffset, len - (6 + idLen + headLen)));
+                RecoveredMessage m = MessageRecords.parse(first, s, pos + HEADER);
+                if (m == null) {
+                    LOG.error("relay log {}: message record at byte {} has inner lengths that do not fit its length {}",
+                            s.path, pos, len);
+                    return pos; // its checksum matched by chance (e.g. zeroed bytes): damage like any other
+                }
+                messages.put(m.id, m);
             } else {
+                if (len == 0) {
+                    return pos; // no id: never written, so damage (a zeroed header's CRC 0 matches an empty payload)
+                }
                 String id = new String(first, StandardCharsets.US_ASCII);
                 if (type == 'C') {
                     committed.add(id);

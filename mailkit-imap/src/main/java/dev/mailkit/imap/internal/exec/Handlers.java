@@ -68,13 +68,14 @@ public final class Handlers {
             Map.entry(CancelUpdateCommand.class, new CancelUpdateHandler()),
             Map.entry(CompressCommand.class, new CompressHandler()),
             Map.entry(GetMetadataCommand.class, new GetMetadataHandler()),
-            Map.entry(SetMetadataCommand.class, new SetMetadataHandler()));
+            Map.entry(SetMetadataCommand.class, new SetMetadataHandler()),
+            Map.entry(dev.mailkit.imap.internal.command.NotifyCommand.class, new NotifyHandler()));
     /** Commands that work only with a mailbox store. */
     private static final java.util.Set<Class<? extends Command>> NEED_STORE = java.util.Set.of(SelectCommand.class,
             CreateCommand.class, DeleteCommand.class, RenameCommand.class, SubscribeCommand.class, ListCommand.class,
             StatusCommand.class, AppendCommand.class, QuotaCommand.class,
             GetMetadataCommand.class,
-            SetMetadataCommand.class);
+            SetMetadataCommand.class, dev.mailkit.imap.internal.command.NotifyCommand.class);
 
     private Handlers() {
     }

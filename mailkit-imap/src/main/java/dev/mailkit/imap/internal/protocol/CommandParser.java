@@ -70,7 +70,7 @@ public final class CommandParser {
             "AUTHENTICATE", "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST",
             "LSUB", "STATUS", "APPEND", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY",
             "MOVE", "UID", "IDLE", "ENABLE", "ID", "NAMESPACE", "GETQUOTA", "GETQUOTAROOT", "SETQUOTA", "SORT",
-            "THREAD", "CANCELUPDATE", "COMPRESS", "GETMETADATA", "SETMETADATA");
+            "THREAD", "CANCELUPDATE", "COMPRESS", "GETMETADATA", "SETMETADATA", "NOTIFY");
 
     private static final List<String> UID_COMMANDS = List.of("FETCH", "SEARCH", "STORE", "COPY", "MOVE", "EXPUNGE",
             "SORT", "THREAD");
@@ -244,6 +244,7 @@ public final class CommandParser {
             case "SETQUOTA": return setQuota(tag);
             case "GETMETADATA": return metadata.get(tag);
             case "SETMETADATA": return metadata.set(tag);
+            case "NOTIFY": return NotifyParser.notify(p, tag);
             default: throw ParseException.bad("unknown command " + name);
         }
     }

@@ -6,13 +6,10 @@ import dev.mailkit.imap.internal.command.AppendCommand;
 import dev.mailkit.imap.internal.command.Command;
 import dev.mailkit.imap.internal.encode.ImapWriter;
 import dev.mailkit.imap.internal.encode.Responses;
-import dev.mailkit.imap.internal.store.StoreFlags;
 import dev.mailkit.store.MailAccount;
 import dev.mailkit.store.MailStoreException;
 import dev.mailkit.store.Mailbox;
 import dev.mailkit.store.MailboxChanges;
-import dev.mailkit.store.MessageInfo;
-import dev.mailkit.store.UidSet;
 import dev.mailkit.imap.internal.exec.Handlers;
 import dev.mailkit.imap.internal.protocol.CommandParser;
 import dev.mailkit.imap.internal.protocol.CommandReader;
@@ -52,6 +49,7 @@ public final class ImapSession {
     private final IdleNotifier notifier;
     private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean idling;
+    private volatile NotifyWatch notify;
     private final Set<String> enabled = new HashSet<>();
     private SessionState state = SessionState.NOT_AUTHENTICATED;
     private MailUser user;
@@ -126,6 +124,7 @@ public final class ImapSession {
             bye("Autologout; idle for too long");
         } finally {
             closeSelected();
+            setNotify(null, false);
             endCompression();
         }
     }
@@ -398,7 +397,7 @@ public final class ImapSession {
      * soon by the notifier (never on the caller's thread). Repeated wakes before the update runs are merged.
      */
     public void wake() {
-        if (idling && wakeQueued.compareAndSet(false, true)) {
+        if ((idling || notify != null) && wakeQueued.compareAndSet(false, true)) {
             notifier.submit(this::writeUpdatesWhileIdle);
         }
     }
@@ -407,11 +406,17 @@ public final class ImapSession {
         wakeQueued.set(false);
         writeLock.lock();
         try {
-            if (idling) {
-                reportUpdates(true);
-                reportSearchUpdates();
-                out.flush();
+            NotifyWatch n = notify;
+            if (idling || n != null && n.selected() != NotifyWatch.Selected.NONE) {
+                reportUpdates(idling || n.selected() == NotifyWatch.Selected.IMMEDIATE);
             }
+            if (idling) {
+                reportSearchUpdates();
+            }
+            if (n != null && state != SessionState.LOGOUT) {
+                n.writeChanges(out, selected == null ? null : selected.name(), condstore);
+            }
+            out.flush();
         } catch (IOException | RuntimeException e) {
             LOG.debug("{}: cannot write IDLE update: {}", connection.id(), e.toString());
             connection.close();
@@ -445,26 +450,17 @@ public final class ImapSession {
             Responses.exists(out, ch.messageCount());
             Responses.recent(out, ch.recentCount());
             sel.reportedRecent(ch.recentCount());
+            NotifyWatch n = notify;
+            if (n != null) {
+                n.newMessages(this, ch.messageCount() - ch.newMessages() + 1, ch.messageCount());
+            }
             if (qresync) {
                 Responses.okCode(out, "HIGHESTMODSEQ", ch.highestModSeq(), "Highest"); // as Dovecot
             }
         } else {
             reportRecentIfChanged();
         }
-        UidSet changed = ch.flagsChanged();
-        for (int i = 0; i < changed.rangeCount(); i++) {
-            for (long uid = changed.rangeStart(i); uid <= changed.rangeEnd(i); uid++) {
-                int seq = sel.view().seq(uid);
-                if (seq == 0) {
-                    continue;
-                }
-                java.util.Optional<MessageInfo> info = sel.mailbox().message(uid);
-                if (info.isPresent()) {
-                    Responses.flagUpdate(out, seq, StoreFlags.toImap(info.get().flags(), sel.view().isRecent(seq)),
-                            uid, condstore ? info.get().modSeq() : 0);
-                }
-            }
-        }
+        UpdateWriter.flagChanges(out, sel, ch.flagsChanged(), condstore);
         if (ch.mailboxDeleted()) {
             out.ascii("* BYE Selected mailbox was deleted, have to disconnect").crlf();
             logout();
@@ -482,14 +478,21 @@ public final class ImapSession {
         if (selected != null) {
             selected.searchUpdates().reportRemovals(this, e); // RFC 5267: in the numbers the client still has
         }
-        if (qresync) {
-            out.ascii("* VANISHED ").ascii(e.uids().toString()).crlf();
-            return;
+        UpdateWriter.expunges(out, e, qresync);
+    }
+
+    /**
+     * Replaces the NOTIFY watch (null: NOTIFY NONE), closing the previous one; with {@code status}, writes the
+     * watched mailboxes' STATUS (NOTIFY SET STATUS). The caller holds the write lock.
+     */
+    public void setNotify(NotifyWatch w, boolean status) throws IOException {
+        NotifyWatch old = notify;
+        notify = w;
+        if (old != null) {
+            old.close();
         }
-        // the highest first, as Dovecot: each number is then the message's number before the command
-        int[] seqs = e.sequenceNumbers();
-        for (int i = seqs.length - 1; i >= 0; i--) {
-            Responses.expunge(out, seqs[i] + i);
+        if (w != null && status) {
+            w.writeStatus(out, selected == null ? null : selected.name(), condstore);
         }
     }
 
