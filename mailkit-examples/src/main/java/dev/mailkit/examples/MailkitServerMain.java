@@ -47,6 +47,7 @@ public final class MailkitServerMain {
 
     /** Starts everything the options ask for and prints where it listens. */
     public static Running start(ServerOptions o, PrintStream out) {
+        ClassPreloader.preload(MailkitServerMain.class.getClassLoader()); // so that it answers while out of descriptors
         return ServerAssembly.start(o, out);
     }
 
