@@ -72,7 +72,7 @@ final class BinarySections {
         }
         w.write('{').number(length).write('}').crlf();
         if (length > 0) {
-            plan.copy(new Window(w, from, length));
+            plan.copy(new WindowStream(w, from, length));
         }
     }
 
@@ -258,35 +258,4 @@ final class BinarySections {
         }
     }
 
-    /** Passes bytes [from, from + length) to the writer. */
-    private static final class Window extends OutputStream {
-        private final ImapWriter w;
-        private final long from;
-        private final long to;
-        private long pos;
-
-        Window(ImapWriter w, long from, long length) {
-            this.w = w;
-            this.from = from;
-            this.to = from + length;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            if (pos >= from && pos < to) {
-                w.write(b);
-            }
-            pos++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            long s = Math.max(pos, from);
-            long e = Math.min(pos + len, to);
-            if (s < e) {
-                w.write(b, off + (int) (s - pos), (int) (e - s));
-            }
-            pos += len;
-        }
-    }
 }
