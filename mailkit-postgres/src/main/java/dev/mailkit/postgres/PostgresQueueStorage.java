@@ -37,8 +37,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * claims them ({@code FOR UPDATE SKIP LOCKED}, checked every third of the lease time) and delivers the recipients not
  * yet recorded; only the recipients whose transaction was under way at the moment of death can be sent twice, as
  * with every MTA. A node restarted under the same {@link PostgresDatabase.Builder#nodeName name} takes its messages
- * back at once. A node paused for longer than the lease (a stop-the-world pause, a frozen VM) can find its messages
- * delivered by another node meanwhile: keep the lease well above such pauses.
+ * back at once. A node paused for longer than the lease (a stop-the-world pause, {@code SIGSTOP}, a frozen VM) may find
+ * its messages claimed by another node meanwhile; it is fenced off them: every claim raises the message's lease epoch,
+ * and the node's writes for a message (results, attempts, holds, its removal) and its read of the content before each
+ * delivery require the owner and epoch under which it holds the message, so once resumed it neither records results
+ * nor delivers again what it no longer holds ({@link dev.mailkit.relay.spi.LeaseLostException}; the relay then
+ * forgets the message). Only the transactions in flight at the pause can be sent twice, as at a crash.
  *
  * <p>Defaults: a 30 s lease, up to 500 messages claimed at once. The queue management ({@code RelayQueue.list},
  * {@code hold}, ...) of a node acts on the messages that node delivers. Thread-safe. Closing (closing the queue does

@@ -51,12 +51,11 @@ public final class QueueClaims {
                 if (!claimed.isEmpty()) {
                     readRecipients(c, claimed);
                 }
-                List<QueueStorage.Recovered> out = new ArrayList<>(claimed.size());
-                for (Claimed m : claimed.values()) {
-                    out.add(m.recovered());
-                }
-                return out;
-            });
+                return claimed;
+            }).values().stream().map(m -> {
+                rows.leases().hold(m.id, m.epoch); // committed: this node holds it under the new epoch
+                return m.recovered();
+            }).toList();
         } catch (SQLException e) {
             throw QueueRows.failure("cannot claim queued messages", e);
         }
@@ -65,10 +64,10 @@ public final class QueueClaims {
     private Map<String, Claimed> claimMessages(Connection c, boolean own, int max) throws SQLException {
         Map<String, Claimed> out = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("UPDATE mk_queue_message m SET owner = ?, "
-                + "lease_until = now() + ? * interval '1 millisecond' WHERE m.id IN (SELECT id FROM mk_queue_message "
+                + "lease_epoch = m.lease_epoch + 1, lease_until = now() + ? * interval '1 millisecond' WHERE m.id IN (SELECT id FROM mk_queue_message "
                 + "WHERE committed AND (lease_until < now()" + (own ? " OR owner = ?" : "") + ") "
                 + "ORDER BY created LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING m.id, m.created, m.reverse_path, "
-                + "m.mail_parameters, m.origin, m.notification, m.content_length, m.attempts, m.next_attempt, m.held")) {
+                + "m.mail_parameters, m.origin, m.notification, m.content_length, m.attempts, m.next_attempt, m.held, m.lease_epoch")) {
             int i = 1;
             ps.setString(i++, db.nodeName());
             ps.setLong(i++, rows.leaseMillis());
@@ -89,6 +88,7 @@ public final class QueueClaims {
                     m.attempts = rs.getInt(8);
                     m.nextAttempt = rs.getLong(9);
                     m.held = rs.getBoolean(10);
+                    m.epoch = rs.getLong(11);
                     out.put(m.id, m);
                 }
             }
@@ -158,6 +158,7 @@ public final class QueueClaims {
         int attempts;
         long nextAttempt;
         boolean held;
+        long epoch;
         final List<MailAddress> recipients = new ArrayList<>();
         final List<Map<String, String>> recipientParameters = new ArrayList<>();
         final List<StateChange> changes = new ArrayList<>();

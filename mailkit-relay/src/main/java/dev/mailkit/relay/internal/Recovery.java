@@ -41,8 +41,17 @@ final class Recovery {
                 store.remove(m.id, false);
                 continue;
             }
-            if (messages.get(m.id) != null) {
-                continue; // already ours (a storage hands over a message once; this guards against a second time)
+            StoredMessage stale = messages.get(m.id);
+            if (stale != null) {
+                // handed over again: this node lost the message (its lease ran out and another node claimed it) and
+                // has now claimed it back; the copy it kept from before is stale and goes
+                stale.lock.lock();
+                try {
+                    stale.deleted = true;
+                } finally {
+                    stale.lock.unlock();
+                }
+                messages.remove(stale);
             }
             messages.add(m);
             queued++;
