@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,7 +46,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * forgets the message). Only the transactions in flight at the pause can be sent twice, as at a crash.
  *
  * <p>Defaults: a 30 s lease, up to 500 messages claimed at once. The queue management ({@code RelayQueue.list},
- * {@code hold}, ...) of a node acts on the messages that node delivers. Thread-safe. Closing (closing the queue does
+ * {@code entry}, {@code flush}, {@code hold}, {@code release}, {@code delete}, ...) of any node covers the whole shared
+ * queue: the listing includes the messages other nodes hold, and an action on one of them takes it over first (this
+ * node holds it under a new lease epoch, the other node is fenced off it; a transaction that node had under way at
+ * that moment can reach its recipients twice, as at a crash). Thread-safe. Closing (closing the queue does
  * it) ends this node's leases, so that other nodes take its messages over at once; the database stays open.
  */
 public final class PostgresQueueStorage implements QueueStorage {
@@ -147,6 +151,16 @@ public final class PostgresQueueStorage implements QueueStorage {
     @Override
     public List<Recovered> claim() throws IOException {
         return claims.claim(false, claimLimit);
+    }
+
+    @Override
+    public Optional<List<Recovered>> wholeQueue() throws IOException {
+        return Optional.of(claims.wholeQueue());
+    }
+
+    @Override
+    public Optional<Recovered> takeOver(String id) throws IOException {
+        return claims.takeOver(id);
     }
 
     @Override
