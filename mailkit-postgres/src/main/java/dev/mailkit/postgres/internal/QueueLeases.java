@@ -37,14 +37,14 @@ final class QueueLeases {
 
     /**
      * Throws unless the row read for {@code id} ({@code owner}, {@code epoch}; a null owner for a row that is gone)
-     * is still this node's under the epoch it holds it with. A message this node does not hold is not checked.
+     * is still this node's under the epoch it holds it with. A message this node does not hold is not checked. The
+     * node goes on holding it here (its later writes are refused too) until {@link #forget}.
      */
     void check(String id, String owner, long epoch, String what) throws LeaseLostException {
         long mine = epoch(id);
         if (mine < 0 || owner == null || (node.equals(owner) && epoch == mine)) {
             return;
         }
-        epochs.remove(id);
         throw new LeaseLostException("node " + node + " cannot " + what + " queued message " + id + ": its lease ran "
                 + "out and another node claimed the message (owner " + owner + ", lease epoch " + epoch
                 + "; this node's epoch " + mine + ")");

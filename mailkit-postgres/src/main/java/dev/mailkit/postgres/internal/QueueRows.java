@@ -178,8 +178,11 @@ public final class QueueRows {
         } catch (SQLException e) {
             throw failure("cannot remove queued message " + id, e);
         }
-        leases.check(id, owner[0], found[0], "remove");
-        leases.forget(id);
+        try {
+            leases.check(id, owner[0], found[0], "remove");
+        } finally {
+            leases.forget(id); // removed, or another node's: the engine is done with it either way
+        }
     }
 
     /** Reads a message's owner and lease epoch into {@code owner} and {@code epoch} (a null owner if it is gone). */
@@ -227,6 +230,7 @@ public final class QueueRows {
             });
         } catch (SQLException e) {
             if (e.getCause() instanceof dev.mailkit.relay.spi.LeaseLostException lost) {
+                leases.forget(id); // the engine forgets the message on this
                 throw lost;
             }
             throw failure("cannot record the state of queued message " + id, e);

@@ -43,10 +43,14 @@ final class Recovery {
             }
             StoredMessage stale = messages.get(m.id);
             if (stale != null) {
-                // handed over again: this node lost the message (its lease ran out and another node claimed it) and
-                // has now claimed it back; the copy it kept from before is stale and goes
+                // handed over again: this node's lease ran out (another node may have claimed the message and
+                // recorded results meanwhile) and it claimed the message back. An idle copy from before goes, for the
+                // recorded state; one with an attempt under way stays (that attempt records under the new claim)
                 stale.lock.lock();
                 try {
+                    if (stale.jobsInFlight > 0) {
+                        continue;
+                    }
                     stale.deleted = true;
                 } finally {
                     stale.lock.unlock();
