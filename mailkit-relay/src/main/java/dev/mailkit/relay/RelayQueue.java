@@ -237,17 +237,21 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
         }
     }
 
-    /** Every queued message, oldest first. */
+    /**
+     * Every queued message, oldest first. On a storage shared by several nodes ({@code PostgresQueueStorage}) the
+     * whole shared queue, the messages other nodes hold included; {@link #retryNow}, {@link #flush}, {@link #hold},
+     * {@link #release} and {@link #delete} of such a message take it over to this node first.
+     */
     public List<QueueEntry> list() {
         return management.list();
     }
 
-    /** One queued message, if it is still queued. */
+    /** One queued message, if it is still queued (whichever node holds it, on a shared storage). */
     public Optional<QueueEntry> entry(String queueId) {
         return management.entry(queueId);
     }
 
-    /** The number of queued messages. */
+    /** The number of queued messages (of every node, on a shared storage). */
     public int size() {
         return management.size();
     }
