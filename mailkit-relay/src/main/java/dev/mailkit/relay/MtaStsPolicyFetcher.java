@@ -130,10 +130,7 @@ public final class MtaStsPolicyFetcher {
 
         /** The HTTPS port of {@code mta-sts.DOMAIN} (default 443; another only in tests). */
         public Builder mtaStsPort(int port) {
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("mtaStsPort must be 1..65535, was " + port);
-            }
-            this.port = port;
+            this.port = Arguments.remotePort(port, "mtaStsPort");
             return this;
         }
 
