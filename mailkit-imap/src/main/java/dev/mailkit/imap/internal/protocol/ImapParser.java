@@ -30,6 +30,7 @@ public final class ImapParser {
 
     private final CommandReader r;
     private boolean utf8;
+    private boolean rev2;
     private int depth;
     private int maxDepth = 64;
     private byte[] scratch = new byte[256];
@@ -272,6 +273,16 @@ public final class ImapParser {
     /** Whether UTF8=ACCEPT is enabled. */
     public boolean utf8() {
         return utf8;
+    }
+
+    /** Whether the session enabled IMAP4rev2: RFC 9051's grammar, which has no RECENT, NEW or OLD. */
+    public void setRev2(boolean on) {
+        this.rev2 = on;
+    }
+
+    /** Whether IMAP4rev2 is enabled. */
+    public boolean rev2() {
+        return rev2;
     }
 
     /** A message literal for APPEND, streamed into the spool. */
