@@ -157,6 +157,7 @@ class Imap4rev2Test {
     void whatRfc9051RemovedIsRefusedAndChangesNothing() throws Exception {
         try (RawImap c = rev2()) {
             c.tagged("SELECT INBOX");
+            assertThat(c.command("SEARCH RETURN (SAVE) UNSEEN")).containsExactly("t4 OK Search completed");
             for (String removed : List.of("SEARCH RECENT", "SEARCH NEW", "UID SEARCH OLD", "SEARCH NOT RECENT",
                     "SEARCH RETURN (SAVE) OR SEEN RECENT")) {
                 List<String> r = c.command(removed);
@@ -165,16 +166,16 @@ class Imap4rev2Test {
                         + "IMAP4rev2 \\(RFC 9051 has no \\\\Recent\\)");
             }
             assertThat(c.command("STATUS Sent (MESSAGES RECENT)")).containsExactly(
-                    "t9 BAD STATUS RECENT is not part of IMAP4rev2 (RFC 9051 has no \\Recent)");
+                    "t10 BAD STATUS RECENT is not part of IMAP4rev2 (RFC 9051 has no \\Recent)");
             assertThat(c.command("LIST \"\" Sent RETURN (STATUS (RECENT))")).hasSize(1).first().asString()
-                    .startsWith("t10 BAD STATUS RECENT");
+                    .startsWith("t11 BAD STATUS RECENT");
             assertThat(c.command("CHECK")).containsExactly(
-                    "t11 BAD CHECK is not part of IMAP4rev2 (RFC 9051 removed it): use NOOP");
+                    "t12 BAD CHECK is not part of IMAP4rev2 (RFC 9051 removed it): use NOOP");
             assertThat(c.command("STATUS Sent (MESSAGES UIDNEXT UNSEEN DELETED SIZE)")).containsExactly(
-                    "* STATUS Sent (MESSAGES 0 UIDNEXT 1 UNSEEN 0 SIZE 0 DELETED 0)", "t12 OK Status completed");
-            assertThat(c.command("FETCH $ UID")).as("the refused SAVE saved nothing")
-                    .containsExactly("t13 OK Fetch completed");
-            assertThat(c.command("NOOP")).containsExactly("t14 OK NOOP completed");
+                    "* STATUS Sent (MESSAGES 0 UIDNEXT 1 UNSEEN 0 SIZE 0 DELETED 0)", "t13 OK Status completed");
+            assertThat(c.command("FETCH $ UID")).as("the refused SAVE left $ as it was")
+                    .containsExactly("* 2 FETCH (UID 2)", "* 3 FETCH (UID 3)", "t14 OK Fetch completed");
+            assertThat(c.command("NOOP")).containsExactly("t15 OK NOOP completed");
         }
         try (RawImap c = login()) {
             c.tagged("SELECT Control");

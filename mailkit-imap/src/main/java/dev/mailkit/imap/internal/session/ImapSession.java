@@ -344,7 +344,7 @@ public final class ImapSession {
             out.setUtf8(true);
             parser.setUtf8(true);
             if (capability.equals("IMAP4REV2")) {
-                rev2 = true; // no \Recent, ESEARCH for SEARCH, ...: docs/imap4rev2.md
+                rev2 = true; // no \Recent, ESEARCH for SEARCH, ...: mailkit-imap/IMAP4rev2.md
                 parser.tokens().setRev2(true);
             }
         }
