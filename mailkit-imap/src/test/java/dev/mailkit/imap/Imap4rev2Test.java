@@ -234,6 +234,32 @@ class Imap4rev2Test {
         }
     }
 
+    @Test
+    void utf8NamesThatRfc9051OrTheStoreForbidAreRefusedAndNothingIsCreated() throws Exception {
+        List<String> before = names();
+        try (RawImap c = rev2()) {
+            // RFC 9051 5.1: Net-Unicode without controls, DEL, U+2028/U+2029; mailkit also takes only NFC (so it
+            // never has to answer OLDNAME for a name given in another normal form)
+            String[] names = {"Entwu\u0308rfe", "a\u2028b", "a\u2029b", "a\u0085b", "a\u007fb", "a\u202eb",
+                "\uff29\uff2e\uff22\uff2f\uff38", "..", "a/../b"};
+            for (int i = 0; i < names.length; i++) {
+                String r = utf8(c, "n" + i, "CREATE \"" + names[i] + "\"");
+                assertThat(r).as(names[i]).matches("(?s)n" + i + " NO \\[CANNOT] .*invalid mailbox name.*");
+            }
+            c.raw().sendBytes(new byte[] {'x', ' ', 'C', 'R', 'E', 'A', 'T', 'E', ' ', '"', 'a', (byte) 0xff, 'b', '"',
+                '\r', '\n'});
+            assertThat(c.until("x")).as("not UTF-8").containsExactly("x NO Mailbox name is not valid UTF-8");
+            assertThat(c.command("NOOP")).containsExactly("t3 OK NOOP completed");
+        }
+        assertThat(names()).isEqualTo(before);
+    }
+
+    private List<String> names() {
+        List<String> n = new ArrayList<>();
+        account.list().forEach(i -> n.add(i.name().toString()));
+        return n;
+    }
+
     private static String utf8(RawImap c, String tag, String command) throws IOException {
         c.raw().sendUtf8(tag + " " + command + "\r\n");
         return String.join("\r\n", c.until(tag));
