@@ -30,7 +30,8 @@ class DovecotRev1DifferentialTest {
             "FETCH 1:* FLAGS", "SEARCH RECENT", "SEARCH NEW", "SEARCH OLD", "SEARCH NOT RECENT", "SEARCH UNSEEN",
             "UID SEARCH ALL", "SEARCH SUBJECT nothing-has-this", "STATUS INBOX (MESSAGES RECENT UNSEEN)", "CHECK",
             "APPEND INBOX {28+}\r\nSubject: appended\r\n\r\nhello\r\n", "NOOP", "FETCH 9 FLAGS",
-            "CREATE Projects.2024", "LIST \"\" *", "LIST \"\" %", "LIST \"\" Projects",
+            "CREATE Projects.2024", "LIST \"\" *", "LIST \"\" %", "LIST \"\" Projects", "DELETE Projects",
+            "APPEND Nowhere {4+}\r\nhi\r\n", "COPY 1 Nowhere", "MOVE 1 Nowhere", "LIST \"\" *",
             "UNSELECT", "EXAMINE INBOX");
 
     @TempDir

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The extensions RFC 9051 folded into IMAP4rev2 (Appendix E), each used by a session that enabled IMAP4rev2:
  * NAMESPACE, UNSELECT, UIDPLUS (APPENDUID, COPYUID for COPY and for MOVE and UID MOVE, UID EXPUNGE), MOVE,
- * COPY/MOVE to a missing mailbox refused with {@code [TRYCREATE]} without creating it, the FETCH side of BINARY,
+ * COPY/MOVE/APPEND to a missing mailbox refused with {@code [TRYCREATE]} without creating it, the FETCH side of BINARY,
  * LIST-EXTENDED and LIST-STATUS, STATUS SIZE and DELETED, and a LITERAL+ literal (a superset of RFC 9051's LITERAL-).
  * ESEARCH, SEARCHRES, ENABLE and IDLE are in {@link Imap4rev2Test}.
  */
@@ -96,8 +96,9 @@ class Imap4rev2ExtensionsTest {
             assertThat(c.tagged("COPY 1 Nowhere")).startsWith("NO [TRYCREATE]");
             assertThat(c.tagged("MOVE 1 Nowhere")).startsWith("NO [TRYCREATE]");
             assertThat(c.tagged("UID MOVE 1 Nowhere.Deeper")).startsWith("NO [TRYCREATE]");
-            assertThat(c.command("SEARCH ALL")).containsExactly("* ESEARCH (TAG \"t7\") ALL 1:3",
-                    "t7 OK Search completed");
+            assertThat(c.tagged("APPEND Nowhere {4+}\r\nhi\r\n")).startsWith("NO [TRYCREATE]");
+            assertThat(c.command("SEARCH ALL")).containsExactly("* ESEARCH (TAG \"t8\") ALL 1:3",
+                    "t8 OK Search completed");
         }
         assertThat(account.exists(MailboxName.of("Nowhere"))).isFalse();
         assertThat(account.exists(MailboxName.of("Nowhere.Deeper"))).isFalse();
