@@ -82,7 +82,8 @@ class Imap4rev2ClientTest {
                 .contains("create OK")
                 .contains("list (\\HasNoChildren) \".\" \"Entwürfe\"")
                 .contains("select ('OK', [b'3']) ('RECENT', [None]) ('LIST', [b'() \".\" INBOX'])")
-                .containsPattern("search \\('OK', \\[None\\]\\) \\('ESEARCH', \\[b'\\(TAG \"[A-Z0-9]+\"\\) ALL 2:3'\\]\\)")
+                .containsPattern("search \\('OK', \\[None\\]\\) \\('ESEARCH', "
+                        + "\\[b'\\(TAG \"[A-Z0-9]+\"\\) ALL 2:3'\\]\\)")
                 .containsPattern("uidsearch \\('OK', \\[None\\]\\) \\('ESEARCH', "
                         + "\\[b'\\(TAG \"[A-Z0-9]+\"\\) UID ALL 1:3'\\]\\)")
                 .contains("fetch 1 (FLAGS (\\Seen))", "fetch 2 (FLAGS ())", "fetch 3 (FLAGS ())")
