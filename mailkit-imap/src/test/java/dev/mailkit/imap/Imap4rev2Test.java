@@ -212,6 +212,28 @@ class Imap4rev2Test {
     }
 
     @Test
+    void notifyMessageNewCarriesTheUidAndExpungesBringNoRecent() throws Exception {
+        try (RawImap c = rev2(); RawImap other = login()) {
+            c.tagged("SELECT INBOX");
+            assertThat(c.tagged("NOTIFY SET (selected (MessageNew (FLAGS) MessageExpunge))"))
+                    .isEqualTo("OK NOTIFY completed");
+            other.tagged("APPEND INBOX {4+}\r\nhi\r\n");
+            List<String> heard = new ArrayList<>();
+            while (!heard.contains("* 4 FETCH (UID 4 FLAGS ())")) {
+                heard.add(readLine(c)); // the socket's read timeout bounds the wait
+            }
+            assertThat(heard).as("RFC 9051 7.5.2: an unsolicited FETCH has the UID")
+                    .containsExactly("* 4 EXISTS", "* 4 FETCH (UID 4 FLAGS ())");
+            other.tagged("SELECT INBOX");
+            other.tagged("STORE 4 +FLAGS.SILENT (\\Deleted)");
+            other.tagged("EXPUNGE");
+            assertThat(readLine(c)).isEqualTo("* 4 EXPUNGE");
+            assertThat(c.command("NOOP")).as("no RECENT after the expunge")
+                    .containsExactly("t5 OK NOOP completed");
+        }
+    }
+
+    @Test
     void listSaysNonExistentAndMailboxNamesAreUtf8() throws Exception {
         try (RawImap c = rev2()) {
             assertThat(utf8(c, "u1", "CREATE \"Entwürfe\"")).endsWith("u1 OK Create completed");
