@@ -8,6 +8,7 @@ import dev.mailkit.imap.internal.command.FetchRequest;
 import dev.mailkit.imap.internal.message.MessageData;
 import dev.mailkit.imap.internal.message.MessageFlags;
 import dev.mailkit.imap.internal.message.MimePart;
+import dev.mailkit.imap.internal.preview.Preview;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -190,6 +191,11 @@ public final class FetchResponseWriter {
                     end = a == FetchAttribute.RFC822_HEADER ? root.bodyOffset() : Math.min(end, root.endOffset());
                 }
                 streamRange(w, c, start, end);
+                return c;
+            }
+            case PREVIEW -> {
+                MessageSource c = content == null ? m.content() : content;
+                w.ascii("PREVIEW ").string(Preview.of(c, m.structure()));
                 return c;
             }
             default -> throw new AssertionError(a);
