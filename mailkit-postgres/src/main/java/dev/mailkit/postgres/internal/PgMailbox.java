@@ -42,6 +42,7 @@ public final class PgMailbox extends MailboxStorage {
     private final StorageSync sync;
     private final Runnable onGone;
     private final AtomicBoolean catchUpScheduled = new AtomicBoolean();
+    private final PgSaveDates saveDates;
     // the change under way; guarded by the engine's write lock
     private Connection tx;
     private boolean committed;
@@ -64,6 +65,7 @@ public final class PgMailbox extends MailboxStorage {
         this.contents = contents;
         this.id = id;
         this.onGone = onGone;
+        this.saveDates = new PgSaveDates(db, id);
         this.engine = new MailboxEngine(name, specialUse, uidValidity, maxKeywords, quota, clock, this);
         this.sync = new StorageSync(engine);
         load();
@@ -323,6 +325,16 @@ public final class PgMailbox extends MailboxStorage {
     @Override
     protected void discardContent(Object ref) {
         // unreferenced content rows are collected later (another message may share them)
+    }
+
+    @Override
+    protected boolean keepsSaveDates() {
+        return true;
+    }
+
+    @Override
+    protected long saveDate(long uid, Object ref) {
+        return saveDates.get(uid);
     }
 
     @Override

@@ -18,7 +18,13 @@ public enum FetchAttribute implements FetchItem {
     /** RFC822.TEXT: like BODY[TEXT] (sets \Seen). */
     RFC822_TEXT("RFC822.TEXT"),
     /** PREVIEW (RFC 8970), with or without LAZY: the start of the message's text. */
-    PREVIEW("PREVIEW");
+    PREVIEW("PREVIEW"),
+    /** SAVEDATE (RFC 8514). */
+    SAVEDATE("SAVEDATE"),
+    /** EMAILID (RFC 8474). */
+    EMAILID("EMAILID"),
+    /** THREADID (RFC 8474). */
+    THREADID("THREADID");
 
     private final String imapName;
 

@@ -62,6 +62,7 @@ final class SelectHandler implements CommandHandler<SelectCommand> {
         }
         Responses.okCode(out, "UIDVALIDITY", mailbox.uidValidity(), "UIDs valid");
         Responses.okCode(out, "UIDNEXT", view.uidNext(), "Predicted next UID");
+        out.ascii("* OK [MAILBOXID (").ascii(mailbox.mailboxId()).ascii(")] Ok").crlf(); // RFC 8474 4.2
         if (s.condstore()) {
             Responses.okCode(out, "HIGHESTMODSEQ", view.highestModSeq(), "Highest");
         }

@@ -68,6 +68,9 @@ final class FetchParser {
             case "BODYSTRUCTURE" -> items.add(FetchAttribute.BODYSTRUCTURE);
             case "UID" -> items.add(FetchAttribute.UID);
             case "MODSEQ" -> items.add(FetchAttribute.MODSEQ);
+            case "SAVEDATE" -> items.add(FetchAttribute.SAVEDATE);
+            case "EMAILID" -> items.add(FetchAttribute.EMAILID);
+            case "THREADID" -> items.add(FetchAttribute.THREADID);
             case "PREVIEW" -> {
                 previewModifiers(inList);
                 items.add(FetchAttribute.PREVIEW);
