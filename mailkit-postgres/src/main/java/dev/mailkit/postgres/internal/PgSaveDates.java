@@ -53,7 +53,8 @@ final class PgSaveDates {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long saved = rs.getLong(2);
-                    byUid.put(rs.getLong(1), rs.wasNull() ? UNKNOWN : saved);
+                    boolean none = rs.wasNull(); // before reading another column
+                    byUid.put(rs.getLong(1), none ? UNKNOWN : saved);
                 }
             }
         }
