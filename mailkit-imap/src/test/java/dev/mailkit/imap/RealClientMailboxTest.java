@@ -115,8 +115,8 @@ class RealClientMailboxTest {
                 .containsPattern("copy \\('OK', \\[b'\\[COPYUID \\d+ 1 1\\] Copy completed'\\]\\)")
                 .containsPattern("append \\('OK', \\[b'\\[APPENDUID \\d+ 3\\] Append completed'\\]\\)")
                 .contains("status ('OK', [b'Archive (MESSAGES 1 UIDNEXT 2)'])")
-                .contains("create ('OK', [b'Create completed']) ('OK', [b'Rename completed']) ('OK', [b'Delete "
-                        + "completed'])")
+                .containsPattern("create \\('OK', \\[b'\\[MAILBOXID \\(F\\d+\\)\\] Create completed'\\]\\) "
+                        + "\\('OK', \\[b'Rename completed'\\]\\) \\('OK', \\[b'Delete completed'\\]\\)")
                 .contains("expunge ('OK', [b'2', b'1'])")
                 .contains("logout BYE");
     }

@@ -36,6 +36,35 @@ public interface Mailbox extends AutoCloseable {
     /** UIDVALIDITY: fixed for the life of the mailbox; a mailbox re-created under the same name gets another. */
     long uidValidity();
 
+    /**
+     * MAILBOXID (RFC 8474): {@code F} and the {@link #uidValidity() UIDVALIDITY}. That is a valid identifier because
+     * every mailkit store hands out UIDVALIDITY values unique within the account and never again (a watermark, or
+     * PostgreSQL's sequence), keeps them across RENAME and gives a re-created mailbox a new one: the MAILBOXID stays
+     * with the mailbox through renames, is never reused, and is the same on every node of a shared database. A
+     * store whose UIDVALIDITY values may repeat within an account must override this.
+     */
+    default String mailboxId() {
+        return "F" + uidValidity();
+    }
+
+    /**
+     * Whether the store keeps each message's save date (RFC 8514 SAVEDATE): when it was appended, delivered, copied
+     * or moved into this mailbox. The default is false: IMAP then answers {@code SAVEDATE NIL}. mailkit's stores
+     * keep it.
+     */
+    default boolean keepsSaveDates() {
+        return false;
+    }
+
+    /**
+     * The save date of a message (see {@link #keepsSaveDates()}), in whole seconds; empty if there is no such
+     * message any more, or the store does not know it (a message a store of an older version saved). The default
+     * is always empty.
+     */
+    default Optional<Instant> saveDate(long uid) {
+        return Optional.empty();
+    }
+
     /** The counters now. */
     MailboxStatus status();
 

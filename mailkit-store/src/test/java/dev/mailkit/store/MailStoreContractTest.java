@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * notification, quotas, name safety and concurrency (many appenders, readers and sessions on one mailbox). A
  * store's test extends this class and implements {@link #createStore}.
  */
-public abstract class MailStoreContractTest extends ViewContract {
+public abstract class MailStoreContractTest extends ObjectIdContract {
     // ================================================================================================ concurrency
 
     /**

@@ -42,7 +42,7 @@ public final class ImapTranscript {
                 pos += n;
             }
             String r = response.toString();
-            if (!r.isEmpty()) {
+            if (!r.isEmpty() && !MAILBOXID.matcher(r).lookingAt()) {
                 out.add(canonical(r));
             }
         }
@@ -93,7 +93,15 @@ public final class ImapTranscript {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
+    /**
+     * SELECT's {@code * OK [MAILBOXID (..)]} (RFC 8474), left out: Dovecot 2.3 has no OBJECTID, and the ids differ
+     * anyway. A tagged {@code OK [MAILBOXID (..)]} (CREATE's) loses its code likewise.
+     */
+    private static final java.util.regex.Pattern MAILBOXID =
+            java.util.regex.Pattern.compile("\\* OK \\[MAILBOXID \\([A-Za-z0-9_-]+\\)\\]");
+
     private static String canonical(String r) {
+        r = r.replaceFirst("^([^ *+]+ OK) \\[MAILBOXID \\([A-Za-z0-9_-]+\\)\\]", "$1");
         r = TIMING.matcher(r).replaceAll("");
         String[] words = r.split(" ", 3);
         if (words.length >= 2 && !words[0].equals("*") && !words[0].equals("+")

@@ -19,6 +19,10 @@ public final class TestMessage implements MessageData {
     public MimePart structure;
     public final byte[] bytes;
     public int contentsOpened;
+    public Instant saveDate;
+    public boolean keepsSaveDates;
+    public String emailId;
+    public String threadId;
 
     public TestMessage(String text) {
         this.bytes = text.getBytes(StandardCharsets.UTF_8);
@@ -31,6 +35,10 @@ public final class TestMessage implements MessageData {
     @Override public long modseq() { return modseq; }
     @Override public EnvelopeFields envelope() { return envelope; }
     @Override public MimePart structure() { return structure; }
+    @Override public boolean keepsSaveDates() { return keepsSaveDates; }
+    @Override public Instant saveDate() { return saveDate; }
+    @Override public String emailId() { return emailId; }
+    @Override public String threadId() { return threadId; }
 
     @Override
     public MessageSource content() {

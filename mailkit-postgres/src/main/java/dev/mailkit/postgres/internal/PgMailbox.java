@@ -42,6 +42,7 @@ public final class PgMailbox extends MailboxStorage {
     private final StorageSync sync;
     private final Runnable onGone;
     private final AtomicBoolean catchUpScheduled = new AtomicBoolean();
+    private final PgSaveDates saveDates;
     // the change under way; guarded by the engine's write lock
     private Connection tx;
     private boolean committed;
@@ -64,6 +65,7 @@ public final class PgMailbox extends MailboxStorage {
         this.contents = contents;
         this.id = id;
         this.onGone = onGone;
+        this.saveDates = new PgSaveDates(db, id);
         this.engine = new MailboxEngine(name, specialUse, uidValidity, maxKeywords, quota, clock, this);
         this.sync = new StorageSync(engine);
         load();
@@ -96,7 +98,7 @@ public final class PgMailbox extends MailboxStorage {
                         }
                         uidNext = rs.getLong(1);
                         modSeq = rs.getLong(2);
-                        for (String k : strings(rs.getArray(3))) {
+                        for (String k : SqlArrays.strings(rs.getArray(3))) {
                             sync.restoreKeyword(k);
                         }
                         firstRecent = rs.getLong(4);
@@ -108,7 +110,7 @@ public final class PgMailbox extends MailboxStorage {
                     ps.setFetchSize(10_000);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            sync.restoreRow(rs.getLong(1), rs.getInt(3), strings(rs.getArray(4)), rs.getLong(5),
+                            sync.restoreRow(rs.getLong(1), rs.getInt(3), SqlArrays.strings(rs.getArray(4)), rs.getLong(5),
                                     rs.getLong(6), rs.getLong(7), rs.getLong(2));
                         }
                     }
@@ -229,7 +231,7 @@ public final class PgMailbox extends MailboxStorage {
                 }
                 uidNext = rs.getLong(1);
                 modSeq = rs.getLong(2);
-                keywords = strings(rs.getArray(3));
+                keywords = SqlArrays.strings(rs.getArray(3));
                 sync.claimedElsewhere(rs.getLong(4));
             }
         }
@@ -244,7 +246,7 @@ public final class PgMailbox extends MailboxStorage {
             ps.setLong(2, known);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new StorageSync.Row(rs.getLong(1), rs.getInt(3), strings(rs.getArray(4)), rs.getLong(5),
+                    rows.add(new StorageSync.Row(rs.getLong(1), rs.getInt(3), SqlArrays.strings(rs.getArray(4)), rs.getLong(5),
                             rs.getLong(6), rs.getLong(7), rs.getLong(2)));
                 }
             }
@@ -323,6 +325,16 @@ public final class PgMailbox extends MailboxStorage {
     @Override
     protected void discardContent(Object ref) {
         // unreferenced content rows are collected later (another message may share them)
+    }
+
+    @Override
+    protected boolean keepsSaveDates() {
+        return true;
+    }
+
+    @Override
+    protected long saveDate(long uid, Object ref) {
+        return saveDates.get(uid);
     }
 
     @Override
@@ -463,7 +475,7 @@ public final class PgMailbox extends MailboxStorage {
                     + "WHERE mailbox_id = ? AND uid = ?")) {
                 for (Object[] f : flagChanges) {
                     ps.setInt(1, (Integer) f[1]);
-                    ps.setArray(2, textArray(c, castList(f[2])));
+                    ps.setArray(2, SqlArrays.textArray(c, castList(f[2])));
                     ps.setLong(3, (Long) f[3]);
                     ps.setLong(4, id);
                     ps.setLong(5, (Long) f[0]);
@@ -504,7 +516,7 @@ public final class PgMailbox extends MailboxStorage {
             ps.setLong(i++, counters[0]);
             ps.setLong(i++, counters[1]);
             if (keywordsChanged) {
-                ps.setArray(i++, textArray(c, sync.keywords()));
+                ps.setArray(i++, SqlArrays.textArray(c, sync.keywords()));
             }
             ps.setLong(i++, id);
             ps.setString(i++, db.schema() + "_mailbox");
@@ -519,7 +531,7 @@ public final class PgMailbox extends MailboxStorage {
         ps.setLong(first + 1, (Long) a[0]);
         ps.setLong(first + 2, (Long) a[1]);
         ps.setInt(first + 3, (Integer) a[2]);
-        ps.setArray(first + 4, textArray(c, castList(a[3])));
+        ps.setArray(first + 4, SqlArrays.textArray(c, castList(a[3])));
         ps.setLong(first + 5, (Long) a[4]);
         ps.setLong(first + 6, (Long) a[5]);
         ps.setLong(first + 7, (Long) a[6]);
@@ -566,21 +578,6 @@ public final class PgMailbox extends MailboxStorage {
     @SuppressWarnings("unchecked")
     private static List<String> castList(Object o) {
         return (List<String>) o;
-    }
-
-    static Array textArray(Connection c, List<String> values) throws SQLException {
-        return c.createArrayOf("text", values.toArray());
-    }
-
-    static List<String> strings(Array a) throws SQLException {
-        if (a == null) {
-            return List.of();
-        }
-        Object[] values = (Object[]) a.getArray();
-        if (values.length == 0) {
-            return List.of();
-        }
-        return Arrays.asList(Arrays.copyOf(values, values.length, String[].class));
     }
 
     private static void closeQuietly(Connection c) {

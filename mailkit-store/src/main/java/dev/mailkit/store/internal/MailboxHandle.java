@@ -85,6 +85,22 @@ public final class MailboxHandle implements Mailbox {
     }
 
     @Override
+    public boolean keepsSaveDates() {
+        return engine.storage.keepsSaveDates();
+    }
+
+    @Override
+    public Optional<java.time.Instant> saveDate(long uid) {
+        check();
+        Object ref = engine.refOf(uid);
+        if (ref == null) {
+            return Optional.empty();
+        }
+        long seconds = engine.storage.saveDate(uid, ref);
+        return seconds < 0 ? Optional.empty() : Optional.of(java.time.Instant.ofEpochSecond(seconds));
+    }
+
+    @Override
     public Optional<MessageSource> content(long uid) {
         check();
         return engine.reader.content(uid);

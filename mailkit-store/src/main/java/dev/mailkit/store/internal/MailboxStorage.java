@@ -70,6 +70,21 @@ public abstract class MailboxStorage {
     protected abstract void cacheStructure(Object ref, byte[] structure);
 
     /**
+     * Whether {@link #saveDate} answers (RFC 8514 SAVEDATE). The default is false.
+     */
+    protected boolean keepsSaveDates() {
+        return false;
+    }
+
+    /**
+     * When the message was saved in this mailbox (appended, delivered, copied or moved here), in epoch seconds, or
+     * -1 if unknown. Called without locks. The default is -1.
+     */
+    protected long saveDate(long uid, Object ref) {
+        return -1;
+    }
+
+    /**
      * Called, without locks, before {@link MailboxEngine#status()} and {@link MailboxEngine#openView}: a store that
      * other programs write to picks up their changes here (see {@link StorageSync#adopt}).
      */

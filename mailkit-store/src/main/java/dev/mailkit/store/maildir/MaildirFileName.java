@@ -182,6 +182,26 @@ final class MaildirFileName {
     }
 
     /**
+     * The time a base name was made, in epoch seconds: the digits before its first dot, as every Maildir delivery
+     * agent (mailkit, Dovecot, Postfix, qmail) starts a new name; -1 for a name that does not start so.
+     */
+    static long savedSeconds(String base) {
+        int dot = base.indexOf('.');
+        if (dot < 1 || dot > 12) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < dot; i++) {
+            char c = base.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    /**
      * A new unique base: {@code <seconds>.M<microseconds>P<pid>Q<counter>R<random>.<host>,S=<size>,W=<crlfSize>}.
      */
     static String newBase(long epochMicros, long pid, long counter, long random, String host, long size,

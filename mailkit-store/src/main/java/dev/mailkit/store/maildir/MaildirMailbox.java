@@ -133,6 +133,17 @@ final class MaildirMailbox extends MailboxStorage {
         return files.importFrom(((MaildirMailbox) source).files, (MaildirMessage) sourceRef, flagBits, keywords);
     }
 
+    /** Save dates are in the file names: a new message and every copy get a new name, made at that moment. */
+    @Override
+    protected boolean keepsSaveDates() {
+        return true;
+    }
+
+    @Override
+    protected long saveDate(long uid, Object ref) {
+        return MaildirFileName.savedSeconds(((MaildirMessage) ref).base);
+    }
+
     @Override
     protected MessageSource openContent(Object r) throws IOException {
         MaildirMessage m = (MaildirMessage) r;

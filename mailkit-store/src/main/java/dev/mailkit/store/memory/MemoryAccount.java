@@ -20,10 +20,12 @@ import java.util.TreeSet;
  */
 final class MemoryAccount extends AccountEngine {
     private final UidValidityGenerator uidValidity;
+    private final MemoryMessages storage;
     private final TreeMap<MailboxName, MailboxEngine> boxes = new TreeMap<>(); // guarded by lock()
 
     MemoryAccount(AccountId id, StoreSettings settings, UidValidityGenerator uidValidity) {
         super(id, settings, new TreeSet<>());
+        this.storage = new MemoryMessages(settings.clock());
         this.uidValidity = uidValidity;
         boxes.put(MailboxName.INBOX, newMailbox(MailboxName.INBOX, Set.of()));
         createAutoMailboxes();
@@ -33,7 +35,7 @@ final class MemoryAccount extends AccountEngine {
         StoreSettings settings = settings();
         Set<SpecialUse> u = uses.isEmpty() ? settings.specialUseFor(name) : uses;
         return new MailboxEngine(name, u, uidValidity.next(), settings.maxKeywordsPerMailbox(), quotaCounter(),
-                settings.clock(), MemoryMessages.STORAGE);
+                settings.clock(), storage);
     }
 
     @Override

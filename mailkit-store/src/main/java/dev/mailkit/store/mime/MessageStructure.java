@@ -3,6 +3,10 @@ package dev.mailkit.store.mime;
 import dev.mailkit.core.MessageSource;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.io.InputStream;
 import java.util.Objects;
 
@@ -43,11 +47,24 @@ public final class MessageStructure {
 
     private final MessageEnvelope envelope;
     private final MimePart body;
+    private final byte[] digest;
 
-    /** Creates a structure (for stores and tests; {@link #parse} is the usual way). */
+    /** Creates a structure (for stores and tests; {@link #parse} is the usual way), without a content digest. */
     public MessageStructure(MessageEnvelope envelope, MimePart body) {
+        this(envelope, body, null);
+    }
+
+    /**
+     * Creates a structure with the SHA-256 digest of the whole message's content (null for none, as for the
+     * structure of an embedded message).
+     */
+    public MessageStructure(MessageEnvelope envelope, MimePart body, byte[] contentDigest) {
         this.envelope = Objects.requireNonNull(envelope, "envelope");
         this.body = Objects.requireNonNull(body, "body");
+        if (contentDigest != null && contentDigest.length != 32) {
+            throw new IllegalArgumentException("a SHA-256 digest has 32 bytes, not " + contentDigest.length);
+        }
+        this.digest = contentDigest == null ? null : contentDigest.clone();
     }
 
     /**
@@ -56,7 +73,16 @@ public final class MessageStructure {
      * @throws IOException if the stream fails
      */
     public static MessageStructure parse(InputStream message) throws IOException {
-        return new StructureParser(message).parse();
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+        DigestInputStream in = new DigestInputStream(message, sha);
+        MessageStructure s = new StructureParser(in).parse();
+        in.transferTo(OutputStream.nullOutputStream()); // the parser reads to the end; make sure of it
+        return new MessageStructure(s.envelope, s.body, sha.digest());
     }
 
     /** Parses a message from a source. */
@@ -110,6 +136,26 @@ public final class MessageStructure {
         return body;
     }
 
+    /**
+     * The SHA-256 digest of the whole message's content as the store serves it, or null if this structure has none
+     * (an embedded message's, or one made without).
+     */
+    public byte[] contentDigest() {
+        return digest == null ? null : digest.clone();
+    }
+
+    /**
+     * The message's EMAILID (RFC 8474): {@code M} and the first 128 bits of its {@link #contentDigest()} in hex, so
+     * the same content has the same EMAILID wherever it is stored (a COPY or MOVE keeps it, every node of a shared
+     * database computes the same), and different content never shares one. Null without a digest.
+     */
+    public String emailId() {
+        if (digest == null) {
+            return null;
+        }
+        return "M" + java.util.HexFormat.of().formatHex(digest, 0, 16);
+    }
+
     /** The total size of the message in octets (header and body). */
     public long size() {
         return body.headerLength() + body.bodyLength();
@@ -118,7 +164,8 @@ public final class MessageStructure {
     @Override
     public boolean equals(Object o) {
         return o instanceof MessageStructure && ((MessageStructure) o).envelope.equals(envelope)
-                && ((MessageStructure) o).body.equals(body);
+                && ((MessageStructure) o).body.equals(body)
+                && java.util.Arrays.equals(((MessageStructure) o).digest, digest);
     }
 
     @Override

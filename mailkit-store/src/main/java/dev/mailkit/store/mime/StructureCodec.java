@@ -15,9 +15,11 @@ final class StructureCodec {
     /**
      * 2: the line break after a nested close delimiter directly followed by an enclosing boundary belongs to the
      * nested multipart (as in Dovecot). 3: so does a line break that ends a header or a delimiter line right before a
-     * boundary, in every part that ends there (issue 17). Structures of older versions are parsed again.
+     * boundary, in every part that ends there (issue 17). 4: the SHA-256 digest of the content follows the
+     * top-level message (EMAILID, RFC 8474): a varint length (0 for none) and the bytes. Structures of older
+     * versions are parsed again.
      */
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
 
     private StructureCodec() {
     }
@@ -26,6 +28,13 @@ final class StructureCodec {
         Out out = new Out();
         out.varint(VERSION);
         message(out, m);
+        byte[] digest = m.contentDigest();
+        if (digest == null) {
+            out.varint(0);
+        } else {
+            out.varint(digest.length);
+            out.bytes(digest);
+        }
         return out.toByteArray();
     }
 
@@ -91,6 +100,13 @@ final class StructureCodec {
                     + v + ")");
         }
         MessageStructure m = message(in, 0);
+        int digestLength = (int) Math.min(in.varint(), Integer.MAX_VALUE);
+        if (digestLength != 0) {
+            if (digestLength != 32) {
+                throw new IllegalArgumentException("message structure digest of " + digestLength + " bytes");
+            }
+            m = new MessageStructure(m.envelope(), m.body(), in.bytes(digestLength));
+        }
         if (in.pos != bytes.length) {
             throw new IllegalArgumentException("message structure has " + (bytes.length - in.pos)
                     + " trailing bytes");
@@ -201,6 +217,10 @@ final class StructureCodec {
             varint(b.length + 1L);
             write(b, 0, b.length);
         }
+
+        void bytes(byte[] b) {
+            write(b, 0, b.length);
+        }
     }
 
     private static final class In {
@@ -236,6 +256,15 @@ final class StructureCodec {
                 throw new IllegalArgumentException("corrupt message structure: count " + n + " exceeds data");
             }
             return (int) n;
+        }
+
+        byte[] bytes(int n) {
+            if (n > b.length - pos) {
+                throw new IllegalArgumentException("corrupt message structure: digest exceeds data");
+            }
+            byte[] out = java.util.Arrays.copyOfRange(b, pos, pos + n);
+            pos += n;
+            return out;
         }
 
         String string() {

@@ -541,8 +541,8 @@ class MaildirMailStoreTest {
         int dataLen = rec.getInt(0);
         int baseLen = rec.getShort(4);
         byte[] b = rec.array();
-        assertThat(b[10 + baseLen]).isEqualTo((byte) 3);
-        b[10 + baseLen] = 2;
+        assertThat(b[10 + baseLen]).isEqualTo((byte) 4);
+        b[10 + baseLen] = 3; // format 3: before the content digest (EMAILID) was kept
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(b, 10, baseLen + dataLen);
         rec.putInt(6, (int) crc.getValue());
@@ -550,6 +550,7 @@ class MaildirMailStoreTest {
         try (MaildirMailStore store = open(); Mailbox inbox = store.account(ANN).open(MailboxName.INBOX)) {
             assertThat(inbox.envelope(1).orElseThrow().subject()).isEqualTo("old format");
             assertThat(inbox.structure(1).orElseThrow()).isEqualTo(s);
+            assertThat(inbox.structure(1).orElseThrow().emailId()).isEqualTo(s.emailId()).isNotNull();
         }
     }
 

@@ -31,7 +31,8 @@ public record FetchRequest(List<FetchItem> items) {
     public boolean needsContent() {
         for (FetchItem i : items) {
             if (i instanceof BodySection || i == FetchAttribute.RFC822 || i == FetchAttribute.RFC822_HEADER
-                    || i == FetchAttribute.RFC822_TEXT) {
+                    || i == FetchAttribute.RFC822_TEXT || i == FetchAttribute.PREVIEW
+                    || i == FetchAttribute.EMAILID || i == FetchAttribute.THREADID) {
                 return true;
             }
         }

@@ -22,13 +22,24 @@ public sealed interface SearchKey {
     }
 
     /** Which date a date key compares. */
-    enum DateField { INTERNAL, SENT }
+    enum DateField { INTERNAL, SENT, SAVED }
 
     /** How a date key compares. */
     enum DateOp { BEFORE, ON, SINCE }
 
-    /** BEFORE/ON/SINCE (internal date) and SENTBEFORE/SENTON/SENTSINCE (Date: header), by calendar date. */
+    /**
+     * BEFORE/ON/SINCE (internal date), SENTBEFORE/SENTON/SENTSINCE (Date: header) and SAVEDBEFORE/SAVEDON/SAVEDSINCE
+     * (save date, RFC 8514), by calendar date.
+     */
     record Date(DateField field, DateOp op, LocalDate date) implements SearchKey {
+    }
+
+    /** SAVEDATESUPPORTED (RFC 8514): every message if the mailbox keeps save dates, else none. */
+    record SaveDateSupported() implements SearchKey {
+    }
+
+    /** EMAILID id / THREADID id (RFC 8474). */
+    record ObjectId(boolean thread, String id) implements SearchKey {
     }
 
     /** LARGER n / SMALLER n. */

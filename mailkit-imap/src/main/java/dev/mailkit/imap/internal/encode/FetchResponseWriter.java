@@ -8,6 +8,7 @@ import dev.mailkit.imap.internal.command.FetchRequest;
 import dev.mailkit.imap.internal.message.MessageData;
 import dev.mailkit.imap.internal.message.MessageFlags;
 import dev.mailkit.imap.internal.message.MimePart;
+import dev.mailkit.imap.internal.preview.Preview;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -192,6 +193,22 @@ public final class FetchResponseWriter {
                 streamRange(w, c, start, end);
                 return c;
             }
+            case SAVEDATE -> {
+                w.ascii("SAVEDATE ");
+                Instant t = m.saveDate();
+                if (t == null) {
+                    w.nil();
+                } else {
+                    ImapDates.writeDateTime(w, t, zone.getOffset(t));
+                }
+            }
+            case EMAILID -> objectId(w, "EMAILID ", m.emailId());
+            case THREADID -> objectId(w, "THREADID ", m.threadId());
+            case PREVIEW -> {
+                MessageSource c = content == null ? m.content() : content;
+                w.ascii("PREVIEW ").string(Preview.of(c, m.structure()));
+                return c;
+            }
             default -> throw new AssertionError(a);
         }
         return content;
@@ -207,6 +224,16 @@ public final class FetchResponseWriter {
 
         UnknownCteException(String cte) {
             super("Unknown Content-Transfer-Encoding " + cte, null);
+        }
+    }
+
+    /** {@code NAME (id)}, or {@code NAME NIL} (RFC 8474's objectid is an atom of letters, digits, _ and -). */
+    private static void objectId(ImapWriter w, String name, String id) throws IOException {
+        w.ascii(name);
+        if (id == null) {
+            w.nil();
+        } else {
+            w.write('(').ascii(id).write(')');
         }
     }
 

@@ -102,20 +102,31 @@ public final class Responses {
     /** {@code * STATUS name (ITEM n ...)} in the order asked. */
     public static void status(ImapWriter w, String name, List<StatusItem> items, Map<StatusItem, Long> values)
             throws IOException {
+        status(w, name, items, values, null);
+    }
+
+    /** {@code * STATUS}, with the MAILBOXID (RFC 8474) if one is given and asked for. */
+    public static void status(ImapWriter w, String name, List<StatusItem> items, Map<StatusItem, Long> values,
+                              String mailboxId) throws IOException {
         w.ascii("* STATUS ");
         w.mailboxAstring(name);
         w.ascii(" (");
         boolean first = true;
         for (StatusItem i : items) {
             Long v = values.get(i);
-            if (v == null) {
+            boolean id = i == StatusItem.MAILBOXID && mailboxId != null;
+            if (v == null && !id) {
                 continue;
             }
             if (!first) {
                 w.sp();
             }
             first = false;
-            w.ascii(i.name()).sp().number(v);
+            if (id) {
+                w.ascii("MAILBOXID (").ascii(mailboxId).write(')');
+            } else {
+                w.ascii(i.name()).sp().number(v);
+            }
         }
         w.write(')').crlf();
     }

@@ -140,7 +140,7 @@ final class ListHandler implements CommandHandler<ListCommand> {
             Responses.list(s.out(), false, attrs, DELIMITER, name, childInfo);
             if (c.returns().contains(ListCommand.Return.STATUS) && info != null && info.selectable()) {
                 try (Mailbox m = s.account().open(info.name())) {
-                    StatusHandler.write(s, name, c.statusItems(), m.status());
+                    StatusHandler.write(s, name, c.statusItems(), m.status(), m.mailboxId());
                 } catch (MailStoreException e) {
                     // deleted meanwhile: no STATUS for it
                 }

@@ -67,6 +67,7 @@ final class SelectHandler implements CommandHandler<SelectCommand> {
         }
         Responses.okCode(out, "UIDVALIDITY", mailbox.uidValidity(), "UIDs valid");
         Responses.okCode(out, "UIDNEXT", view.uidNext(), "Predicted next UID");
+        out.ascii("* OK [MAILBOXID (").ascii(mailbox.mailboxId()).ascii(")] Ok").crlf(); // RFC 8474 4.2
         if (s.rev2()) { // RFC 9051 6.3.2: the LIST response is required; its attributes may be incomplete
             Responses.list(out, false, ListHandler.specialUse(mailbox.specialUse()), MailboxName.DELIMITER,
                     name.toString(), java.util.List.of());

@@ -15,16 +15,18 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** STATUS (RFC 3501 6.3.10, HIGHESTMODSEQ RFC 7162, SIZE RFC 8438, APPENDLIMIT RFC 7889, DELETED RFC 9051). */
+/** STATUS (RFC 3501 6.3.10, HIGHESTMODSEQ RFC 7162, SIZE RFC 8438, APPENDLIMIT RFC 7889, DELETED RFC 9051, MAILBOXID RFC 8474). */
 final class StatusHandler implements CommandHandler<StatusCommand> {
     @Override
     public void handle(StatusCommand c, ImapSession s) throws IOException {
         MailboxName name;
         MailboxStatus st;
+        String mailboxId;
         try {
             name = MailboxNames.of(c.mailbox());
             try (Mailbox m = s.account().open(name)) {
                 st = m.status();
+                mailboxId = m.mailboxId();
             }
         } catch (MailStoreException e) {
             if (e.reason() == MailStoreException.Reason.NOT_FOUND
@@ -43,11 +45,12 @@ final class StatusHandler implements CommandHandler<StatusCommand> {
             st = new MailboxStatus(st.messages(), s.selected().view().recentCount(), st.uidNext(), st.uidValidity(),
                     st.unseen(), st.deleted(), st.size(), st.highestModSeq());
         }
-        write(s, c.mailbox(), c.items(), st);
+        write(s, c.mailbox(), c.items(), st, mailboxId);
         s.complete(c, selected ? "CLIENTBUG" : null, "Status completed");
     }
 
-    static void write(ImapSession s, String name, List<StatusItem> items, MailboxStatus st) throws IOException {
+    static void write(ImapSession s, String name, List<StatusItem> items, MailboxStatus st, String mailboxId)
+            throws IOException {
         Map<StatusItem, Long> v = new EnumMap<>(StatusItem.class);
         v.put(StatusItem.MESSAGES, (long) st.messages());
         v.put(StatusItem.RECENT, (long) st.recent());
@@ -58,6 +61,6 @@ final class StatusHandler implements CommandHandler<StatusCommand> {
         v.put(StatusItem.SIZE, st.size());
         v.put(StatusItem.APPENDLIMIT, s.config().appendLimit());
         v.put(StatusItem.DELETED, (long) st.deleted());
-        Responses.status(s.out(), name, items, v);
+        Responses.status(s.out(), name, items, v, mailboxId);
     }
 }

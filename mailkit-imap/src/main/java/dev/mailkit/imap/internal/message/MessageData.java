@@ -29,6 +29,18 @@ public interface MessageData {
     /** The MIME structure (cached by the store). */
     MimePart structure() throws IOException;
 
+    /** Whether the mailbox keeps save dates (RFC 8514 SAVEDATESUPPORTED). */
+    boolean keepsSaveDates();
+
+    /** The save date (RFC 8514), or null if the store does not know it. */
+    Instant saveDate();
+
+    /** The EMAILID (RFC 8474), or null if the store has none for it. */
+    String emailId() throws IOException;
+
+    /** The THREADID (RFC 8474), or null. */
+    String threadId() throws IOException;
+
     /** The content; the caller closes it when done. */
     MessageSource content() throws IOException;
 }

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Parses FETCH items: macros, attributes, BODY[section]&lt;partial&gt; and BINARY (RFC 3501 6.4.5, RFC 3516). */
+/**
+ * Parses FETCH items: macros, attributes, BODY[section]&lt;partial&gt;, BINARY (RFC 3501 6.4.5, RFC 3516) and PREVIEW
+ * (RFC 8970).
+ */
 final class FetchParser {
     private final ImapParser p;
 
@@ -24,7 +27,7 @@ final class FetchParser {
         if (p.tryChar('(')) {
             p.enter();
             do {
-                item(items);
+                item(items, true);
             } while (p.trySp());
             p.expect(')');
             p.leave();
@@ -37,7 +40,7 @@ final class FetchParser {
             items.addAll(List.of(FetchAttribute.FLAGS, FetchAttribute.INTERNALDATE, FetchAttribute.RFC822_SIZE,
                     FetchAttribute.ENVELOPE, FetchAttribute.BODY));
         } else {
-            item(items);
+            item(items, false);
         }
         return new FetchRequest(dedupe(items));
     }
@@ -52,7 +55,7 @@ final class FetchParser {
         return out;
     }
 
-    private void item(List<FetchItem> items) throws ParseException, IOException {
+    private void item(List<FetchItem> items, boolean inList) throws ParseException, IOException {
         String name = p.word();
         switch (name) {
             case "ENVELOPE" -> items.add(FetchAttribute.ENVELOPE);
@@ -65,6 +68,13 @@ final class FetchParser {
             case "BODYSTRUCTURE" -> items.add(FetchAttribute.BODYSTRUCTURE);
             case "UID" -> items.add(FetchAttribute.UID);
             case "MODSEQ" -> items.add(FetchAttribute.MODSEQ);
+            case "SAVEDATE" -> items.add(FetchAttribute.SAVEDATE);
+            case "EMAILID" -> items.add(FetchAttribute.EMAILID);
+            case "THREADID" -> items.add(FetchAttribute.THREADID);
+            case "PREVIEW" -> {
+                previewModifiers(inList);
+                items.add(FetchAttribute.PREVIEW);
+            }
             case "BODY" -> {
                 if (p.peek() == '[') {
                     items.add(section(BodySection.Kind.BODY, false));
@@ -79,6 +89,31 @@ final class FetchParser {
             case "ALL", "FAST", "FULL" -> throw ParseException.bad(name + " is a macro and cannot be in a list");
             default -> throw ParseException.bad("unknown FETCH item " + name);
         }
+    }
+
+    /**
+     * RFC 8970's {@code [SP "(" preview-mod *(SP preview-mod) ")"]}: LAZY is the only modifier, and changes nothing
+     * here (the preview is always computed: it costs one bounded read of one part). In a list any {@code " ("} opens
+     * modifiers; a lone PREVIEW item takes them only as {@code " (LAZY"}, so that
+     * {@code FETCH 1 PREVIEW (CHANGEDSINCE 5)} still reads as FETCH modifiers.
+     */
+    private void previewModifiers(boolean inList) throws ParseException {
+        String open = inList ? " (" : " (LAZY";
+        for (int i = 0; i < open.length(); i++) {
+            int c = p.peek(i);
+            if (c < 0 || Character.toUpperCase((char) c) != open.charAt(i)) {
+                return;
+            }
+        }
+        p.sp();
+        p.expect('(');
+        do {
+            String mod = p.word();
+            if (!mod.equals("LAZY")) {
+                throw ParseException.bad("unknown PREVIEW modifier " + mod + " (RFC 8970 defines LAZY)");
+            }
+        } while (p.trySp());
+        p.expect(')');
     }
 
     private BodySection section(BodySection.Kind kind, boolean peek) throws ParseException, IOException {

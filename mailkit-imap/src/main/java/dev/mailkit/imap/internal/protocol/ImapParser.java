@@ -107,6 +107,11 @@ public final class ImapParser {
         return r.peek();
     }
 
+    /** The character {@code i} places ahead (0 is {@link #peek()}), -1 past the end of the line. */
+    public int peek(int i) {
+        return r.peek(i);
+    }
+
     /** Requires the end of the command. */
     public void end() throws ParseException {
         if (!r.atEndOfLine()) {

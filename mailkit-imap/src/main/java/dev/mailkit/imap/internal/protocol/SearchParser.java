@@ -77,6 +77,11 @@ final class SearchParser {
             case "SENTBEFORE": return date(SearchKey.DateField.SENT, SearchKey.DateOp.BEFORE);
             case "SENTON": return date(SearchKey.DateField.SENT, SearchKey.DateOp.ON);
             case "SENTSINCE": return date(SearchKey.DateField.SENT, SearchKey.DateOp.SINCE);
+            case "SAVEDBEFORE": return date(SearchKey.DateField.SAVED, SearchKey.DateOp.BEFORE);
+            case "SAVEDON": return date(SearchKey.DateField.SAVED, SearchKey.DateOp.ON);
+            case "SAVEDSINCE": return date(SearchKey.DateField.SAVED, SearchKey.DateOp.SINCE);
+            case "SAVEDATESUPPORTED": return new SearchKey.SaveDateSupported();
+            case "EMAILID", "THREADID": return new SearchKey.ObjectId(name.equals("THREADID"), objectId());
             case "KEYWORD", "UNKEYWORD": {
                 p.sp();
                 return new SearchKey.Keyword(p.atom(), name.equals("KEYWORD"));
@@ -113,6 +118,22 @@ final class SearchParser {
             default:
                 throw ParseException.bad("unknown search key " + name);
         }
+    }
+
+    /** RFC 8474's objectid: 1 to 255 letters, digits, '_' and '-'. */
+    private String objectId() throws ParseException, IOException {
+        p.sp();
+        String id = p.astring();
+        if (id.isEmpty() || id.length() > 255) {
+            throw ParseException.bad("an object id has 1 to 255 characters");
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                throw ParseException.bad("invalid object id " + id + ": only letters, digits, '_' and '-'");
+            }
+        }
+        return id;
     }
 
     private static SearchKey flag(int bit, boolean set) {

@@ -97,6 +97,9 @@ public final class SearchEvaluator {
         if (key instanceof SearchKey.Date d) {
             return d.field() == SearchKey.DateField.SENT ? 1 : 0;
         }
+        if (key instanceof SearchKey.ObjectId o) {
+            return o.thread() ? 2 : 1;
+        }
         if (key instanceof SearchKey.Text) {
             return 3;
         }
@@ -157,9 +160,12 @@ public final class SearchEvaluator {
             return w.older() ? age >= w.seconds() : age < w.seconds();
         }
         if (key instanceof SearchKey.Date d) {
-            LocalDate date = d.field() == SearchKey.DateField.INTERNAL
-                    ? m.internalDate().atZone(ctx.zone()).toLocalDate()
-                    : SentDate.parse(m.envelope().date());
+            LocalDate date = switch (d.field()) {
+                case INTERNAL -> m.internalDate().atZone(ctx.zone()).toLocalDate();
+                case SENT -> SentDate.parse(m.envelope().date());
+                // RFC 8514 4: a message without a save date is searched by its internal date
+                case SAVED -> (m.saveDate() != null ? m.saveDate() : m.internalDate()).atZone(ctx.zone()).toLocalDate();
+            };
             if (date == null) {
                 return false;
             }
@@ -168,6 +174,12 @@ public final class SearchEvaluator {
                 case ON -> date.isEqual(d.date());
                 case SINCE -> !date.isBefore(d.date());
             };
+        }
+        if (key instanceof SearchKey.SaveDateSupported) {
+            return m.keepsSaveDates();
+        }
+        if (key instanceof SearchKey.ObjectId o) {
+            return o.id().equals(o.thread() ? m.threadId() : m.emailId());
         }
         if (key instanceof SearchKey.Header h) {
             return header(h, m, lazy);

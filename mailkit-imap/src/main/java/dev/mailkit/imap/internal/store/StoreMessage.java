@@ -5,10 +5,12 @@ import dev.mailkit.imap.internal.message.EnvelopeFields;
 import dev.mailkit.imap.internal.message.MessageData;
 import dev.mailkit.imap.internal.message.MessageFlags;
 import dev.mailkit.imap.internal.message.MimePart;
+import dev.mailkit.imap.internal.message.ThreadIds;
 import dev.mailkit.store.Mailbox;
 import dev.mailkit.store.MessageInfo;
 import dev.mailkit.store.mime.MessageEnvelope;
 import dev.mailkit.store.mime.MessageStructure;
+import dev.mailkit.store.mime.PartContent;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -86,6 +88,43 @@ public final class StoreMessage implements MessageData {
     @Override
     public MimePart structure() throws IOException {
         return StoreParts.root(structure0());
+    }
+
+    @Override
+    public boolean keepsSaveDates() {
+        return mailbox.keepsSaveDates();
+    }
+
+    @Override
+    public Instant saveDate() {
+        return mailbox.saveDate(info.uid()).orElse(null);
+    }
+
+    @Override
+    public String emailId() throws IOException {
+        return structure0().emailId();
+    }
+
+    /** From the message's own References, In-Reply-To and Message-ID (see {@link ThreadIds}). */
+    @Override
+    public String threadId() throws IOException {
+        MessageStructure s = structure0();
+        String references = null;
+        String inReplyTo = null;
+        String messageId = null;
+        try (MessageSource c = mailbox.content(info.uid()).orElseThrow(() -> new ExpungedException(info.uid()))) {
+            for (PartContent.HeaderField f : PartContent.headerFields(c, 0, s.body().bodyOffset())) {
+                String name = f.name().toLowerCase(java.util.Locale.ROOT);
+                if (references == null && name.equals("references")) {
+                    references = f.value();
+                } else if (inReplyTo == null && name.equals("in-reply-to")) {
+                    inReplyTo = f.value();
+                } else if (messageId == null && name.equals("message-id")) {
+                    messageId = f.value();
+                }
+            }
+        }
+        return ThreadIds.of(references, inReplyTo, messageId, s.emailId());
     }
 
     @Override
