@@ -41,13 +41,21 @@ record SpfRecord(List<Directive> directives, String redirect, String exp) {
     /**
      * Splits a record (starting with {@code v=spf1}).
      *
-     * @throws SpfError a permerror for two redirect= or two exp= modifiers
+     * @throws SpfError a permerror for two redirect= or two exp= modifiers, or for a character other than a space or
+     *                  visible ASCII (RFC 7208 4.6.1 and 7.1: terms are visible ASCII separated by spaces)
      */
     static SpfRecord parse(String record, String domain) throws SpfError {
+        for (int i = 0; i < record.length(); i++) {
+            char c = record.charAt(i);
+            if (c != ' ' && (c < 0x21 || c > 0x7e)) {
+                throw new SpfError(Result.PERMERROR, String.format("the SPF record at %s has the character U+%04X at "
+                        + "offset %d: only visible ASCII and spaces are allowed (RFC 7208 4.6.1)", domain, (int) c, i));
+            }
+        }
         String redirect = null;
         String exp = null;
         List<Directive> directives = new ArrayList<>();
-        for (String term : record.substring(6).trim().split(" +")) {
+        for (String term : record.substring(6).strip().split(" +")) {
             if (term.isEmpty()) {
                 continue;
             }
