@@ -144,7 +144,7 @@ class OutOfDiskTest {
     }
 
     /** A submission session after STARTTLS and AUTH PLAIN as rcpt@local.test. */
-    private static RawClient submission(MailkitServerMain.Running r) throws IOException {
+    static RawClient submission(MailkitServerMain.Running r) throws IOException {
         RawClient c = new RawClient(r.smtp().port(SmtpRole.SUBMISSION));
         c.readReply();
         c.command("EHLO client.test");
@@ -245,7 +245,7 @@ class OutOfDiskTest {
     }
 
     /** APPEND with a synchronising literal; the tagged reply. */
-    private static String append(RawClient c, String tag, String message) throws IOException {
+    static String append(RawClient c, String tag, String message) throws IOException {
         byte[] bytes = message.getBytes(StandardCharsets.US_ASCII);
         String cont = c.command(tag + " APPEND INBOX {" + bytes.length + "}");
         if (!cont.startsWith("+")) {
