@@ -222,4 +222,26 @@ class DkimSignerTest {
         assertThatThrownBy(() -> s.sign(new ByteArrayInputStream("Subject: x\r\n\r\nno from\r\n"
                 .getBytes(StandardCharsets.UTF_8)), NOW)).hasMessageContaining("without a From:");
     }
+
+    /**
+     * DkimFuzzTest's finding: a bare CR in a header field was a line end for the signer (which reads the message as
+     * the relay sends it, CRLF) and not for the verifier, so mailkit's own signature failed mailkit's verification.
+     * Both now read a bare CR or LF as a line end.
+     */
+    @Test
+    void aMessageWithBareCrAndLfVerifiesWithItsOwnSignature() throws Exception {
+        KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        DkimSigner signer = DkimSigner.builder("origin.test", "ed", kp.getPrivate()).build();
+        String record = "v=DKIM1; k=ed25519; p=" + java.util.Base64.getEncoder().encodeToString(
+                java.util.Arrays.copyOfRange(kp.getPublic().getEncoded(), 12, 44));
+        DkimVerifier verifier = DkimVerifier.builder().resolver(dev.mailkit.dns.StaticDnsResolver.builder()
+                .txt("ed._domainkey.origin.test", record).build()).build();
+        for (String message : new String[] {"From: a@origin.test\reb: x\r\nSubject: hi\r\n\r\nbody\r\n",
+            "From: a@origin.test\nSubject: hi\n\nbody\rmore\n", "From: a@origin.test\r\n\r\nbody\r\n"}) {
+            byte[] signed = signed(signer, message);
+            List<DkimResult> results = verifier.verify(dev.mailkit.core.MessageSource.of(signed));
+            assertThat(results).as("%s", message).hasSize(1);
+            assertThat(results.get(0).isPass()).as("%s: %s", message, results.get(0)).isTrue();
+        }
+    }
 }
