@@ -142,13 +142,20 @@ public final class DkimSigner implements MessageSigner {
      * @param time    the signature time ({@code t=})
      * @return the header field, folded, ending in CRLF
      * @throws IOException              if the message cannot be read
-     * @throws IllegalArgumentException if the message has no {@code From:} field or a header section over 1 MiB
+     * @throws IllegalArgumentException if the message has no {@code From:} field, a header section over 1 MiB, or a
+     *                                  header section that starts with a folded line (white space first)
      */
     public String sign(InputStream message, Instant time) throws IOException {
         CrlfLineEnds in = new CrlfLineEnds(message);
         HeaderSection header = HeaderSection.read(in, MAX_HEADER);
         if (header.all("from").isEmpty()) {
             throw new IllegalArgumentException("a message without a From: header field cannot be DKIM-signed");
+        }
+        List<String> fields = header.fields();
+        if (!fields.isEmpty() && (fields.get(0).charAt(0) == ' ' || fields.get(0).charAt(0) == '\t')) {
+            throw new IllegalArgumentException("the message's header section starts with a folded line (white space "
+                    + "first): the DKIM-Signature field put in front of it would take that line in; it cannot be "
+                    + "signed");
         }
         DkimCanonical.RelaxedBody body;
         try {

@@ -244,4 +244,16 @@ class DkimSignerTest {
             assertThat(results.get(0).isPass()).as("%s: %s", message, results.get(0)).isTrue();
         }
     }
+
+    /**
+     * DkimFuzzTest's second finding: a message whose header section starts with a folded line (white space first)
+     * was signed, and the signature field put in front of it took that line in (here a second bh= tag: permerror).
+     */
+    @Test
+    void aHeaderSectionStartingWithAFoldedLineIsNotSigned() throws Exception {
+        KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        DkimSigner signer = DkimSigner.builder("origin.test", "ed", kp.getPrivate()).build();
+        assertThatThrownBy(() -> signed(signer, " bh=a; x\r\nFrom: x@origin.test\r\n\r\nbody\r\n"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("starts with a folded line");
+    }
 }

@@ -88,6 +88,10 @@ record SpfRecord(List<Directive> directives, String redirect, String exp) {
             }
             int sep = indexOfAny(t, ":/");
             String name = (sep < 0 ? t : t.substring(0, sep)).toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                throw new SpfError(Result.PERMERROR, "the SPF record at " + domain + " has the term '" + term
+                        + "' without a mechanism name (RFC 7208 4.6.1: directive = [qualifier] mechanism)");
+            }
             directives.add(new Directive(qualifierResult(q), q.equals("+") ? "" : q, name,
                     sep < 0 ? "" : t.substring(sep)));
         }

@@ -31,4 +31,14 @@ class SpfRecordTest {
                     .hasMessageContaining("only visible ASCII and spaces are allowed");
         }
     }
+
+    /** SpfFuzzTest's second finding: "+" alone was a directive with no mechanism, printed as nothing. */
+    @Test
+    void aQualifierWithoutAMechanismIsAPermError() {
+        for (String record : new String[] {"v=spf1 +", "v=spf1 a - -all", "v=spf1 ~:x.test", "v=spf1 /24"}) {
+            assertThatThrownBy(() -> SpfRecord.parse(record, "fuzz.test")).as(record)
+                    .isInstanceOfSatisfying(SpfError.class, e -> assertThat(e.result()).isEqualTo(Result.PERMERROR))
+                    .hasMessageContaining("without a mechanism name");
+        }
+    }
 }
