@@ -33,7 +33,7 @@ public final class ClientGone {
 
     /** Logs that the client went away during {@code command} after {@code octets} octets, and ends the session. */
     public static void endSession(SessionState st, String command, long octets, IOException e) {
-        Log.LOG.info("{}: the client closed the connection during {} after {} octets ({}); nothing was acknowledged "
+        Log.LOG.info("{}: the client went away during {} after {} octets ({}); nothing was acknowledged "
                 + "or kept", st.sessionId(), command, octets, e.getMessage());
         st.closeConnection();
     }
