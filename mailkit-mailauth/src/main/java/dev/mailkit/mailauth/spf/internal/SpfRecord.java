@@ -38,11 +38,16 @@ record SpfRecord(List<Directive> directives, String redirect, String exp) {
     record DualCidr(String domainSpec, int v4, int v6) {
     }
 
+    /** The mechanisms of RFC 7208 5 (any other name is a syntax error). */
+    private static final java.util.Set<String> MECHANISMS = java.util.Set.of("all", "include", "a", "mx", "ptr", "ip4",
+            "ip6", "exists");
+
     /**
      * Splits a record (starting with {@code v=spf1}).
      *
-     * @throws SpfError a permerror for two redirect= or two exp= modifiers, or for a character other than a space or
-     *                  visible ASCII (RFC 7208 4.6.1 and 7.1: terms are visible ASCII separated by spaces)
+     * @throws SpfError a permerror for two redirect= or two exp= modifiers, a character other than a space or
+     *                  visible ASCII (RFC 7208 4.6.1 and 7.1: terms are visible ASCII separated by spaces), or a term
+     *                  that is neither a modifier nor a known mechanism (RFC 7208 4.6: a syntax error anywhere)
      */
     static SpfRecord parse(String record, String domain) throws SpfError {
         for (int i = 0; i < record.length(); i++) {
@@ -91,6 +96,9 @@ record SpfRecord(List<Directive> directives, String redirect, String exp) {
             if (name.isEmpty()) {
                 throw new SpfError(Result.PERMERROR, "the SPF record at " + domain + " has the term '" + term
                         + "' without a mechanism name (RFC 7208 4.6.1: directive = [qualifier] mechanism)");
+            }
+            if (!MECHANISMS.contains(name)) { // a syntax error anywhere is a permerror at once (RFC 7208 4.6)
+                throw new SpfError(Result.PERMERROR, "unknown mechanism '" + name + "' at " + domain);
             }
             directives.add(new Directive(qualifierResult(q), q.equals("+") ? "" : q, name,
                     sep < 0 ? "" : t.substring(sep)));

@@ -41,4 +41,17 @@ class SpfRecordTest {
                     .hasMessageContaining("without a mechanism name");
         }
     }
+
+    /**
+     * SpfFuzzTest's third finding: "++x" was the mechanism "+x", printed as "+x" and read back as "x". An unknown
+     * mechanism is a syntax error, a permerror wherever it stands (RFC 7208 4.6), not only when evaluation reaches it.
+     */
+    @Test
+    void anUnknownMechanismIsAPermErrorWhereverItStands() {
+        for (String record : new String[] {"v=spf1 ++x", "v=spf1 -all foo", "v=spf1 a:x.test +ip5:1.2.3.4"}) {
+            assertThatThrownBy(() -> SpfRecord.parse(record, "fuzz.test")).as(record)
+                    .isInstanceOfSatisfying(SpfError.class, e -> assertThat(e.result()).isEqualTo(Result.PERMERROR))
+                    .hasMessageContaining("unknown mechanism");
+        }
+    }
 }
