@@ -15,6 +15,8 @@
 # A private PostgreSQL 15 is started for the run (bench/pg-cluster.sh). Every JVM gets a warm-up load first (a server
 # is measured warm); then each round runs the three in turn with MESSAGES messages (default 5000), ROUNDS rounds
 # (default 3). Prints each round, the medians and the ratios to Maildir in the same run (higher is better).
+# BASELINE_JAR=path/to/an/older/mailkit-server.jar adds pg-base: that jar as one more single node (own schema on the
+# same database), measured in the same rounds, for a before/after comparison within one run.
 # Needs: postgresql-15, postfix (smtp-source only), python3, maven, a JDK. Run from anywhere (as root, PostgreSQL runs
 # as the postgres user).
 set -euo pipefail
@@ -35,8 +37,9 @@ users=(); for i in $(seq 0 9); do users+=(--user "rcpt$i@local.test:secret"); do
 # start_node NAME ARGS...: starts the runnable server, prints its SMTP (MX) port
 start_node() {
   local name=$1; shift
+  local j=$jar; [ "$name" = pgbase ] && j=$BASELINE_JAR
   mkdir -p "$work/$name"
-  "$java" -Xms1g -Xmx1g -jar "$jar" --smtp-port 0 --submission-port 0 --smtps-port 0 --imap-port 0 --imaps-port 0 \
+  "$java" -Xms1g -Xmx1g -jar "$j" --smtp-port 0 --submission-port 0 --smtps-port 0 --imap-port 0 --imaps-port 0 \
     --pop3-port 0 --pop3s-port 0 --managesieve-port 0 --http-port 0 --domain local.test --user rcpt@local.test:secret \
     "${users[@]}" --data "$work/$name/data" "$@" > "$work/$name/out" 2> "$work/$name/err" &
   echo $! > "$work/$name/pid"   # (a file: start_node runs in a command substitution's subshell)
@@ -46,7 +49,9 @@ start_node() {
 mk=$(start_node maildir --store maildir)
 p1=$(start_node pg1 --store postgres --db-url "$url" --node-name pg1)
 p2=$(start_node pg2 --store postgres --db-url "$url" --node-name pg2)
-for p in "$mk" "$p1" "$p2"; do [ -n "$p" ] || { echo "a node did not start:"; tail -5 "$work"/*/err; exit 1; }; done
+pb=; [ -n "${BASELINE_JAR:-}" ] && pb=$(start_node pgbase --store postgres --db-url "$url" --node-name pgbase \
+  --db-schema mailkit_base)
+for p in "$mk" "$p1" "$p2" ${BASELINE_JAR:+"$pb"}; do [ -n "$p" ] || { echo "a node did not start:"; tail -5 "$work"/*/err; exit 1; }; done
 
 # load PORTS MAILBOXES M: 10 smtp-source processes of one session each (as smtp-load.sh, one connection per
 # message), process i to the i-th port of PORTS in turn and to rcpt@local.test (MAILBOXES=1) or rcpt<i>@local.test
@@ -64,16 +69,17 @@ load() {
   for i in $(seq 0 9); do grep -q "msg/s" "$work/load.$i" || { echo "load failed: $(cat "$work/load.$i")" >&2; exit 1; }; done
   awk -v a="$t0" -v b="$t1" -v m="$n" 'BEGIN{printf "%.0f", m/(b-a)}'
 }
-for p in "$mk" "$p1" "$p2"; do load "$p" 10 "$warm" >/dev/null; done
+for p in "$mk" "$p1" "$p2" $pb; do load "$p" 10 "$warm" >/dev/null; done
 echo "delivery, $m messages of 10 KiB per round, 10 sessions; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg);" \
   "$("$java" -version 2>&1 | head -1)"
 cols=(maildir/1 pg-1/1 pg-2/1 maildir/10 pg-1/10 pg-2/10)
+[ -n "$pb" ] && cols=(maildir/1 pg-1/1 pg-base/1 pg-2/1 maildir/10 pg-1/10 pg-base/10 pg-2/10)
 printf "%-6s" round; printf " %10s" "${cols[@]}"; echo
 declare -A res
 for r in $(seq "$rounds"); do
   printf "%-6s" "$r"
   for c in "${cols[@]}"; do
-    case ${c%/*} in maildir) ports=$mk ;; pg-1) ports=$p1 ;; pg-2) ports="$p1 $p2" ;; esac
+    case ${c%/*} in maildir) ports=$mk ;; pg-1) ports=$p1 ;; pg-2) ports="$p1 $p2" ;; pg-base) ports=$pb ;; esac
     res[$c,$r]=$(load "$ports" "${c#*/}" "$m"); printf " %10s" "${res[$c,$r]}"
   done
   echo
@@ -86,6 +92,8 @@ echo "median msg/s:$(for c in "${cols[@]}"; do printf ' %s %s' "$c" "${md[$c]}";
 for b in 1 10; do
   awk -v a="${md[maildir/$b]}" -v x="${md[pg-1/$b]}" -v y="${md[pg-2/$b]}" -v b="$b" \
     'BEGIN{printf "%2s mailbox(es): pg-1/maildir = %.2f, pg-2/maildir = %.2f, pg-2/pg-1 = %.2f\n", b, x/a, y/a, y/x}'
+  [ -n "$pb" ] && awk -v a="${md[maildir/$b]}" -v x="${md[pg-1/$b]}" -v z="${md[pg-base/$b]}" -v b="$b" \
+    'BEGIN{printf "%2s mailbox(es): pg-base/maildir = %.2f, pg-1/pg-base = %.2f\n", b, z/a, x/z}'
 done
 pgport=$(sed 's/.*:\([0-9]*\)\/.*/\1/' <<<"$url")
 rows=$(psql -h 127.0.0.1 -p "$pgport" -U postgres -tAc "SELECT count(*) FROM mailkit.mk_message" postgres 2>/dev/null || echo "?")

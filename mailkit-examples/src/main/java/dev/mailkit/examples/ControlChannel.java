@@ -109,7 +109,7 @@ public final class ControlChannel implements AutoCloseable {
                 try {
                     answer.addAll(execute(line == null ? "" : line.trim()));
                     answer.add("OK");
-                } catch (IllegalArgumentException | IOException e) {
+                } catch (IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
                     answer.add("ERR " + String.valueOf(e.getMessage()).replaceAll("[\\r\\n]+", " "));
                 }
                 for (String a : answer) {
@@ -150,13 +150,21 @@ public final class ControlChannel implements AutoCloseable {
                 switch (w[1]) {
                     case "list": {
                         List<String> out = new ArrayList<>();
-                        for (QueueEntry e : q.list()) {
-                            out.add(e.id() + "  " + e.size() + " bytes  " + e.created() + "  from <"
-                                    + e.reversePath().map(Object::toString).orElse("") + ">  to " + e.pendingRecipients()
-                                    + (e.isHeld() ? "  HELD" : "") + "  attempts " + e.attempts()
-                                    + e.nextAttempt().map(t -> "  next " + t).orElse(""));
+                        List<QueueEntry> all = q.list();
+                        for (QueueEntry e : all) {
+                            out.add(summary(e));
                         }
-                        out.add(q.size() + " messages");
+                        out.add(all.size() + " messages");
+                        return out;
+                    }
+                    case "show": {
+                        if (w.length != 3) {
+                            throw new IllegalArgumentException("queue show needs a queue id");
+                        }
+                        QueueEntry e = q.entry(w[2]).orElseThrow(
+                                () -> new IllegalArgumentException("no message " + w[2] + " in the queue"));
+                        List<String> out = new ArrayList<>(List.of(summary(e), "  origin " + e.origin()));
+                        e.recipients().forEach(r -> out.add("  " + r.toString().replaceAll("[\\r\\n]+", " ")));
                         return out;
                     }
                     case "flush":
@@ -182,6 +190,14 @@ public final class ControlChannel implements AutoCloseable {
                 break;
         }
         throw new IllegalArgumentException("unknown command '" + line.replaceAll("[^\\x20-\\x7e]", "?") + "'");
+    }
+
+    /** One line about a queued message. */
+    private static String summary(QueueEntry e) {
+        return e.id() + "  " + e.size() + " bytes  " + e.created() + "  from <"
+                + e.reversePath().map(Object::toString).orElse("") + ">  to " + e.pendingRecipients()
+                + (e.isHeld() ? "  HELD" : "") + "  attempts " + e.attempts()
+                + e.nextAttempt().map(t -> "  next " + t).orElse("");
     }
 
     @Override

@@ -3,23 +3,18 @@ package dev.mailkit.examples;
 import dev.mailkit.examples.ClusterNodes.Client;
 import dev.mailkit.examples.ClusterNodes.Node;
 import dev.mailkit.postgres.PostgresCluster;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,51 +26,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code kill -9} while four clients send to it loses no message it acknowledged (another node serves every one of
  * them, once), and PostgreSQL stopped and started again while clients work: SMTP answers 4xx, IMAP {@code NO
  * [UNAVAILABLE]}, POP3 {@code -ERR [SYS/TEMP]}, never a permanent failure, nothing acknowledged is lost, and the same
- * nodes (not restarted) serve again once the database is back.
+ * nodes (not restarted) serve again once the database is back. Nodes and load from {@link ClusterFixture}.
  */
 class PostgresFaultIT {
-    @TempDir
-    Path dir;
-    final List<Node> nodes = new ArrayList<>();
-
-    @AfterEach
-    void stopNodes() throws InterruptedException {
-        for (Node n : nodes) {
-            ClusterNodes.stop(n);
-        }
-    }
+    @RegisterExtension
+    final ClusterFixture cluster = new ClusterFixture();
 
     private Node node(String name, String schema) throws IOException {
-        Path data = Files.createDirectories(dir.resolve(name));
-        Node n = ClusterNodes.start(name, PostgresCluster.get().jdbcUrl(), data, "--db-schema", schema);
-        nodes.add(n);
-        return n;
+        return cluster.node(name, schema);
     }
 
-    /** Four clients send to {@code n} until {@code stop}; the subjects of acknowledged messages and every reply. */
-    private static List<Thread> load(Node n, String prefix, AtomicBoolean stop, Set<String> acked,
-                                     ConcurrentLinkedQueue<String> replies) {
-        List<Thread> senders = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            int id = t;
-            Thread th = new Thread(() -> {
-                for (int i = 0; !stop.get(); i++) {
-                    String subject = prefix + " " + id + "-" + i;
-                    try {
-                        String r = ClusterNodes.sendMail("127.0.0.2", n.smtp(), "rcpt@local.test", subject);
-                        replies.add(r);
-                        if (r.startsWith("250")) {
-                            acked.add(subject);
-                        }
-                    } catch (IOException e) {
-                        replies.add("io: " + e.getMessage());
-                    }
-                }
-            }, "load-" + prefix + "-" + t);
-            th.start();
-            senders.add(th);
-        }
-        return senders;
+    /** Four clients send to {@code n} until stopped. */
+    private static ClusterFixture.Load load(Node n, String prefix) {
+        return ClusterFixture.load(n, prefix, 4,
+                (port, subject) -> ClusterNodes.sendMail("127.0.0.2", port, "rcpt@local.test", subject));
     }
 
     /** The subjects in rcpt's INBOX with their number of copies, read over IMAP on {@code n}. */
@@ -97,10 +61,9 @@ class PostgresFaultIT {
         String schema = PostgresCluster.get().newSchema();
         Node victim = node("victim", schema);
         Node reader = node("reader", schema);
-        AtomicBoolean stop = new AtomicBoolean();
-        Set<String> acked = ConcurrentHashMap.newKeySet();
-        ConcurrentLinkedQueue<String> replies = new ConcurrentLinkedQueue<>();
-        List<Thread> senders = load(victim, "kill", stop, acked, replies);
+        ClusterFixture.Load load = load(victim, "kill");
+        Set<String> acked = load.acked;
+        ConcurrentLinkedQueue<String> replies = load.replies;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (acked.size() < 40 && System.nanoTime() < deadline) {
             new CountDownLatch(1).await(5, TimeUnit.MILLISECONDS);
@@ -108,10 +71,7 @@ class PostgresFaultIT {
         assertThat(acked).as("replies before the kill: %s", replies).hasSizeGreaterThanOrEqualTo(40);
         victim.process().toHandle().destroyForcibly(); // SIGKILL, in the middle of transactions
         assertThat(victim.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
-        stop.set(true);
-        for (Thread th : senders) {
-            th.join(30_000);
-        }
+        load.stop();
         Set<String> ackedAtEnd = Set.copyOf(acked);
         Map<String, Integer> stored = inbox(reader, "kill");
         assertThat(stored.keySet()).as("every acknowledged message is served by the other node")
@@ -127,10 +87,9 @@ class PostgresFaultIT {
         Node reader = node("reader2", schema);
         // a session that stays logged in over the outage
         Client imap = Client.imap("127.0.0.2", reader.imap(), "rcpt@local.test");
-        AtomicBoolean stop = new AtomicBoolean();
-        Set<String> acked = ConcurrentHashMap.newKeySet();
-        ConcurrentLinkedQueue<String> replies = new ConcurrentLinkedQueue<>();
-        List<Thread> senders = load(mx, "outage", stop, acked, replies);
+        ClusterFixture.Load load = load(mx, "outage");
+        Set<String> acked = load.acked;
+        ConcurrentLinkedQueue<String> replies = load.replies;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (acked.size() < 20 && System.nanoTime() < deadline) {
             new CountDownLatch(1).await(5, TimeUnit.MILLISECONDS);
@@ -188,10 +147,7 @@ class PostgresFaultIT {
         while (acked.size() < before + 20 && System.nanoTime() < deadline) {
             new CountDownLatch(1).await(20, TimeUnit.MILLISECONDS);
         }
-        stop.set(true);
-        for (Thread th : senders) {
-            th.join(30_000);
-        }
+        load.stop();
         assertThat(acked.size()).as("deliveries after the database came back").isGreaterThanOrEqualTo(before + 20);
         String again = imap.imap("s2 SELECT INBOX");
         imap.close();

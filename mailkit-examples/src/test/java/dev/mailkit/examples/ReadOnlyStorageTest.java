@@ -114,7 +114,7 @@ class ReadOnlyStorageTest {
                 assertThat(untilTagged(c, "f1 FETCH 1:2 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])"))
                         .anyMatch(l -> l.equals("Subject: before")).anyMatch(l -> l.equals("Subject: big before"))
                         .last().asString().startsWith("f1 OK");
-                assertThat(OutOfDiskTest.append(c, "a1", message("appended while read-only", 2000)))
+                assertThat(TestClients.append(c, "a1", message("appended while read-only", 2000)))
                         .isEqualTo("a1 " + READ_ONLY_IMAP);
                 assertThat(untilTagged(c, "a2 STORE 1 +FLAGS (\\Flagged)")).last().asString()
                         .startsWith("a2 NO ").doesNotContain("SERVERBUG");
@@ -147,7 +147,7 @@ class ReadOnlyStorageTest {
             assertThat(sendMx(mx, message("after", 1000))).startsWith("250");
             assertThat(sendMx(mx, message("big after", BIG))).startsWith("250");
             try (RawClient c = imapLogin(r)) {
-                assertThat(OutOfDiskTest.append(c, "b1", message("appended after", 2000))).startsWith("b1 OK");
+                assertThat(TestClients.append(c, "b1", message("appended after", 2000))).startsWith("b1 OK");
             }
             assertThat(inboxCount(r)).isEqualTo(5);
             try (RawClient c = OutOfDiskTest.submission(r)) {
@@ -206,12 +206,7 @@ class ReadOnlyStorageTest {
     }
 
     private static RawClient imapLogin(MailkitServerMain.Running r) throws IOException {
-        RawClient c = new RawClient(r.imap().port());
-        c.readLine();
-        assertThat(c.command("t1 STARTTLS")).startsWith("t1 OK");
-        c.startTls(r.tls().clientSslContext());
-        assertThat(c.command("t2 LOGIN rcpt@local.test secret")).startsWith("t2 OK");
-        return c;
+        return TestClients.imapLogin(r.imap().port(), r.tls().clientSslContext());
     }
 
     /** Sends an IMAP command; every line up to and including its tagged reply. */

@@ -21,7 +21,8 @@ import java.time.ZoneOffset;
 import java.util.Objects;
 
 /**
- * An IMAP4rev1 server (RFC 3501) with the extensions real clients use: IDLE, UIDPLUS, MOVE, NAMESPACE, ENABLE, ID,
+ * An IMAP4rev1 server (RFC 3501), and IMAP4rev2 (RFC 9051) for a client that enables it, with the extensions real
+ * clients use: IDLE, UIDPLUS, MOVE, NAMESPACE, ENABLE, ID,
  * UNSELECT, SPECIAL-USE, CHILDREN, LIST-EXTENDED, LIST-STATUS, SASL-IR, AUTHENTICATE PLAIN, QUOTA, APPENDLIMIT,
  * ESEARCH, CONDSTORE and LITERAL+; STARTTLS on the plain port and optionally a second port with implicit TLS.
  *

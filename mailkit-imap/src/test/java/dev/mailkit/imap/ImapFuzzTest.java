@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Seeded random command lines (IMAP words mixed with brackets, quotes, literals, NUL, bare CR/LF, long tokens and
- * UTF-8), before and after login, in a selected mailbox with messages: the server must never drop a connection
- * without "* BYE" (it answers what it does not understand with BAD or NO), no session may be left open, and the
- * server must serve a well-behaved client normally afterwards.
+ * UTF-8), before and after login, in a selected mailbox with messages (IMAP4rev1, and IMAP4rev2 enabled): the
+ * server must never drop a connection without "* BYE" (it answers what it does not understand with BAD or NO), no
+ * session may be left open, and the server must serve a well-behaved client normally afterwards.
  */
 class ImapFuzzTest {
     static final List<String> WORDS = List.of("CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "AUTHENTICATE", "LOGIN",
@@ -32,7 +32,7 @@ class ImapFuzzTest {
             "1", "1:*", "*", "2,3", "(FLAGS)", "(UID RFC822.SIZE)", "BODY[]", "BODY.PEEK[HEADER.FIELDS (Subject)]",
             "BODYSTRUCTURE", "ENVELOPE", "+FLAGS", "(\\Seen)", "\\Deleted", "ALL", "SUBJECT", "TEXT", "OR", "NOT",
             "CHARSET", "UTF-8", "RETURN", "(MIN MAX)", "(CHANGEDSINCE 1)", "MODSEQ", "\"\"", "\"%\"", "Archive",
-            "joe@example.com", "secret", "PLAIN");
+            "joe@example.com", "secret", "PLAIN", "IMAP4rev2", "RECENT", "NEW", "(MESSAGES RECENT)", "\"Entwürfe\"");
 
     @Test
     void randomCommandsNeverBreakTheServer() throws Exception {
@@ -48,9 +48,10 @@ class ImapFuzzTest {
         try (ImapServer server = ImapServerTest.plain().store(store).build().start()) {
             for (long seed = 1; seed <= Long.getLong("fuzz.seeds", 60); seed++) {
                 ProtocolFuzzer f = new ProtocolFuzzer(seed, WORDS);
-                List<String> preamble = seed % 3 == 0 ? List.of()
-                        : seed % 3 == 1 ? List.of("a LOGIN joe@example.com secret")
-                        : List.of("a LOGIN joe@example.com secret", "b SELECT INBOX");
+                List<String> preamble = seed % 4 == 0 ? List.of()
+                        : seed % 4 == 1 ? List.of("a LOGIN joe@example.com secret")
+                        : seed % 4 == 2 ? List.of("a LOGIN joe@example.com secret", "b SELECT INBOX")
+                        : List.of("a LOGIN joe@example.com secret", "c ENABLE IMAP4rev2", "b SELECT INBOX");
                 ProtocolFuzzer.Session s = f.session(server.port(), preamble, 25, i -> "t" + i + " ", "zz LOGOUT",
                         l -> l.startsWith("* BYE"), Duration.ofSeconds(2));
                 if (s.droppedWithoutGoodbye) {

@@ -71,7 +71,7 @@ class RealClientLoginTest {
                 "c.logout()",
                 "");
         ExternalTool.Result r = python(script, Integer.toString(server.port())).assertSuccess();
-        assertThat(r.stdout).contains("caps AUTH=PLAIN ENABLE ID IDLE IMAP4REV1 LITERAL+ SASL-IR")
+        assertThat(r.stdout).contains("caps AUTH=PLAIN ENABLE ID IDLE IMAP4REV1 IMAP4REV2 LITERAL+ SASL-IR")
                 .contains("login OK").contains("noop OK").contains("logout BYE")
                 .contains("failed b'[AUTHENTICATIONFAILED] Authentication failed'").contains("auth OK");
     }

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,11 +38,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * claims them ({@code FOR UPDATE SKIP LOCKED}, checked every third of the lease time) and delivers the recipients not
  * yet recorded; only the recipients whose transaction was under way at the moment of death can be sent twice, as
  * with every MTA. A node restarted under the same {@link PostgresDatabase.Builder#nodeName name} takes its messages
- * back at once. A node paused for longer than the lease (a stop-the-world pause, a frozen VM) can find its messages
- * delivered by another node meanwhile: keep the lease well above such pauses.
+ * back at once. A node paused for longer than the lease (a stop-the-world pause, {@code SIGSTOP}, a frozen VM) may find
+ * its messages claimed by another node meanwhile; it is fenced off them: every claim raises the message's lease epoch,
+ * and the node's writes for a message (results, attempts, holds, its removal) and its read of the content before each
+ * delivery require the owner and epoch under which it holds the message, so once resumed it neither records results
+ * nor delivers again what it no longer holds ({@link dev.mailkit.relay.spi.LeaseLostException}; the relay then
+ * forgets the message). Only the transactions in flight at the pause can be sent twice, as at a crash.
  *
  * <p>Defaults: a 30 s lease, up to 500 messages claimed at once. The queue management ({@code RelayQueue.list},
- * {@code hold}, ...) of a node acts on the messages that node delivers. Thread-safe. Closing (closing the queue does
+ * {@code entry}, {@code flush}, {@code hold}, {@code release}, {@code delete}, ...) of any node covers the whole shared
+ * queue: the listing includes the messages other nodes hold, and an action on one of them takes it over first (this
+ * node holds it under a new lease epoch, the other node is fenced off it; a transaction that node had under way at
+ * that moment can reach its recipients twice, as at a crash). Thread-safe. Closing (closing the queue does
  * it) ends this node's leases, so that other nodes take its messages over at once; the database stays open.
  */
 public final class PostgresQueueStorage implements QueueStorage {
@@ -143,6 +151,16 @@ public final class PostgresQueueStorage implements QueueStorage {
     @Override
     public List<Recovered> claim() throws IOException {
         return claims.claim(false, claimLimit);
+    }
+
+    @Override
+    public Optional<List<Recovered>> wholeQueue() throws IOException {
+        return Optional.of(claims.wholeQueue());
+    }
+
+    @Override
+    public Optional<Recovered> takeOver(String id) throws IOException {
+        return claims.takeOver(id);
     }
 
     @Override

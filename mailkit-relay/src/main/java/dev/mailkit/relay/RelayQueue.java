@@ -237,17 +237,21 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
         }
     }
 
-    /** Every queued message, oldest first. */
+    /**
+     * Every queued message, oldest first. On a storage shared by several nodes ({@code PostgresQueueStorage}) the
+     * whole shared queue, the messages other nodes hold included; {@link #retryNow}, {@link #flush}, {@link #hold},
+     * {@link #release} and {@link #delete} of such a message take it over to this node first.
+     */
     public List<QueueEntry> list() {
         return management.list();
     }
 
-    /** One queued message, if it is still queued. */
+    /** One queued message, if it is still queued (whichever node holds it, on a shared storage). */
     public Optional<QueueEntry> entry(String queueId) {
         return management.entry(queueId);
     }
 
-    /** The number of queued messages. */
+    /** The number of queued messages (of every node, on a shared storage). */
     public int size() {
         return management.size();
     }
@@ -375,10 +379,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
 
         /** The port mail exchangers are reached on (default 25; tests point it at a loopback server's port). */
         public Builder mxPort(int port) {
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("mxPort must be 1..65535, was " + port);
-            }
-            s.mxPort = port;
+            s.mxPort = Arguments.remotePort(port, "mxPort");
             return this;
         }
 
@@ -428,10 +429,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
 
         /** The HTTPS port MTA-STS policies are fetched from (default 443; tests use a loopback server's port). */
         public Builder mtaStsPort(int port) {
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("mtaStsPort must be 1..65535, was " + port);
-            }
-            s.mtaStsPort = port;
+            s.mtaStsPort = Arguments.remotePort(port, "mtaStsPort");
             return this;
         }
 

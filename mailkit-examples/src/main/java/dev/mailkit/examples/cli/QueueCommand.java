@@ -3,9 +3,13 @@ package dev.mailkit.examples.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code mailkit queue list|flush|hold|release|delete}: the running server's relay queue, through its control channel. */
+/**
+ * {@code mailkit queue list|show|flush|hold|release|delete}: the running server's relay queue, through its control
+ * channel; with {@code --store postgres}, the whole queue the nodes share, from any node.
+ */
 @Command(name = "queue", mixinStandardHelpOptions = true, description = "Shows and manages the outgoing mail queue of "
-        + "the running server.", subcommands = {QueueCommand.Ls.class, QueueCommand.Flush.class,
+        + "the running server (with --store postgres: of every node on the database).", subcommands = {
+        QueueCommand.Ls.class, QueueCommand.Show.class, QueueCommand.Flush.class,
         QueueCommand.Hold.class, QueueCommand.Release.class, QueueCommand.Delete.class})
 final class QueueCommand extends CommandGroup {
     /** A command on one queued message. */
@@ -19,6 +23,15 @@ final class QueueCommand extends CommandGroup {
         @Override
         String command() {
             return "queue list";
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows a message: its recipients, their "
+            + "states and last replies.")
+    static final class Show extends MessageAction {
+        @Override
+        String command() {
+            return "queue show " + Ids.checked(id);
         }
     }
 

@@ -351,6 +351,15 @@ public final class PgMailbox extends MailboxStorage {
         return true;
     }
 
+    /**
+     * Yes: a delivery's append costs a durable commit under the mailbox row's lock, so the deliveries that wait for
+     * the mailbox meanwhile are recorded together by the next one, in one transaction and one commit.
+     */
+    @Override
+    protected boolean groupsAppends() {
+        return true;
+    }
+
     @Override
     protected void changesBegin() {
         if (diverged) {

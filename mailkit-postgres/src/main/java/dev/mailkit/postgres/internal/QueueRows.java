@@ -30,11 +30,18 @@ public final class QueueRows {
 
     private final Db db;
     private final long leaseMillis;
+    private final QueueLeases leases;
 
     /** Rows in {@code db}; a message this node writes is leased for {@code lease}. */
     public QueueRows(Db db, Duration lease) {
         this.db = db;
         this.leaseMillis = lease.toMillis();
+        this.leases = new QueueLeases(db.nodeName());
+    }
+
+    /** The epochs under which this node holds its messages. */
+    QueueLeases leases() {
+        return leases;
     }
 
     /** The database. */
@@ -55,7 +62,7 @@ public final class QueueRows {
      */
     public long write(QueuedMessage m, QueueStorage.ContentWriter content, long sizeHint) throws IOException {
         try {
-            return db.inTransaction(c -> {
+            long written = db.inTransaction(c -> {
                 asynchronous(c);
                 long length;
                 try (QueueChunkOutput out = new QueueChunkOutput(c, m.id(), sizeHint)) {
@@ -68,6 +75,8 @@ public final class QueueRows {
                 insertRecipients(c, m);
                 return length;
             });
+            leases.hold(m.id(), 0); // a new row's lease_epoch
+            return written;
         } catch (SQLException e) {
             if (Db.isUniqueViolation(e)) {
                 throw new FileAlreadyExistsException(m.id());
@@ -137,30 +146,82 @@ public final class QueueRows {
         }
     }
 
-    /** Deletes a message (committed or not), waiting for the disk only if asked. */
+    /**
+     * Deletes a message (committed or not), waiting for the disk only if asked. A message this node holds is deleted
+     * only while it still holds it.
+     *
+     * @throws dev.mailkit.relay.spi.LeaseLostException if another node claimed it meanwhile (the row stays)
+     */
     public void delete(String id, boolean waitDurable) throws IOException {
+        long epoch = leases.epoch(id);
+        String[] owner = {null};
+        long[] found = {-1};
         try {
             db.inTransaction(c -> {
                 if (!waitDurable) {
                     asynchronous(c);
                 }
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM mk_queue_message WHERE id = ?")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM mk_queue_message WHERE id = ?"
+                        + (epoch < 0 ? "" : " AND owner = ? AND lease_epoch = ?"))) {
                     ps.setString(1, id);
-                    return ps.executeUpdate();
+                    if (epoch >= 0) {
+                        ps.setString(2, db.nodeName());
+                        ps.setLong(3, epoch);
+                    }
+                    if (ps.executeUpdate() > 0 || epoch < 0) {
+                        return null;
+                    }
                 }
+                readLease(c, id, false, owner, found); // not deleted: gone already, or another node's now
+                return null;
             });
         } catch (SQLException e) {
             throw failure("cannot remove queued message " + id, e);
         }
+        try {
+            leases.check(id, owner[0], found[0], "remove");
+        } finally {
+            leases.forget(id); // removed, or another node's: the engine is done with it either way
+        }
     }
 
-    /** Records changes in one transaction, synchronous only when one of them must be durable. */
+    /** Reads a message's owner and lease epoch into {@code owner} and {@code epoch} (a null owner if it is gone). */
+    private static void readLease(Connection c, String id, boolean lock, String[] owner, long[] epoch)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT owner, lease_epoch FROM mk_queue_message WHERE id = ?"
+                + (lock ? " FOR KEY SHARE" : ""))) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    owner[0] = rs.getString(1);
+                    epoch[0] = rs.getLong(2);
+                }
+            }
+        }
+    }
+
+    /**
+     * Records changes in one transaction, synchronous only when one of them must be durable; for a message this node
+     * holds, only while it still holds it.
+     *
+     * @throws dev.mailkit.relay.spi.LeaseLostException if another node claimed the message meanwhile, or it is gone
+     */
     public void record(String id, List<StateChange> changes) throws IOException {
         boolean durable = changes.stream().anyMatch(StateChange::durable);
+        boolean held = leases.epoch(id) >= 0;
         try {
             db.inTransaction(c -> {
                 if (!durable) {
                     asynchronous(c);
+                }
+                if (held) {
+                    // the row's lock (KEY SHARE) keeps a claim (FOR UPDATE SKIP LOCKED) off it until this commits
+                    String[] owner = {null};
+                    long[] epoch = {-1};
+                    readLease(c, id, true, owner, epoch);
+                    // gone without this node removing it: another node finished or deleted it
+                    checkLease(id, owner[0] == null ? "(none: the message is gone)" : owner[0], epoch[0],
+                            "record the state of");
                 }
                 for (StateChange ch : changes) {
                     apply(c, id, ch);
@@ -168,7 +229,20 @@ public final class QueueRows {
                 return null;
             });
         } catch (SQLException e) {
+            if (e.getCause() instanceof dev.mailkit.relay.spi.LeaseLostException lost) {
+                leases.forget(id); // the engine forgets the message on this
+                throw lost;
+            }
             throw failure("cannot record the state of queued message " + id, e);
+        }
+    }
+
+    /** {@link QueueLeases#check} inside a transaction: a lost lease becomes an SQLException that rolls it back. */
+    private void checkLease(String id, String owner, long epoch, String what) throws SQLException {
+        try {
+            leases.check(id, owner, epoch, what);
+        } catch (dev.mailkit.relay.spi.LeaseLostException e) {
+            throw new SQLException(e.getMessage(), "55000", e);
         }
     }
 
@@ -211,12 +285,13 @@ public final class QueueRows {
         Object[] row;
         try {
             row = db.autoCommit(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT m.content_length, k.data "
-                        + "FROM mk_queue_message m LEFT JOIN mk_queue_chunk k ON k.message_id = m.id AND k.seq = 0 "
-                        + "WHERE m.id = ?")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT m.content_length, k.data, m.owner, "
+                        + "m.lease_epoch FROM mk_queue_message m LEFT JOIN mk_queue_chunk k ON k.message_id = m.id "
+                        + "AND k.seq = 0 WHERE m.id = ?")) {
                     ps.setString(1, id);
                     try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next() ? new Object[] {rs.getLong(1), rs.getBytes(2)} : null;
+                        return rs.next() ? new Object[] {rs.getLong(1), rs.getBytes(2), rs.getString(3),
+                                rs.getLong(4)} : null;
                     }
                 }
             });
@@ -226,6 +301,8 @@ public final class QueueRows {
         if (row == null) {
             throw new NoSuchFileException(id, null, "the message is not in the queue (any more)");
         }
+        // the read before a delivery: a node that lost the message to another node does not send it again
+        leases.check(id, (String) row[2], (Long) row[3], "deliver");
         long length = (Long) row[0];
         byte[] first = (byte[]) row[1];
         if (length == 0) {

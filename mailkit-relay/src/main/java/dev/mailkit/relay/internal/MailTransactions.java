@@ -1,5 +1,6 @@
 package dev.mailkit.relay.internal;
 
+import dev.mailkit.relay.spi.LeaseLostException;
 import dev.mailkit.relay.spi.QueueStorage;
 
 import dev.mailkit.core.MailAddress;
@@ -234,6 +235,9 @@ final class MailTransactions {
                 : "lost connection with " + ch.who() + " while sending " + stage + ": " + Text.describe(e);
         if (e instanceof NoSuchFileException) {
             why = "the message was removed from the queue during delivery";
+        }
+        if (e instanceof LeaseLostException) {
+            why = "not sent: " + e.getMessage();
         }
         if (dataSent) {
             why += " (the message may have been delivered; it will be sent again)";

@@ -1,5 +1,6 @@
 package dev.mailkit.relay.internal;
 
+import dev.mailkit.relay.spi.LeaseLostException;
 import dev.mailkit.relay.spi.QueueStorage;
 import dev.mailkit.relay.spi.StateChange;
 
@@ -115,7 +116,12 @@ final class OutcomeRecorder {
             if (scheduleAt >= 0) {
                 m.nextAttempt = scheduleAt;
             }
-            write(m, finished, records);
+            if (!write(m, finished, records)) {
+                // another node holds the message now: forget it here, schedule nothing
+                m.deleted = true;
+                finished = true;
+                scheduleAt = -1;
+            }
         } finally {
             m.lock.unlock();
         }
@@ -178,8 +184,11 @@ final class OutcomeRecorder {
         return expired;
     }
 
-    /** Removes a finished message from the storage, or records the changes (durably for deliveries and bounces). */
-    private void write(StoredMessage m, boolean finished, List<StateChange> records) {
+    /**
+     * Removes a finished message from the storage, or records the changes (durably for deliveries and bounces); false
+     * if the storage says that this node no longer holds the message ({@link LeaseLostException}).
+     */
+    private boolean write(StoredMessage m, boolean finished, List<StateChange> records) {
         try {
             if (finished) {
                 m.removed = true;
@@ -187,9 +196,14 @@ final class OutcomeRecorder {
             } else if (!records.isEmpty()) {
                 store.record(m.id, records);
             }
+        } catch (LeaseLostException e) {
+            LOG.warn("{}: this node lost its lease on the message, another node delivers it now; its results here "
+                    + "are not recorded and it is not delivered from here again: {}", m.id, e.getMessage());
+            return false;
         } catch (IOException e) {
             LOG.error("{}: cannot record delivery state: {}", m.id, e.toString());
         }
+        return true;
     }
 
     /** A duration as people write it: "5 days", "90 minutes". */

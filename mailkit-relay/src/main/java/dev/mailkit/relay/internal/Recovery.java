@@ -41,8 +41,21 @@ final class Recovery {
                 store.remove(m.id, false);
                 continue;
             }
-            if (messages.get(m.id) != null) {
-                continue; // already ours (a storage hands over a message once; this guards against a second time)
+            StoredMessage stale = messages.get(m.id);
+            if (stale != null) {
+                // handed over again: this node's lease ran out (another node may have claimed the message and
+                // recorded results meanwhile) and it claimed the message back. An idle copy from before goes, for the
+                // recorded state; one with an attempt under way stays (that attempt records under the new claim)
+                stale.lock.lock();
+                try {
+                    if (stale.jobsInFlight > 0) {
+                        continue;
+                    }
+                    stale.deleted = true;
+                } finally {
+                    stale.lock.unlock();
+                }
+                messages.remove(stale);
             }
             messages.add(m);
             queued++;

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where a relay queue keeps its messages: the content, the envelope and each recipient's result. The relay's engine
@@ -52,14 +53,29 @@ public interface QueueStorage extends AutoCloseable {
         private final QueuedMessage message;
         private final long contentLength;
         private final List<StateChange> changes;
+        private final String holder;
 
         /**
          * @param changes what was recorded for it, oldest first
          */
         public Recovered(QueuedMessage message, long contentLength, List<StateChange> changes) {
+            this(message, contentLength, changes, null);
+        }
+
+        /**
+         * @param changes what was recorded for it, oldest first
+         * @param holder  the other node that holds it (in {@link #wholeQueue()}), or null for this node
+         */
+        public Recovered(QueuedMessage message, long contentLength, List<StateChange> changes, String holder) {
             this.message = message;
             this.contentLength = contentLength;
             this.changes = List.copyOf(changes);
+            this.holder = holder;
+        }
+
+        /** The other node that holds the message, if another node does ({@link #wholeQueue()} only). */
+        public Optional<String> holder() {
+            return Optional.ofNullable(holder);
         }
 
         /** The envelope. */
@@ -116,6 +132,24 @@ public interface QueueStorage extends AutoCloseable {
      */
     default List<Recovered> claim() throws IOException {
         return List.of();
+    }
+
+    /**
+     * For a storage shared by several nodes: every queued message of every node, with its recorded changes and, if
+     * another node holds it, that node ({@link Recovered#holder()}), so that the queue can be listed whole from any
+     * node. Empty (the default) for a storage of one node, whose queue is the engine's.
+     */
+    default Optional<List<Recovered>> wholeQueue() throws IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * For a storage shared by several nodes: takes over a message that another node holds, for an action asked of
+     * this node (hold, release, delete, retry); from then on this node holds it and the other node is fenced off it
+     * (see {@link LeaseLostException}). Empty if no other node holds a message with that id. Default: empty.
+     */
+    default Optional<Recovered> takeOver(String id) throws IOException {
+        return Optional.empty();
     }
 
     /** How often the engine calls {@link #claim}; zero (the default) for never. */

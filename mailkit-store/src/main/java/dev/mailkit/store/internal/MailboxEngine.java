@@ -22,7 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -59,6 +61,7 @@ public final class MailboxEngine {
     private final Set<SpecialUse> specialUse;
     private volatile MailboxName name;
     private volatile boolean deleted;
+    private final Queue<PendingAppend> appendQueue = new ConcurrentLinkedQueue<>();
     // guarded by lock
     long uidNext = 1;
     long highestModSeq = 1;
@@ -247,8 +250,7 @@ public final class MailboxEngine {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(flags, "flags");
         checkNotDeleted();
-        long date = (internalDate != null ? internalDate : clock.instant()).getEpochSecond();
-        long size = message.size();
+        long date = (internalDate != null ? internalDate : clock.instant()).getEpochSecond(), size = message.size();
         quota.reserve(size, 1, true);
         Object ref;
         try {
@@ -261,35 +263,60 @@ public final class MailboxEngine {
             quota.release(size, 1);
             throw e;
         }
-        long uid;
-        boolean committed = false;
+        PendingAppend mine = new PendingAppend(ref, flags, date, size);
+        boolean grouped = storage.groupsAppends() && appendQueue.add(mine);
         lock.writeLock().lock();
-        boolean began = false;
         try {
-            began = begin();
-            checkNotDeleted();
-            long[] kw = keywordBits(flags.keywords(), true);
-            table.ensureStride(keywords.words());
-            uid = nextUids(1);
-            long modSeq = peekModSeq();
-            highestModSeq = modSeq;
-            table.add(uid, flags.systemBits(), kw, modSeq, date, size, ref);
-            log.append(Change.APPEND, modSeq, new int[] {(int) uid}, null);
-            committed = true;
-            if (storage.recordsChanges()) {
-                storage.appended(uid, ref, flags.systemBits(), flags.keywords(), modSeq, date, size);
-                storage.changesDone();
+            if (!mine.isDone()) { // else another append recorded it with its own while this one waited
+                appendLocked(grouped ? PendingAppend.drain(appendQueue) : List.of(mine));
             }
         } finally {
-            end(began);
             lock.writeLock().unlock();
-            if (!committed) {
+            if (!mine.isCommitted()) {
                 quota.release(size, 1);
                 storage.discardContent(ref);
             }
         }
         log.wake();
-        return uid;
+        return mine.uid();
+    }
+
+    /** Adds stored appends (each its UID and MODSEQ) as one recorded change; marks them done. Under the write lock. */
+    private void appendLocked(List<PendingAppend> batch) {
+        boolean began = false;
+        try {
+            began = begin();
+            checkNotDeleted();
+            for (PendingAppend a : batch) {
+                long uid, modSeq;
+                try {
+                    long[] kw = keywordBits(a.flags().keywords(), true);
+                    table.ensureStride(keywords.words());
+                    uid = nextUids(1);
+                    modSeq = peekModSeq();
+                    highestModSeq = modSeq;
+                    table.add(uid, a.flags().systemBits(), kw, modSeq, a.date(), a.size(), a.ref());
+                } catch (RuntimeException | Error e) {
+                    a.fail(e);
+                    continue;
+                }
+                log.append(Change.APPEND, modSeq, new int[] {(int) uid}, null);
+                a.added(uid); // in the index: kept even if recording fails (the store then reloads)
+                if (storage.recordsChanges()) {
+                    storage.appended(uid, a.ref(), a.flags().systemBits(), a.flags().keywords(), modSeq, a.date(),
+                            a.size());
+                }
+            }
+            if (storage.recordsChanges() && batch.stream().anyMatch(PendingAppend::isCommitted)) {
+                storage.changesDone();
+            }
+        } catch (RuntimeException | Error e) {
+            batch.forEach(a -> a.fail(e));
+            throw e;
+        } finally {
+            end(began);
+            batch.forEach(PendingAppend::done);
+        }
     }
 
     /**

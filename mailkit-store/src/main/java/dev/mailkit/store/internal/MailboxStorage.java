@@ -95,6 +95,17 @@ public abstract class MailboxStorage {
     }
 
     /**
+     * Whether appends of concurrent deliveries to this mailbox are recorded together: the appends that wait for the
+     * mailbox's lock while one is recorded are then recorded by the next of them in one change (one
+     * {@link #changesBegin()} ... {@link #changesDone()}), each returning only once that change is recorded. For a
+     * store whose recording costs one durable commit per change (mailkit-postgres); the default is false, one change
+     * per append.
+     */
+    protected boolean groupsAppends() {
+        return false;
+    }
+
+    /**
      * The start of a locked section that may change the mailbox, before the engine reads its counters, for a store
      * that several processes change (mailkit-postgres, with several nodes on one database): it locks its record of the
      * mailbox against the other processes and brings the engine up to date with their changes (through

@@ -7,8 +7,10 @@ import dev.mailkit.imap.internal.session.ImapSession;
 import java.io.IOException;
 
 /**
- * ENABLE (RFC 5161): CONDSTORE, QRESYNC (RFC 7162) and UTF8=ACCEPT (RFC 6855; only before a mailbox is selected, as it changes how
- * mailbox names are written) can be enabled; other names are ignored, as the RFC asks.
+ * ENABLE (RFC 5161): CONDSTORE, QRESYNC (RFC 7162), UTF8=ACCEPT (RFC 6855) and IMAP4rev2 (RFC 9051) can be enabled;
+ * the last two only before a mailbox is selected, as they change how mailbox names are written (and IMAP4rev2 how the
+ * selected mailbox is reported). Other names are ignored, as the RFC asks. IMAP4rev2 is answered in RFC 9051's
+ * spelling, {@code * ENABLED IMAP4rev2}.
  */
 final class EnableHandler implements CommandHandler<EnableCommand> {
     @Override
@@ -16,10 +18,10 @@ final class EnableHandler implements CommandHandler<EnableCommand> {
         StringBuilder enabled = new StringBuilder();
         for (String cap : c.capabilities()) {
             boolean known = cap.equals("CONDSTORE") || cap.equals("QRESYNC")
-                    || cap.equals("UTF8=ACCEPT") && s.selected() == null;
+                    || (cap.equals("UTF8=ACCEPT") || cap.equals("IMAP4REV2")) && s.selected() == null;
             if (known && !s.enabled().contains(cap)) {
                 s.enable(cap);
-                enabled.append(' ').append(cap);
+                enabled.append(' ').append(cap.equals("IMAP4REV2") ? "IMAP4rev2" : cap);
             }
         }
         s.out().ascii("* ENABLED").ascii(enabled.toString()).crlf();

@@ -89,7 +89,7 @@ final class FetchHandler implements CommandHandler<FetchCommand> {
                     missing[0] = true;
                     if (changedSince < 0) {
                         writer.writeExpunged(s.out(), seq, req, uid, StoreFlags.toImap(Flags.NONE,
-                                sel.view().isRecent(seq)), expungedModSeq(sel, goneModSeq));
+                                sel.isRecent(seq)), expungedModSeq(sel, goneModSeq));
                     }
                     return;
                 }
@@ -101,11 +101,11 @@ final class FetchHandler implements CommandHandler<FetchCommand> {
                     msg.prepare(needsEnvelope, needsStructure, needsContent);
                 } catch (StoreMessage.ExpungedException e) {
                     missing[0] = true;
-                    writer.writeExpunged(s.out(), seq, req, uid, StoreFlags.toImap(Flags.NONE, sel.view().isRecent(seq)),
+                    writer.writeExpunged(s.out(), seq, req, uid, StoreFlags.toImap(Flags.NONE, sel.isRecent(seq)),
                             expungedModSeq(sel, goneModSeq));
                     return;
                 }
-                MessageFlags flags = StoreFlags.toImap(msg.info().flags(), sel.view().isRecent(seq));
+                MessageFlags flags = StoreFlags.toImap(msg.info().flags(), sel.isRecent(seq));
                 try {
                     writer.write(s.out(), seq, req, msg, flags, seen.contains(uid));
                 } finally {

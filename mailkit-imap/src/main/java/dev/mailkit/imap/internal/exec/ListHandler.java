@@ -132,7 +132,7 @@ final class ListHandler implements CommandHandler<ListCommand> {
                 attrs.add("\\NonExistent");
             } else {
                 if (!info.selectable()) {
-                    attrs.add("\\Noselect");
+                    attrs.add(s.rev2() ? "\\NonExistent" : "\\Noselect"); // RFC 9051 7.3.1: implies \Noselect
                 }
                 attrs.add(info.hasChildren() ? "\\HasChildren" : "\\HasNoChildren");
                 uses(attrs, info.specialUse());
@@ -167,6 +167,13 @@ final class ListHandler implements CommandHandler<ListCommand> {
             }
         }
         return false;
+    }
+
+    /** The special-use attributes of a mailbox, in RFC 6154's order. */
+    static List<String> specialUse(Set<SpecialUse> uses) {
+        List<String> attrs = new ArrayList<>(uses.size());
+        uses(attrs, uses);
+        return attrs;
     }
 
     /** The special-use attributes in one order (RFC 6154's), whatever order the store's set has. */

@@ -27,7 +27,7 @@ final class NotifyFetch implements NotifyWatch.NewMessages {
     @Override
     public void write(ImapSession s, int fromSeq, int toSeq) throws IOException {
         SelectedMailbox sel = s.selected();
-        FetchRequest req = s.qresync() ? request.withFirst(FetchAttribute.UID) : request;
+        FetchRequest req = s.qresync() || s.rev2() ? request.withFirst(FetchAttribute.UID) : request; // RFC 9051 7.5.2
         FetchResponseWriter writer = new FetchResponseWriter(s.config().zone());
         boolean structure = req.has(FetchAttribute.BODY) || req.has(FetchAttribute.BODYSTRUCTURE)
                 || req.needsContent();
@@ -43,7 +43,7 @@ final class NotifyFetch implements NotifyWatch.NewMessages {
                 continue;
             }
             try {
-                writer.write(s.out(), seq, req, msg, StoreFlags.toImap(msg.info().flags(), sel.view().isRecent(seq)),
+                writer.write(s.out(), seq, req, msg, StoreFlags.toImap(msg.info().flags(), sel.isRecent(seq)),
                         false);
             } finally {
                 msg.release();

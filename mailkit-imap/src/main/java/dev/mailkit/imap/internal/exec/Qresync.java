@@ -42,7 +42,7 @@ final class Qresync {
             }
             Optional<MessageInfo> info = sel.mailbox().message(uid);
             if (info.isPresent() && info.get().modSeq() > q.modSeq()) {
-                Responses.flagUpdate(s.out(), seq, StoreFlags.toImap(info.get().flags(), view.isRecent(seq)), uid,
+                Responses.flagUpdate(s.out(), seq, StoreFlags.toImap(info.get().flags(), sel.isRecent(seq)), uid,
                         info.get().modSeq());
             }
         }

@@ -95,13 +95,15 @@ final class SearchHandler implements CommandHandler<SearchCommand> {
                 }
             }
         }
-        if (c.returns() == null) {
+        // RFC 9051 6.4.4: with IMAP4rev2 the answer is always ESEARCH, no RETURN meaning RETURN (ALL)
+        Set<SearchReturn> returns = c.returns() == null && s.rev2() ? Set.of() : c.returns();
+        if (returns == null) {
             Responses.search(s.out(), hits, n, modseq ? highest : 0);
         } else {
-            if (c.returns().contains(SearchReturn.UPDATE)) {
+            if (returns.contains(SearchReturn.UPDATE)) {
                 sel.searchUpdates().start(s, c.tag(), c.uid(), key, null, hits, n);
             }
-            Set<SearchReturn> shown = SavedSearch.save(sel, c.returns(), c.uid(), hits, n); // null with SAVE alone
+            Set<SearchReturn> shown = SavedSearch.save(sel, returns, c.uid(), hits, n); // null with SAVE alone
             if (shown != null) {
                 Responses.esearch(s.out(), c.tag(), c.uid(), shown, c.partial(), hits, n,
                         modseq ? returnedModSeq(shown, highest, firstModSeq, lastModSeq) : 0);

@@ -13,7 +13,10 @@ import dev.mailkit.store.ViewMode;
 
 import java.io.IOException;
 
-/** SELECT and EXAMINE (RFC 3501 6.3.1/6.3.2, CONDSTORE and QRESYNC RFC 7162 3.1.8, 3.2.5). */
+/**
+ * SELECT and EXAMINE (RFC 3501 6.3.1/6.3.2, CONDSTORE and QRESYNC RFC 7162 3.1.8, 3.2.5). With IMAP4rev2 enabled
+ * (RFC 9051 6.3.2): no RECENT and no {@code [UNSEEN n]}, and a {@code * LIST} of the mailbox with its special use.
+ */
 final class SelectHandler implements CommandHandler<SelectCommand> {
     @Override
     public void handle(SelectCommand c, ImapSession s) throws IOException {
@@ -54,14 +57,20 @@ final class SelectHandler implements CommandHandler<SelectCommand> {
         Responses.flags(out, mailbox.keywords());
         Responses.permanentFlags(out, mailbox.keywords(), mailbox.canCreateKeywords(), c.readOnly());
         Responses.exists(out, view.messageCount());
-        Responses.recent(out, view.recentCount());
-        sel.reportedRecent(view.recentCount());
-        int unseen = view.firstUnseen();
-        if (unseen > 0) {
-            Responses.okCode(out, "UNSEEN", unseen, "First unseen.");
+        if (!s.rev2()) { // RFC 9051 6.3.2 has neither RECENT nor [UNSEEN n]
+            Responses.recent(out, view.recentCount());
+            sel.reportedRecent(view.recentCount());
+            int unseen = view.firstUnseen();
+            if (unseen > 0) {
+                Responses.okCode(out, "UNSEEN", unseen, "First unseen.");
+            }
         }
         Responses.okCode(out, "UIDVALIDITY", mailbox.uidValidity(), "UIDs valid");
         Responses.okCode(out, "UIDNEXT", view.uidNext(), "Predicted next UID");
+        if (s.rev2()) { // RFC 9051 6.3.2: the LIST response is required; its attributes may be incomplete
+            Responses.list(out, false, ListHandler.specialUse(mailbox.specialUse()), MailboxName.DELIMITER,
+                    name.toString(), java.util.List.of());
+        }
         if (s.condstore()) {
             Responses.okCode(out, "HIGHESTMODSEQ", view.highestModSeq(), "Highest");
         }

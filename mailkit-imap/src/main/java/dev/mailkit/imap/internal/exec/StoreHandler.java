@@ -81,7 +81,7 @@ final class StoreHandler implements CommandHandler<StoreCommand> {
                 shown = now.get().flags();
                 modSeq = now.get().modSeq();
             }
-            Responses.flagUpdate(s.out(), seq, StoreFlags.toImap(shown, sel.view().isRecent(seq)),
+            Responses.flagUpdate(s.out(), seq, StoreFlags.toImap(shown, sel.isRecent(seq)),
                     withUid ? e.uid() : 0, condstore ? modSeq : 0);
         }
         if (!result.modified().isEmpty()) {

@@ -320,6 +320,9 @@ public final class CommandParser {
         Set<StatusItem> items = EnumSet.noneOf(StatusItem.class);
         do {
             String s = p.keyword();
+            if (p.rev2() && s.equals("RECENT")) {
+                throw ParseException.bad("STATUS RECENT is not part of IMAP4rev2 (RFC 9051 has no \\Recent)");
+            }
             try {
                 items.add(StatusItem.valueOf(s));
             } catch (IllegalArgumentException e) {

@@ -30,6 +30,7 @@ public final class ImapParser {
 
     private final CommandReader r;
     private boolean utf8;
+    private boolean rev2;
     private int depth;
     private int maxDepth = 64;
     private byte[] scratch = new byte[256];
@@ -274,6 +275,16 @@ public final class ImapParser {
         return utf8;
     }
 
+    /** Whether the session enabled IMAP4rev2: RFC 9051's grammar, which has no RECENT, NEW or OLD. */
+    public void setRev2(boolean on) {
+        this.rev2 = on;
+    }
+
+    /** Whether IMAP4rev2 is enabled. */
+    public boolean rev2() {
+        return rev2;
+    }
+
     /** A message literal for APPEND, streamed into the spool. */
     public MessageSource messageLiteral(MessageSpool spool, long limit) throws ParseException, IOException {
         if (r.peek() != '{') {
@@ -287,18 +298,28 @@ public final class ImapParser {
 
     /** A mailbox name: astring, decoded from modified UTF-7; any case of INBOX becomes INBOX. */
     public String mailbox() throws ParseException, IOException {
-        String raw = astring();
+        int c = r.peek();
+        String raw = utf8 && (c == '"' || c == '{') ? strictUtf8(stringBytes()) : astring();
         if (raw.equalsIgnoreCase("INBOX")) {
             return "INBOX";
         }
         if (utf8) {
-            return raw; // RFC 6855: after UTF8=ACCEPT, names are UTF-8 and '&' is just a character
+            return raw; // RFC 6855, RFC 9051 5.1: names are UTF-8 and '&' is just a character
         }
         try {
             return ModifiedUtf7.decode(raw);
         } catch (IllegalArgumentException e) {
             // well-formed IMAP, but a name no mailbox can have: NO, as Dovecot answers (a BAD makes clients give up)
             throw ParseException.no(null, "Mailbox name is not valid mUTF-7");
+        }
+    }
+
+    /** A UTF-8 mailbox name, or NO (as for bad modified UTF-7) if the bytes are not UTF-8: never U+FFFD instead. */
+    private static String strictUtf8(byte[] b) throws ParseException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ParseException.no(null, "Mailbox name is not valid UTF-8");
         }
     }
 

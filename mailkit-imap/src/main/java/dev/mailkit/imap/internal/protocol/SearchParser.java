@@ -34,6 +34,9 @@ final class SearchParser {
             return new SearchKey.Sequence(p.sequenceSet(), false);
         }
         String name = p.keyword();
+        if (p.rev2() && (name.equals("RECENT") || name.equals("NEW") || name.equals("OLD"))) {
+            throw ParseException.bad("SEARCH " + name + " is not part of IMAP4rev2 (RFC 9051 has no \\Recent)");
+        }
         switch (name) {
             case "ALL": return new SearchKey.All();
             case "ANSWERED": return flag(MessageFlags.ANSWERED, true);

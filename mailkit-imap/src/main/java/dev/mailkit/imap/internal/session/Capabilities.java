@@ -2,7 +2,7 @@ package dev.mailkit.imap.internal.session;
 
 /** The CAPABILITY lists, which depend on the session's state and on TLS. */
 final class Capabilities {
-    private static final String COMMON = "IMAP4rev1 SASL-IR ID ENABLE IDLE LITERAL+";
+    private static final String COMMON = "IMAP4rev1 IMAP4rev2 SASL-IR ID ENABLE IDLE LITERAL+";
 
     private Capabilities() {
     }

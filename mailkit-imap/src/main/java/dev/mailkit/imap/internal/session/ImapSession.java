@@ -58,6 +58,7 @@ public final class ImapSession {
     private Compression compression;
     private boolean condstore;
     private boolean qresync;
+    private boolean rev2;
     private int authFailures;
 
     /** A session over a connection (not yet running). */
@@ -105,7 +106,7 @@ public final class ImapSession {
             while (state != SessionState.LOGOUT) {
                 Command c;
                 try {
-                    c = parser.next(this::check);
+                    c = parser.next(name -> CommandStates.check(state, rev2, name));
                 } catch (ParseException e) {
                     if (!refuse(e)) {
                         return;
@@ -189,35 +190,6 @@ public final class ImapSession {
             out.flush();
         } catch (IOException ignored) {
             // the client is gone
-        }
-    }
-
-    /** The state check the parser runs before reading a command's arguments. */
-    private void check(String name) throws ParseException {
-        switch (name) {
-            case "CAPABILITY", "NOOP", "LOGOUT", "ID":
-                return;
-            case "STARTTLS", "LOGIN", "AUTHENTICATE":
-                if (state != SessionState.NOT_AUTHENTICATED) {
-                    throw ParseException.bad(name.equals("STARTTLS") ? "STARTTLS is only allowed before login"
-                            : "Already logged in");
-                }
-                return;
-            case "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE", "SORT",
-                 "THREAD", "CANCELUPDATE",
-                 "UID FETCH", "UID SEARCH", "UID STORE", "UID COPY", "UID MOVE", "UID EXPUNGE", "UID SORT",
-                 "UID THREAD":
-                if (state == SessionState.NOT_AUTHENTICATED) {
-                    throw ParseException.bad("Please log in first");
-                }
-                if (state != SessionState.SELECTED) {
-                    throw ParseException.bad("No mailbox selected");
-                }
-                return;
-            default:
-                if (state == SessionState.NOT_AUTHENTICATED) {
-                    throw ParseException.bad("Please log in first");
-                }
         }
     }
 
@@ -367,11 +339,20 @@ public final class ImapSession {
         } else if (capability.equals("QRESYNC")) {
             qresync = true; // RFC 7162 3.2.3: implies CONDSTORE
             enableCondstore();
-        } else if (capability.equals("UTF8=ACCEPT")) {
-            // RFC 6855: mailbox names in UTF-8 both ways, UTF-8 in quoted strings, APPEND's UTF8 data item
+        } else if (capability.equals("UTF8=ACCEPT") || capability.equals("IMAP4REV2")) {
+            // RFC 6855 and RFC 9051 5.1: mailbox names in UTF-8 both ways, UTF-8 in quoted strings
             out.setUtf8(true);
             parser.setUtf8(true);
+            if (capability.equals("IMAP4REV2")) {
+                rev2 = true; // no \Recent, ESEARCH for SEARCH, ...: mailkit-imap/IMAP4rev2.md
+                parser.tokens().setRev2(true);
+            }
         }
+    }
+
+    /** Whether the client enabled IMAP4rev2 (RFC 9051): its responses follow RFC 9051, not RFC 3501. */
+    public boolean rev2() {
+        return rev2;
     }
 
     /** Ends the session after the current command. */
@@ -448,8 +429,10 @@ public final class ImapSession {
         }
         if (ch.newMessages() > 0) {
             Responses.exists(out, ch.messageCount());
-            Responses.recent(out, ch.recentCount());
-            sel.reportedRecent(ch.recentCount());
+            if (!rev2) { // RFC 9051 has no \Recent and no RECENT response
+                Responses.recent(out, ch.recentCount());
+                sel.reportedRecent(ch.recentCount());
+            }
             NotifyWatch n = notify;
             if (n != null) {
                 n.newMessages(this, ch.messageCount() - ch.newMessages() + 1, ch.messageCount());
@@ -504,7 +487,7 @@ public final class ImapSession {
     /** After EXPUNGE responses: {@code * n RECENT} if the \Recent count changed (as Dovecot does). */
     public void reportRecentIfChanged() throws IOException {
         SelectedMailbox sel = selected;
-        if (sel != null) {
+        if (sel != null && !rev2) {
             int r = sel.view().recentCount();
             if (r != sel.reportedRecent()) {
                 Responses.recent(out, r);
@@ -556,6 +539,9 @@ public final class ImapSession {
     public void select(SelectedMailbox s) {
         this.selected = s;
         this.state = SessionState.SELECTED;
+        if (rev2) {
+            s.hideRecent();
+        }
         s.view().setChangeListener(this::wake);
     }
 

@@ -37,6 +37,7 @@ public final class SelectedMailbox implements AutoCloseable {
     private final MailboxView view;
     private final boolean readOnly;
     private int reportedRecent;
+    private boolean recentHidden;
     private UidSet saved = UidSet.EMPTY;
     private final SearchUpdates searchUpdates = new SearchUpdates();
 
@@ -66,6 +67,16 @@ public final class SelectedMailbox implements AutoCloseable {
     /** The searches kept up to date for the client (RFC 5267 UPDATE), dropped with the selection. */
     public SearchUpdates searchUpdates() {
         return searchUpdates;
+    }
+
+    /** No message is \Recent for this client from now on (IMAP4rev2 enabled: RFC 9051 has no \Recent). */
+    public void hideRecent() {
+        recentHidden = true;
+    }
+
+    /** Whether the message at {@code seq} is \Recent as this client sees it. */
+    public boolean isRecent(int seq) {
+        return !recentHidden && view.isRecent(seq);
     }
 
     /** The \Recent count the client was last told. */
@@ -209,7 +220,7 @@ public final class SelectedMailbox implements AutoCloseable {
     /** The message at a sequence number, or empty if another session expunged it meanwhile. */
     public Optional<StoreMessage> message(int seq, long uid) {
         Optional<MessageInfo> info = mailbox.message(uid);
-        return info.map(i -> new StoreMessage(mailbox, i, view.isRecent(seq)));
+        return info.map(i -> new StoreMessage(mailbox, i, isRecent(seq)));
     }
 
     @Override

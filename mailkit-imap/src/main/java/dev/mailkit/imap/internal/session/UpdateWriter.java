@@ -26,7 +26,7 @@ final class UpdateWriter {
                 }
                 Optional<MessageInfo> info = sel.mailbox().message(uid);
                 if (info.isPresent()) {
-                    Responses.flagUpdate(out, seq, StoreFlags.toImap(info.get().flags(), sel.view().isRecent(seq)),
+                    Responses.flagUpdate(out, seq, StoreFlags.toImap(info.get().flags(), sel.isRecent(seq)),
                             uid, condstore ? info.get().modSeq() : 0);
                 }
             }
