@@ -17,6 +17,7 @@
 # The report (also in target/fuzz/report.tsv): per target the seconds fuzzed, executions, coverage (libFuzzer's
 # "cov": instrumented edges of dev.mailkit code reached; "new": how many of them this run reached beyond what the
 # seeds, kept inputs and earlier corpus reached at its start; "ft": features), the corpus size, and the findings.
+# (Logs are read with grep -a: a target whose inputs are bytes writes bytes into its log.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -103,23 +104,23 @@ fuzz_one() {
       -artifact_prefix="$inputs/" "$corpus" "$inputs" >"$log" 2>&1) || true
   local secs=$(( $(date +%s) - start ))
   local after; after=$(ls "$inputs" | grep -Ec '^(crash|timeout|oom|slow-unit|leak)-' || true)
-  local last; last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
-  local execs; execs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
-  [ -n "$execs" ] || execs=$(echo "$last" | grep -oE '^#[0-9]+' | tr -d '#')
+  local last; last=$(grep -aE '^#[0-9]+' "$log" | tail -1 || true)
+  local execs; execs=$(grep -aoE 'stat::number_of_executed_units: [0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
+  [ -n "$execs" ] || execs=$(echo "$last" | grep -oE '^#[0-9]+' | tr -d '#' || true)
   local cov; cov=$(echo "$last" | grep -oE 'cov: [0-9]+' | grep -oE '[0-9]+' || true)
   local ft; ft=$(echo "$last" | grep -oE 'ft: [0-9]+' | grep -oE '[0-9]+' || true)
-  local init; init=$(grep -E '^#[0-9]+\s+INITED' "$log" | head -1 | grep -oE 'cov: [0-9]+' | grep -oE '[0-9]+' || true)
+  local init; init=$(grep -aE '^#[0-9]+\s+INITED' "$log" | head -1 | grep -oE 'cov: [0-9]+' | grep -oE '[0-9]+' || true)
   local newcov='?'; [ -n "$init" ] && [ -n "$cov" ] && newcov=$((cov - init))
-  local rss; rss=$(grep -oE 'stat::peak_rss_mb: [0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
+  local rss; rss=$(grep -aoE 'stat::peak_rss_mb: [0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
   local corp; corp=$(ls "$corpus" | wc -l)
-  local eps; eps=$(grep -oE 'stat::average_exec_per_sec: +[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
+  local eps; eps=$(grep -aoE 'stat::average_exec_per_sec: +[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
   local findings=$(( after - before ))
   printf '%s#%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$simple" "$method" "$secs" "${execs:-?}" "${eps:-?}" \
     "${cov:-?}" "$newcov" "${ft:-?}" "$corp" "${rss:-?}" "$findings" >> "$REPORT"
   printf '%-48s %5ss %10s execs %7s/s cov %5s (+%s new) ft %6s corpus %5s findings %s\n' "$simple#$method" \
     "$secs" "${execs:-?}" "${eps:-?}" "${cov:-?}" "$newcov" "${ft:-?}" "$corp" "$findings"
   if [ "$findings" -gt 0 ]; then
-    grep -E '^== Java Exception|^Caused by|FuzzerSecurityIssue|^== libFuzzer crashing input|Timeout|out-of-memory' "$log" \
+    grep -aE '^== Java Exception|^Caused by|FuzzerSecurityIssue|^== libFuzzer crashing input|Timeout|out-of-memory' "$log" \
       | head -20 | sed 's/^/    /'
   fi
 }

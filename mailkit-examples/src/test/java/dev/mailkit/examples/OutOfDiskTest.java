@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The relay queue (submission to a remote recipient) the same: {@code 452 4.3.1}, no message in the queue, the next
  * message queued whole once there is space.
  * Needs root (to mount); skipped with the reason otherwise. (A read-only remount cannot be tested this way: the
- * kernel refuses {@code remount,ro} while the store holds its index journals open for writing.)
+ * kernel refuses {@code remount,ro} while the queue's log and the lock files are open for writing; see
+ * {@link ReadOnlyStorageTest}, which bind-mounts the directories read-only instead.)
  */
 class OutOfDiskTest {
     /** The runnable server refuses new mail below 64 MiB free; the file system is a little bigger. */
@@ -144,7 +145,7 @@ class OutOfDiskTest {
     }
 
     /** A submission session after STARTTLS and AUTH PLAIN as rcpt@local.test. */
-    private static RawClient submission(MailkitServerMain.Running r) throws IOException {
+    static RawClient submission(MailkitServerMain.Running r) throws IOException {
         RawClient c = new RawClient(r.smtp().port(SmtpRole.SUBMISSION));
         c.readReply();
         c.command("EHLO client.test");

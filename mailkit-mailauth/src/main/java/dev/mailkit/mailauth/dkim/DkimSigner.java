@@ -2,7 +2,7 @@ package dev.mailkit.mailauth.dkim;
 
 import dev.mailkit.core.outbound.MessageSigner;
 import dev.mailkit.core.tls.Pem;
-import dev.mailkit.core.mime.CrlfOutputStream;
+import dev.mailkit.mailauth.dkim.internal.CrlfLineEnds;
 import dev.mailkit.mailauth.dkim.internal.DkimCanonical;
 import dev.mailkit.core.mime.HeaderSection;
 
@@ -144,13 +144,20 @@ public final class DkimSigner implements MessageSigner {
      * @param time    the signature time ({@code t=})
      * @return the header field, folded, ending in CRLF
      * @throws IOException              if the message cannot be read
-     * @throws IllegalArgumentException if the message has no {@code From:} field or a header section over 1 MiB
+     * @throws IllegalArgumentException if the message has no {@code From:} field, a header section over 1 MiB, or a
+     *                                  header section that starts with a folded line (white space first)
      */
     public String sign(InputStream message, Instant time) throws IOException {
-        Normalized in = new Normalized(message);
+        CrlfLineEnds in = new CrlfLineEnds(message);
         HeaderSection header = HeaderSection.read(in, MAX_HEADER);
         if (header.all("from").isEmpty()) {
             throw new IllegalArgumentException("a message without a From: header field cannot be DKIM-signed");
+        }
+        List<String> fields = header.fields();
+        if (!fields.isEmpty() && (fields.get(0).charAt(0) == ' ' || fields.get(0).charAt(0) == '\t')) {
+            throw new IllegalArgumentException("the message's header section starts with a folded line (white space "
+                    + "first): the DKIM-Signature field put in front of it would take that line in; it cannot be "
+                    + "signed");
         }
         DkimCanonical.RelaxedBody body;
         try {
@@ -298,62 +305,6 @@ public final class DkimSigner implements MessageSigner {
         @Override
         public void nextBytes(byte[] out) {
             System.arraycopy(bytes, 0, out, 0, Math.min(out.length, bytes.length));
-        }
-    }
-
-    /** The message with CRLF line ends, as the relay stores and sends it. */
-    private static final class Normalized extends InputStream {
-        private final InputStream in;
-        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(32 * 1024);
-        private final CrlfOutputStream crlf = new CrlfOutputStream(pending, false);
-        private byte[] buf = new byte[0];
-        private int pos;
-        private boolean eof;
-
-        Normalized(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (!fill()) {
-                return -1;
-            }
-            return buf[pos++] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (!fill()) {
-                return -1;
-            }
-            int n = Math.min(len, buf.length - pos);
-            System.arraycopy(buf, pos, b, off, n);
-            pos += n;
-            return n;
-        }
-
-        private boolean fill() throws IOException {
-            while (pos >= buf.length) {
-                if (eof) {
-                    return false;
-                }
-                byte[] raw = new byte[16384];
-                int n = in.read(raw);
-                pending.reset();
-                if (n < 0) {
-                    eof = true;
-                    crlf.finishContent();
-                } else {
-                    crlf.write(raw, 0, n);
-                }
-                buf = pending.toByteArray();
-                pos = 0;
-            }
-            return true;
         }
     }
 

@@ -9,6 +9,7 @@ import dev.mailkit.core.dns.DnsType;
 import dev.mailkit.mailauth.internal.DnsQuestions;
 
 import dev.mailkit.core.MessageSource;
+import dev.mailkit.mailauth.dkim.internal.CrlfLineEnds;
 import dev.mailkit.mailauth.dkim.internal.DkimCanonical;
 import dev.mailkit.core.mime.HeaderSection;
 
@@ -70,11 +71,13 @@ public final class DkimVerifier {
     }
 
     /**
-     * Verifies the signatures of the message read from the stream (header and body, CRLF line ends).
+     * Verifies the signatures of the message read from the stream (header and body; a bare CR or LF counts as a line
+     * end, as for {@link DkimSigner}).
      *
      * @throws IOException if the stream fails or the header section is larger than 1 MiB
      */
-    public List<DkimResult> verify(InputStream message) throws IOException {
+    public List<DkimResult> verify(InputStream raw) throws IOException {
+        InputStream message = new CrlfLineEnds(raw);
         HeaderSection header = HeaderSection.read(message, MAX_HEADER);
         List<String> fields = header.fields();
         List<Check> checks = new ArrayList<>();

@@ -224,6 +224,40 @@ class DkimSignerTest {
     }
 
     /**
+     * DkimFuzzTest's finding: a bare CR in a header field was a line end for the signer (which reads the message as
+     * the relay sends it, CRLF) and not for the verifier, so mailkit's own signature failed mailkit's verification.
+     * Both now read a bare CR or LF as a line end.
+     */
+    @Test
+    void aMessageWithBareCrAndLfVerifiesWithItsOwnSignature() throws Exception {
+        KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        DkimSigner signer = DkimSigner.builder("origin.test", "ed", kp.getPrivate()).build();
+        String record = "v=DKIM1; k=ed25519; p=" + java.util.Base64.getEncoder().encodeToString(
+                java.util.Arrays.copyOfRange(kp.getPublic().getEncoded(), 12, 44));
+        DkimVerifier verifier = DkimVerifier.builder().resolver(dev.mailkit.dns.StaticDnsResolver.builder()
+                .txt("ed._domainkey.origin.test", record).build()).build();
+        for (String message : new String[] {"From: a@origin.test\reb: x\r\nSubject: hi\r\n\r\nbody\r\n",
+            "From: a@origin.test\nSubject: hi\n\nbody\rmore\n", "From: a@origin.test\r\n\r\nbody\r\n"}) {
+            byte[] signed = signed(signer, message);
+            List<DkimResult> results = verifier.verify(dev.mailkit.core.MessageSource.of(signed));
+            assertThat(results).as("%s", message).hasSize(1);
+            assertThat(results.get(0).isPass()).as("%s: %s", message, results.get(0)).isTrue();
+        }
+    }
+
+    /**
+     * DkimFuzzTest's second finding: a message whose header section starts with a folded line (white space first)
+     * was signed, and the signature field put in front of it took that line in (here a second bh= tag: permerror).
+     */
+    @Test
+    void aHeaderSectionStartingWithAFoldedLineIsNotSigned() throws Exception {
+        KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        DkimSigner signer = DkimSigner.builder("origin.test", "ed", kp.getPrivate()).build();
+        assertThatThrownBy(() -> signed(signer, " bh=a; x\r\nFrom: x@origin.test\r\n\r\nbody\r\n"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("starts with a folded line");
+    }
+
+    /**
      * Each thread signs with a Signature of its own: signatures made by many threads at once are byte for byte the
      * ones made alone (RSA PKCS#1 v1.5 and Ed25519 are deterministic), for both key types.
      */

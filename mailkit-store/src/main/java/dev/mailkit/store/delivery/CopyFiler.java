@@ -188,19 +188,47 @@ final class CopyFiler {
                 case INVALID_NAME:
                     return SmtpReply.of(550, "5.1.3", "<" + d.deliveredTo() + ">: cannot have a mailbox here");
                 default:
-                    LOG.error("delivery of {} to {} failed: {}", envelope.transactionId(), d, e.getMessage(), e);
-                    return SmtpReply.of(451, "4.3.0", "temporary failure storing the message for "
-                            + d.deliveredTo() + ", try again later");
+                    return storageFailure(e, envelope, d);
             }
         } catch (IOException | RuntimeException e) {
-            LOG.error("delivery of {} to {} failed", envelope.transactionId(), d, e);
-            return SmtpReply.of(451, "4.3.0", "temporary failure storing the message for " + d.deliveredTo()
-                    + ", try again later");
+            return storageFailure(e, envelope, d);
         } finally {
             if (decision != null) {
                 complete(decision, stored, d);
             }
         }
+    }
+
+    /**
+     * The reply for a copy that could not be written: a full file system (ENOSPC, EDQUOT) is
+     * {@code 452 4.3.1 Insufficient system storage} and a read-only one (EROFS) {@code 451 4.3.0 Mail storage is
+     * read-only}, as the SMTP server answers them, logged as a warning without a stack trace (a condition of the
+     * machine, not a bug); anything else is {@code 451 4.3.0} and an error with its stack trace.
+     */
+    private static SmtpReply storageFailure(Exception e, Envelope envelope, Destination d) {
+        if (says(e, "read-only file system")) {
+            LOG.warn("delivery of {} to {} failed: the mail storage is read-only: {}", envelope.transactionId(), d,
+                    e.getMessage());
+            return SmtpReply.of(451, "4.3.0", "Mail storage is read-only, try again later");
+        }
+        if (says(e, "no space left") || says(e, "quota exceeded")) {
+            LOG.warn("delivery of {} to {} failed: no space left: {}", envelope.transactionId(), d, e.getMessage());
+            return SmtpReply.of(452, "4.3.1", "Insufficient system storage");
+        }
+        LOG.error("delivery of {} to {} failed: {}", envelope.transactionId(), d, e.getMessage(), e);
+        return SmtpReply.of(451, "4.3.0", "temporary failure storing the message for " + d.deliveredTo()
+                + ", try again later");
+    }
+
+    /** Whether {@code e} or a cause says {@code text} (the JDK gives errno only as the message's text). */
+    private static boolean says(Throwable e, String text) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t instanceof java.nio.file.FileSystemException f ? f.getReason() : t.getMessage();
+            if (m != null && m.toLowerCase(Locale.ROOT).contains(text)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -57,6 +57,8 @@ final class IndexJournal implements AutoCloseable {
         long reservedUid;
         long reservedModSeq;
         boolean clean;
+        /** Records whose sizes were impossible or disagreed with their file name: -1, to be measured again. */
+        int unsized;
         long cleanUidNext;
         long cleanModSeq;
         long cleanNewStamp = -1;
@@ -361,6 +363,21 @@ final class IndexJournal implements AutoCloseable {
         return s.equals("-1") ? -1 : Long.parseLong(s);
     }
 
+    /**
+     * Whether a message's sizes as a record gives them are possible (the CRLF size is the file's plus one octet at
+     * most per octet, for bare LFs) and agree with its file name's {@code ,S=} and {@code ,W=}. A record damaged
+     * there would make every read of the message fail ("changed by another program?") or read it wrong; its sizes are
+     * measured from the file again instead (so is a file whose name another program wrote with wrong sizes).
+     */
+    private static boolean plausibleSizes(long size, long fileSize, String base) {
+        if (size < fileSize || size > 2 * fileSize) {
+            return false;
+        }
+        MaildirFileName.Parsed named = MaildirFileName.parse(base);
+        return named == null || (named.size < 0 || named.size == fileSize)
+                && (named.crlfSize < 0 || named.crlfSize == size);
+    }
+
     private static void apply(State st, LineReader in) {
         char kind = in.kind();
         st.clean = false;
@@ -391,6 +408,11 @@ final class IndexJournal implements AutoCloseable {
                 String base = in.token();
                 if (flags > 31 || !MaildirFileName.isSafe(base)) {
                     throw new IllegalArgumentException("bad flags or file name");
+                }
+                if (!plausibleSizes(size, fileSize, base)) {
+                    size = -1; // measured again from the file
+                    fileSize = -1;
+                    st.unsized++;
                 }
                 st.add(uid, modSeq, date, size, fileSize, (int) flags, where, base, in.keywords());
                 st.maxUid = uid;

@@ -1,6 +1,7 @@
 package dev.mailkit.store.maildir;
 
 import dev.mailkit.core.MessageSource;
+import dev.mailkit.store.MailStoreException;
 import dev.mailkit.store.MailboxName;
 import dev.mailkit.store.SpecialUse;
 import dev.mailkit.store.internal.MailboxEngine;
@@ -12,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.AccessMode;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -187,6 +189,24 @@ final class MaildirMailbox extends MailboxStorage {
     @Override
     protected boolean recordsChanges() {
         return true;
+    }
+
+    /**
+     * Before a change (append, flags, expunge): a mailbox whose directory takes no writes (a read-only file system,
+     * no permission) refuses it now, with nothing changed, instead of answering a flag change or expunge that could
+     * neither rename the file nor write the index, and so would be lost at the next start. One access check.
+     */
+    @Override
+    protected void changesBegin() {
+        Path cur = dir().resolve("cur");
+        try {
+            cur.getFileSystem().provider().checkAccess(cur, AccessMode.WRITE);
+        } catch (NoSuchFileException e) {
+            // deleted or renamed meanwhile: the change fails or finds the directory in its own way
+        } catch (IOException e) {
+            throw new MailStoreException(MailStoreException.Reason.IO_ERROR, "cannot change the mailbox in " + dir()
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -77,7 +77,7 @@ final class MaildirReconciler {
     void load(IndexJournal.State st, DovecotUidList dovecot) throws IOException {
         long newStamp = stamp(dir().resolve("new"));
         long curStamp = stamp(dir().resolve("cur"));
-        if (st != null && st.clean && st.cleanNewStamp >= 0 && st.cleanNewStamp == newStamp
+        if (st != null && st.clean && st.unsized == 0 && st.cleanNewStamp >= 0 && st.cleanNewStamp == newStamp
                 && st.cleanCurStamp == curStamp && st.fileStamp > Math.max(newStamp, curStamp)) {
             loadFromIndex(st, newStamp);
             return;
@@ -100,7 +100,7 @@ final class MaildirReconciler {
         // messages no session was told of before a clean stop are still \Recent (as Dovecot keeps them)
         long firstRecent = st != null && st.clean && st.cleanFirstRecent > 0
                 ? Math.min(st.cleanFirstRecent, uidNext) : uidNext;
-        boolean changed = st == null || !st.clean;
+        boolean changed = st == null || !st.clean || st.unsized > 0;
         // keywords: as the index defined them, then the lettered ones (messages may add more)
         Set<String> defined = new LinkedHashSet<>();
         if (st != null) {
@@ -131,7 +131,11 @@ final class MaildirReconciler {
                     changed = true;
                 }
                 MaildirMessage ref = restoredMessage(st, i, info);
-                sync.restoreRow(st.uid[i], flags, kw, modSeq, st.date[i], st.size[i], ref);
+                if (ref == null) {
+                    changed = true; // gone between the listing and now
+                    continue;
+                }
+                sync.restoreRow(st.uid[i], flags, kw, modSeq, st.date[i], ref.crlfSize, ref);
                 restored++;
             }
         }
@@ -206,11 +210,22 @@ final class MaildirReconciler {
         }
     }
 
-    /** The message of index record {@code i}, whose file is where {@code info} says; recorded as known. */
+    /**
+     * The message of index record {@code i}, whose file is where {@code info} says; recorded as known. A record
+     * without sizes (they were damaged) is measured from its file: null if that file is gone.
+     */
     private MaildirMessage restoredMessage(IndexJournal.State st, int i, String info) {
-        MaildirMessage ref = new MaildirMessage(st.base[i], info, st.fileSize[i], st.size[i]);
-        if (info != null && !info.isEmpty()) {
-            ref.extra = MaildirFileName.extraLetters(info);
+        MaildirMessage ref;
+        if (st.fileSize[i] < 0) {
+            ref = files.inspect(st.base[i], info);
+            if (ref == null) {
+                return null;
+            }
+        } else {
+            ref = new MaildirMessage(st.base[i], info, st.fileSize[i], st.size[i]);
+            if (info != null && !info.isEmpty()) {
+                ref.extra = MaildirFileName.extraLetters(info);
+            }
         }
         ref.uid = st.uid[i];
         files.put(ref);

@@ -5,9 +5,10 @@ import java.util.Locale;
 
 /**
  * The IMAP refusal for a message that could not be written locally, as Dovecot answers it: {@code NO [OVERQUOTA] Not
- * enough disk space} when the file system is full (ENOSPC, EDQUOT), {@code NO Mailbox storage is read-only} when it
- * takes no writes (EROFS), otherwise {@code NO [UNAVAILABLE]}: a condition of the server's machine, never a
- * {@code [SERVERBUG]}. Stateless.
+ * enough disk space} when the file system is full (ENOSPC, EDQUOT), {@code NO [UNAVAILABLE] Mailbox storage is
+ * read-only, try again later} when it takes no writes (EROFS; RFC 5530's code for a temporary failure of a
+ * subsystem), otherwise {@code NO [UNAVAILABLE]}: a condition of the server's machine, never a {@code [SERVERBUG]}.
+ * Stateless.
  */
 public final class StorageRefusal {
     private StorageRefusal() {
@@ -25,7 +26,7 @@ public final class StorageRefusal {
             return ParseException.no("OVERQUOTA", "Not enough disk space");
         }
         if ("read-only".equals(r)) {
-            return ParseException.no(null, "Mailbox storage is read-only, try again later");
+            return ParseException.no("UNAVAILABLE", "Mailbox storage is read-only, try again later");
         }
         return ParseException.no("UNAVAILABLE", "Cannot store the message now, try again later");
     }

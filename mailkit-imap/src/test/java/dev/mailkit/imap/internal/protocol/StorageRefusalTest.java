@@ -20,7 +20,7 @@ class StorageRefusalTest {
     @Test
     void aReadOnlyFileSystemAndOtherFailuresAreNeverServerBugs() {
         ParseException ro = StorageRefusal.of(new FileSystemException("/data/x", null, "Read-only file system"));
-        assertThat(ro.code()).isNull();
+        assertThat(ro.code()).isEqualTo("UNAVAILABLE");
         assertThat(ro.getMessage()).isEqualTo("Mailbox storage is read-only, try again later");
         assertThat(StorageRefusal.of(new IOException("Input/output error")).code()).isEqualTo("UNAVAILABLE");
         assertThat(StorageRefusal.isStorageCondition(new IOException("Broken pipe"))).isFalse();

@@ -32,6 +32,8 @@ public final class SpfEvaluation implements SpfMacros.Values {
     private final Clock clock;
     private final Duration overallTimeout;
     private final long deadline;
+    /** The client's validated names once looked up (see {@link #validatedNames()}). */
+    private List<String> validatedNames;
     private int dnsTerms;
     private int voidLookups;
 
@@ -190,6 +192,18 @@ public final class SpfEvaluation implements SpfMacros.Values {
 
     @Override
     public List<String> validatedNames() {
+        if (validatedNames == null) {
+            validatedNames = List.copyOf(lookUpValidatedNames());
+        }
+        return validatedNames;
+    }
+
+    /**
+     * The client's validated names, looked up once per evaluation: every {@code %{p}} macro and {@code ptr} mechanism
+     * asks for them, and SpfFuzzTest found a record with many {@code %{p}} that made a PTR and up to 10 address
+     * lookups for each, past every limit of RFC 7208 4.6.4.
+     */
+    private List<String> lookUpValidatedNames() {
         List<String> out = new ArrayList<>();
         List<DnsRecord> ptrs;
         try {

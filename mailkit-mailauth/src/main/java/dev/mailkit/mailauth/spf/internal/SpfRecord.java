@@ -38,16 +38,29 @@ record SpfRecord(List<Directive> directives, String redirect, String exp) {
     record DualCidr(String domainSpec, int v4, int v6) {
     }
 
+    /** The mechanisms of RFC 7208 5 (any other name is a syntax error). */
+    private static final java.util.Set<String> MECHANISMS = java.util.Set.of("all", "include", "a", "mx", "ptr", "ip4",
+            "ip6", "exists");
+
     /**
      * Splits a record (starting with {@code v=spf1}).
      *
-     * @throws SpfError a permerror for two redirect= or two exp= modifiers
+     * @throws SpfError a permerror for two redirect= or two exp= modifiers, a character other than a space or
+     *                  visible ASCII (RFC 7208 4.6.1 and 7.1: terms are visible ASCII separated by spaces), or a term
+     *                  that is neither a modifier nor a known mechanism (RFC 7208 4.6: a syntax error anywhere)
      */
     static SpfRecord parse(String record, String domain) throws SpfError {
+        for (int i = 0; i < record.length(); i++) {
+            char c = record.charAt(i);
+            if (c != ' ' && (c < 0x21 || c > 0x7e)) {
+                throw new SpfError(Result.PERMERROR, String.format("the SPF record at %s has the character U+%04X at "
+                        + "offset %d: only visible ASCII and spaces are allowed (RFC 7208 4.6.1)", domain, (int) c, i));
+            }
+        }
         String redirect = null;
         String exp = null;
         List<Directive> directives = new ArrayList<>();
-        for (String term : record.substring(6).trim().split(" +")) {
+        for (String term : record.substring(6).strip().split(" +")) {
             if (term.isEmpty()) {
                 continue;
             }
@@ -80,6 +93,13 @@ record SpfRecord(List<Directive> directives, String redirect, String exp) {
             }
             int sep = indexOfAny(t, ":/");
             String name = (sep < 0 ? t : t.substring(0, sep)).toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                throw new SpfError(Result.PERMERROR, "the SPF record at " + domain + " has the term '" + term
+                        + "' without a mechanism name (RFC 7208 4.6.1: directive = [qualifier] mechanism)");
+            }
+            if (!MECHANISMS.contains(name)) { // a syntax error anywhere is a permerror at once (RFC 7208 4.6)
+                throw new SpfError(Result.PERMERROR, "unknown mechanism '" + name + "' at " + domain);
+            }
             directives.add(new Directive(qualifierResult(q), q.equals("+") ? "" : q, name,
                     sep < 0 ? "" : t.substring(sep)));
         }

@@ -3,6 +3,7 @@ package dev.mailkit.smtp.internal.command;
 import dev.mailkit.core.SmtpReply;
 import dev.mailkit.smtp.BareLineEndings;
 import dev.mailkit.smtp.internal.ChunkReader;
+import dev.mailkit.smtp.internal.ClientGone;
 import dev.mailkit.smtp.internal.DropConnection;
 import dev.mailkit.smtp.internal.SessionState;
 import dev.mailkit.smtp.internal.SmtpConfig;
@@ -49,6 +50,10 @@ public final class BdatCommand extends MailkitCommand {
             reader.read(st.input(), size, last, st.chunkWriter());
         } catch (IOException e) {
             st.resetTransaction();
+            if (ClientGone.isClientGone(e)) {
+                ClientGone.endSession(st, "BDAT", size, e);
+                return;
+            }
             throw e;
         }
         st.recorder().note("<" + size + " octets of message content>");

@@ -3,6 +3,7 @@ package dev.mailkit.smtp.internal.command;
 import dev.mailkit.core.MessageSpool;
 import dev.mailkit.core.SmtpReply;
 import dev.mailkit.smtp.BareLineEndings;
+import dev.mailkit.smtp.internal.ClientGone;
 import dev.mailkit.smtp.internal.DataReader;
 import dev.mailkit.smtp.internal.SessionState;
 import dev.mailkit.smtp.internal.SmtpConfig;
@@ -49,7 +50,11 @@ public final class DataCommand extends MailkitCommand {
         } catch (IOException e) {
             w.abort();
             st.resetTransaction();
-            throw e; // the client went away: nothing was accepted
+            if (ClientGone.isClientGone(e)) {
+                ClientGone.endSession(st, "DATA", reader.size(), e);
+                return;
+            }
+            throw e; // nothing was accepted
         }
         st.recorder().note("<message content, " + reader.size() + " octets>");
         SmtpReply refusal = reader.limits().refusal();
