@@ -26,7 +26,8 @@ import java.util.Set;
  * read-only view whose change listener wakes the session (the same store change events that wake IDLE: nothing
  * polls), and the status last reported, so that a change becomes one {@code * STATUS} response with the items its
  * events name (MessageNew and MessageExpunge: MESSAGES and UIDNEXT; FlagChange: UNSEEN; HIGHESTMODSEQ with
- * CONDSTORE). Used under the session's write lock; the listener only wakes the session. Closed by the session when
+ * CONDSTORE); and the account-wide events through an {@link AccountNotify}. Used under the session's write lock;
+ * the listener only wakes the session. Closed by the session when
  * replaced, by NOTIFY NONE and at the end of the session.
  */
 public final class NotifyWatch implements AutoCloseable {
@@ -40,7 +41,7 @@ public final class NotifyWatch implements AutoCloseable {
     }
 
     private static final class Watched {
-        final MailboxName name;
+        MailboxName name;
         final Mailbox mailbox;
         final MailboxView view;
         final Set<Event> events;
@@ -58,6 +59,7 @@ public final class NotifyWatch implements AutoCloseable {
     private final Selected selected;
     private final List<Watched> watched;
     private NewMessages newMessages;
+    private AccountNotify account;
 
     private NotifyWatch(Selected selected, List<Watched> watched) {
         this.selected = selected;
@@ -68,6 +70,30 @@ public final class NotifyWatch implements AutoCloseable {
     public NotifyWatch withNewMessages(NewMessages writer) {
         this.newMessages = writer;
         return this;
+    }
+
+    /** Adds the account-wide events (null for none); closed with this watch. */
+    public NotifyWatch withAccount(AccountNotify a) {
+        this.account = a;
+        return this;
+    }
+
+    /**
+     * Writes the account-wide events since the last call.
+     *
+     * @return false on overflow (see {@link AccountNotify}): the caller ends NOTIFY
+     */
+    boolean writeAccountChanges(ImapWriter out) throws IOException {
+        return account == null || account.write(out, this);
+    }
+
+    /** A watched mailbox was renamed: its STATUS responses use the new name. */
+    void renamed(MailboxName from, MailboxName to) {
+        for (Watched w : watched) {
+            if (w.name.equals(from)) {
+                w.name = to;
+            }
+        }
     }
 
     /** After EXISTS for the selected mailbox: MessageNew's FETCH responses, if it asked for any. */
@@ -183,6 +209,9 @@ public final class NotifyWatch implements AutoCloseable {
 
     @Override
     public void close() {
+        if (account != null) {
+            account.close();
+        }
         for (Watched w : watched) {
             try {
                 w.view.setChangeListener(null);

@@ -1,0 +1,193 @@
+package dev.mailkit.imap.internal.session;
+
+import dev.mailkit.imap.internal.command.NotifyCommand.Event;
+import dev.mailkit.imap.internal.command.NotifyCommand.Filter;
+import dev.mailkit.imap.internal.encode.ImapWriter;
+import dev.mailkit.store.AccountChange;
+import dev.mailkit.store.AccountChanges;
+import dev.mailkit.store.MailAccount;
+import dev.mailkit.store.MailboxInfo;
+import dev.mailkit.store.MailboxName;
+
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The account-wide half of one NOTIFY SET (RFC 5465): MailboxName, SubscriptionChange, MailboxMetadataChange and
+ * ServerMetadataChange. Follows the account's {@link AccountChanges} from the number it had when NOTIFY SET ran (no
+ * event from before is reported), and turns each change that a rule matches into the response RFC 5465 5.4-5.7
+ * gives it, as Dovecot writes them: {@code * LIST} for a mailbox created, deleted ({@code \NonExistent}), renamed
+ * (with {@code OLDNAME}), subscribed ({@code \Subscribed}) or unsubscribed; {@code * METADATA mailbox entry} (RFC 5464
+ * 4.4.2) for a metadata entry. The first rule whose filter names the mailbox decides (RFC 5465 6). More than
+ * {@value #MAX_PENDING} changes waiting, or changes the store no longer keeps, is an overflow: the caller answers
+ * {@code [NOTIFICATIONOVERFLOW]} and drops the whole watch. Used under the session's write lock; closed with the
+ * {@link NotifyWatch}.
+ */
+public final class AccountNotify implements AutoCloseable {
+    /** The most account changes that may wait for one session before NOTIFY gives up on it. */
+    public static final int MAX_PENDING = 1000;
+
+    private static final Set<Event> ACCOUNT_EVENTS = EnumSet.of(Event.MailboxName, Event.SubscriptionChange,
+            Event.MailboxMetadataChange, Event.ServerMetadataChange);
+
+    /**
+     * One event group of NOTIFY SET other than SELECTED and SELECTED-DELAYED.
+     *
+     * @param names the SUBTREE roots or MAILBOXES names (empty for the other filters)
+     */
+    public record Rule(Filter filter, Set<MailboxName> names, Set<Event> events) {
+        public Rule {
+            names = Set.copyOf(names);
+            events = Set.copyOf(events);
+        }
+
+        boolean names(MailboxName n, Set<MailboxName> subscribed) {
+            switch (filter) {
+                case PERSONAL: return true;
+                case INBOXES: return n.isInbox(); // mail is delivered to INBOX only
+                case SUBSCRIBED: return subscribed.contains(n);
+                case MAILBOXES: return names.contains(n);
+                case SUBTREE:
+                    for (MailboxName root : names) {
+                        if (n.equals(root) || n.isInferiorOf(root)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                default: return false;
+            }
+        }
+    }
+
+    private final MailAccount account;
+    private final AccountChanges changes;
+    private final List<Rule> rules;
+    private final Runnable wake;
+    private long sequence;
+
+    private AccountNotify(MailAccount account, AccountChanges changes, List<Rule> rules, Runnable wake) {
+        this.account = account;
+        this.changes = changes;
+        this.rules = List.copyOf(rules);
+        this.wake = wake;
+        this.sequence = changes.sequence();
+    }
+
+    /**
+     * Starts following the account's changes, or returns null if no rule asks for an account event or the store
+     * reports none.
+     */
+    public static AccountNotify open(MailAccount account, List<Rule> rules, Runnable wake) {
+        Optional<AccountChanges> feed = account.changes();
+        boolean wanted = rules.stream().anyMatch(r -> r.events().stream().anyMatch(ACCOUNT_EVENTS::contains));
+        if (feed.isEmpty() || !wanted) {
+            return null;
+        }
+        AccountNotify n = new AccountNotify(account, feed.get(), rules, wake);
+        feed.get().addListener(wake);
+        return n;
+    }
+
+    /**
+     * Writes the responses for the changes since the last call.
+     *
+     * @param watch told of renames, so that its STATUS responses use the new names
+     * @return false on overflow (nothing written: the caller ends NOTIFY)
+     */
+    boolean write(ImapWriter out, NotifyWatch watch) throws IOException {
+        Optional<List<AccountChange>> got = changes.since(sequence);
+        if (got.isEmpty() || got.get().size() > MAX_PENDING) {
+            return false;
+        }
+        List<AccountChange> list = got.get();
+        if (list.isEmpty()) {
+            return true;
+        }
+        sequence = list.get(list.size() - 1).sequence();
+        Set<MailboxName> subscribed = new HashSet<>(account.subscriptions());
+        List<MailboxInfo> listing = null;
+        for (AccountChange c : list) {
+            if (c.kind() == AccountChange.Kind.RENAMED) {
+                watch.renamed(c.oldName(), c.mailbox());
+            }
+            Event e = event(c);
+            if (!wanted(e, c.mailbox(), subscribed)) {
+                continue;
+            }
+            if (e == Event.MailboxMetadataChange || e == Event.ServerMetadataChange) {
+                out.ascii("* METADATA ").mailboxAstring(c.mailbox() == null ? "" : c.mailbox().toString())
+                        .sp().astring(c.entry()).crlf();
+                continue;
+            }
+            if (listing == null) {
+                listing = account.list();
+            }
+            list(out, c, attributes(c, listing, subscribed));
+        }
+        return true;
+    }
+
+    private static Event event(AccountChange c) {
+        switch (c.kind()) {
+            case SUBSCRIBED, UNSUBSCRIBED: return Event.SubscriptionChange;
+            case METADATA: return c.mailbox() == null ? Event.ServerMetadataChange : Event.MailboxMetadataChange;
+            default: return Event.MailboxName;
+        }
+    }
+
+    /** RFC 5465 6: the first rule naming the mailbox decides; the server entries belong to no mailbox. */
+    private boolean wanted(Event e, MailboxName name, Set<MailboxName> subscribed) {
+        for (Rule r : rules) {
+            if (e == Event.ServerMetadataChange) {
+                if (r.events().contains(e)) {
+                    return true;
+                }
+            } else if (r.names(name, subscribed)) {
+                return r.events().contains(e);
+            }
+        }
+        return false;
+    }
+
+    /** The attributes LIST would show now (as Dovecot: \Subscribed after the children attribute). */
+    private static String attributes(AccountChange c, List<MailboxInfo> listing, Set<MailboxName> subscribed) {
+        if (c.kind() == AccountChange.Kind.DELETED) {
+            return "\\NonExistent";
+        }
+        MailboxInfo info = null;
+        for (MailboxInfo i : listing) {
+            if (i.name().equals(c.mailbox())) {
+                info = i;
+                break;
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        if (info == null || !info.selectable()) {
+            sb.append("\\NonExistent");
+        } else {
+            sb.append(info.hasChildren() ? "\\HasChildren" : "\\HasNoChildren");
+        }
+        if (c.kind() == AccountChange.Kind.SUBSCRIBED && subscribed.contains(c.mailbox())) {
+            sb.append(" \\Subscribed");
+        }
+        return sb.toString();
+    }
+
+    private static void list(ImapWriter out, AccountChange c, String attributes) throws IOException {
+        out.ascii("* LIST (").ascii(attributes).ascii(") \"").write(MailboxName.DELIMITER).ascii("\" ")
+                .mailboxAstring(c.mailbox().toString());
+        if (c.kind() == AccountChange.Kind.RENAMED) {
+            out.ascii(" (\"OLDNAME\" (").mailboxAstring(c.oldName().toString()).ascii("))");
+        }
+        out.crlf();
+    }
+
+    @Override
+    public void close() {
+        changes.removeListener(wake);
+    }
+}
