@@ -6,7 +6,6 @@ import dev.mailkit.imap.internal.encode.ImapWriter;
 import dev.mailkit.store.AccountChange;
 import dev.mailkit.store.AccountChanges;
 import dev.mailkit.store.MailAccount;
-import dev.mailkit.store.MailboxInfo;
 import dev.mailkit.store.MailboxName;
 
 import java.io.IOException;
@@ -21,7 +20,8 @@ import java.util.Set;
  * ServerMetadataChange. Follows the account's {@link AccountChanges} from the number it had when NOTIFY SET ran (no
  * event from before is reported), and turns each change that a rule matches into the response RFC 5465 5.4-5.7
  * gives it, as Dovecot writes them: {@code * LIST} for a mailbox created, deleted ({@code \NonExistent}), renamed
- * (with {@code OLDNAME}), subscribed ({@code \Subscribed}) or unsubscribed; {@code * METADATA mailbox entry} (RFC 5464
+ * (with {@code OLDNAME}), subscribed ({@code \Subscribed}) or unsubscribed (RFC 5465 gives a rename of a parent
+ * one event per mailbox moved; INBOX's rename is the creation of its new name); {@code * METADATA mailbox entry} (RFC 5464
  * 4.4.2) for a metadata entry. The first rule whose filter names the mailbox decides (RFC 5465 6). More than
  * {@value #MAX_PENDING} changes waiting, or changes the store no longer keeps, is an overflow: the caller answers
  * {@code [NOTIFICATIONOVERFLOW]} and drops the whole watch. Used under the session's write lock; closed with the
@@ -109,7 +109,6 @@ public final class AccountNotify implements AutoCloseable {
         }
         sequence = list.get(list.size() - 1).sequence();
         Set<MailboxName> subscribed = new HashSet<>(account.subscriptions());
-        List<MailboxInfo> listing = null;
         for (AccountChange c : list) {
             if (c.kind() == AccountChange.Kind.RENAMED) {
                 watch.renamed(c.oldName(), c.mailbox());
@@ -123,10 +122,7 @@ public final class AccountNotify implements AutoCloseable {
                         .sp().astring(c.entry()).crlf();
                 continue;
             }
-            if (listing == null) {
-                listing = account.list();
-            }
-            list(out, c, attributes(c, listing, subscribed));
+            list(out, c, attributes(c, subscribed));
         }
         return true;
     }
@@ -153,28 +149,15 @@ public final class AccountNotify implements AutoCloseable {
         return false;
     }
 
-    /** The attributes LIST would show now (as Dovecot: \Subscribed after the children attribute). */
-    private static String attributes(AccountChange c, List<MailboxInfo> listing, Set<MailboxName> subscribed) {
-        if (c.kind() == AccountChange.Kind.DELETED) {
-            return "\\NonExistent";
-        }
-        MailboxInfo info = null;
-        for (MailboxInfo i : listing) {
-            if (i.name().equals(c.mailbox())) {
-                info = i;
-                break;
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        if (info == null || !info.selectable()) {
-            sb.append("\\NonExistent");
-        } else {
-            sb.append(info.hasChildren() ? "\\HasChildren" : "\\HasNoChildren");
-        }
-        if (c.kind() == AccountChange.Kind.SUBSCRIBED && subscribed.contains(c.mailbox())) {
-            sb.append(" \\Subscribed");
-        }
-        return sb.toString();
+    /**
+     * As Dovecot: no attributes for a mailbox that exists (RFC 5258 sends the children attributes only when asked),
+     * {@code \NonExistent} for one that does not (deleted, or a subscribed name without a mailbox), {@code \Subscribed}
+     * when the change subscribed it and it still is.
+     */
+    private String attributes(AccountChange c, Set<MailboxName> subscribed) {
+        boolean missing = c.kind() == AccountChange.Kind.DELETED || !account.exists(c.mailbox());
+        boolean sub = c.kind() == AccountChange.Kind.SUBSCRIBED && subscribed.contains(c.mailbox());
+        return (missing ? "\\NonExistent" : "") + (missing && sub ? " " : "") + (sub ? "\\Subscribed" : "");
     }
 
     private static void list(ImapWriter out, AccountChange c, String attributes) throws IOException {
