@@ -341,13 +341,13 @@ public abstract class AccountEngine implements MailAccount {
                 moves.put(n, m);
             }
             renameMailboxes(from, to, moves);
+            for (Map.Entry<MailboxName, MailboxName> m : moves.entrySet()) {
+                recordChange(AccountChange.Kind.RENAMED, m.getValue(), m.getKey(), null);
+            }
             if (metadataTable.rename(moves)) {
                 metadataChanged();
             }
             moveSubscriptions(from, to);
-            for (Map.Entry<MailboxName, MailboxName> m : moves.entrySet()) {
-                recordChange(AccountChange.Kind.RENAMED, m.getValue(), m.getKey(), null);
-            }
         } finally {
             lock.unlock();
             changeLog.fireIfRecorded();
@@ -375,6 +375,12 @@ public abstract class AccountEngine implements MailAccount {
                 subscriptions.add(s.moved(from, to));
             }
             subscriptionsChanged(subscriptions);
+            for (MailboxName s : subs) {
+                recordChange(AccountChange.Kind.UNSUBSCRIBED, s, null, null);
+            }
+            for (MailboxName s : subs) {
+                recordChange(AccountChange.Kind.SUBSCRIBED, s.moved(from, to), null, null);
+            }
         }
     }
 
