@@ -108,6 +108,30 @@ class NotifyAccountTest {
     }
 
     @Test
+    void aMailboxCreatedAfterNotifySetIsWatchedAsItsFilterSaysAndForgottenWhenDeleted() throws Exception {
+        try (MemoryMailStore store = MemoryMailStore.builder().build();
+             ImapServer server = ImapServerTest.plain().store(store).build().start();
+             RawImap a = login(server); RawImap b = login(server)) {
+            assertThat(a.tagged("NOTIFY SET (subtree Lists (MessageNew MessageExpunge)) (personal (MailboxName))"))
+                    .isEqualTo("OK NOTIFY completed");
+            assertThat(b.tagged("CREATE Lists.Fresh")).isEqualTo("OK Create completed");
+            assertThat(b.tagged("CREATE Elsewhere")).isEqualTo("OK Create completed");
+            assertThat(awaitLine(a, "* LIST")).containsExactly("* LIST () \".\" Elsewhere");
+            NotifyTest.append(b, "Elsewhere");  // PERSONAL asks for MailboxName only: no STATUS
+            NotifyTest.append(b, "Lists.Fresh");
+            assertThat(awaitLine(a, "* STATUS")).containsExactly("* STATUS Lists.Fresh (MESSAGES 1 UIDNEXT 2)");
+            assertThat(b.tagged("RENAME Elsewhere Lists.Moved")).isEqualTo("OK Rename completed");
+            NotifyTest.append(b, "Lists.Moved"); // renamed into the subtree: watched from then on
+            assertThat(awaitLine(a, "* STATUS")).containsExactly("* STATUS Lists.Moved (MESSAGES 2 UIDNEXT 3)");
+            assertThat(b.tagged("DELETE Lists.Fresh")).isEqualTo("OK Delete completed");
+            assertThat(b.tagged("CREATE Lists.Fresh")).isEqualTo("OK Create completed");
+            NotifyTest.append(b, "Lists.Fresh"); // the new mailbox of the name, watched afresh
+            assertThat(awaitLine(a, "* STATUS")).containsExactly("* STATUS Lists.Fresh (MESSAGES 1 UIDNEXT 2)");
+            assertThat(a.command("NOOP")).containsExactly("t3 OK NOOP completed");
+        }
+    }
+
+    @Test
     void metadataChangesArriveAsUnsolicitedMetadata() throws Exception {
         try (MemoryMailStore store = MemoryMailStore.builder().build();
              ImapServer server = ImapServerTest.plain().store(store).build().start();

@@ -31,7 +31,7 @@ import java.util.Set;
  */
 final class NotifyHandler implements CommandHandler<NotifyCommand> {
     /** The most mailboxes one session may watch. */
-    static final int MAX_WATCHED = 1000;
+    static final int MAX_WATCHED = NotifyWatch.MAX_WATCHED;
 
     @Override
     public void handle(NotifyCommand c, ImapSession s) throws IOException {

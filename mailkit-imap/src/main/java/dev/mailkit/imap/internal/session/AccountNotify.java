@@ -9,7 +9,6 @@ import dev.mailkit.store.MailAccount;
 import dev.mailkit.store.MailboxName;
 
 import java.io.IOException;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -30,9 +29,6 @@ import java.util.Set;
 public final class AccountNotify implements AutoCloseable {
     /** The most account changes that may wait for one session before NOTIFY gives up on it. */
     public static final int MAX_PENDING = 1000;
-
-    private static final Set<Event> ACCOUNT_EVENTS = EnumSet.of(Event.MailboxName, Event.SubscriptionChange,
-            Event.MailboxMetadataChange, Event.ServerMetadataChange);
 
     /**
      * One event group of NOTIFY SET other than SELECTED and SELECTED-DELAYED.
@@ -78,13 +74,13 @@ public final class AccountNotify implements AutoCloseable {
     }
 
     /**
-     * Starts following the account's changes, or returns null if no rule asks for an account event or the store
-     * reports none.
+     * Starts following the account's changes, or returns null if there are no rules (only SELECTED) or the store
+     * reports no changes. Followed even for message events alone: a mailbox created later that a rule names is
+     * watched from then on.
      */
     public static AccountNotify open(MailAccount account, List<Rule> rules, Runnable wake) {
         Optional<AccountChanges> feed = account.changes();
-        boolean wanted = rules.stream().anyMatch(r -> r.events().stream().anyMatch(ACCOUNT_EVENTS::contains));
-        if (feed.isEmpty() || !wanted) {
+        if (feed.isEmpty() || rules.isEmpty()) {
             return null;
         }
         AccountNotify n = new AccountNotify(account, feed.get(), rules, wake);
@@ -110,9 +106,7 @@ public final class AccountNotify implements AutoCloseable {
         sequence = list.get(list.size() - 1).sequence();
         Set<MailboxName> subscribed = new HashSet<>(account.subscriptions());
         for (AccountChange c : list) {
-            if (c.kind() == AccountChange.Kind.RENAMED) {
-                watch.renamed(c.oldName(), c.mailbox());
-            }
+            follow(c, watch, subscribed);
             Event e = event(c);
             if (!wanted(e, c.mailbox(), subscribed)) {
                 continue;
@@ -125,6 +119,25 @@ public final class AccountNotify implements AutoCloseable {
             list(out, c, attributes(c, subscribed));
         }
         return true;
+    }
+
+    /** Keeps the watched mailboxes in step: renamed, deleted, and new ones a filter names with message events. */
+    private void follow(AccountChange c, NotifyWatch watch, Set<MailboxName> subscribed) {
+        switch (c.kind()) {
+            case RENAMED -> watch.renamed(c.oldName(), c.mailbox());
+            case DELETED -> watch.unwatch(c.mailbox());
+            default -> { }
+        }
+        if (c.kind() == AccountChange.Kind.CREATED || c.kind() == AccountChange.Kind.RENAMED) {
+            for (Rule r : rules) {
+                if (r.names(c.mailbox(), subscribed)) {
+                    if (r.events().contains(Event.MessageNew) || r.events().contains(Event.FlagChange)) {
+                        watch.watch(account, c.mailbox(), r.events());
+                    }
+                    return;
+                }
+            }
+        }
     }
 
     private static Event event(AccountChange c) {

@@ -56,14 +56,19 @@ public final class NotifyWatch implements AutoCloseable {
         }
     }
 
+    /** The most mailboxes one watch follows (NOTIFY SET naming more is refused; mailboxes created later stop here). */
+    public static final int MAX_WATCHED = 1000;
+
     private final Selected selected;
     private final List<Watched> watched;
+    private final Runnable wake;
     private NewMessages newMessages;
     private AccountNotify account;
 
-    private NotifyWatch(Selected selected, List<Watched> watched) {
+    private NotifyWatch(Selected selected, List<Watched> watched, Runnable wake) {
         this.selected = selected;
         this.watched = watched;
+        this.wake = wake;
     }
 
     /** Sets the writer of MessageNew's FETCH responses for the selected mailbox (none by default). */
@@ -92,6 +97,42 @@ public final class NotifyWatch implements AutoCloseable {
         for (Watched w : watched) {
             if (w.name.equals(from)) {
                 w.name = to;
+            }
+        }
+    }
+
+    /**
+     * A mailbox that appeared after NOTIFY SET (created, or renamed to a name a filter names) whose filter asks for
+     * message events: watched from now on, as PERSONAL and SUBTREE name the mailboxes there are when an event
+     * happens (RFC 5465 6). Nothing if it is watched already, is gone again, or {@value #MAX_WATCHED} are watched.
+     */
+    void watch(MailAccount account, MailboxName name, Set<Event> events) {
+        if (watched.size() >= MAX_WATCHED || watched.stream().anyMatch(w -> w.name.equals(name))) {
+            return;
+        }
+        Mailbox m;
+        try {
+            m = account.open(name);
+        } catch (MailStoreException e) {
+            return; // deleted meanwhile: its DELETED event follows
+        }
+        try {
+            Watched w = new Watched(name, m, m.openView(ViewMode.READ_ONLY), events);
+            w.view.setChangeListener(wake);
+            watched.add(w);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /** A watched mailbox was deleted: its view is closed. */
+    void unwatch(MailboxName name) {
+        for (java.util.Iterator<Watched> it = watched.iterator(); it.hasNext(); ) {
+            Watched w = it.next();
+            if (w.name.equals(name)) {
+                it.remove();
+                close(w);
             }
         }
     }
@@ -129,10 +170,10 @@ public final class NotifyWatch implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            new NotifyWatch(selected, list).close();
+            new NotifyWatch(selected, list, wake).close();
             throw e;
         }
-        NotifyWatch w = new NotifyWatch(selected, list);
+        NotifyWatch w = new NotifyWatch(selected, list, wake);
         for (Watched x : list) {
             x.view.setChangeListener(wake);
         }
@@ -213,12 +254,16 @@ public final class NotifyWatch implements AutoCloseable {
             account.close();
         }
         for (Watched w : watched) {
-            try {
-                w.view.setChangeListener(null);
-                w.view.close();
-            } finally {
-                w.mailbox.close();
-            }
+            close(w);
+        }
+    }
+
+    private static void close(Watched w) {
+        try {
+            w.view.setChangeListener(null);
+            w.view.close();
+        } finally {
+            w.mailbox.close();
         }
     }
 }
