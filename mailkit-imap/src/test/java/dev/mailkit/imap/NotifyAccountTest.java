@@ -121,7 +121,9 @@ class NotifyAccountTest {
             NotifyTest.append(b, "Lists.Fresh");
             assertThat(awaitLine(a, "* STATUS")).containsExactly("* STATUS Lists.Fresh (MESSAGES 1 UIDNEXT 2)");
             assertThat(b.tagged("RENAME Elsewhere Lists.Moved")).isEqualTo("OK Rename completed");
-            NotifyTest.append(b, "Lists.Moved"); // renamed into the subtree: watched from then on
+            // renamed into the subtree: watched from then on, what it holds reported at once
+            assertThat(awaitLine(a, "* STATUS")).containsExactly("* STATUS Lists.Moved (MESSAGES 1 UIDNEXT 2)");
+            NotifyTest.append(b, "Lists.Moved");
             assertThat(awaitLine(a, "* STATUS")).containsExactly("* STATUS Lists.Moved (MESSAGES 2 UIDNEXT 3)");
             assertThat(b.tagged("DELETE Lists.Fresh")).isEqualTo("OK Delete completed");
             assertThat(b.tagged("CREATE Lists.Fresh")).isEqualTo("OK Create completed");

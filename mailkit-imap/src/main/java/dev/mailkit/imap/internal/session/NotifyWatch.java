@@ -46,6 +46,7 @@ public final class NotifyWatch implements AutoCloseable {
         final MailboxView view;
         final Set<Event> events;
         MailboxStatus last;
+        boolean unreported; // watched since NOTIFY SET: compared with an empty mailbox at the next write
 
         Watched(MailboxName name, Mailbox mailbox, MailboxView view, Set<Event> events) {
             this.name = name;
@@ -118,6 +119,10 @@ public final class NotifyWatch implements AutoCloseable {
         }
         try {
             Watched w = new Watched(name, m, m.openView(ViewMode.READ_ONLY), events);
+            // the client has been told nothing of it: compared with an empty mailbox, what it holds (also what was
+            // delivered before the view opened) is reported at once
+            w.last = new MailboxStatus(0, 0, 1, w.last.uidValidity(), 0, 0, 0, 0);
+            w.unreported = true;
             w.view.setChangeListener(wake);
             watched.add(w);
         } catch (RuntimeException e) {
@@ -211,9 +216,10 @@ public final class NotifyWatch implements AutoCloseable {
     /** A {@code * STATUS} for each watched mailbox, other than the selected one, whose reported items changed. */
     void writeChanges(ImapWriter out, MailboxName selectedName, boolean condstore) throws IOException {
         for (Watched w : watched) {
-            if (!w.view.hasPendingChanges()) {
+            if (!w.view.hasPendingChanges() && !w.unreported) {
                 continue;
             }
+            w.unreported = false;
             MailboxStatus now;
             try {
                 w.view.sync(); // the queue is drained; the status is read from the mailbox

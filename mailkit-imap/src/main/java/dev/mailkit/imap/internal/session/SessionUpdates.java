@@ -64,9 +64,11 @@ final class SessionUpdates {
             }
             if (n != null && session.state() != SessionState.LOGOUT) {
                 ImapWriter out = session.out();
-                n.writeChanges(out, session.selected() == null ? null : session.selected().name(),
-                        session.condstore());
-                if (!n.writeAccountChanges(out)) {
+                // account changes first: they rename, add and drop the mailboxes whose STATUS follows
+                if (n.writeAccountChanges(out)) {
+                    n.writeChanges(out, session.selected() == null ? null : session.selected().name(),
+                            session.condstore());
+                } else {
                     out.ascii("* OK [NOTIFICATIONOVERFLOW] More than ").ascii(String.valueOf(
                             AccountNotify.MAX_PENDING)).ascii(" events were waiting; NOTIFY is off now: send "
                             + "NOTIFY SET again and LIST to catch up").crlf();
