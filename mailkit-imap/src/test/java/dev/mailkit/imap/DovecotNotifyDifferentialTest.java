@@ -38,6 +38,8 @@ class DovecotNotifyDifferentialTest {
             "CREATE Baz", "DELETE Bar", "SUBSCRIBE Baz", "CREATE &AOk-t&AOk-", "RENAME &AOk-t&AOk- Summer",
             "DELETE Summer", "UNSUBSCRIBE Baz", "DELETE Baz");
     static final String NOTIFY = "NOTIFY SET (personal (MailboxName SubscriptionChange))";
+    /** What Dovecot writes after a rename besides the rename's own line (see the class description). */
+    static final String INBOX_AFTER_RENAME = "* LIST () \".\" INBOX";
 
     @TempDir
     Path dir;
@@ -126,9 +128,13 @@ class DovecotNotifyDifferentialTest {
     /** Waits for the first unsolicited line, then collects everything up to a NOOP's completion. */
     private static List<String> heard(Lines a, OutputStream aOut, String tag) throws Exception {
         List<String> got = new ArrayList<>();
-        got.add(a.next());
+        String first;
+        do {
+            first = a.next(); // Dovecot's INBOX line may come late, after the NOOP of the step before
+        } while (first.equals(INBOX_AFTER_RENAME));
+        got.add(first);
         got.addAll(command(a, aOut, tag, "NOOP"));
-        got.removeIf(l -> l.equals("* LIST () \".\" INBOX"));
+        got.removeIf(INBOX_AFTER_RENAME::equals);
         return got;
     }
 

@@ -91,7 +91,7 @@ public final class AccountNotify implements AutoCloseable {
     /**
      * Writes the responses for the changes since the last call.
      *
-     * @param watch told of renames, so that its STATUS responses use the new names
+     * @param watch kept in step with the changes (see {@link #follow}): renamed, new and deleted mailboxes
      * @return false on overflow (nothing written: the caller ends NOTIFY)
      */
     boolean write(ImapWriter out, NotifyWatch watch) throws IOException {
