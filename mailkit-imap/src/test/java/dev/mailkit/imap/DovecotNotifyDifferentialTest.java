@@ -1,25 +1,22 @@
 package dev.mailkit.imap;
 
 import dev.mailkit.core.ModifiedUtf7;
+import dev.mailkit.imap.testing.DifferentialSession;
+import dev.mailkit.imap.testing.DovecotFixture;
 import dev.mailkit.imap.testing.DovecotImap;
+import dev.mailkit.imap.testing.ImapConversation;
 import dev.mailkit.store.maildir.MaildirMailStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,40 +41,24 @@ class DovecotNotifyDifferentialTest {
     @TempDir
     Path dir;
 
+    /** Dovecot's side reads a pipe without a timeout: a missing event fails the test here instead of hanging it. */
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void mailboxNameAndSubscriptionEventsAreThoseOfDovecot() throws Exception {
         DovecotImap.require();
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // Dovecot runs as nobody
-        Path dovecotDir = Files.createDirectories(dir.resolve("dovecot"));
+        DovecotFixture fx = DovecotFixture.builder(dir).build();
         List<String> dovecot;
-        Process a = DovecotImap.start(dovecotDir);
-        Process b = null;
-        try {
-            Lines la = new Lines(a.getInputStream());
-            la.next(); // PREAUTH; the second process starts after the first made the Maildir
-            b = DovecotImap.start(dovecotDir);
-            Lines lb = new Lines(b.getInputStream());
-            lb.next();
-            dovecot = conversation(la, a.getOutputStream(), lb, b.getOutputStream());
-        } finally {
-            a.destroy();
-            if (b != null) {
-                b.destroy();
-            }
+        try (DifferentialSession a = fx.openDovecot(); DifferentialSession b = fx.openDovecot()) {
+            dovecot = conversation(a.conversation(), b.conversation());
         }
         List<String> mailkit;
-        try (MaildirMailStore store = MaildirMailStore.builder(Files.createDirectories(dir.resolve("mailkit")))
-                .fsync(false).hostName("mk").build();
-             ImapServer server = ImapServerTest.plain().store(store).build().start();
-             Socket sa = new Socket("127.0.0.1", server.port());
-             Socket sb = new Socket("127.0.0.1", server.port())) {
-            Lines la = new Lines(sa.getInputStream());
-            Lines lb = new Lines(sb.getInputStream());
-            login(la, sa.getOutputStream());
-            login(lb, sb.getOutputStream());
-            mailkit = conversation(la, sa.getOutputStream(), lb, sb.getOutputStream());
+        try (MaildirMailStore store = fx.maildirCopy("mailkit");
+             ImapServer server = DovecotFixture.server(store).build().start();
+             DifferentialSession a = DovecotFixture.openMailkit(server);
+             DifferentialSession b = DovecotFixture.openMailkit(server)) {
+            mailkit = conversation(a.conversation(), b.conversation());
         }
-        DovecotDifferentialTest.compare("notify", utf7(dovecot), mailkit);
+        DovecotFixture.compare("notify", utf7(dovecot), mailkit);
     }
 
     /**
@@ -89,7 +70,7 @@ class DovecotNotifyDifferentialTest {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String l = lines.get(i);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{(\\d+)}$").matcher(l);
+            Matcher m = Pattern.compile("\\{(\\d+)}$").matcher(l);
             if (m.find() && i + 1 < lines.size()) {
                 byte[] next = lines.get(++i).getBytes(StandardCharsets.UTF_8);
                 int n = Integer.parseInt(m.group(1));
@@ -102,92 +83,43 @@ class DovecotNotifyDifferentialTest {
         return out;
     }
 
-    private static void login(Lines in, OutputStream out) throws Exception {
-        in.next(); // the greeting
-        command(in, out, "l", "LOGIN joe@example.com secret");
-    }
-
-    /** The notified session's responses to NOTIFY and to each change, normalised. */
-    private static List<String> conversation(Lines a, OutputStream aOut, Lines b, OutputStream bOut)
-            throws Exception {
+    /** The notified session's responses to NOTIFY and to each change. */
+    private static List<String> conversation(ImapConversation a, ImapConversation b) throws Exception {
         List<String> out = new ArrayList<>();
         out.add("### " + NOTIFY);
-        out.addAll(command(a, aOut, "n", NOTIFY));
+        out.addAll(lines(a.command("n", NOTIFY)));
         for (int i = 0; i < CHANGES.size(); i++) {
             out.add("### " + CHANGES.get(i));
-            List<String> done = command(b, bOut, "c" + i, CHANGES.get(i));
+            List<String> done = lines(b.command("c" + i, CHANGES.get(i)));
             assertThat(done.get(done.size() - 1)).startsWith("c" + i + " OK");
-            out.addAll(heard(a, aOut, "w" + i));
+            out.addAll(heard(a, "w" + i));
         }
         out.add("### own CREATE Own");
-        out.addAll(command(a, aOut, "o", "CREATE Own"));
-        out.addAll(heard(a, aOut, "x"));
+        out.addAll(lines(a.command("o", "CREATE Own")));
+        out.addAll(heard(a, "x"));
         return out;
     }
 
-    /** Waits for the first unsolicited line, then collects everything up to a NOOP's completion. */
-    private static List<String> heard(Lines a, OutputStream aOut, String tag) throws Exception {
-        List<String> got = new ArrayList<>();
-        String first;
+    /** Waits for the first unsolicited response, then collects everything up to a NOOP's completion. */
+    private static List<String> heard(ImapConversation a, String tag) throws Exception {
+        List<String> first;
         do {
-            first = a.next(); // Dovecot's INBOX line may come late, after the NOOP of the step before
-        } while (first.equals(INBOX_AFTER_RENAME));
-        got.add(first);
-        got.addAll(command(a, aOut, tag, "NOOP"));
+            first = lines(a.response()); // Dovecot's INBOX line may come late, after the NOOP of the step before
+        } while (first.equals(List.of(INBOX_AFTER_RENAME)));
+        List<String> got = new ArrayList<>(first);
+        got.addAll(lines(a.command(tag, "NOOP")));
         got.removeIf(INBOX_AFTER_RENAME::equals);
         return got;
     }
 
-    /** Sends a command; its responses with the completion's text cut after the status (Dovecot adds timings). */
-    private static List<String> command(Lines in, OutputStream out, String tag, String command) throws Exception {
-        out.write((tag + " " + command + "\r\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        List<String> got = new ArrayList<>();
-        while (true) {
-            String l = in.next();
-            if (l.startsWith(tag + " ")) {
-                String[] w = l.split(" ", 3);
-                got.add(w[0] + " " + w[1]);
-                return got;
-            }
-            got.add(l);
+    /** The lines of raw responses; a completion cut after its status (Dovecot adds timings to the text). */
+    private static List<String> lines(byte[] raw) {
+        List<String> out = new ArrayList<>();
+        for (String l : new String(raw, StandardCharsets.UTF_8).split("\r\n")) {
+            String[] w = l.split(" ", 3);
+            out.add(w.length == 3 && !w[0].equals("*") && (w[1].equals("OK") || w[1].equals("NO") || w[1].equals("BAD"))
+                    ? w[0] + " " + w[1] : l);
         }
-    }
-
-    /** The lines of a stream, read on a thread of their own so that a wait can time out. */
-    static final class Lines {
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final List<String> seen = new ArrayList<>();
-
-        Lines(InputStream in) {
-            Thread t = new Thread(() -> {
-                try {
-                    ByteArrayOutputStream b = new ByteArrayOutputStream();
-                    int c;
-                    while ((c = in.read()) != -1) {
-                        if (c == '\n') {
-                            lines.add(b.toString(StandardCharsets.UTF_8).replaceAll("\r$", ""));
-                            b.reset();
-                        } else {
-                            b.write(c);
-                        }
-                    }
-                } catch (IOException e) {
-                    // closed
-                }
-                lines.add("(end of stream)");
-            }, "notify-diff-reader");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        String next() throws Exception {
-            String l = lines.poll(20, TimeUnit.SECONDS);
-            if (l == null) {
-                throw new IOException("nothing within 20 s after " + seen);
-            }
-            seen.add(l);
-            return l;
-        }
+        return out;
     }
 }
