@@ -176,9 +176,11 @@ class NotifyTest {
             assertThat(a.tagged("NOTIFY SET (mailboxes Other (FlagChange))"))
                     .isEqualTo("BAD FlagChange and AnnotationChange need MessageNew and MessageExpunge");
             assertThat(a.tagged("NOTIFY SET (mailboxes Other (MessageNew MessageExpunge Bogus))"))
-                    .isEqualTo("NO [BADEVENT (MessageNew MessageExpunge FlagChange)] Unknown event Bogus");
-            assertThat(a.tagged("NOTIFY SET (mailboxes Other (MessageNew MessageExpunge MailboxName))"))
-                    .isEqualTo("NO [BADEVENT (MessageNew MessageExpunge FlagChange)] Event MailboxName is not supported");
+                    .isEqualTo("NO [BADEVENT (MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange "
+                            + "MailboxMetadataChange ServerMetadataChange)] Unknown event Bogus");
+            assertThat(a.tagged("NOTIFY SET (mailboxes Other (MessageNew MessageExpunge AnnotationChange))"))
+                    .startsWith("NO [BADEVENT (MessageNew MessageExpunge FlagChange MailboxName")
+                    .endsWith("] Event AnnotationChange is not supported");
             assertThat(a.tagged("NOTIFY SET (elsewhere (MessageNew MessageExpunge))")).startsWith(
                     "BAD unknown NOTIFY filter ELSEWHERE");
             assertThat(a.tagged("NOTIFY SET (selected NONE) (selected-delayed NONE)"))

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -328,6 +329,46 @@ class CrossNodeTest {
             }
             assertThat(c.readLine()).isEqualTo("* STATUS INBOX (UNSEEN 0)");
             assertThat(tagged(c, "c NOTIFY NONE")).isEqualTo("c OK NOTIFY completed\n");
+        }
+    }
+
+    /**
+     * NOTIFY's account events across nodes: the hierarchy, subscription and metadata changes node a makes reach an
+     * IMAP session on node b as LIST and METADATA responses; and a change whose notification was lost (written here
+     * with SQL, as a node would write it, without the pg_notify) arrives by node b's periodic comparison.
+     */
+    @Test
+    void imapNotifyOnOneNodeHearsMailboxNameSubscriptionAndMetadataChangesOnTheOther() throws Exception {
+        InMemoryUserDirectory users = InMemoryUserDirectory.builder().passwordHashIterations(1000)
+                .user("ann@example.com", "secret").build();
+        MailAccount onA = a.account(ANN);
+        try (ImapServer imap = ImapServer.builder().users(users).store(b).requireTlsForLogin(false)
+                .authFailurePenalty(AuthFailurePenalty.none()).build().start();
+             RawClient c = new RawClient(imap.port(), Duration.ofSeconds(10))) {
+            c.readLine();
+            assertThat(tagged(c, "a LOGIN ann@example.com secret")).contains("a OK");
+            assertThat(tagged(c, "b CAPABILITY")).contains(" NOTIFY");
+            assertThat(tagged(c, "c NOTIFY SET (personal (MailboxName SubscriptionChange MailboxMetadataChange "
+                    + "ServerMetadataChange))")).isEqualTo("c OK NOTIFY completed\n");
+            onA.create(MailboxName.of("Projects"));
+            assertThat(c.readLine()).isEqualTo("* LIST () \".\" Projects");
+            onA.rename(MailboxName.of("Projects"), MailboxName.of("Done"));
+            assertThat(c.readLine()).isEqualTo("* LIST () \".\" Done (\"OLDNAME\" (Projects))");
+            onA.subscribe(MailboxName.of("Done"));
+            assertThat(c.readLine()).isEqualTo("* LIST (\\Subscribed) \".\" Done");
+            onA.metadata().orElseThrow().set(MailboxName.of("Done"), Map.of("/private/comment", new byte[] {'x'}));
+            assertThat(c.readLine()).isEqualTo("* METADATA Done /private/comment");
+            onA.metadata().orElseThrow().set(null, Map.of("/shared/admin", new byte[] {'y'}));
+            assertThat(c.readLine()).isEqualTo("* METADATA \"\" /shared/admin");
+            onA.delete(MailboxName.of("Done"));
+            assertThat(c.readLine()).isEqualTo("* LIST (\\NonExistent) \".\" Done");
+            try (java.sql.Connection sql = dbA.connection(); java.sql.Statement st = sql.createStatement()) {
+                st.execute("WITH s AS (UPDATE mk_account SET change_seq = change_seq + 1 WHERE name = 'ann@example.com'"
+                        + " RETURNING id, change_seq) INSERT INTO mk_account_change (account_id, seq, kind, mailbox)"
+                        + " SELECT id, change_seq, 'CREATED', 'Lost' FROM s");
+            }
+            assertThat(c.readLine()).as("heard by the periodic comparison").isEqualTo("* LIST (\\NonExistent) \".\" Lost");
+            assertThat(tagged(c, "d NOOP")).isEqualTo("d OK NOOP completed\n");
         }
     }
 

@@ -95,4 +95,14 @@ public interface MailAccount {
     default Optional<AccountMetadata> metadata() {
         return Optional.empty();
     }
+
+    /**
+     * The numbered stream of changes to the hierarchy, the subscriptions and the metadata (IMAP NOTIFY's MailboxName,
+     * SubscriptionChange and metadata events), if the store reports them. The default is empty: IMAP then leaves
+     * NOTIFY out of its capabilities. mailkit's own stores report them: memory, Maildir (changes made through this
+     * store object; see {@code MaildirMailStore} for those of other processes) and PostgreSQL (every node's).
+     */
+    default Optional<AccountChanges> changes() {
+        return Optional.empty();
+    }
 }

@@ -9,7 +9,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The store contract, part 1: accounts and the mailbox hierarchy (a part of {@link MailStoreContractTest}). */
-public abstract class HierarchyContract extends MailStoreFixture {
+public abstract class HierarchyContract extends AccountChangesContract {
     // ================================================================================================ accounts
 
     @Test

@@ -54,6 +54,32 @@ class MailKitSieveTest {
         }
     }
 
+    /**
+     * A delivery whose script files into a mailbox it creates ({@code fileinto :create}) is heard by an IMAP session
+     * with NOTIFY (RFC 5465): the new mailbox as {@code * LIST}, and the message in it as {@code * STATUS}.
+     */
+    @Test
+    void aMailboxThatSieveCreatesIsHeardByAnImapSessionWithNotify() throws IOException {
+        try (MailKit mail = MailKit.builder().sieve().imap().build().start();
+             RawClient imap = new RawClient(mail.imapPort(), Duration.ofSeconds(10))) {
+            mail.installSieveScript("ann@example.test", """
+                    require ["fileinto", "mailbox"];
+                    if header :contains "subject" "invoice" { fileinto :create "Invoices"; }
+                    """);
+            imap.readLine();
+            imap.send("a LOGIN ann@example.test secret\r\n");
+            assertThat(imap.readLine()).startsWith("a OK");
+            imap.send("b NOTIFY SET (personal (MessageNew MessageExpunge MailboxName))\r\n");
+            assertThat(imap.readLine()).isEqualTo("b OK NOTIFY completed");
+            assertThat(send(mail, "shop@remote.test", "ann@example.test",
+                    "From: shop@remote.test\nSubject: invoice 42\n\npay")).startsWith("250");
+            assertThat(imap.readLine()).isEqualTo("* LIST () \".\" Invoices");
+            assertThat(imap.readLine()).isEqualTo("* STATUS Invoices (MESSAGES 1 UIDNEXT 2)");
+            imap.send("c NOOP\r\n");
+            assertThat(imap.readLine()).isEqualTo("c OK NOOP completed");
+        }
+    }
+
     /** The same through the JUnit extension. */
     @Nested
     class ThroughTheExtension {

@@ -1,5 +1,7 @@
 package dev.mailkit.postgres.internal;
 
+import dev.mailkit.store.AccountChange;
+import dev.mailkit.store.AccountChanges;
 import dev.mailkit.store.AccountId;
 import dev.mailkit.store.MailStoreException;
 import dev.mailkit.store.MailboxName;
@@ -18,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeSet;
@@ -39,6 +42,7 @@ public final class PgAccount extends AccountEngine {
     private final Map<Long, PgMailbox> loaded = new HashMap<>(); // guarded by lock()
     private Map<MailboxName, Listed> listing = Map.of(); // guarded by lock(): the last read of mk_mailbox
     private volatile boolean stale;
+    private final PgChanges changes;
 
     /** A mailbox row as the hierarchy read it, with its counters at the time. */
     private record Listed(long id, Set<SpecialUse> specialUse, long uidValidity, long highestModSeq,
@@ -51,6 +55,7 @@ public final class PgAccount extends AccountEngine {
         this.accountId = accountId;
         this.subscriptions = subscriptions;
         this.persistedSubscriptions = new HashSet<>(subscriptions);
+        this.changes = new PgChanges(ctx.db(), accountId, ctx.instance());
     }
 
     /** The account, its row (with INBOX and the auto-created mailboxes) created if it did not exist. */
@@ -312,6 +317,7 @@ public final class PgAccount extends AccountEngine {
         try {
             row = ctx.db().inTransaction(c -> {
                 long[] r = insertMailbox(c, accountId, name, uses);
+                changes.record(c, AccountChange.Kind.CREATED, name, null, null);
                 notifyAccount(c);
                 return r;
             });
@@ -338,6 +344,9 @@ public final class PgAccount extends AccountEngine {
                     try (ResultSet rs = ps.executeQuery()) {
                         id = rs.next() ? rs.getLong(1) : null;
                     }
+                }
+                if (id != null) {
+                    changes.record(c, AccountChange.Kind.DELETED, name, null, null);
                 }
                 notifyAccount(c);
                 return id;
@@ -372,6 +381,9 @@ public final class PgAccount extends AccountEngine {
                     }
                     ps.executeBatch();
                 }
+                for (Map.Entry<MailboxName, MailboxName> e : moves.entrySet()) {
+                    changes.record(c, AccountChange.Kind.RENAMED, e.getValue(), e.getKey(), null);
+                }
                 notifyAccount(c);
                 return null;
             });
@@ -402,7 +414,7 @@ public final class PgAccount extends AccountEngine {
     @Override
     protected void writeMetadata(MailboxName mailbox, Map<String, byte[]> changes) {
         try {
-            PgMetadata.write(ctx.db(), accountId, mailbox, changes, ctx.settings().metadataLimits());
+            PgMetadata.write(ctx.db(), accountId, mailbox, changes, ctx.settings().metadataLimits(), this.changes);
         } catch (SQLException e) {
             throw Db.failure("cannot change the metadata of " + (mailbox == null ? id() : mailbox), e);
         }
@@ -433,6 +445,12 @@ public final class PgAccount extends AccountEngine {
                         ps.addBatch();
                     }
                     ps.executeBatch();
+                }
+                for (MailboxName n : new java.util.TreeSet<>(removed)) {
+                    changes.record(c, AccountChange.Kind.UNSUBSCRIBED, n, null, null);
+                }
+                for (MailboxName n : new java.util.TreeSet<>(added)) {
+                    changes.record(c, AccountChange.Kind.SUBSCRIBED, n, null, null);
                 }
                 notifyAccount(c);
                 return null;
@@ -475,6 +493,21 @@ public final class PgAccount extends AccountEngine {
         for (PgMailbox m : behind) {
             m.catchUp();
         }
+    }
+
+    /** The account's changes are rows of {@code mk_account_change}, written with the changes (see {@link PgChanges}). */
+    @Override
+    protected void recordChange(AccountChange.Kind kind, MailboxName mailbox, MailboxName oldName, String entry) {
+    }
+
+    @Override
+    public Optional<AccountChanges> changes() {
+        return Optional.of(changes);
+    }
+
+    /** The account's change stream. */
+    PgChanges changeStream() {
+        return changes;
     }
 
     private void notifyAccount(Connection c) throws SQLException {

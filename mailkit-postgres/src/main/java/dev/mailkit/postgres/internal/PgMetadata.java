@@ -1,5 +1,6 @@
 package dev.mailkit.postgres.internal;
 
+import dev.mailkit.store.AccountChange;
 import dev.mailkit.store.MailboxName;
 import dev.mailkit.store.MetadataLimits;
 import dev.mailkit.store.internal.MetadataBudget;
@@ -49,9 +50,9 @@ final class PgMetadata {
         return out;
     }
 
-    /** Checks the change against the limits and makes it, in one transaction. */
+    /** Checks the change against the limits and makes it, with its rows in the change stream, in one transaction. */
     static void write(Db db, long accountId, MailboxName mailbox, Map<String, byte[]> changes,
-                      MetadataLimits limits) throws SQLException {
+                      MetadataLimits limits, PgChanges stream) throws SQLException {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM mk_account WHERE id = ? FOR UPDATE")) {
                 ps.setLong(1, accountId);
@@ -103,6 +104,9 @@ final class PgMetadata {
                 }
                 del.executeBatch();
                 ins.executeBatch();
+            }
+            for (String entry : new java.util.TreeSet<>(changes.keySet())) {
+                stream.record(c, AccountChange.Kind.METADATA, mailbox, null, entry);
             }
             return null;
         });

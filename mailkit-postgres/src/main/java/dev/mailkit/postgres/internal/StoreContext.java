@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The state of one {@code PostgresMailStore} on this node: its accounts and loaded mailboxes, and how other nodes'
  * changes reach them. A notification on the schema's mailbox channel ({@code "<mailbox id> <modseq>"}) schedules a
  * catch-up read of that mailbox if this node has not applied that MODSEQ yet; one on the account channel marks the
- * account to be re-read; every tick, one query compares every loaded mailbox's HIGHESTMODSEQ with the database's, so
- * a lost notification delays a change by one tick at most; after a reconnection everything is compared. Thread-safe.
+ * account to be re-read (if another node changed it) and runs its change listeners (whichever node changed it);
+ * every tick, one query compares every loaded mailbox's HIGHESTMODSEQ with the database's and one every listened-to
+ * account's change number, so a lost notification delays a change by one tick at most; after a reconnection
+ * everything is compared. Thread-safe.
  */
 public final class StoreContext implements Notifications.Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(StoreContext.class);
@@ -94,7 +96,10 @@ public final class StoreContext implements Notifications.Subscriber {
         mailboxes.remove(m.id(), m);
     }
 
-    /** Content rows no message refers to, older than {@code graceSeconds}, deleted; and old expunge records. */
+    /**
+     * Content rows no message refers to, older than {@code graceSeconds}, deleted; and old expunge records and
+     * account change records.
+     */
     public int collectGarbage(long graceSeconds, long expungedRecordSeconds) throws SQLException {
         int n = contents.collectGarbage(graceSeconds);
         n += db.autoCommit(c -> {
@@ -102,7 +107,12 @@ public final class StoreContext implements Notifications.Subscriber {
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM mk_expunged WHERE at < now() - make_interval(secs => ?)")) {
                 ps.setLong(1, expungedRecordSeconds);
-                return ps.executeUpdate();
+                int deleted = ps.executeUpdate();
+                try (PreparedStatement ch = c.prepareStatement( // the same age for account changes (V8)
+                        "DELETE FROM mk_account_change WHERE at < now() - make_interval(secs => ?)")) {
+                    ch.setLong(1, expungedRecordSeconds);
+                    return deleted + ch.executeUpdate();
+                }
             }
         });
         return n;
@@ -128,6 +138,9 @@ public final class StoreContext implements Notifications.Subscriber {
                     a.markStale();
                     db.executor().execute(a::reconcile);
                 }
+                if (a != null) {
+                    a.changeStream().fire(); // this node's changes too: one path for every session
+                }
             }
         } catch (NumberFormatException e) {
             LOG.debug("ignoring notification {} on {}", payload, channel);
@@ -138,18 +151,22 @@ public final class StoreContext implements Notifications.Subscriber {
     public void resync() {
         for (PgAccount a : accounts.values()) {
             a.markStale();
+            a.changeStream().fire();
         }
         tick();
     }
 
     @Override
     public void tick() {
-        if (closed || mailboxes.isEmpty() || !tickRunning.compareAndSet(false, true)) {
+        if (closed || !tickRunning.compareAndSet(false, true)) {
             return;
         }
         db.executor().execute(() -> {
             try {
-                compareAll();
+                if (!mailboxes.isEmpty()) {
+                    compareAll();
+                }
+                compareAccounts();
             } finally {
                 tickRunning.set(false);
             }
@@ -181,6 +198,39 @@ public final class StoreContext implements Notifications.Subscriber {
             Long modSeq = now.get(m.id());
             if (modSeq == null || modSeq > m.knownModSeq()) {
                 m.scheduleCatchUp(); // a deleted one finds out there
+            }
+        }
+    }
+
+    /** One query: every account with change listeners whose change number is ahead of the last heard runs them. */
+    private void compareAccounts() {
+        List<PgChanges> heard = accounts.values().stream().map(PgAccount::changeStream)
+                .filter(PgChanges::hasListeners).toList();
+        if (heard.isEmpty()) {
+            return;
+        }
+        Map<Long, Long> now = new HashMap<>();
+        try {
+            db.autoCommit(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT id, change_seq FROM mk_account WHERE id = ANY (?)")) {
+                    ps.setArray(1, c.createArrayOf("bigint", heard.stream().map(PgChanges::accountId)
+                            .toArray(Long[]::new)));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            now.put(rs.getLong(1), rs.getLong(2));
+                        }
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            return; // the next tick tries again
+        }
+        for (PgChanges ch : heard) {
+            Long seq = now.get(ch.accountId());
+            if (seq != null) {
+                ch.fireIfBehind(seq);
             }
         }
     }

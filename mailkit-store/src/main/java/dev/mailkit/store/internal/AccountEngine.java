@@ -2,6 +2,8 @@ package dev.mailkit.store.internal;
 
 import dev.mailkit.store.StoreSettings;
 
+import dev.mailkit.store.AccountChange;
+import dev.mailkit.store.AccountChanges;
 import dev.mailkit.store.AccountId;
 import dev.mailkit.store.AccountMetadata;
 import dev.mailkit.store.MailAccount;
@@ -44,6 +46,7 @@ public abstract class AccountEngine implements MailAccount {
     private final TreeSet<MailboxName> subscriptions; // guarded by lock
     private final MetadataTable metadataTable = new MetadataTable(); // guarded by lock
     private final AccountMetadata metadata = new Metadata();
+    private final AccountChangeLog changeLog = new AccountChangeLog();
 
     /**
      * An account with the given subscriptions.
@@ -127,6 +130,15 @@ public abstract class AccountEngine implements MailAccount {
 
     /** The in-memory metadata changed: a store that keeps it in a file writes it. Under the lock. */
     protected void metadataChanged() {
+    }
+
+    /**
+     * Records a change for {@link #changes()}. Under the lock. The default appends it to the in-memory
+     * {@link AccountChangeLog}; a store that keeps changes elsewhere (with the change itself) overrides this and
+     * {@link #changes()}.
+     */
+    protected void recordChange(AccountChange.Kind kind, MailboxName mailbox, MailboxName oldName, String entry) {
+        changeLog.record(kind, mailbox, oldName, entry);
     }
 
     /** Fails if the store was closed. */
@@ -251,8 +263,10 @@ public abstract class AccountEngine implements MailAccount {
             checkRoomForMailbox();
             createMailbox(name, specialUse);
             dropMetadata(name);
+            recordChange(AccountChange.Kind.CREATED, name, null, null);
         } finally {
             lock.unlock();
+            changeLog.fireIfRecorded();
         }
     }
 
@@ -278,8 +292,10 @@ public abstract class AccountEngine implements MailAccount {
             }
             deleteMailbox(name);
             dropMetadata(name);
+            recordChange(AccountChange.Kind.DELETED, name, null, null);
         } finally {
             lock.unlock();
+            changeLog.fireIfRecorded();
         }
     }
 
@@ -298,6 +314,7 @@ public abstract class AccountEngine implements MailAccount {
                 checkRoomForMailbox();
                 MailboxEngine target = createMailbox(to, Set.of());
                 MessageTransfer.moveAll(mailbox(MailboxName.INBOX), target);
+                recordChange(AccountChange.Kind.CREATED, to, null, null);
                 return;
             }
             if (to.isInferiorOf(from)) {
@@ -324,12 +341,16 @@ public abstract class AccountEngine implements MailAccount {
                 moves.put(n, m);
             }
             renameMailboxes(from, to, moves);
+            for (Map.Entry<MailboxName, MailboxName> m : moves.entrySet()) {
+                recordChange(AccountChange.Kind.RENAMED, m.getValue(), m.getKey(), null);
+            }
             if (metadataTable.rename(moves)) {
                 metadataChanged();
             }
             moveSubscriptions(from, to);
         } finally {
             lock.unlock();
+            changeLog.fireIfRecorded();
         }
     }
 
@@ -354,6 +375,12 @@ public abstract class AccountEngine implements MailAccount {
                 subscriptions.add(s.moved(from, to));
             }
             subscriptionsChanged(subscriptions);
+            for (MailboxName s : subs) {
+                recordChange(AccountChange.Kind.UNSUBSCRIBED, s, null, null);
+            }
+            for (MailboxName s : subs) {
+                recordChange(AccountChange.Kind.SUBSCRIBED, s.moved(from, to), null, null);
+            }
         }
     }
 
@@ -372,8 +399,10 @@ public abstract class AccountEngine implements MailAccount {
             }
             subscriptions.add(name);
             subscriptionsChanged(subscriptions);
+            recordChange(AccountChange.Kind.SUBSCRIBED, name, null, null);
         } finally {
             lock.unlock();
+            changeLog.fireIfRecorded();
         }
     }
 
@@ -385,9 +414,11 @@ public abstract class AccountEngine implements MailAccount {
         try {
             if (subscriptions.remove(name)) {
                 subscriptionsChanged(subscriptions);
+                recordChange(AccountChange.Kind.UNSUBSCRIBED, name, null, null);
             }
         } finally {
             lock.unlock();
+            changeLog.fireIfRecorded();
         }
     }
 
@@ -413,6 +444,14 @@ public abstract class AccountEngine implements MailAccount {
         return Optional.of(metadata);
     }
 
+    /**
+     * The in-memory {@link AccountChangeLog} of the changes made through this object (see {@link #recordChange}).
+     */
+    @Override
+    public Optional<AccountChanges> changes() {
+        return Optional.of(changeLog);
+    }
+
     /** {@link AccountMetadata} over the hooks, under the account's lock, for existing mailboxes only. */
     private final class Metadata implements AccountMetadata {
         @Override
@@ -435,8 +474,12 @@ public abstract class AccountEngine implements MailAccount {
             try {
                 checkMailbox(mailbox);
                 writeMetadata(mailbox, copy);
+                for (String entry : new TreeSet<>(copy.keySet())) {
+                    recordChange(AccountChange.Kind.METADATA, mailbox, null, entry);
+                }
             } finally {
                 lock.unlock();
+                changeLog.fireIfRecorded();
             }
         }
 

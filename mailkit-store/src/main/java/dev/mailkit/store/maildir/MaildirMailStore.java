@@ -63,6 +63,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * renames, deletions); while running, files dropped into {@code new/} are picked up at the next SELECT or STATUS
  * (a cheap mtime check), and a message file renamed or deleted by another program is found again or expunged when
  * it is read. Two mailkit stores may not use one directory at once: {@link Builder#build()} locks {@code DATA}.
+ * {@link MailAccount#changes()} reports the hierarchy, subscription and metadata changes made through this store;
+ * folders another program creates, deletes or renames are not reported there (IMAP NOTIFY does not hear them; LIST
+ * shows them).
  *
  * <h2>Safety</h2>
  * Account and mailbox names are checked ({@link AccountId}, {@link MailboxName}) before they become paths; symbolic

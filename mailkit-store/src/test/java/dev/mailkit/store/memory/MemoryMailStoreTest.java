@@ -57,4 +57,16 @@ class MemoryMailStoreTest extends MailStoreContractTest {
                 .isInstanceOf(IllegalStateException.class);
         assertThat(List.of(s.toString())).isNotEmpty();
     }
+
+    @org.junit.jupiter.api.Test
+    void aSessionFurtherBehindThanTheKeptHistoryIsToldSo() {
+        dev.mailkit.store.AccountChanges ch = ann.changes().orElseThrow();
+        long s = ch.sequence();
+        for (int i = 0; i < dev.mailkit.store.internal.AccountChangeLog.HISTORY / 2 + 1; i++) {
+            ann.subscribe(name("X"));
+            ann.unsubscribe(name("X"));
+        }
+        org.assertj.core.api.Assertions.assertThat(ch.since(s)).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(ch.since(ch.sequence() - 10).orElseThrow()).hasSize(10);
+    }
 }

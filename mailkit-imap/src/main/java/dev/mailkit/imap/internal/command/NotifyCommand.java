@@ -21,13 +21,27 @@ public record NotifyCommand(String tag, boolean none, boolean status, List<Event
         return "NOTIFY";
     }
 
-    /** The events this server reports; any other is refused with {@link #badEventCode()}. */
-    public static final Set<Event> SUPPORTED = java.util.EnumSet.of(Event.MessageNew, Event.MessageExpunge,
-            Event.FlagChange);
+    /**
+     * The events this server can report, with a store that reports account changes and keeps metadata; any other
+     * (AnnotationChange: mailkit has no per-message annotations, RFC 5257) is refused with {@link #badEventCode}.
+     */
+    public static final Set<Event> SUPPORTED = java.util.EnumSet.complementOf(java.util.EnumSet.of(
+            Event.AnnotationChange));
 
-    /** The response code of a refused event: BADEVENT with the supported events (RFC 5465 3.1). */
+    /** The response code of a refused event: BADEVENT with every event of {@link #SUPPORTED} (RFC 5465 3.1). */
     public static String badEventCode() {
-        return "BADEVENT (MessageNew MessageExpunge FlagChange)";
+        return badEventCode(SUPPORTED);
+    }
+
+    /** The response code of a refused event: BADEVENT with the events supported (RFC 5465 3.1). */
+    public static String badEventCode(Set<Event> supported) {
+        StringBuilder sb = new StringBuilder("BADEVENT (");
+        for (Event e : Event.values()) {
+            if (supported.contains(e)) {
+                sb.append(sb.charAt(sb.length() - 1) == '(' ? "" : " ").append(e.name());
+            }
+        }
+        return sb.append(')').toString();
     }
 
     /** The filter-mailboxes of RFC 5465 6 (the names used there). */

@@ -23,14 +23,15 @@ final class Capabilities {
 
     /**
      * After login: the extensions the server implements. {@code metadata}: whether the store keeps metadata (RFC 5464:
-     * METADATA, which covers the server entries of METADATA-SERVER too).
+     * METADATA, which covers the server entries of METADATA-SERVER too); {@code notify}: whether it reports account
+     * changes (RFC 5465 NOTIFY needs MailboxName and SubscriptionChange).
      */
-    static String afterLogin(SessionConfig config, boolean metadata) {
+    static String afterLogin(SessionConfig config, boolean metadata, boolean notify) {
         return COMMON + " NAMESPACE UNSELECT CHILDREN UIDPLUS MOVE SPECIAL-USE LIST-EXTENDED LIST-STATUS"
                 + " QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE APPENDLIMIT=" + config.appendLimit()
                 + " ESEARCH CONDSTORE QRESYNC WITHIN UTF8=ACCEPT SORT SORT=DISPLAY ESORT BINARY MULTIAPPEND STATUS=SIZE"
                 + " CREATE-SPECIAL-USE SEARCHRES CONTEXT=SEARCH CONTEXT=SORT COMPRESS=DEFLATE"
                 + " THREAD=ORDEREDSUBJECT THREAD=REFERENCES THREAD=REFS PREVIEW SAVEDATE OBJECTID"
-                + (metadata ? " METADATA" : "");
+                + (metadata ? " METADATA" : "") + (notify ? " NOTIFY" : "");
     }
 }

@@ -46,10 +46,7 @@ public final class ImapSession {
     private final CommandReader reader;
     private final CommandParser parser;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final IdleNotifier notifier;
-    private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile boolean idling;
-    private volatile NotifyWatch notify;
+    private final SessionUpdates updates;
     private final Set<String> enabled = new HashSet<>();
     private SessionState state = SessionState.NOT_AUTHENTICATED;
     private MailUser user;
@@ -64,7 +61,7 @@ public final class ImapSession {
     /** A session over a connection (not yet running). */
     public ImapSession(SessionConfig config, IdleNotifier notifier, Connection connection) {
         this.config = config;
-        this.notifier = notifier;
+        this.updates = new SessionUpdates(this, notifier);
         this.connection = connection;
         this.out = new ImapWriter(connection.output());
         this.reader = new CommandReader(connection.input(), this::sendContinuation);
@@ -275,7 +272,8 @@ public final class ImapSession {
     /** The current CAPABILITY list. */
     public String capabilities() {
         if (user != null) {
-            return Capabilities.afterLogin(config, account != null && account.metadata().isPresent());
+            return Capabilities.afterLogin(config, account != null && account.metadata().isPresent(),
+                    account != null && account.changes().isPresent());
         }
         return Capabilities.beforeLogin(config, connection.isTls(), config.tlsAvailable() && !connection.isTls());
     }
@@ -360,50 +358,22 @@ public final class ImapSession {
         state = SessionState.LOGOUT;
     }
 
-    // ---------------------------------------------------------------------------------------- IDLE
+    // ---------------------------------------------------------------------------------------- IDLE, NOTIFY
 
     /**
      * Enters or leaves IDLE. While idling, {@link #wake()} from any thread makes the notifier write the pending
      * mailbox updates.
      */
     public void setIdling(boolean on) {
-        if (idling != on) {
-            notifier.idling(on ? 1 : -1);
-        }
-        idling = on;
+        updates.setIdling(on);
     }
 
     /**
-     * Called by a store's change listener on any thread: if the session is idling, its pending updates are written
-     * soon by the notifier (never on the caller's thread). Repeated wakes before the update runs are merged.
+     * Called by a store's change listener on any thread: if the session is idling or has a NOTIFY watch, its pending
+     * updates are written soon by the notifier (never on the caller's thread). Repeated wakes are merged.
      */
     public void wake() {
-        if ((idling || notify != null) && wakeQueued.compareAndSet(false, true)) {
-            notifier.submit(this::writeUpdatesWhileIdle);
-        }
-    }
-
-    private void writeUpdatesWhileIdle() {
-        wakeQueued.set(false);
-        writeLock.lock();
-        try {
-            NotifyWatch n = notify;
-            if (idling || n != null && n.selected() != NotifyWatch.Selected.NONE) {
-                reportUpdates(idling || n.selected() == NotifyWatch.Selected.IMMEDIATE);
-            }
-            if (idling) {
-                reportSearchUpdates();
-            }
-            if (n != null && state != SessionState.LOGOUT) {
-                n.writeChanges(out, selected == null ? null : selected.name(), condstore);
-            }
-            out.flush();
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("{}: cannot write IDLE update: {}", connection.id(), e.toString());
-            connection.close();
-        } finally {
-            writeLock.unlock();
-        }
+        updates.wake();
     }
 
     /**
@@ -433,7 +403,7 @@ public final class ImapSession {
                 Responses.recent(out, ch.recentCount());
                 sel.reportedRecent(ch.recentCount());
             }
-            NotifyWatch n = notify;
+            NotifyWatch n = updates.notifyWatch();
             if (n != null) {
                 n.newMessages(this, ch.messageCount() - ch.newMessages() + 1, ch.messageCount());
             }
@@ -469,14 +439,7 @@ public final class ImapSession {
      * watched mailboxes' STATUS (NOTIFY SET STATUS). The caller holds the write lock.
      */
     public void setNotify(NotifyWatch w, boolean status) throws IOException {
-        NotifyWatch old = notify;
-        notify = w;
-        if (old != null) {
-            old.close();
-        }
-        if (w != null && status) {
-            w.writeStatus(out, selected == null ? null : selected.name(), condstore);
-        }
+        updates.setNotify(w, status);
     }
 
     /** Whether QRESYNC is enabled (RFC 7162 3.2.3: by ENABLE only). */
@@ -511,7 +474,7 @@ public final class ImapSession {
     }
 
     /** RFC 5267: ADDTO/REMOVEFROM for the searches kept up to date (the session's own changes included). */
-    private void reportSearchUpdates() throws IOException {
+    void reportSearchUpdates() throws IOException {
         SelectedMailbox sel = selected;
         if (sel != null && state == SessionState.SELECTED) {
             sel.searchUpdates().report(this);

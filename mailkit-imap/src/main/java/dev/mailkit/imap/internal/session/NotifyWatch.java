@@ -26,7 +26,8 @@ import java.util.Set;
  * read-only view whose change listener wakes the session (the same store change events that wake IDLE: nothing
  * polls), and the status last reported, so that a change becomes one {@code * STATUS} response with the items its
  * events name (MessageNew and MessageExpunge: MESSAGES and UIDNEXT; FlagChange: UNSEEN; HIGHESTMODSEQ with
- * CONDSTORE). Used under the session's write lock; the listener only wakes the session. Closed by the session when
+ * CONDSTORE); and the account-wide events through an {@link AccountNotify}. Used under the session's write lock;
+ * the listener only wakes the session. Closed by the session when
  * replaced, by NOTIFY NONE and at the end of the session.
  */
 public final class NotifyWatch implements AutoCloseable {
@@ -40,11 +41,12 @@ public final class NotifyWatch implements AutoCloseable {
     }
 
     private static final class Watched {
-        final MailboxName name;
+        MailboxName name;
         final Mailbox mailbox;
         final MailboxView view;
         final Set<Event> events;
         MailboxStatus last;
+        boolean unreported; // watched since NOTIFY SET: compared with an empty mailbox at the next write
 
         Watched(MailboxName name, Mailbox mailbox, MailboxView view, Set<Event> events) {
             this.name = name;
@@ -55,19 +57,89 @@ public final class NotifyWatch implements AutoCloseable {
         }
     }
 
+    /** The most mailboxes one watch follows (NOTIFY SET naming more is refused; mailboxes created later stop here). */
+    public static final int MAX_WATCHED = 1000;
+
     private final Selected selected;
     private final List<Watched> watched;
+    private final Runnable wake;
     private NewMessages newMessages;
+    private AccountNotify account;
 
-    private NotifyWatch(Selected selected, List<Watched> watched) {
+    private NotifyWatch(Selected selected, List<Watched> watched, Runnable wake) {
         this.selected = selected;
         this.watched = watched;
+        this.wake = wake;
     }
 
     /** Sets the writer of MessageNew's FETCH responses for the selected mailbox (none by default). */
     public NotifyWatch withNewMessages(NewMessages writer) {
         this.newMessages = writer;
         return this;
+    }
+
+    /** Adds the account-wide events (null for none); closed with this watch. */
+    public NotifyWatch withAccount(AccountNotify a) {
+        this.account = a;
+        return this;
+    }
+
+    /**
+     * Writes the account-wide events since the last call.
+     *
+     * @return false on overflow (see {@link AccountNotify}): the caller ends NOTIFY
+     */
+    boolean writeAccountChanges(ImapWriter out) throws IOException {
+        return account == null || account.write(out, this);
+    }
+
+    /** A watched mailbox was renamed: its STATUS responses use the new name. */
+    void renamed(MailboxName from, MailboxName to) {
+        for (Watched w : watched) {
+            if (w.name.equals(from)) {
+                w.name = to;
+            }
+        }
+    }
+
+    /**
+     * A mailbox that appeared after NOTIFY SET (created, or renamed to a name a filter names) whose filter asks for
+     * message events: watched from now on, as PERSONAL and SUBTREE name the mailboxes there are when an event
+     * happens (RFC 5465 6). Nothing if it is watched already, is gone again, or {@value #MAX_WATCHED} are watched.
+     */
+    void watch(MailAccount account, MailboxName name, Set<Event> events) {
+        if (watched.size() >= MAX_WATCHED || watched.stream().anyMatch(w -> w.name.equals(name))) {
+            return;
+        }
+        Mailbox m;
+        try {
+            m = account.open(name);
+        } catch (MailStoreException e) {
+            return; // deleted meanwhile: its DELETED event follows
+        }
+        try {
+            Watched w = new Watched(name, m, m.openView(ViewMode.READ_ONLY), events);
+            // the client has been told nothing of it: compared with an empty mailbox, what it holds (also what was
+            // delivered before the view opened) is reported at once
+            w.last = new MailboxStatus(0, 0, 1, w.last.uidValidity(), 0, 0, 0, 0);
+            w.unreported = true;
+            w.view.setChangeListener(wake);
+            watched.add(w);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /** A watched mailbox was deleted: its view is closed. */
+    void unwatch(MailboxName name) {
+        for (java.util.Iterator<Watched> it = watched.iterator(); it.hasNext(); ) {
+            Watched w = it.next();
+            if (w.name.equals(name)) {
+                it.remove();
+                close(w);
+            }
+        }
     }
 
     /** After EXISTS for the selected mailbox: MessageNew's FETCH responses, if it asked for any. */
@@ -103,10 +175,10 @@ public final class NotifyWatch implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            new NotifyWatch(selected, list).close();
+            new NotifyWatch(selected, list, wake).close();
             throw e;
         }
-        NotifyWatch w = new NotifyWatch(selected, list);
+        NotifyWatch w = new NotifyWatch(selected, list, wake);
         for (Watched x : list) {
             x.view.setChangeListener(wake);
         }
@@ -144,9 +216,10 @@ public final class NotifyWatch implements AutoCloseable {
     /** A {@code * STATUS} for each watched mailbox, other than the selected one, whose reported items changed. */
     void writeChanges(ImapWriter out, MailboxName selectedName, boolean condstore) throws IOException {
         for (Watched w : watched) {
-            if (!w.view.hasPendingChanges()) {
+            if (!w.view.hasPendingChanges() && !w.unreported) {
                 continue;
             }
+            w.unreported = false;
             MailboxStatus now;
             try {
                 w.view.sync(); // the queue is drained; the status is read from the mailbox
@@ -183,13 +256,20 @@ public final class NotifyWatch implements AutoCloseable {
 
     @Override
     public void close() {
+        if (account != null) {
+            account.close();
+        }
         for (Watched w : watched) {
-            try {
-                w.view.setChangeListener(null);
-                w.view.close();
-            } finally {
-                w.mailbox.close();
-            }
+            close(w);
+        }
+    }
+
+    private static void close(Watched w) {
+        try {
+            w.view.setChangeListener(null);
+            w.view.close();
+        } finally {
+            w.mailbox.close();
         }
     }
 }
