@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * APPEND's CATENATE data item (RFC 4469 5): {@code "CATENATE" SP "(" cat-part *(SP cat-part) ")"}, where a cat-part
- * is {@code "TEXT" SP literal} (or a literal8 {@code ~{n}}, RFC 3516) or {@code "URL" SP astring}. TEXT literals are
+ * is {@code "TEXT" SP literal} (or a literal8 {@code ~{n}}, RFC 3516), {@code "URL" SP astring}, or, after
+ * {@code ENABLE UTF8=ACCEPT}, {@code "UTF8" SP "(" literal8 ")"} (RFC 6855 4). TEXT literals are
  * streamed into the spool as they arrive; together they may not exceed the APPEND limit ({@code NO [TOOBIG]} before
  * the literal that would pass it is asked for). URLs are kept as sent: they are resolved when the command runs,
  * against the mailbox then selected. Not thread-safe: one per session.
@@ -60,6 +61,18 @@ final class CatenateParser {
                     MessageSource text = p.messageLiteral(spool, limit - textBytes);
                     parts.add(new CatenatePart.Text(text));
                     textBytes += text.size();
+                } else if (p.tryWord("UTF8")) {
+                    // RFC 6855 4: cat-part =/ "UTF8" SP "(" literal8 ")", once UTF8=ACCEPT is enabled
+                    if (!p.utf8()) {
+                        throw ParseException.bad("CATENATE's UTF8 part needs ENABLE UTF8=ACCEPT first (RFC 6855)");
+                    }
+                    p.sp();
+                    p.expect('(');
+                    p.expect('~');
+                    MessageSource text = p.messageLiteral(spool, limit - textBytes);
+                    parts.add(new CatenatePart.Text(text));
+                    textBytes += text.size();
+                    p.expect(')');
                 } else {
                     throw ParseException.bad("expected TEXT or URL in the CATENATE list");
                 }

@@ -34,6 +34,19 @@ class CatenateParserTest {
     }
 
     @Test
+    void utf8PartsOnlyAfterEnable() throws Exception {
+        assertThat(fail("a APPEND INBOX CATENATE (UTF8 (~{1}\r\nx))\r\n").getMessage())
+                .contains("ENABLE UTF8=ACCEPT");
+        ParserHarness h = new ParserHarness("a APPEND INBOX CATENATE (UTF8 (~{9+}\r\nS: \u00c3\u00a9\r\n\r\n) URL \";UID=1\")\r\n");
+        h.parser.setUtf8(true);
+        try (AppendCommand a = (AppendCommand) h.next()) {
+            List<CatenatePart> parts = a.messages().get(0).parts();
+            assertThat(((CatenatePart.Text) parts.get(0)).content().size()).isEqualTo(9);
+            assertThat(parts.get(1)).isEqualTo(new CatenatePart.Url(";UID=1"));
+        }
+    }
+
+    @Test
     void refusesEmptyListsUnknownPartsAndTextPastTheLimit() throws Exception {
         assertThat(fail("a APPEND INBOX CATENATE ()\r\n").getMessage()).isEqualTo("Empty CATENATE list");
         assertThat(fail("a APPEND INBOX CATENATE (BODY \"x\")\r\n").getMessage())
