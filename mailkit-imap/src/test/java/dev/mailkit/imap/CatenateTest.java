@@ -12,13 +12,16 @@ import dev.mailkit.store.MailboxName;
 import dev.mailkit.store.MailboxView;
 import dev.mailkit.store.ViewMode;
 import dev.mailkit.store.maildir.MaildirMailStore;
+import dev.mailkit.testsupport.ExternalTool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * in one MULTIAPPEND; and the refusals, each checked to have stored nothing and to leak nothing: {@code NO [BADURL]}
  * for another server, another user's mailbox, URLAUTH, a wrong UIDVALIDITY, an unknown UID or mailbox, a missing or
  * malformed section, a path that tries to climb out of the account, CR LF in a URL; {@code NO [TOOBIG]} for a result
- * over the APPEND limit. What the stored message holds is read back through the store, not only over IMAP.
+ * over the APPEND limit. What the stored message holds is read back through the store, not only over IMAP. Python's
+ * imaplib is a second client.
  */
 class CatenateTest {
     static final String HOST = "mail.example.net";
@@ -200,6 +204,30 @@ class CatenateTest {
         try (Mailbox janes = store.account(JANE).open(MailboxName.INBOX)) {
             assertThat(janes.status().messages()).isEqualTo(1);
         }
+    }
+
+    /** Python's imaplib as the client: its own parser reads APPENDUID and the BADURL code. */
+    @Test
+    void pythonImaplibCatenates() throws Exception {
+        start(64 * 1024);
+        Path file = dir.resolve("client.py");
+        Files.writeString(file, String.join("\n",
+                "import imaplib, sys",
+                "c = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]))",
+                "c.login('joe@example.com', 'secret')",
+                "c.select('INBOX')",
+                "print('caps', ' CATENATE ' in c.capability()[1][0].decode())",
+                "print('ok', c._simple_command('APPEND', 'INBOX', 'CATENATE',"
+                        + " '(URL \"/INBOX/;UID=1/;SECTION=2\" TEXT {3+}\\r\\n!\\r\\n)'))",
+                "print('bad', c._simple_command('APPEND', 'INBOX', 'CATENATE', '(URL \"/INBOX/;UID=5\")'))",
+                "typ, data = c.fetch('2', '(BODY.PEEK[])')",
+                "print('body', data[0][1])",
+                "c.logout()", ""));
+        String out = ExternalTool.run(List.of(ExternalTool.python().toString(), file.toString(),
+                Integer.toString(server.port())), null, Duration.ofSeconds(60)).assertSuccess().stdout;
+        assertThat(out).contains("caps True", "ok ('OK', [b'[APPENDUID " + uidValidity + " 2] Append completed'])",
+                "bad ('NO', [b'[BADURL /INBOX/;UID=5] Message not found'])", "body b'two!\\r\\n'");
+        assertThat(inbox()).containsExactly(MSG, "two!\r\n");
     }
 
     @Test
