@@ -58,7 +58,7 @@ final class CatenateParser {
                 } else if (p.tryWord("TEXT")) {
                     p.sp();
                     p.tryChar('~'); // a literal8 (RFC 3516): stored as it is
-                    MessageSource text = p.messageLiteral(spool, limit - textBytes);
+                    MessageSource text = text(spool, limit, textBytes);
                     parts.add(new CatenatePart.Text(text));
                     textBytes += text.size();
                 } else if (p.tryWord("UTF8")) {
@@ -69,7 +69,7 @@ final class CatenateParser {
                     p.sp();
                     p.expect('(');
                     p.expect('~');
-                    MessageSource text = p.messageLiteral(spool, limit - textBytes);
+                    MessageSource text = text(spool, limit, textBytes);
                     parts.add(new CatenatePart.Text(text));
                     textBytes += text.size();
                     p.expect(')');
@@ -81,6 +81,19 @@ final class CatenateParser {
             return new AppendCommand.Message(flags, date, null, parts);
         } catch (ParseException | IOException | RuntimeException e) {
             new AppendCommand.Message(flags, date, null, parts).close();
+            throw e;
+        }
+    }
+
+    /** A TEXT literal, refused ({@code NO [TOOBIG]}, before it is asked for) if the parts would pass the limit. */
+    private MessageSource text(MessageSpool spool, long limit, long soFar) throws ParseException, IOException {
+        try {
+            return p.messageLiteral(spool, limit - soFar);
+        } catch (ParseException e) {
+            if ("TOOBIG".equals(e.code())) {
+                throw ParseException.no("TOOBIG", "the CATENATE parts are larger than the APPENDLIMIT of " + limit
+                        + " octets");
+            }
             throw e;
         }
     }

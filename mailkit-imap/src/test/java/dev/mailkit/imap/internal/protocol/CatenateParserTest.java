@@ -62,6 +62,7 @@ class CatenateParserTest {
         } catch (ParseException e) {
             assertThat(e.kind()).isEqualTo(ParseException.Kind.NO);
             assertThat(e.code()).isEqualTo("TOOBIG");
+            assertThat(e.getMessage()).isEqualTo("the CATENATE parts are larger than the APPENDLIMIT of 10 octets");
         }
         assertThat(h.continuations).isEqualTo(1);
         assertThat(h.reader.skipCommand()).isTrue();
