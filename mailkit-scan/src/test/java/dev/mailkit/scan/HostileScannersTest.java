@@ -161,7 +161,6 @@ class HostileScannersTest {
                             .onFailure(FailurePolicy.ACCEPT).circuitBreaker(2, Duration.ofMinutes(5))).build();
             try (SmtpServer smtp = server(sink, filter)) {
                 for (int i = 0; i < 4; i++) {
-                    long start = System.nanoTime();
                     assertThat(send(smtp)).startsWith("250");
                     ReceivedMessage m = sink.poll(Duration.ofSeconds(5)).orElseThrow();
                     String results = m.source().headers().getHeader("X-Scan-Results", null).replace("\r\n\t", " ");
@@ -169,9 +168,10 @@ class HostileScannersTest {
                         assertThat(results).isEqualTo("mx.local.test; rspamd=unscanned (timeout)");
                     } else {
                         assertThat(results).startsWith("mx.local.test; rspamd=unscanned (skipped after 2 failures");
-                        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
                     }
                 }
+                // skipped means not asked at all (no connection, so no wait for its timeout); a duration limit
+                // here failed on a loaded machine
                 assertThat(fake.connections()).isEqualTo(2);
                 assertThat(filter.health()).singleElement().satisfies(h -> {
                     assertThat(h.up()).isFalse();

@@ -8,9 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Writes a delivery status notification (RFC 3464) in a {@code multipart/report} (RFC 6522): a human-readable part,
@@ -21,9 +19,6 @@ import java.util.Locale;
  * ASCII, so no CR or LF from outside can start a header field.
  */
 final class DsnMessage {
-    private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z",
-            Locale.ROOT);
-
     private DsnMessage() {
     }
 
@@ -96,7 +91,7 @@ final class DsnMessage {
         h.append("To: ").append(asciiAddress(to)).append("\r\n");
         h.append("Subject: ").append(kind.success() ? "Successful Mail Delivery Report"
                 : "Undelivered Mail Returned to Sender").append("\r\n");
-        h.append("Date: ").append(RFC5322.format(now)).append("\r\n");
+        h.append("Date: ").append(dev.mailkit.core.MessageDates.format(now)).append("\r\n");
         h.append("Message-ID: <").append(queueId).append('.').append(now.toEpochSecond()).append("@")
                 .append(hostName).append(">\r\n");
         h.append("Auto-Submitted: auto-replied\r\n");
@@ -134,7 +129,7 @@ final class DsnMessage {
                     .append("\r\n");
         }
         h.append("X-Mailkit-Queue-ID: ").append(queueId).append("\r\n");
-        h.append("Arrival-Date: ").append(RFC5322.format(arrival)).append("\r\n");
+        h.append("Arrival-Date: ").append(dev.mailkit.core.MessageDates.format(arrival)).append("\r\n");
         for (Outcome o : failed) {
             h.append("\r\n");
             String orcpt = request.originalRecipient(o.recipient);
@@ -154,7 +149,7 @@ final class DsnMessage {
             }
             h.append("Diagnostic-Code: ").append(o.reply != null ? "smtp; " : "X-mailkit; ")
                     .append(wrap(Text.asciiLine(o.diagnostic(), 900))).append("\r\n");
-            h.append("Last-Attempt-Date: ").append(RFC5322.format(now)).append("\r\n");
+            h.append("Last-Attempt-Date: ").append(dev.mailkit.core.MessageDates.format(now)).append("\r\n");
         }
         h.append("\r\n--").append(boundary).append("\r\n");
         boolean whole = original.size() <= sizeLimit && !request.headersOnly() && !kind.success();

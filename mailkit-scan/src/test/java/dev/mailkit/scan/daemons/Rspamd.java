@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * Rspamd with a minimal local configuration (no network: DNS goes nowhere, the network modules are off, Bayes in
- * SQLite in its directory): the normal worker ({@code /checkv2}) and the controller ({@code /learnspam}) on loopback
+ * a {@link Redis} of its own, as Rspamd recommends: with its SQLite backend a scanning worker now and then kept the
+ * controller's learns failing with "database is locked" for many seconds): the normal worker ({@code /checkv2}) and the controller ({@code /learnspam}) on loopback
  * ports, the proxy worker in milter mode on a Unix socket. Actions: add header from 4, rewrite subject from 7, reject
  * from 15 (GTUBE is always rejected). Test rules: {@code MK_TAGME} (5 points for "tag-me" in the subject),
  * {@code MK_REWRITEME} (8 points for "rewrite-me"), and {@code MK_USER}, {@code MK_HELO}, {@code MK_FROM},
@@ -33,6 +34,7 @@ public final class Rspamd extends Daemon {
     private final int port;
     private final int controllerPort;
     private final Path proxy;
+    private final Redis redis;
 
     Rspamd() {
         super("rspamd");
@@ -40,6 +42,16 @@ public final class Rspamd extends Daemon {
         port = freePort();
         controllerPort = freePort();
         proxy = dir.resolve("proxy.sock");
+        redis = new Redis();
+        try {
+            configureAndStart(rspamd);
+        } catch (RuntimeException | Error e) {
+            redis.close();
+            throw e;
+        }
+    }
+
+    private void configureAndStart(Path rspamd) {
         try {
             Path local = Files.createDirectories(dir.resolve("local.d"));
             Path db = Files.createDirectories(dir.resolve("db"));
@@ -59,10 +71,11 @@ public final class Rspamd extends Daemon {
                     ".include \"$CONFDIR/groups.conf\"",
                     ".include \"$CONFDIR/composites.conf\"",
                     "classifier \"bayes\" {",
-                    "  backend = \"sqlite3\"; tokenizer { name = \"osb\"; } min_learns = 1;",
-                    "  cache { type = \"sqlite3\"; file = \"$DBDIR/learn_cache.sqlite\"; }",
-                    "  statfile { symbol = \"BAYES_HAM\"; path = \"$DBDIR/bayes.ham.sqlite\"; spam = false; }",
-                    "  statfile { symbol = \"BAYES_SPAM\"; path = \"$DBDIR/bayes.spam.sqlite\"; spam = true; }",
+                    "  backend = \"redis\"; servers = \"" + redis.address() + "\"; new_schema = true;",
+                    "  tokenizer { name = \"osb\"; } min_learns = 1;",
+                    "  cache { type = \"redis\"; servers = \"" + redis.address() + "\"; }",
+                    "  statfile { symbol = \"BAYES_HAM\"; spam = false; }",
+                    "  statfile { symbol = \"BAYES_SPAM\"; spam = true; }",
                     "}",
                     ".include \"$CONFDIR/modules.conf\"",
                     "modules { path = \"${PLUGINSDIR}\"; }",
@@ -105,6 +118,13 @@ public final class Rspamd extends Daemon {
                         throw new UncheckedIOException(e);
                     }
                 });
+    }
+
+    /** Stops Rspamd, then its Redis. */
+    @Override
+    public void close() {
+        super.close();
+        redis.close();
     }
 
     private boolean controllerUp() throws IOException {

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.ZonedDateTime;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -35,14 +35,15 @@ public final class Delivery {
      * @return the reply, or null when a filter asked to drop the connection without one
      */
     public SmtpReply deliver(SessionState st, MessageSource content) {
-        ZonedDateTime now = ZonedDateTime.now(config.clock);
+        Instant now = config.clock.instant();
         String id = st.listener.ids().next();
         Envelope envelope = st.transaction
-                .receivedAt(now.toInstant())
+                .receivedAt(now)
                 .transactionId(id)
                 .protocol(st.protocol())
                 .build();
-        byte[] received = ReceivedHeader.build(st, config.hostName, id, envelope.recipients(), now);
+        byte[] received = ReceivedHeader.build(st, config.hostName, id, envelope.recipients(),
+                dev.mailkit.core.MessageDates.format(now, config.clock.getZone()));
         MessageSource replaced = null;
         try (MessageSource withTrace = content.withPrefix(received)) {
             FilterVerdict v = SmtpListener.safely(st, () -> config.filter.onData(st, envelope, withTrace));

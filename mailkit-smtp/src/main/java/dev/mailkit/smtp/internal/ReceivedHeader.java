@@ -3,24 +3,18 @@ package dev.mailkit.smtp.internal;
 import dev.mailkit.core.MailAddress;
 
 import java.nio.charset.StandardCharsets;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Writes mailkit's {@code Received:} trace header (RFC 5321 4.4, RFC 3848) without any DNS lookup. Every value that
  * came from the client (the HELO name) has been validated by then and cannot contain CR or LF; the header is folded.
  */
 final class ReceivedHeader {
-    private static final DateTimeFormatter RFC5322 =
-            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
-
     private ReceivedHeader() {
     }
 
     static byte[] build(SessionState st, String hostName, String id, List<MailAddress> recipients,
-                        ZonedDateTime when) {
+                        String date) {
         StringBuilder sb = new StringBuilder(256);
         sb.append("Received: from ").append(st.heloName == null ? "unknown" : st.heloName)
                 .append(" ([").append(st.clientAddress().getAddress().getHostAddress()).append("])\r\n")
@@ -34,7 +28,7 @@ final class ReceivedHeader {
             // naming the recipient only when there is one keeps BCC recipients private
             sb.append("\r\n\tfor <").append(recipients.get(0)).append('>');
         }
-        sb.append(";\r\n\t").append(RFC5322.format(when)).append("\r\n");
+        sb.append(";\r\n\t").append(date).append("\r\n");
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

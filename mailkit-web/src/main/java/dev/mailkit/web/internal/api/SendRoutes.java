@@ -28,11 +28,9 @@ import dev.mailkit.web.internal.mail.MessageId.MailboxKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -44,9 +42,6 @@ import java.util.Map;
  * Thread-safe.
  */
 final class SendRoutes {
-    private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z",
-            Locale.ROOT);
-
     private final Access access;
     private final WebSettings settings;
 
@@ -71,7 +66,7 @@ final class SendRoutes {
         ZonedDateTime now = ZonedDateTime.now(settings.clock);
         String received = "Received: by " + settings.hostName + " (mailkit) with HTTP id " + txid
                 + (p.user == null ? "" : "\r\n\t(authenticated as " + clean(p.user.username()) + ")")
-                + ";\r\n\t" + RFC5322.format(now) + "\r\n";
+                + ";\r\n\t" + dev.mailkit.core.MessageDates.format(now) + "\r\n";
         MessageSource message = MessageSource.of(c.bytes).withPrefix(received.getBytes(StandardCharsets.UTF_8));
         Envelope.Builder eb = Envelope.builder().reversePath(c.from).recipients(c.recipients).transactionId(txid)
                 .protocol("HTTP").receivedAt(now.toInstant());
