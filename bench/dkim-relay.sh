@@ -13,6 +13,7 @@
 # a DKIM-Signature (a=rsa-sha256 / ed25519-sha256, c=relaxed/relaxed, d=load.test).
 # Also prints CPU time per message: mailkit's JVM, and OpenDKIM's process (the signing alone, Postfix's processes
 # come and go and are not counted).
+# MK_JAVA_OPTS adds JVM options to mailkit (a JFR recording, or -XX:AOTCache=FILE on JDK 25).
 # Needs: postfix, opendkim, openssl, maven, a JDK, root (Postfix). Run from anywhere.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
@@ -48,7 +49,7 @@ since() { awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN{printf "%.2f", e-s}'; }
 # --- mailkit ---
 mk_start() { # $1 = smart host port, $2 = key file
   rm -rf "$work/queue" "$work/in"; mkfifo "$work/in"
-  "$java" -Xms1g -Xmx1g -Dorg.slf4j.simpleLogger.log.dev.mailkit=warn -cp "$jar" \
+  "$java" -Xms1g -Xmx1g ${MK_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.log.dev.mailkit=warn -cp "$jar" \
     dev.mailkit.examples.bench.RelayBenchServer 0 "$1" "$work/queue" "$2" < "$work/in" > "$work/out" 2>"$work/err" &
   mk_pid=$!
   exec 3>"$work/in"

@@ -145,4 +145,16 @@ public final class Arguments {
         }
         return port;
     }
+
+    /**
+     * A port to connect to: 1 to 65535.
+     *
+     * @throws IllegalArgumentException if it is outside 1..65535
+     */
+    public static int remotePort(int port, String setting) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(setting + " must be 1..65535, was " + port);
+        }
+        return port;
+    }
 }

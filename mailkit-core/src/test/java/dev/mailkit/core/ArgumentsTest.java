@@ -32,4 +32,13 @@ class ArgumentsTest {
                 .hasMessageStartingWith("mtaName must be printable ASCII without spaces, was '\\u00fcxxx")
                 .hasMessageEndingWith("...'");
     }
+
+    @Test
+    void remotePortsAreOneTo65535AndTheErrorNamesTheSetting() {
+        assertThat(Arguments.remotePort(1, "mxPort")).isEqualTo(1);
+        assertThat(Arguments.remotePort(65535, "mxPort")).isEqualTo(65535);
+        assertThatThrownBy(() -> Arguments.remotePort(0, "mxPort")).hasMessage("mxPort must be 1..65535, was 0");
+        assertThatThrownBy(() -> Arguments.remotePort(65536, "smart host port"))
+                .hasMessage("smart host port must be 1..65535, was 65536");
+    }
 }

@@ -6,14 +6,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -72,10 +69,10 @@ class OutOfDescriptorsTest {
         int mx = ports.get("SMTP (MX)");
         int imap = ports.get("IMAP");
         int pop3 = ports.get("POP3");
-        SSLContext trustAll = trustAll();
+        SSLContext trustAll = TestClients.trustAll();
 
         sendOk(mx, "before"); // loads the mailbox; acknowledged
-        try (RawClient smtp = new RawClient(mx); RawClient im = imapLogin(imap, trustAll);
+        try (RawClient smtp = new RawClient(mx); RawClient im = TestClients.imapLogin(imap, trustAll);
              RawClient pop = popLogin(pop3, trustAll)) {
             smtp.readReply();
             assertThat(smtp.command("EHLO client.test")).startsWith("250");
@@ -96,7 +93,7 @@ class OutOfDescriptorsTest {
             smtp.send(message("while out of descriptors") + ".\r\n");
             assertThat(smtp.readReply()).matches("45[0-9] 4\\.[0-9.]+ .*");
             assertThat(smtp.command("RSET")).as("the session goes on after the 4xx").startsWith("250");
-            String append = append(im, "a1", message("appended while out of descriptors"));
+            String append = TestClients.append(im, "a1", message("appended while out of descriptors"));
             assertThat(append).startsWith("a1 NO ").doesNotContain("[SERVERBUG]");
             assertThat(pop.command("RETR 1")).startsWith("-ERR");
             assertThat(server.isAlive()).isTrue();
@@ -118,7 +115,7 @@ class OutOfDescriptorsTest {
             assertThat(smtp.command("DATA")).startsWith("354");
             smtp.send(message("after, on the session that was refused") + ".\r\n");
             assertThat(smtp.readReply()).startsWith("250");
-            assertThat(append(im, "a2", message("appended after"))).startsWith("a2 OK");
+            assertThat(TestClients.append(im, "a2", message("appended after"))).startsWith("a2 OK");
             assertThat(im.command("a3 STATUS INBOX (MESSAGES)")).contains("(MESSAGES 4)");
         }
         try (RawClient pop = popLogin(pop3, trustAll)) {
@@ -191,15 +188,6 @@ class OutOfDescriptorsTest {
         }
     }
 
-    private static RawClient imapLogin(int port, SSLContext tls) throws IOException {
-        RawClient c = new RawClient(port);
-        c.readLine();
-        assertThat(c.command("t1 STARTTLS")).startsWith("t1 OK");
-        c.startTls(tls);
-        assertThat(c.command("t2 LOGIN rcpt@local.test secret")).startsWith("t2 OK");
-        return c;
-    }
-
     private static RawClient popLogin(int port, SSLContext tls) throws IOException {
         RawClient c = new RawClient(port);
         assertThat(c.readLine()).startsWith("+OK");
@@ -208,42 +196,6 @@ class OutOfDescriptorsTest {
         assertThat(c.command("USER rcpt@local.test")).startsWith("+OK");
         assertThat(c.command("PASS secret")).startsWith("+OK");
         return c;
-    }
-
-    /** APPEND with a synchronising literal; the tagged reply. */
-    private static String append(RawClient c, String tag, String message) throws IOException {
-        byte[] bytes = message.getBytes(StandardCharsets.US_ASCII);
-        String cont = c.command(tag + " APPEND INBOX {" + bytes.length + "}");
-        if (!cont.startsWith("+")) {
-            return cont;
-        }
-        c.sendBytes(bytes);
-        c.send("\r\n");
-        String l;
-        while (!(l = c.readLine()).startsWith(tag + " ")) {
-            assertThat(l).startsWith("* ");
-        }
-        return l;
-    }
-
-    private static SSLContext trustAll() throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                // the server's own self-signed certificate, on loopback
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return ctx;
     }
 
     private static String run(String... command) throws Exception {

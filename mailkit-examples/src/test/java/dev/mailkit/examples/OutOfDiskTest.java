@@ -170,7 +170,7 @@ class OutOfDiskTest {
                 assertThat(c.command("RCPT TO:<rcpt@local.test>")).startsWith("503");
             }
             try (RawClient c = imapLogin(r)) {
-                String append = append(c, "a1", message("appended while full", 2 * 1024 * 1024));
+                String append = TestClients.append(c, "a1", message("appended while full", 2 * 1024 * 1024));
                 assertThat(append).isEqualTo("a1 NO [OVERQUOTA] Not enough disk space");
                 assertThat(c.command("a2 NOOP")).startsWith("a2 OK"); // the session goes on
             }
@@ -181,7 +181,7 @@ class OutOfDiskTest {
             Files.delete(filler);
             sendOk(mx, "after the disk was freed", 1000);
             try (RawClient c = imapLogin(r)) {
-                assertThat(append(c, "b1", message("appended after", 1000))).startsWith("b1 OK");
+                assertThat(TestClients.append(c, "b1", message("appended after", 1000))).startsWith("b1 OK");
             }
             assertThat(inboxCount(r)).isEqualTo(2);
         }
@@ -236,28 +236,7 @@ class OutOfDiskTest {
     }
 
     private RawClient imapLogin(MailkitServerMain.Running r) throws IOException {
-        RawClient c = new RawClient(r.imap().port());
-        c.readLine();
-        assertThat(c.command("t1 STARTTLS")).startsWith("t1 OK");
-        c.startTls(r.tls().clientSslContext());
-        assertThat(c.command("t2 LOGIN rcpt@local.test secret")).startsWith("t2 OK");
-        return c;
-    }
-
-    /** APPEND with a synchronising literal; the tagged reply. */
-    private static String append(RawClient c, String tag, String message) throws IOException {
-        byte[] bytes = message.getBytes(StandardCharsets.US_ASCII);
-        String cont = c.command(tag + " APPEND INBOX {" + bytes.length + "}");
-        if (!cont.startsWith("+")) {
-            return cont;
-        }
-        c.sendBytes(bytes);
-        c.send("\r\n");
-        String l;
-        while (!(l = c.readLine()).startsWith(tag + " ")) {
-            assertThat(l).startsWith("* ");
-        }
-        return l;
+        return TestClients.imapLogin(r.imap().port(), r.tls().clientSslContext());
     }
 
     private int inboxCount(MailkitServerMain.Running r) throws IOException {

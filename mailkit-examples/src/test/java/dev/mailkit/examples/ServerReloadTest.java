@@ -20,10 +20,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,25 +40,6 @@ class ServerReloadTest {
                 dir.resolve(name + ".crt").toString(), "-days", "2", "-subj", "/CN=" + name,
                 "-addext", "subjectAltName=DNS:localhost"), null, Duration.ofSeconds(30)).assertSuccess();
         return dir.resolve(name + ".crt");
-    }
-
-    private static SSLContext trustAll() throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return ctx;
     }
 
     private String config(String cert, String extra) {
@@ -84,7 +62,7 @@ class ServerReloadTest {
         ServerOptions o = ServerOptions.parse("--config", config.toString());
         try (MailkitServerMain.Running r = MailkitServerMain.start(o, new PrintStream(buf, true, StandardCharsets.UTF_8));
              ControlChannel control = ControlChannel.serve(r, new PrintStream(buf, true, StandardCharsets.UTF_8));
-             SSLSocket open = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1",
+             SSLSocket open = (SSLSocket) TestClients.trustAll().getSocketFactory().createSocket("127.0.0.1",
                      r.smtp().port(SmtpRole.SMTPS))) {
             open.setSoTimeout(10_000);
             BufferedReader in = new BufferedReader(new InputStreamReader(open.getInputStream(), StandardCharsets.US_ASCII));
@@ -124,7 +102,7 @@ class ServerReloadTest {
             w.flush();
             assertThat(in.readLine()).startsWith("250");
             // new connections get the new certificate
-            try (SSLSocket next = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1",
+            try (SSLSocket next = (SSLSocket) TestClients.trustAll().getSocketFactory().createSocket("127.0.0.1",
                     r.smtp().port(SmtpRole.SMTPS))) {
                 next.startHandshake();
                 assertThat(((X509Certificate) next.getSession().getPeerCertificates()[0]).getSubjectX500Principal()

@@ -1,22 +1,14 @@
 package dev.mailkit.imap;
 
-import dev.mailkit.core.MessageSource;
-import dev.mailkit.imap.testing.DovecotImap;
-import dev.mailkit.imap.testing.ImapConversation;
+import dev.mailkit.imap.testing.DovecotFixture;
 import dev.mailkit.store.Flags;
-import dev.mailkit.store.Mailbox;
-import dev.mailkit.store.MailboxName;
 import dev.mailkit.store.maildir.MaildirMailStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-
-import static dev.mailkit.imap.DovecotDifferentialTest.JOE;
 
 /**
  * The differential test against Dovecot (see {@link DovecotDifferentialTest}) for part sizes where a line break ends
@@ -50,29 +42,14 @@ class DovecotBoundaryDifferentialTest {
 
     @Test
     void partSizesAroundBoundariesAreDovecots() throws Exception {
-        DovecotImap.require();
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path written = dir.resolve("written");
-        try (MaildirMailStore store = MaildirMailStore.builder(written).fsync(false).hostName("mk").build();
-             Mailbox inbox = store.account(JOE).open(MailboxName.INBOX)) {
-            for (int i = 0; i < MESSAGES.size(); i++) {
-                byte[] m = MESSAGES.get(i).replace("\n", "\r\n").getBytes(StandardCharsets.US_ASCII);
-                inbox.append(MessageSource.of(m), Flags.NONE, DovecotDifferentialTest.date(i));
-            }
+        DovecotFixture.Builder b = DovecotFixture.builder(dir);
+        for (int i = 0; i < MESSAGES.size(); i++) {
+            b.message(MESSAGES.get(i).getBytes(StandardCharsets.US_ASCII), Flags.NONE, DovecotFixture.day(i));
         }
-        Path forDovecot = DovecotDifferentialTest.copy(written, dir.resolve("dovecot"));
-        List<String> dovecot;
-        Process p = DovecotImap.start(forDovecot.resolve("example.com").resolve("joe"));
-        try {
-            ImapConversation c = new ImapConversation(p.getInputStream(), p.getOutputStream());
-            c.response(); // PREAUTH
-            dovecot = DovecotDifferentialTest.run(c, COMMANDS);
-        } finally {
-            p.destroyForcibly();
-        }
-        Path forMailkit = DovecotDifferentialTest.copy(written, dir.resolve("mailkit"));
-        try (MaildirMailStore store = MaildirMailStore.builder(forMailkit).fsync(false).hostName("mk").build()) {
-            DovecotDifferentialTest.compare("boundaries", dovecot, DovecotDifferentialTest.mailkit(store, COMMANDS));
+        DovecotFixture fx = b.build();
+        List<String> dovecot = fx.dovecot(COMMANDS);
+        try (MaildirMailStore store = fx.maildirCopy("mailkit")) {
+            DovecotFixture.compare("boundaries", dovecot, fx.mailkit(store, COMMANDS));
         }
     }
 }

@@ -1,23 +1,13 @@
 package dev.mailkit.imap;
 
-import dev.mailkit.core.MessageSource;
-import dev.mailkit.imap.testing.DovecotImap;
-import dev.mailkit.imap.testing.ImapConversation;
+import dev.mailkit.imap.testing.DovecotFixture;
 import dev.mailkit.store.MailStore;
-import dev.mailkit.store.Mailbox;
-import dev.mailkit.store.MailboxName;
-import dev.mailkit.store.maildir.MaildirMailStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-
-import static dev.mailkit.imap.DovecotDifferentialTest.JOE;
 
 /**
  * CONTEXT=SEARCH (RFC 5267) against Dovecot 2.3, which has it (not CONTEXT=SORT: its SORT updates carry position 0,
@@ -43,44 +33,19 @@ class DovecotContextDifferentialTest {
 
     @TempDir
     static Path dir;
-    static Path written;
+    static DovecotFixture fx;
     static List<String> dovecot;
 
     @BeforeAll
     static void dovecotAnswersOverItsCopy() throws Exception {
-        DovecotImap.require();
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        written = dir.resolve("written");
-        String[][] corpus = DovecotDepthDifferentialTest.CORPUS;
-        try (MaildirMailStore store = MaildirMailStore.builder(written).fsync(false).hostName("mk").build();
-             Mailbox inbox = store.account(JOE).open(MailboxName.INBOX)) {
-            for (int i = 0; i < 6; i++) {
-                inbox.append(MessageSource.of(DovecotDifferentialTest.crlf(DovecotDifferentialTest.load(
-                        corpus[i][0]))), DovecotDifferentialTest.flags(corpus[i][1]), DovecotDifferentialTest.date(i));
-            }
-        }
-        Path copy = DovecotDifferentialTest.copy(written, dir.resolve("dovecot"));
-        Process p = DovecotImap.start(copy.resolve("example.com").resolve("joe"));
-        try {
-            ImapConversation c = new ImapConversation(p.getInputStream(), p.getOutputStream());
-            c.response(); // PREAUTH
-            dovecot = DovecotDepthDifferentialTest.run(c, COMMANDS);
-        } finally {
-            p.destroyForcibly();
-        }
+        fx = DovecotDepthDifferentialTest.corpus(dir, 6).build();
+        dovecot = fx.dovecot(COMMANDS);
     }
 
     @Test
     void contextSearchAnswersLikeDovecot() throws Exception {
-        Path copy = DovecotDifferentialTest.copy(written, dir.resolve("mailkit"));
-        try (MailStore store = MaildirMailStore.builder(copy).fsync(false).hostName("mk").build();
-             ImapServer server = ImapServerTest.plain().store(store).build().start();
-             Socket s = new Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout(20_000);
-            ImapConversation c = new ImapConversation(s.getInputStream(), s.getOutputStream());
-            c.response();
-            c.command("l", "LOGIN joe@example.com secret");
-            DovecotDifferentialTest.compare("context", dovecot, DovecotDepthDifferentialTest.run(c, COMMANDS));
+        try (MailStore store = fx.maildirCopy("mailkit")) {
+            DovecotFixture.compare("context", dovecot, fx.mailkit(store, COMMANDS));
         }
     }
 }

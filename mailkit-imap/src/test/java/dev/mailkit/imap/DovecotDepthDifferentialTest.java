@@ -1,28 +1,16 @@
 package dev.mailkit.imap;
 
-import dev.mailkit.core.MessageSource;
-import dev.mailkit.imap.testing.DovecotImap;
-import dev.mailkit.imap.testing.ImapConversation;
-import dev.mailkit.imap.testing.ImapTranscript;
+import dev.mailkit.imap.testing.DovecotFixture;
 import dev.mailkit.store.MailStore;
-import dev.mailkit.store.Mailbox;
-import dev.mailkit.store.MailboxName;
-import dev.mailkit.store.maildir.MaildirMailStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static dev.mailkit.imap.DovecotDifferentialTest.JOE;
 
 /**
  * The differential test against Dovecot (see {@link DovecotDifferentialTest}) for what issue 16 asked beyond the
@@ -99,75 +87,30 @@ class DovecotDepthDifferentialTest {
 
     @TempDir
     static Path dir;
-    static Path written;
+    static DovecotFixture fx;
     static List<String> dovecot;
+
+    /** The first {@code n} messages of the corpus, with their flags, on the 1st, 2nd, ... of January 2024. */
+    static DovecotFixture.Builder corpus(Path dir, int n) {
+        DovecotFixture.Builder b = DovecotFixture.builder(dir);
+        for (int i = 0; i < n; i++) {
+            b.resource("/corpus/" + CORPUS[i][0], CORPUS[i][1], DovecotFixture.day(i));
+        }
+        return b;
+    }
 
     @BeforeAll
     static void dovecotAnswersOverItsCopy() throws Exception {
-        DovecotImap.require();
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        written = dir.resolve("written");
-        try (MaildirMailStore store = MaildirMailStore.builder(written).fsync(false).hostName("mk").build();
-             Mailbox inbox = store.account(JOE).open(MailboxName.INBOX)) {
-            for (int i = 0; i < CORPUS.length; i++) {
-                inbox.append(MessageSource.of(DovecotDifferentialTest.crlf(DovecotDifferentialTest.load(
-                        CORPUS[i][0]))), DovecotDifferentialTest.flags(CORPUS[i][1]), DovecotDifferentialTest.date(i));
-            }
-        }
-        Path copy = DovecotDifferentialTest.copy(written, dir.resolve("dovecot"));
-        Process p = DovecotImap.start(copy.resolve("example.com").resolve("joe"));
-        try {
-            ImapConversation c = new ImapConversation(p.getInputStream(), p.getOutputStream());
-            c.response(); // PREAUTH
-            dovecot = run(c, COMMANDS);
-        } finally {
-            p.destroyForcibly();
-        }
+        fx = corpus(dir, CORPUS.length).transcript(DovecotDepthDifferentialTest::relativeModSeqs).build();
+        dovecot = fx.dovecot(COMMANDS);
     }
 
+    /** ($UV and $HMS in the commands are each server's own, see {@code DifferentialSession.run}.) */
     @Test
     void theMaildirStoreAnswersLikeDovecot() throws Exception {
-        Path copy = DovecotDifferentialTest.copy(written, dir.resolve("mailkit"));
-        try (MailStore store = MaildirMailStore.builder(copy).fsync(false).hostName("mk").build()) {
-            try (ImapServer server = ImapServerTest.plain().store(store).build().start();
-                 Socket s = new Socket("127.0.0.1", server.port())) {
-                s.setSoTimeout(20_000);
-                ImapConversation c = new ImapConversation(s.getInputStream(), s.getOutputStream());
-                c.response();
-                c.command("l", "LOGIN joe@example.com secret");
-                DovecotDifferentialTest.compare("depth", relativeModSeqs(dovecot), relativeModSeqs(run(c, COMMANDS)));
-            }
+        try (MailStore store = fx.maildirCopy("mailkit")) {
+            DovecotFixture.compare("depth", dovecot, fx.mailkit(store, COMMANDS));
         }
-    }
-
-    /**
-     * SELECT INBOX, then each command with $UV and $HMS replaced by what this server said (its UIDVALIDITY, its
-     * first HIGHESTMODSEQ), the answers normalised.
-     */
-    static List<String> run(ImapConversation c, List<String> commands) throws Exception {
-        List<String> out = new ArrayList<>();
-        byte[] select = c.command("s", "SELECT INBOX");
-        String uv = first(UIDVALIDITY, new String(select, StandardCharsets.UTF_8));
-        String hms = null;
-        out.addAll(ImapTranscript.normalize(select));
-        for (int i = 0; i < commands.size(); i++) {
-            String cmd = commands.get(i);
-            out.add("### " + cmd);
-            byte[] r = c.command("c" + i, cmd.replace("$UV", uv).replace("$HMS", hms == null ? "1" : hms));
-            if (hms == null) {
-                hms = first(HIGHESTMODSEQ, new String(r, StandardCharsets.UTF_8));
-            }
-            out.addAll(ImapTranscript.normalize(r));
-        }
-        return out;
-    }
-
-    static final Pattern UIDVALIDITY = Pattern.compile("\\[UIDVALIDITY (\\d+)]");
-    static final Pattern HIGHESTMODSEQ = Pattern.compile("\\[HIGHESTMODSEQ (\\d+)]");
-
-    static String first(Pattern p, String s) {
-        Matcher m = p.matcher(s);
-        return m.find() ? m.group(1) : null;
     }
 
     /**

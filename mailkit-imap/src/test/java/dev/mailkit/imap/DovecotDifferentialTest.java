@@ -1,42 +1,22 @@
 package dev.mailkit.imap;
 
-import dev.mailkit.core.MessageSource;
-import dev.mailkit.imap.testing.DovecotImap;
-import dev.mailkit.imap.testing.ImapConversation;
-import dev.mailkit.imap.testing.ImapTranscript;
-import dev.mailkit.store.AccountId;
-import dev.mailkit.store.Flags;
-import dev.mailkit.store.MailStore;
-import dev.mailkit.store.Mailbox;
-import dev.mailkit.store.MailboxName;
-import dev.mailkit.store.SystemFlag;
+import dev.mailkit.imap.testing.DovecotFixture;
 import dev.mailkit.store.maildir.MaildirMailStore;
 import dev.mailkit.store.memory.MemoryMailStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The same IMAP commands sent to Dovecot's {@code imap} and to mailkit, over copies of the same Maildir (written once
  * by mailkit's Maildir store, then copied for each server), give the same results after normalising tags, wording,
  * literal-versus-quoted and item order: flags (with {@code \Recent}), UIDs, sizes, internal dates, ENVELOPE,
  * BODYSTRUCTURE, BODY sections, SEARCH hits, STORE, COPY, APPEND and EXPUNGE effects. The same commands against
- * the in-memory store holding the same messages must give the same results too.
+ * the in-memory store holding the same messages must give the same results too. The set-up is
+ * {@link DovecotFixture}'s.
  */
 class DovecotDifferentialTest {
     /** The corpus, with the Maildir flags each message starts with. */
@@ -87,44 +67,33 @@ class DovecotDifferentialTest {
     // not compared: MOVE out of an EXAMINEd mailbox, which Dovecot performs and mailkit refuses (RFC 3501 6.3.2:
     // EXAMINE permits no change to the mailbox); see MailboxCommandsTest.moveOutOfAnExaminedMailboxIsRefused...
 
-    /** The account whose INBOX is served. */
-    static final AccountId JOE = AccountId.parse("joe@example.com");
-
-    /** The data directory mailkit's Maildir store wrote the corpus into; each server gets a copy of it. */
+    /** The directory of the fixture: the Maildir mailkit's store wrote the corpus into, and each server's copy. */
     @TempDir
     static Path dir;
-    static Path written;
+    static DovecotFixture fx;
     /** Dovecot's answers over its copy of the Maildir. */
     static List<String> dovecot;
 
+    /** The corpus with its flags, on the 1st, 2nd, ... of January 2024. */
+    static DovecotFixture.Builder corpus(Path dir) {
+        DovecotFixture.Builder b = DovecotFixture.builder(dir);
+        for (int i = 0; i < CORPUS.length; i++) {
+            b.resource("/corpus/" + CORPUS[i][0], CORPUS[i][1], DovecotFixture.day(i));
+        }
+        return b;
+    }
+
     @BeforeAll
     static void dovecotAnswersOverItsCopy() throws Exception {
-        DovecotImap.require();
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        written = dir.resolve("written");
-        try (MaildirMailStore store = MaildirMailStore.builder(written).fsync(false).hostName("mk").build();
-             Mailbox inbox = store.account(JOE).open(MailboxName.INBOX)) {
-            for (int i = 0; i < CORPUS.length; i++) {
-                inbox.append(MessageSource.of(crlf(load(CORPUS[i][0]))), flags(CORPUS[i][1]), date(i));
-            }
-        }
-        Path copy = copy(written, dir.resolve("dovecot"));
-        Process p = DovecotImap.start(copy.resolve("example.com").resolve("joe"));
-        try {
-            ImapConversation c = new ImapConversation(p.getInputStream(), p.getOutputStream());
-            c.response(); // PREAUTH
-            dovecot = run(c, COMMANDS);
-        } finally {
-            p.destroyForcibly();
-        }
+        fx = corpus(dir).build();
+        dovecot = fx.dovecot(COMMANDS);
     }
 
     /** mailkit's Maildir store serving its own copy of the same Maildir, as a restarted server would. */
     @Test
     void theMaildirStoreOverACopyOfTheSameMaildirAnswersLikeDovecot() throws Exception {
-        Path copy = copy(written, dir.resolve("mailkit"));
-        try (MaildirMailStore store = MaildirMailStore.builder(copy).fsync(false).hostName("mk").build()) {
-            compare("maildir", dovecot, mailkit(store, COMMANDS));
+        try (MaildirMailStore store = fx.maildirCopy("mailkit")) {
+            DovecotFixture.compare("maildir", dovecot, fx.mailkit(store, COMMANDS));
         }
     }
 
@@ -132,98 +101,8 @@ class DovecotDifferentialTest {
     @Test
     void theMemoryStoreWithTheSameMessagesAnswersLikeDovecot() throws Exception {
         try (MemoryMailStore store = MemoryMailStore.create()) {
-            try (Mailbox inbox = store.account(JOE).open(MailboxName.INBOX)) {
-                for (int i = 0; i < CORPUS.length; i++) {
-                    inbox.append(MessageSource.of(crlf(load(CORPUS[i][0]))), flags(CORPUS[i][1]), date(i));
-                }
-            }
-            compare("memory", dovecot, mailkit(store, COMMANDS));
+            fx.fill(store);
+            DovecotFixture.compare("memory", dovecot, fx.mailkit(store, COMMANDS));
         }
-    }
-
-    /** mailkit's answers to the commands, logged in as joe over a plain IMAP server on the store. */
-    static List<String> mailkit(MailStore store, List<String> commands) throws Exception {
-        try (ImapServer server = ImapServerTest.plain().store(store).build().start();
-             Socket s = new Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout(20_000);
-            ImapConversation c = new ImapConversation(s.getInputStream(), s.getOutputStream());
-            c.response();
-            c.command("l", "LOGIN joe@example.com secret");
-            return run(c, commands);
-        }
-    }
-
-    /** Fails listing every answer that differs. */
-    static void compare(String variant, List<String> dovecot, List<String> mailkit) throws Exception {
-        if (System.getenv("MAILKIT_DIFF_DUMP") != null) {
-            Files.write(Path.of(System.getenv("MAILKIT_DIFF_DUMP"), "dovecot.txt"), dovecot);
-            Files.write(Path.of(System.getenv("MAILKIT_DIFF_DUMP"), "mailkit-" + variant + ".txt"), mailkit);
-        }
-        List<String> differences = new ArrayList<>();
-        for (int i = 0; i < Math.max(dovecot.size(), mailkit.size()); i++) {
-            String d = i < dovecot.size() ? dovecot.get(i) : "(nothing)";
-            String m = i < mailkit.size() ? mailkit.get(i) : "(nothing)";
-            if (!d.equals(m)) {
-                differences.add("dovecot: " + d + "\nmailkit: " + m);
-            }
-        }
-        assertThat(differences).as(String.join("\n\n", differences)).isEmpty();
-    }
-
-    static Instant date(int i) {
-        return Instant.parse(String.format("2024-01-%02dT12:00:00Z", i + 1));
-    }
-
-    /** Copies a directory tree (files keep their modification times: Maildir internal dates). */
-    static Path copy(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-        return to;
-    }
-
-    /** SELECT INBOX, then each command, the answers normalised. */
-    static List<String> run(ImapConversation c, List<String> commands) throws Exception {
-        List<String> out = new ArrayList<>();
-        out.addAll(ImapTranscript.normalize(c.command("s", "SELECT INBOX")));
-        for (int i = 0; i < commands.size(); i++) {
-            String cmd = commands.get(i);
-            out.add("### " + cmd);
-            out.addAll(ImapTranscript.normalize(c.command("c" + i, cmd)));
-        }
-        return out;
-    }
-
-    static Flags flags(String maildirFlags) {
-        List<SystemFlag> f = new ArrayList<>();
-        for (char ch : maildirFlags.toCharArray()) {
-            f.add(switch (ch) {
-                case 'D' -> SystemFlag.DRAFT;
-                case 'F' -> SystemFlag.FLAGGED;
-                case 'R' -> SystemFlag.ANSWERED;
-                case 'S' -> SystemFlag.SEEN;
-                case 'T' -> SystemFlag.DELETED;
-                default -> throw new IllegalArgumentException(String.valueOf(ch));
-            });
-        }
-        return Flags.of(f.toArray(new SystemFlag[0]));
-    }
-
-    static byte[] load(String name) throws Exception {
-        try (InputStream in = DovecotDifferentialTest.class.getResourceAsStream("/corpus/" + name)) {
-            return in.readAllBytes();
-        }
-    }
-
-    static byte[] crlf(byte[] lf) {
-        String s = new String(lf, StandardCharsets.ISO_8859_1).replace("\r\n", "\n").replace("\n", "\r\n");
-        return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 }

@@ -1,22 +1,14 @@
 package dev.mailkit.imap;
 
-import dev.mailkit.imap.testing.DovecotImap;
-import dev.mailkit.imap.testing.ImapConversation;
+import dev.mailkit.imap.testing.DovecotFixture;
 import dev.mailkit.store.MailStore;
-import dev.mailkit.store.MailboxName;
-import dev.mailkit.store.maildir.MaildirMailStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-
-import static dev.mailkit.imap.DovecotDifferentialTest.JOE;
 
 /**
  * METADATA (RFC 5464) against Dovecot 2.3 with {@code imap_metadata=yes} and a file dictionary: the same commands on
@@ -49,33 +41,12 @@ class DovecotMetadataDifferentialTest {
 
     @Test
     void metadataAnswersLikeDovecot() throws Exception {
-        DovecotImap.require();
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path written = dir.resolve("written");
-        try (MaildirMailStore store = MaildirMailStore.builder(written).fsync(false).hostName("mk").build()) {
-            store.account(JOE).exists(MailboxName.INBOX);
-        }
-        Path home = DovecotDifferentialTest.copy(written, dir.resolve("dovecot")).resolve("example.com").resolve("joe");
-        List<String> dovecot;
-        Process p = DovecotImap.start(home, List.of("imap_metadata=yes",
-                "mail_attribute_dict=file:" + home.resolve("dovecot-attributes")));
-        try {
-            ImapConversation c = new ImapConversation(p.getInputStream(), p.getOutputStream());
-            c.response(); // PREAUTH
-            dovecot = sortEntries(DovecotDepthDifferentialTest.run(c, COMMANDS));
-        } finally {
-            p.destroyForcibly();
-        }
-        Path copy = DovecotDifferentialTest.copy(written, dir.resolve("mailkit"));
-        try (MailStore store = MaildirMailStore.builder(copy).fsync(false).hostName("mk").build();
-             ImapServer server = ImapServerTest.plain().store(store).build().start();
-             Socket s = new Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout(20_000);
-            ImapConversation c = new ImapConversation(s.getInputStream(), s.getOutputStream());
-            c.response();
-            c.command("l", "LOGIN joe@example.com secret");
-            DovecotDifferentialTest.compare("metadata", dovecot,
-                    sortEntries(DovecotDepthDifferentialTest.run(c, COMMANDS)));
+        DovecotFixture fx = DovecotFixture.builder(dir).transcript(DovecotMetadataDifferentialTest::sortEntries)
+                .build();
+        List<String> dovecot = fx.dovecot(COMMANDS, "imap_metadata=yes",
+                "mail_attribute_dict=file:" + fx.dovecotHome().resolve("dovecot-attributes"));
+        try (MailStore store = fx.maildirCopy("mailkit")) {
+            DovecotFixture.compare("metadata", dovecot, fx.mailkit(store, COMMANDS));
         }
     }
 

@@ -1,27 +1,16 @@
 package dev.mailkit.imap;
 
-import dev.mailkit.core.MessageSource;
-import dev.mailkit.imap.testing.DovecotImap;
-import dev.mailkit.imap.testing.ImapConversation;
-import dev.mailkit.store.Flags;
+import dev.mailkit.imap.testing.DovecotFixture;
 import dev.mailkit.store.MailStore;
-import dev.mailkit.store.Mailbox;
-import dev.mailkit.store.MailboxName;
-import dev.mailkit.store.maildir.MaildirMailStore;
 import dev.mailkit.store.memory.MemoryMailStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import static dev.mailkit.imap.DovecotDifferentialTest.JOE;
 
 /**
  * SORT, ESORT and THREAD answers compared with Dovecot's (see {@link DovecotDifferentialTest} for the harness), over
@@ -55,7 +44,7 @@ class DovecotSortThreadDifferentialTest {
 
     @TempDir
     static Path dir;
-    static Path written;
+    static DovecotFixture fx;
     static List<String> dovecot;
 
     static List<String> corpus() {
@@ -69,53 +58,33 @@ class DovecotSortThreadDifferentialTest {
         return l;
     }
 
+    /** In pairs an hour apart from 1 February 2025, so ARRIVAL has ties. */
     static Instant date(int i) {
         return Instant.parse("2025-02-01T00:00:00Z").plusSeconds(3600L * (i / 2));
     }
 
-    static void fill(Mailbox inbox) throws Exception {
-        for (int i = 0; i < CORPUS.size(); i++) {
-            try (InputStream in = DovecotSortThreadDifferentialTest.class.getResourceAsStream(CORPUS.get(i))) {
-                inbox.append(MessageSource.of(DovecotDifferentialTest.crlf(in.readAllBytes())), Flags.NONE, date(i));
-            }
-        }
-    }
-
     @BeforeAll
     static void dovecotAnswersOverItsCopy() throws Exception {
-        DovecotImap.require();
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        written = dir.resolve("written");
-        try (MaildirMailStore store = MaildirMailStore.builder(written).fsync(false).hostName("mk").build();
-             Mailbox inbox = store.account(JOE).open(MailboxName.INBOX)) {
-            fill(inbox);
+        DovecotFixture.Builder b = DovecotFixture.builder(dir);
+        for (int i = 0; i < CORPUS.size(); i++) {
+            b.resource(CORPUS.get(i), "", date(i));
         }
-        Path copy = DovecotDifferentialTest.copy(written, dir.resolve("dovecot"));
-        Process p = DovecotImap.start(copy.resolve("example.com").resolve("joe"));
-        try {
-            ImapConversation c = new ImapConversation(p.getInputStream(), p.getOutputStream());
-            c.response(); // PREAUTH
-            dovecot = DovecotDifferentialTest.run(c, COMMANDS);
-        } finally {
-            p.destroyForcibly();
-        }
+        fx = b.build();
+        dovecot = fx.dovecot(COMMANDS);
     }
 
     @Test
     void theMaildirStoreSortsAndThreadsLikeDovecot() throws Exception {
-        Path copy = DovecotDifferentialTest.copy(written, dir.resolve("mailkit"));
-        try (MailStore store = MaildirMailStore.builder(copy).fsync(false).hostName("mk").build()) {
-            DovecotDifferentialTest.compare("sort", dovecot, DovecotDifferentialTest.mailkit(store, COMMANDS));
+        try (MailStore store = fx.maildirCopy("mailkit")) {
+            DovecotFixture.compare("sort", dovecot, fx.mailkit(store, COMMANDS));
         }
     }
 
     @Test
     void theMemoryStoreSortsAndThreadsLikeDovecot() throws Exception {
         try (MemoryMailStore store = MemoryMailStore.create()) {
-            try (Mailbox inbox = store.account(JOE).open(MailboxName.INBOX)) {
-                fill(inbox);
-            }
-            DovecotDifferentialTest.compare("sort-memory", dovecot, DovecotDifferentialTest.mailkit(store, COMMANDS));
+            fx.fill(store);
+            DovecotFixture.compare("sort-memory", dovecot, fx.mailkit(store, COMMANDS));
         }
     }
 }

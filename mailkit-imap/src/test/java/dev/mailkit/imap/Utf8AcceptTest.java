@@ -1,6 +1,7 @@
 package dev.mailkit.imap;
 
 import dev.mailkit.core.MessageSource;
+import dev.mailkit.imap.testing.DovecotFixture;
 import dev.mailkit.store.Mailbox;
 import dev.mailkit.store.MailboxName;
 import dev.mailkit.store.memory.MemoryMailStore;
@@ -41,7 +42,7 @@ class Utf8AcceptTest {
 
     @Test
     void pythonImaplibEnablesUtf8AcceptAndUsesUtf8MailboxNames() throws Exception {
-        try (Mailbox inbox = store.account(DovecotDifferentialTest.JOE).open(MailboxName.INBOX)) {
+        try (Mailbox inbox = store.account(DovecotFixture.JOE).open(MailboxName.INBOX)) {
             inbox.append(MessageSource.ofText("From: \"Shöp ✓\" <shop@example.test>\nSubject: Grüße aus Köln\n"
                     + "Date: Mon, 1 Jan 2024 10:00:00 +0000\n\nHallo\n"));
         }
@@ -70,8 +71,8 @@ class Utf8AcceptTest {
                 .contains("list (\\HasNoChildren) \".\" \"Tom & Jerry\"")
                 .contains("select OK")
                 .contains("\"Grüße aus Köln\"").contains("((\"Shöp ✓\" NIL \"shop\" \"example.test\"))");
-        assertThat(store.account(DovecotDifferentialTest.JOE).exists(MailboxName.of("Entwürfe"))).isTrue();
-        assertThat(store.account(DovecotDifferentialTest.JOE).exists(MailboxName.of("Tom & Jerry"))).isTrue();
+        assertThat(store.account(DovecotFixture.JOE).exists(MailboxName.of("Entwürfe"))).isTrue();
+        assertThat(store.account(DovecotFixture.JOE).exists(MailboxName.of("Tom & Jerry"))).isTrue();
     }
 
     @Test
@@ -102,7 +103,7 @@ class Utf8AcceptTest {
             send(out, "g ENABLE UTF8=ACCEPT\r\n");
             assertThat(read(in, "g OK")).as("already enabled: nothing new").contains("* ENABLED\r\n");
         }
-        try (Mailbox inbox = store.account(DovecotDifferentialTest.JOE).open(MailboxName.INBOX);
+        try (Mailbox inbox = store.account(DovecotFixture.JOE).open(MailboxName.INBOX);
              MessageSource m = inbox.content(1).orElseThrow()) {
             assertThat(m.toByteArray()).isEqualTo(message);
         }

@@ -1,20 +1,12 @@
 package dev.mailkit.imap;
 
-import dev.mailkit.core.MessageSource;
-import dev.mailkit.imap.testing.DovecotImap;
-import dev.mailkit.imap.testing.ImapConversation;
-import dev.mailkit.store.Flags;
-import dev.mailkit.store.Mailbox;
-import dev.mailkit.store.MailboxName;
+import dev.mailkit.imap.testing.DovecotFixture;
 import dev.mailkit.store.maildir.MaildirMailStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
@@ -43,43 +35,23 @@ class Utf8DifferentialTest {
 
     @TempDir
     static Path dir;
-    static Path written;
+    static DovecotFixture fx;
     static List<String> dovecot;
 
     @BeforeAll
     static void dovecotAnswersOverItsCopy() throws Exception {
-        DovecotImap.require();
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        written = dir.resolve("written");
-        try (MaildirMailStore store = MaildirMailStore.builder(written).fsync(false).hostName("mk").build();
-             Mailbox inbox = store.account(DovecotDifferentialTest.JOE).open(MailboxName.INBOX)) {
-            for (int i = 0; i < CORPUS.length; i++) {
-                inbox.append(MessageSource.of(DovecotDifferentialTest.crlf(load(CORPUS[i]))), Flags.NONE,
-                        DovecotDifferentialTest.date(i));
-            }
+        DovecotFixture.Builder b = DovecotFixture.builder(dir);
+        for (int i = 0; i < CORPUS.length; i++) {
+            b.resource("/corpus-utf8/" + CORPUS[i], "", DovecotFixture.day(i));
         }
-        Path copy = DovecotDifferentialTest.copy(written, dir.resolve("dovecot"));
-        Process p = DovecotImap.start(copy.resolve("example.com").resolve("joe"));
-        try {
-            ImapConversation c = new ImapConversation(p.getInputStream(), p.getOutputStream());
-            c.response(); // PREAUTH
-            dovecot = DovecotDifferentialTest.run(c, COMMANDS);
-        } finally {
-            p.destroyForcibly();
-        }
+        fx = b.build();
+        dovecot = fx.dovecot(COMMANDS);
     }
 
     @Test
     void utf8HeaderFieldsAreAnsweredAsDovecotAnswersThem() throws Exception {
-        Path copy = DovecotDifferentialTest.copy(written, dir.resolve("mailkit"));
-        try (MaildirMailStore store = MaildirMailStore.builder(copy).fsync(false).hostName("mk").build()) {
-            DovecotDifferentialTest.compare("utf8", dovecot, DovecotDifferentialTest.mailkit(store, COMMANDS));
-        }
-    }
-
-    static byte[] load(String name) throws Exception {
-        try (InputStream in = Utf8DifferentialTest.class.getResourceAsStream("/corpus-utf8/" + name)) {
-            return in.readAllBytes();
+        try (MaildirMailStore store = fx.maildirCopy("mailkit")) {
+            DovecotFixture.compare("utf8", dovecot, fx.mailkit(store, COMMANDS));
         }
     }
 }

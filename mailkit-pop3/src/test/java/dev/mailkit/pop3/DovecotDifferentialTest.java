@@ -2,6 +2,7 @@ package dev.mailkit.pop3;
 
 import dev.mailkit.store.Mailbox;
 import dev.mailkit.store.maildir.MaildirMailStore;
+import dev.mailkit.testsupport.DirectoryTrees;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +47,7 @@ class DovecotDifferentialTest {
         MaildirCorpus.write(maildir, corpus);
         if (kind == Kind.MAILDIR) {
             Path data = tmp.resolve("mailkit");
-            MaildirCorpus.copy(maildir, data.resolve("local.test").resolve("ann"));
+            DirectoryTrees.copy(maildir, data.resolve("local.test").resolve("ann"));
             fx = new Pop3Fixture(MaildirMailStore.builder(data).fsync(false).build());
         } else {
             fx = new Pop3Fixture();
@@ -172,7 +173,7 @@ class DovecotDifferentialTest {
         List<String> uidl = List.of("UIDL", "QUIT");
         List<String> before = dovecot(uidl).get(0).bodyLines();
         Path data = tmp.resolve("mailkit");
-        MaildirCorpus.copy(maildir, data.resolve("local.test").resolve("ann"));
+        DirectoryTrees.copy(maildir, data.resolve("local.test").resolve("ann"));
         fx = new Pop3Fixture(MaildirMailStore.builder(data).fsync(false).build());
         server = fx.start();
         assertThat(mailkit(uidl).get(0).bodyLines()).hasSize(corpus.size()).isEqualTo(before);

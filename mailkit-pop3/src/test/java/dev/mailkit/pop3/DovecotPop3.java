@@ -1,13 +1,12 @@
 package dev.mailkit.pop3;
 
 import dev.mailkit.testsupport.ExternalTool;
+import dev.mailkit.testsupport.Unprivileged;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -36,13 +35,8 @@ final class DovecotPop3 {
         for (String c : commands) {
             in.append(c).append("\r\n");
         }
-        List<String> cmd = new ArrayList<>();
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (root) {
-            cmd.addAll(List.of(ExternalTool.require("setpriv").toString(), "--reuid=65534", "--regid=65534",
-                    "--clear-groups"));
-        }
-        cmd.addAll(List.of(pop3.toString(), "-o", "mail_location=maildir:" + maildir, "-o", "mail_fsync=never"));
+        List<String> cmd = Unprivileged.command(List.of(pop3.toString(), "-o", "mail_location=maildir:" + maildir,
+                "-o", "mail_fsync=never"));
         // stdout as bytes through files: messages may hold bytes that are not UTF-8
         Path work = Files.createTempDirectory("dovecot-pop3");
         try {
@@ -50,7 +44,7 @@ final class DovecotPop3 {
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(maildir.toFile())
                     .redirectOutput(work.resolve("out").toFile())
                     .redirectError(work.resolve("err").toFile());
-            pb.environment().put("USER", root ? "nobody" : System.getProperty("user.name"));
+            pb.environment().put("USER", Unprivileged.user());
             pb.environment().put("HOME", maildir.toString());
             Process p = pb.start();
             try (var stdin = p.getOutputStream()) {
@@ -85,11 +79,6 @@ final class DovecotPop3 {
                 Files.setPosixFilePermissions(p, perms);
             }
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxrwxrwx"
-                        : "rw-rw-rw-"));
-            }
-        }
+        Unprivileged.openUp(dir);
     }
 }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A Maildir of awkward messages for the differential test against Dovecot: dot lines, no final line end, no body,
@@ -68,19 +67,6 @@ final class MaildirCorpus {
         return names;
     }
 
-    /** Copies a directory tree. */
-    static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
-    }
 
     /** The CRLF form a delivery stores: bare LFs get a CR; CRLF and bare CR stay as they are. */
     static byte[] crlf(byte[] b) {

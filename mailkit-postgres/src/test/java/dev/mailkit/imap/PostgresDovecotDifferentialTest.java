@@ -1,12 +1,15 @@
 package dev.mailkit.imap;
 
-import dev.mailkit.core.MessageSource;
+import dev.mailkit.imap.testing.DovecotFixture;
 import dev.mailkit.postgres.PostgresCluster;
 import dev.mailkit.postgres.PostgresDatabase;
 import dev.mailkit.postgres.PostgresMailStore;
-import dev.mailkit.store.Mailbox;
-import dev.mailkit.store.MailboxName;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * mailkit-imap's Dovecot differential test over {@link PostgresMailStore}: the corpus is delivered through one node
@@ -14,17 +17,18 @@ import org.junit.jupiter.api.Test;
  * (FETCH of flags, sizes, dates, ENVELOPE, BODYSTRUCTURE and sections, SEARCH, STORE, COPY, APPEND, EXPUNGE,
  * EXAMINE) must be the one Dovecot gives over its Maildir of the same messages. (In package {@code dev.mailkit.imap}
  * to reuse the test's package-private corpus and commands from mailkit-imap's test jar; the Maildir and memory
- * variants run in mailkit-imap.)
+ * variants run in mailkit-imap. The set-up is {@link DovecotFixture}'s.)
  */
-class PostgresDovecotDifferentialTest extends DovecotDifferentialTest {
-    @Override
-    void theMaildirStoreOverACopyOfTheSameMaildirAnswersLikeDovecot() {
-        // mailkit-imap runs this one
-    }
+class PostgresDovecotDifferentialTest {
+    @TempDir
+    static Path dir;
+    static DovecotFixture fx;
+    static List<String> dovecot;
 
-    @Override
-    void theMemoryStoreWithTheSameMessagesAnswersLikeDovecot() {
-        // mailkit-imap runs this one
+    @BeforeAll
+    static void dovecotAnswersOverItsCopy() throws Exception {
+        fx = DovecotDifferentialTest.corpus(dir).build();
+        dovecot = fx.dovecot(DovecotDifferentialTest.COMMANDS);
     }
 
     @Test
@@ -35,12 +39,8 @@ class PostgresDovecotDifferentialTest extends DovecotDifferentialTest {
              PostgresDatabase readerDb = pg.database(schema, "reader");
              PostgresMailStore writer = PostgresMailStore.builder(writerDb).build();
              PostgresMailStore reader = PostgresMailStore.builder(readerDb).build()) {
-            try (Mailbox inbox = writer.account(JOE).open(MailboxName.INBOX)) {
-                for (int i = 0; i < CORPUS.length; i++) {
-                    inbox.append(MessageSource.of(crlf(load(CORPUS[i][0]))), flags(CORPUS[i][1]), date(i));
-                }
-            }
-            compare("postgres", dovecot, mailkit(reader, COMMANDS));
+            fx.fill(writer);
+            DovecotFixture.compare("postgres", dovecot, fx.mailkit(reader, DovecotDifferentialTest.COMMANDS));
         }
     }
 }

@@ -375,10 +375,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
 
         /** The port mail exchangers are reached on (default 25; tests point it at a loopback server's port). */
         public Builder mxPort(int port) {
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("mxPort must be 1..65535, was " + port);
-            }
-            s.mxPort = port;
+            s.mxPort = Arguments.remotePort(port, "mxPort");
             return this;
         }
 
@@ -428,10 +425,7 @@ public final class RelayQueue implements OutboundQueue, AutoCloseable {
 
         /** The HTTPS port MTA-STS policies are fetched from (default 443; tests use a loopback server's port). */
         public Builder mtaStsPort(int port) {
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("mtaStsPort must be 1..65535, was " + port);
-            }
-            s.mtaStsPort = port;
+            s.mtaStsPort = Arguments.remotePort(port, "mtaStsPort");
             return this;
         }
 

@@ -1,5 +1,7 @@
 package dev.mailkit.relay;
 
+import dev.mailkit.core.Arguments;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
@@ -131,11 +133,8 @@ public final class SmartHost {
             if (host.isEmpty() || host.chars().anyMatch(c -> c <= 32 || c >= 127 || c == '/' || c == '@')) {
                 throw new IllegalArgumentException("'" + host + "' is not a host name or IP address");
             }
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("smart host port must be 1..65535, was " + port);
-            }
             this.host = host;
-            this.port = port;
+            this.port = Arguments.remotePort(port, "smart host port");
         }
 
         /** How TLS is used (default {@link RelayTls#OPPORTUNISTIC}). */

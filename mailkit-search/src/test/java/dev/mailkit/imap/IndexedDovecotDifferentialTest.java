@@ -1,8 +1,6 @@
 package dev.mailkit.imap;
 
-import dev.mailkit.core.MessageSource;
-import dev.mailkit.imap.testing.DovecotImap;
-import dev.mailkit.imap.testing.ImapConversation;
+import dev.mailkit.imap.testing.DovecotFixture;
 import dev.mailkit.search.LuceneSearchIndex;
 import dev.mailkit.store.Mailbox;
 import dev.mailkit.store.MailboxName;
@@ -11,10 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,7 +35,7 @@ class IndexedDovecotDifferentialTest {
 
     @TempDir
     static Path dir;
-    static Path written;
+    static DovecotFixture fx;
     static List<String> dovecot;
 
     static List<String> commands() {
@@ -56,58 +51,33 @@ class IndexedDovecotDifferentialTest {
 
     @BeforeAll
     static void dovecotAnswersOverItsCopy() throws Exception {
-        DovecotImap.require();
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        written = dir.resolve("written");
-        String[][] corpus = DovecotDifferentialTest.CORPUS;
-        try (MaildirMailStore store = MaildirMailStore.builder(written).fsync(false).hostName("mk").build();
-             Mailbox inbox = store.account(DovecotDifferentialTest.JOE).open(MailboxName.INBOX)) {
-            for (int i = 0; i < corpus.length; i++) {
-                inbox.append(MessageSource.of(DovecotDifferentialTest.crlf(DovecotDifferentialTest.load(
-                        corpus[i][0]))), DovecotDifferentialTest.flags(corpus[i][1]), DovecotDifferentialTest.date(i));
-            }
-        }
-        Path copy = DovecotDifferentialTest.copy(written, dir.resolve("dovecot"));
-        Process p = DovecotImap.start(copy.resolve("example.com").resolve("joe"));
-        try {
-            ImapConversation c = new ImapConversation(p.getInputStream(), p.getOutputStream());
-            c.response(); // PREAUTH
-            dovecot = DovecotDifferentialTest.run(c, COMMANDS);
-        } finally {
-            p.destroyForcibly();
-        }
+        fx = DovecotDifferentialTest.corpus(dir).build();
+        dovecot = fx.dovecot(COMMANDS);
     }
 
     /** mailkit over its copy of the Maildir, with or without the index. */
     static List<String> mailkit(String variant, boolean withIndex) throws Exception {
-        Path copy = DovecotDifferentialTest.copy(written, dir.resolve(variant));
-        try (MaildirMailStore store = MaildirMailStore.builder(copy).fsync(false).hostName("mk").build();
+        try (MaildirMailStore store = fx.maildirCopy(variant);
              LuceneSearchIndex index = LuceneSearchIndex.builder().directory(dir.resolve(variant + "-index"))
                      .threads(2).build()) {
-            ImapServer.Builder b = ImapServerTest.plain().store(store);
+            ImapServer.Builder b = DovecotFixture.server(store);
             if (withIndex) {
                 b.searchIndex(index);
             }
-            try (ImapServer server = b.build().start(); Socket s = new Socket("127.0.0.1", server.port())) {
-                s.setSoTimeout(20_000);
-                ImapConversation c = new ImapConversation(s.getInputStream(), s.getOutputStream());
-                c.response();
-                c.command("l", "LOGIN joe@example.com secret");
-                List<String> answers = DovecotDifferentialTest.run(c, COMMANDS);
-                // the index answered (the searches were not all left to the scan)
-                try (Mailbox inbox = store.account(DovecotDifferentialTest.JOE).open(MailboxName.INBOX)) {
-                    assertThat(index.search(DovecotDifferentialTest.JOE, inbox, "the", true)).isPresent();
-                }
-                return answers;
+            List<String> answers = fx.mailkit(b, COMMANDS);
+            // the index answered (the searches were not all left to the scan)
+            try (Mailbox inbox = store.account(DovecotFixture.JOE).open(MailboxName.INBOX)) {
+                assertThat(index.search(DovecotFixture.JOE, inbox, "the", true)).isPresent();
             }
+            return answers;
         }
     }
 
     @Test
     void withTheIndexMailkitAnswersLikeDovecotAndLikeItsOwnScan() throws Exception {
         List<String> indexed = mailkit("indexed", true);
-        DovecotDifferentialTest.compare("indexed", dovecot, indexed);
-        DovecotDifferentialTest.compare("scan", indexed, mailkit("scan", false));
+        DovecotFixture.compare("indexed", dovecot, indexed);
+        DovecotFixture.compare("scan", indexed, mailkit("scan", false));
         // the searches found something (the comparison is not between empty answers)
         long found = dovecot.stream().filter(l -> l.matches("\\* SEARCH \\d.*")).count();
         assertThat(found).isGreaterThan(20);

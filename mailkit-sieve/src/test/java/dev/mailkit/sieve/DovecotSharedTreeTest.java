@@ -8,6 +8,7 @@ import dev.mailkit.store.MailboxName;
 import dev.mailkit.store.delivery.DeliveryAgent;
 import dev.mailkit.store.maildir.MaildirMailStore;
 import dev.mailkit.testsupport.ExternalTool;
+import dev.mailkit.testsupport.Unprivileged;
 import dev.mailkit.testsupport.RawClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,12 +18,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,7 +49,6 @@ class DovecotSharedTreeTest {
     private void dovecotDelivers(String subject) throws IOException {
         Path lda = ExternalTool.require("/usr/lib/dovecot/dovecot-lda");
         Path conf = data.resolve("dovecot.conf");
-        boolean root = "root".equals(System.getProperty("user.name"));
         Files.writeString(conf, String.join("\n",
                 "mail_location = maildir:" + data + "/%d/%n",
                 "mail_home = " + data + "/%d/%n",
@@ -59,21 +57,9 @@ class DovecotSharedTreeTest {
                 "protocol lda {",
                 "  mail_plugins = sieve",
                 "}", ""));
-        try (Stream<Path> s = Files.walk(data)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                if (!Files.isSymbolicLink(p)) {
-                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p)
-                            ? "rwxrwxrwx" : "rw-rw-rw-"));
-                }
-            }
-        }
-        List<String> cmd = new ArrayList<>();
-        if (root) {
-            cmd.addAll(List.of(ExternalTool.require("setpriv").toString(), "--reuid=65534", "--regid=65534",
-                    "--clear-groups"));
-        }
-        cmd.addAll(List.of(lda.toString(), "-c", conf.toString(), "-f", "boss@remote.test", "-a",
-                "rcpt@local.test"));
+        Unprivileged.openUp(data);
+        List<String> cmd = Unprivileged.command(List.of(lda.toString(), "-c", conf.toString(), "-f",
+                "boss@remote.test", "-a", "rcpt@local.test"));
         String message = "From: boss@remote.test\r\nTo: rcpt@local.test\r\nSubject: " + subject
                 + "\r\nMessage-ID: <" + subject.hashCode() + "@remote.test>\r\n\r\nfrom dovecot\r\n";
         ExternalTool.Result r = ExternalTool.run(cmd, message.getBytes(StandardCharsets.US_ASCII),

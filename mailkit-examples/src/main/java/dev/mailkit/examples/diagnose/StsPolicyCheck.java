@@ -3,46 +3,49 @@ package dev.mailkit.examples.diagnose;
 import dev.mailkit.examples.diagnose.Diagnosis.Finding;
 import dev.mailkit.examples.diagnose.Diagnosis.Status;
 import dev.mailkit.relay.MtaStsPolicy;
+import dev.mailkit.relay.MtaStsPolicyFetcher;
 
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * Fetches a domain's MTA-STS policy (RFC 8461 3.3) from {@code https://mta-sts.DOMAIN/.well-known/mta-sts.txt} as a
- * sending server would (a trusted certificate for that name, status 200) and checks it: {@code version: STSv1}, a
+ * Fetches a domain's MTA-STS policy (RFC 8461 3.3) from {@code https://mta-sts.DOMAIN/.well-known/mta-sts.txt} with
+ * the relay's {@link MtaStsPolicyFetcher}, so exactly as the relay would (a trusted certificate for that name, status
+ * 200, text/plain, at most 64 KiB), and checks it: {@code version: STSv1}, a
  * {@code mode}, a {@code max_age}, and {@code mx} patterns that cover every MX host (parsed by the relay's
  * {@link MtaStsPolicy}, the parser the relay enforces policies with). Stateless; thread-safe.
  */
 final class StsPolicyCheck {
-    private static final int MAX_POLICY = 64 * 1024;
-
-    private final X509TrustManager trust;
-    private final int port;
+    private final MtaStsPolicyFetcher fetcher;
     private final Function<String, List<InetAddress>> addresses;
 
     StsPolicyCheck(X509TrustManager trust, int port, Function<String, List<InetAddress>> addresses) {
-        this.trust = trust;
-        this.port = port;
+        this.fetcher = MtaStsPolicyFetcher.builder().trust(context(trust)).mtaStsPort(port)
+                .timeout(Duration.ofSeconds(15)).userAgent("mailkit-diagnose").build();
         this.addresses = addresses;
+    }
+
+    private static SSLContext context(X509TrustManager trust) {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {trust}, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM cannot make a TLS context: " + e.getMessage(), e);
+        }
     }
 
     Finding check(String domain, List<String> mxHosts) {
         String host = "mta-sts." + domain;
-        String url = "https://" + host + (port == 443 ? "" : ":" + port) + "/.well-known/mta-sts.txt";
+        String url = fetcher.url(domain);
         String fix = "serve at " + url + " (text/plain): version: STSv1, mode: enforce, "
                 + String.join(", ", mxHosts.stream().map(h -> "mx: " + h).toList()) + ", max_age: 604800";
         List<InetAddress> where = addresses.apply(host);
@@ -52,8 +55,8 @@ final class StsPolicyCheck {
         }
         String body;
         try {
-            body = fetch(host, where.get(0));
-        } catch (IOException | java.security.GeneralSecurityException e) {
+            body = fetcher.fetch(domain, where.get(0));
+        } catch (IOException e) {
             return new Finding("mta-sts-policy", Status.FAIL, "cannot fetch " + url + ": " + oneLine(e.getMessage()),
                     fix);
         }
@@ -79,46 +82,6 @@ final class StsPolicyCheck {
                     + "reports show no failures");
         }
         return new Finding("mta-sts-policy", Status.OK, url + ": mode enforce, mx " + mx + ", max_age " + maxAge, "");
-    }
-
-    private String fetch(String host, InetAddress address) throws IOException, java.security.GeneralSecurityException {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {trust}, null);
-        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
-            s.connect(new InetSocketAddress(address, port), 15_000);
-            s.setSoTimeout(15_000);
-            SSLParameters p = s.getSSLParameters();
-            p.setServerNames(List.of(new SNIHostName(host)));
-            p.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must be for mta-sts.DOMAIN
-            s.setSSLParameters(p);
-            s.startHandshake();
-            OutputStream out = s.getOutputStream();
-            out.write(("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n"
-                    + "User-Agent: mailkit-diagnose\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            byte[] b = new byte[8192];
-            for (int n; (n = in.read(b)) > 0; ) {
-                buf.write(b, 0, n);
-                if (buf.size() > MAX_POLICY) {
-                    throw new IOException("the answer is larger than " + MAX_POLICY + " bytes");
-                }
-            }
-            String response = buf.toString(StandardCharsets.UTF_8);
-            int end = response.indexOf("\r\n\r\n");
-            if (end < 0) {
-                throw new IOException("not an HTTP answer");
-            }
-            String status = response.substring(0, Math.max(0, response.indexOf("\r\n")));
-            if (!status.matches("HTTP/1\\.[01] 200( .*)?")) {
-                throw new IOException("the server answered " + status.replaceAll("[^\\x20-\\x7e]", "?"));
-            }
-            if (response.substring(0, end).toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
-                throw new IOException("a chunked answer (serve the policy with a Content-Length)");
-            }
-            return response.substring(end + 4);
-        }
     }
 
     private static String oneLine(String s) {

@@ -222,4 +222,38 @@ class DkimSignerTest {
         assertThatThrownBy(() -> s.sign(new ByteArrayInputStream("Subject: x\r\n\r\nno from\r\n"
                 .getBytes(StandardCharsets.UTF_8)), NOW)).hasMessageContaining("without a From:");
     }
+
+    /**
+     * Each thread signs with a Signature of its own: signatures made by many threads at once are byte for byte the
+     * ones made alone (RSA PKCS#1 v1.5 and Ed25519 are deterministic), for both key types.
+     */
+    @Test
+    void signaturesMadeByManyThreadsAtOnceAreTheOnesMadeAlone() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        for (KeyPair kp : List.of(g.generateKeyPair(), KeyPairGenerator.getInstance("Ed25519").generateKeyPair())) {
+            DkimSigner s = DkimSigner.builder("origin.test", "s", kp.getPrivate()).build();
+            List<String> messages = new java.util.ArrayList<>();
+            List<String> alone = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String m = MESSAGE.replace("world", "world " + i);
+                messages.add(m);
+                alone.add(s.sign(new ByteArrayInputStream(m.getBytes(StandardCharsets.UTF_8)), NOW));
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+                for (int n = 0; n < 400; n++) {
+                    String m = messages.get(n % 8);
+                    results.add(pool.submit(() -> s.sign(new ByteArrayInputStream(m.getBytes(StandardCharsets.UTF_8)),
+                            NOW)));
+                }
+                for (int n = 0; n < results.size(); n++) {
+                    assertThat(results.get(n).get()).as("signature %d", n).isEqualTo(alone.get(n % 8));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
 }

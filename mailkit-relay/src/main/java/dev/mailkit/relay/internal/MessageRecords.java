@@ -17,7 +17,7 @@ final class MessageRecords {
      * {@code payloadOffset} in segment {@code s}, or null if the inner lengths do not fit the payload (the record is
      * damaged even though its checksum matched, as a zeroed header's CRC 0 matches an empty payload).
      */
-    static SegmentLog.RecoveredMessage parse(byte[] payload, SegmentLog.Segment s, long payloadOffset) {
+    static RecoveredMessage parse(byte[] payload, Segment s, long payloadOffset) {
         int len = payload.length;
         if (len < 6) {
             return null;
@@ -35,6 +35,6 @@ final class MessageRecords {
         String id = new String(payload, 2, idLen, StandardCharsets.US_ASCII);
         String text = new String(payload, 6 + idLen, headLen, StandardCharsets.UTF_8);
         long contentOffset = payloadOffset + 6 + idLen + headLen;
-        return new SegmentLog.RecoveredMessage(id, text, s, contentOffset, len - (6L + idLen + headLen));
+        return new RecoveredMessage(id, text, s, contentOffset, len - (6L + idLen + headLen));
     }
 }

@@ -88,14 +88,14 @@ public final class QueueStore implements AutoCloseable {
         final Path tmp;
         final long contentOffset;
         final long contentLength;
-        final SegmentLog.Appended appended;
+        final AppendedMessage appended;
         final byte[] content;
 
         Prepared(QueueFile.Meta meta, Path tmp, long contentOffset, long contentLength) {
             this(meta, tmp, contentOffset, contentLength, null, null);
         }
 
-        Prepared(QueueFile.Meta meta, Path tmp, long contentOffset, long contentLength, SegmentLog.Appended appended,
+        Prepared(QueueFile.Meta meta, Path tmp, long contentOffset, long contentLength, AppendedMessage appended,
                  byte[] content) {
             this.meta = meta;
             this.tmp = tmp;
@@ -134,7 +134,7 @@ public final class QueueStore implements AutoCloseable {
     public Prepared write(QueueFile.Meta meta, ContentWriter content, long sizeHint, boolean toCrlf)
             throws IOException {
         if (sizeHint <= LOG_LIMIT) {
-            Bytes b = new Bytes((int) (sizeHint + sizeHint / 32 + 64));
+            BoundedBytes b = new BoundedBytes((int) (sizeHint + sizeHint / 32 + 64));
             boolean small = true;
             try {
                 if (toCrlf) {
@@ -144,11 +144,11 @@ public final class QueueStore implements AutoCloseable {
                 } else {
                     content.writeTo(b);
                 }
-            } catch (Bytes.TooBig e) {
+            } catch (BoundedBytes.TooBig e) {
                 small = false; // the hint was wrong: a file of its own after all
             }
             if (small) {
-                SegmentLog.Appended a = log.appendMessage(meta.id, QueueFile.envelope(meta), b.buf, 0, b.count);
+                AppendedMessage a = log.appendMessage(meta.id, QueueFile.envelope(meta), b.buf, 0, b.count);
                 return new Prepared(meta, null, a.contentOffset, b.count, a, b.buf);
             }
         }
@@ -199,7 +199,7 @@ public final class QueueStore implements AutoCloseable {
     /** Makes a prepared message part of the queue and waits until that is durable. */
     public StoredMessage commit(Prepared p) throws IOException {
         if (p.appended != null) {
-            SegmentLog.Segment seg = p.appended.segment;
+            Segment seg = p.appended.segment;
             try {
                 log.sync(log.appendMark('C', p.meta.id));
             } catch (IOException e) {
@@ -306,7 +306,7 @@ public final class QueueStore implements AutoCloseable {
                 return new java.io.ByteArrayInputStream(loc.cache, loc.cacheOffset, (int) m.contentLength);
             }
             if (loc.file == null) {
-                SegmentLog.Segment seg = loc.segment;
+                Segment seg = loc.segment;
                 if (!log.acquire(seg)) {
                     continue; // moved out of the log meanwhile: read the new location
                 }
@@ -418,7 +418,7 @@ public final class QueueStore implements AutoCloseable {
             }
         }
         dirSync.sync();
-        for (SegmentLog.RecoveredMessage r : log.recover()) {
+        for (RecoveredMessage r : log.recover()) {
             if (files.contains(r.id)) {
                 log.released(r.segment); // it moved to its own file before the crash: the file is the message
                 continue;
@@ -446,139 +446,6 @@ public final class QueueStore implements AutoCloseable {
             lockChannel.close();
         } catch (IOException e) {
             LOG.warn("cannot release the queue lock: {}", e.toString());
-        }
-    }
-
-    /** A buffered OutputStream over a FileChannel. */
-    private static final class ChannelOutput extends OutputStream {
-        private final FileChannel ch;
-        private final ByteBuffer buf;
-        /** Bytes written through this stream. */
-        long written;
-        /** The CRC-32 of the bytes written through this stream (since its last reset). */
-        final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-
-        ChannelOutput(FileChannel ch, int size) {
-            this.ch = ch;
-            this.buf = ByteBuffer.allocate(Math.max(512, size));
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            if (!buf.hasRemaining()) {
-                drain();
-            }
-            buf.put((byte) b);
-            crc.update(b);
-            written++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            written += len;
-            crc.update(b, off, len);
-            while (len > 0) {
-                if (!buf.hasRemaining()) {
-                    drain();
-                }
-                int n = Math.min(len, buf.remaining());
-                buf.put(b, off, n);
-                off += n;
-                len -= n;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            drain();
-        }
-
-        private void drain() throws IOException {
-            buf.flip();
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            buf.clear();
-        }
-    }
-
-    /** Reads a region of a file; closing it runs the given release (closing the channel, or unpinning a segment). */
-    private static final class RegionInputStream extends InputStream {
-        private final FileChannel ch;
-        private long pos;
-        private final long end;
-        private final java.io.Closeable release;
-        private boolean closed;
-
-        RegionInputStream(FileChannel ch, long offset, long length, java.io.Closeable release) {
-            this.ch = ch;
-            this.pos = offset;
-            this.end = offset + length;
-            this.release = release;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (pos >= end) {
-                return -1;
-            }
-            int n = (int) Math.min(len, end - pos);
-            int r = ch.read(ByteBuffer.wrap(b, off, n), pos);
-            if (r < 0) {
-                throw new IOException("queue file ended early");
-            }
-            pos += r;
-            return r;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (!closed) {
-                closed = true;
-                release.close();
-            }
-        }
-    }
-
-    /** A growable byte buffer that refuses to grow past twice the log limit. */
-    private static final class Bytes extends OutputStream {
-        static final class TooBig extends IOException {
-            private static final long serialVersionUID = 1L;
-        }
-
-        byte[] buf;
-        int count;
-
-        Bytes(int initial) {
-            buf = new byte[Math.max(256, initial)];
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            ensure(1);
-            buf[count++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            ensure(len);
-            System.arraycopy(b, off, buf, count, len);
-            count += len;
-        }
-
-        private void ensure(int n) throws TooBig {
-            if (count + n > buf.length) {
-                if (count + n > 2 * LOG_LIMIT) {
-                    throw new TooBig();
-                }
-                buf = java.util.Arrays.copyOf(buf, Math.min(2 * LOG_LIMIT, Math.max(count + n, buf.length * 2)));
-            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.mailkit.relay.internal;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.relay.internal.MxLookup;
 import dev.mailkit.relay.MtaStsPolicy;
+import dev.mailkit.relay.MtaStsPolicyFetcher;
 import dev.mailkit.relay.RelayTls;
 import dev.mailkit.relay.SmartHost;
 import dev.mailkit.relay.TlsPolicyResult;
@@ -79,8 +80,10 @@ final class Router {
     Router(RelayConfig cfg, Watchdog watchdog) {
         this.cfg = cfg;
         this.dns = new MxResolver(cfg.resolver);
-        this.stsPolicies = cfg.mtaSts ? new StsPolicies(dns, new PolicyFetch(cfg.verifying, cfg.mtaStsPort,
-                cfg.commandTimeout.compareTo(cfg.connectTimeout) < 0 ? cfg.commandTimeout : cfg.connectTimeout),
+        this.stsPolicies = cfg.mtaSts ? new StsPolicies(dns, MtaStsPolicyFetcher.builder()
+                .trust(cfg.verifying).mtaStsPort(cfg.mtaStsPort).userAgent("mailkit-relay")
+                .timeout(cfg.commandTimeout.compareTo(cfg.connectTimeout) < 0 ? cfg.commandTimeout : cfg.connectTimeout)
+                .build(),
                 new StsCache(cfg.directory == null ? null : cfg.directory.resolve("mta-sts")), cfg.clock) : null;
         this.planner = new TlsPlanner(dns, cfg.dane, cfg.verifying, cfg.opportunistic);
         this.watchdog = watchdog;

@@ -6,7 +6,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.zip.CRC32;
 
 /**
  * The fast path of the queue: small messages appended to a shared log, made durable by group commit - one
@@ -28,7 +26,8 @@ import java.util.zip.CRC32;
  * is {@code type(1) length(4) crc32(4) payload}: {@code M} a message (id, envelope text, content), {@code C} its
  * commit (only committed messages exist after a crash), {@code D} done (delivered, bounced or deleted), {@code X}
  * moved to a file of its own (when it needs per-recipient state: deferred, partly delivered, held). A torn record at
- * the end (a crash mid-write) is cut off on recovery.
+ * the end (a crash mid-write) is cut off on recovery. {@link LogRecords} writes and reads the records; this class
+ * decides where they go and when they are durable.
  *
  * <p>Segments are deleted oldest first, once none of their messages is live, prepared or being read; so a record
  * about a message (its commit, done or moved record, possibly in a later segment) is never lost while the message's
@@ -37,59 +36,6 @@ import java.util.zip.CRC32;
 public final class SegmentLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentLog.class);
     static final long SEGMENT_SIZE = 64L * 1024 * 1024;
-    private static final int HEADER = 9;
-
-    /** One segment file. Counters are guarded by the log's state lock. */
-    public static final class Segment {
-        final long seq;
-        final Path path;
-        final FileChannel channel; // read and write (positional reads are thread-safe)
-        int live;
-        int prepared;
-        int readers;
-        boolean deleted;
-
-        Segment(long seq, Path path, FileChannel channel) {
-            this.seq = seq;
-            this.path = path;
-            this.channel = channel;
-        }
-
-        @Override
-        public String toString() {
-            return path.getFileName().toString();
-        }
-    }
-
-    /** A message record found by recovery. */
-    public static final class RecoveredMessage {
-        public final String id;
-        public final String head;
-        public final Segment segment;
-        public final long contentOffset;
-        public final long contentLength;
-
-        RecoveredMessage(String id, String head, Segment segment, long contentOffset, long contentLength) {
-            this.id = id;
-            this.head = head;
-            this.segment = segment;
-            this.contentOffset = contentOffset;
-            this.contentLength = contentLength;
-        }
-    }
-
-    /** Where an appended message record put the content. */
-    public static final class Appended {
-        public final Segment segment;
-        public final long contentOffset;
-        final long end;
-
-        Appended(Segment segment, long contentOffset, long end) {
-            this.segment = segment;
-            this.contentOffset = contentOffset;
-            this.end = end;
-        }
-    }
 
     private final Path dir;
     private final long segmentSize;
@@ -154,7 +100,7 @@ public final class SegmentLog implements AutoCloseable {
             FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
             Segment s = new Segment(seq, f, ch);
             segments.add(s);
-            long end = scan(s, messages, committed, finished);
+            long end = LogRecords.scan(s, messages, committed, finished);
             if (end < ch.size()) {
                 if (i == files.size() - 1) {
                     LOG.info("relay log {}: cut off {} bytes of a record torn by a crash", f, ch.size() - end);
@@ -183,73 +129,13 @@ public final class SegmentLog implements AutoCloseable {
         return live;
     }
 
-    /** Reads the records of a segment; returns the end of the last intact record. */
-    private long scan(Segment s, java.util.Map<String, RecoveredMessage> messages, java.util.Set<String> committed,
-                      java.util.Set<String> finished) throws IOException {
-        long size = s.channel.size();
-        long pos = 0;
-        ByteBuffer head = ByteBuffer.allocate(HEADER);
-        while (pos + HEADER <= size) {
-            head.clear();
-            readFully(s.channel, head, pos);
-            head.flip();
-            byte type = head.get();
-            int len = head.getInt();
-            int crc = head.getInt();
-            if (len < 0 || pos + HEADER + len > size || "MCDX".indexOf(type) < 0) {
-                return pos;
-            }
-            if (len > 32 * 1024 * 1024) {
-                return pos; // larger than any record this log writes: damage
-            }
-            ByteBuffer payload = ByteBuffer.allocate(len);
-            readFully(s.channel, payload, pos + HEADER);
-            CRC32 c = new CRC32();
-            c.update(payload.array(), 0, len);
-            if ((int) c.getValue() != crc) {
-                return pos;
-            }
-            byte[] first = payload.array();
-            if (type == 'M') {
-                RecoveredMessage m = MessageRecords.parse(first, s, pos + HEADER);
-                if (m == null) {
-                    LOG.error("relay log {}: message record at byte {} has inner lengths that do not fit its length {}",
-                            s.path, pos, len);
-                    return pos; // its checksum matched by chance (e.g. zeroed bytes): damage like any other
-                }
-                messages.put(m.id, m);
-            } else {
-                if (len == 0) {
-                    return pos; // no id: never written, so damage (a zeroed header's CRC 0 matches an empty payload)
-                }
-                String id = new String(first, StandardCharsets.US_ASCII);
-                if (type == 'C') {
-                    committed.add(id);
-                } else {
-                    finished.add(id);
-                }
-            }
-            pos += HEADER + len;
-        }
-        return pos;
-    }
-
     /**
      * Appends a message record (not yet committed; nothing is synced).
      *
      * @param content the content bytes {@code [off, off+len)}
      */
-    public Appended appendMessage(String id, byte[] head, byte[] content, int off, int len) throws IOException {
-        byte[] idBytes = id.getBytes(StandardCharsets.US_ASCII);
-        int payload = 2 + idBytes.length + 4 + head.length + len;
-        ByteBuffer b = ByteBuffer.allocate(HEADER + 6 + idBytes.length + head.length);
-        b.put((byte) 'M').putInt(payload).putInt(0);
-        b.putShort((short) idBytes.length).put(idBytes).putInt(head.length).put(head);
-        CRC32 c = new CRC32();
-        c.update(b.array(), HEADER, b.position() - HEADER);
-        c.update(content, off, len);
-        b.putInt(5, (int) c.getValue());
-        b.flip();
+    public AppendedMessage appendMessage(String id, byte[] head, byte[] content, int off, int len) throws IOException {
+        ByteBuffer b = LogRecords.messageHeader(id, head, content, off, len);
         ByteBuffer body = ByteBuffer.wrap(content, off, len);
         writeLock.lock();
         try {
@@ -267,7 +153,7 @@ public final class SegmentLog implements AutoCloseable {
             } finally {
                 state.unlock();
             }
-            return new Appended(s, contentOffset, appended);
+            return new AppendedMessage(s, contentOffset, appended);
         } finally {
             writeLock.unlock();
         }
@@ -275,11 +161,7 @@ public final class SegmentLog implements AutoCloseable {
 
     /** Appends a commit, done or moved record for the id; returns the end position to sync to. */
     public long appendMark(char type, String id) throws IOException {
-        byte[] idBytes = id.getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer b = ByteBuffer.allocate(HEADER + idBytes.length);
-        CRC32 c = new CRC32();
-        c.update(idBytes);
-        b.put((byte) type).putInt(idBytes.length).putInt((int) c.getValue()).put(idBytes).flip();
+        ByteBuffer b = LogRecords.mark(type, id);
         writeLock.lock();
         try {
             checkOpen();
@@ -537,17 +419,6 @@ public final class SegmentLog implements AutoCloseable {
     private void checkOpen() throws IOException {
         if (closed) {
             throw new IOException("the relay log is closed");
-        }
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-        long p = pos;
-        while (b.hasRemaining()) {
-            int n = ch.read(b, p);
-            if (n < 0) {
-                throw new IOException("unexpected end of relay log segment");
-            }
-            p += n;
         }
     }
 

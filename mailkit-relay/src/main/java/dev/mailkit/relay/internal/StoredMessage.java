@@ -25,12 +25,12 @@ public final class StoredMessage {
      */
     static final class Location {
         final Path file;
-        final SegmentLog.Segment segment;
+        final Segment segment;
         final long offset;
         final byte[] cache;
         final int cacheOffset;
 
-        Location(Path file, SegmentLog.Segment segment, long offset, byte[] cache, int cacheOffset) {
+        Location(Path file, Segment segment, long offset, byte[] cache, int cacheOffset) {
             this.file = file;
             this.segment = segment;
             this.offset = offset;

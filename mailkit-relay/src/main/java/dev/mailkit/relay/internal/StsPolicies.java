@@ -4,6 +4,7 @@ import dev.mailkit.core.dns.DnsAnswer;
 import dev.mailkit.core.dns.DnsRecord;
 import dev.mailkit.core.dns.DnsType;
 import dev.mailkit.relay.MtaStsPolicy;
+import dev.mailkit.relay.MtaStsPolicyFetcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The MTA-STS policies of destination domains (RFC 8461 5.1): the {@code _mta-sts} TXT record's id is asked before
  * each delivery; a cached, unexpired policy with the same id is used as it is, otherwise the policy is fetched again
- * ({@link PolicyFetch}). A fetch that fails keeps the cached policy until its {@code max_age} ends; a domain with
+ * ({@link MtaStsPolicyFetcher}). A fetch that fails keeps the cached policy until its {@code max_age} ends; a domain with
  * neither a record nor a cached policy has none. Policies are kept in memory and in {@link StsCache} files, so a
  * restarted relay still enforces what it learnt (a downgrade attacker who strips the TXT record gains nothing).
  * Thread-safe.
@@ -44,12 +45,12 @@ final class StsPolicies {
     }
 
     private final MxResolver dns;
-    private final PolicyFetch fetch;
+    private final MtaStsPolicyFetcher fetch;
     private final StsCache files;
     private final Clock clock;
     private final ConcurrentHashMap<String, Cached> memory = new ConcurrentHashMap<>();
 
-    StsPolicies(MxResolver dns, PolicyFetch fetch, StsCache files, Clock clock) {
+    StsPolicies(MxResolver dns, MtaStsPolicyFetcher fetch, StsCache files, Clock clock) {
         this.dns = dns;
         this.fetch = fetch;
         this.files = files;

@@ -23,7 +23,7 @@ class SegmentLogTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static String read(SegmentLog.RecoveredMessage m) throws Exception {
+    static String read(RecoveredMessage m) throws Exception {
         ByteBuffer b = ByteBuffer.allocate((int) m.contentLength);
         m.segment.channel.read(b, m.contentOffset);
         return new String(b.array(), StandardCharsets.UTF_8);
@@ -37,8 +37,8 @@ class SegmentLogTest {
     }
 
     /** Appends a message and, unless {@code commit} is false, its commit record; synced. */
-    static SegmentLog.Appended put(SegmentLog log, String id, String content, boolean commit) throws Exception {
-        SegmentLog.Appended a = log.appendMessage(id, bytes("id " + id + "\n"), bytes(content), 0,
+    static AppendedMessage put(SegmentLog log, String id, String content, boolean commit) throws Exception {
+        AppendedMessage a = log.appendMessage(id, bytes("id " + id + "\n"), bytes(content), 0,
                 content.length());
         long end = commit ? log.appendMark('C', id) : a.end;
         log.sync(end);
@@ -60,7 +60,7 @@ class SegmentLogTest {
         log.sync(log.appendMark('X', "MOVED"));
         // a crash: the log is not closed; a new instance reads what is on disk
         SegmentLog after = new SegmentLog(dir);
-        List<SegmentLog.RecoveredMessage> live = after.recover();
+        List<RecoveredMessage> live = after.recover();
         assertThat(live).extracting(m -> m.id).containsExactly("LIVE");
         assertThat(read(live.get(0))).isEqualTo("the live one");
         assertThat(live.get(0).head).isEqualTo("id LIVE\n");
@@ -73,7 +73,7 @@ class SegmentLogTest {
         SegmentLog log = new SegmentLog(dir);
         log.recover();
         put(log, "A", "first", true);
-        SegmentLog.Appended b = log.appendMessage("B", bytes("id B\n"), bytes("second, torn"), 0, 12);
+        AppendedMessage b = log.appendMessage("B", bytes("id B\n"), bytes("second, torn"), 0, 12);
         log.sync(b.end);
         Path seg = b.segment.path; // the first and only segment: B's end is also its length
         try (var ch = java.nio.channels.FileChannel.open(seg, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
@@ -81,7 +81,7 @@ class SegmentLogTest {
         }
         long torn = Files.size(seg);
         SegmentLog after = new SegmentLog(dir);
-        List<SegmentLog.RecoveredMessage> live = after.recover();
+        List<RecoveredMessage> live = after.recover();
         assertThat(live).extracting(m -> m.id).containsExactly("A");
         assertThat(torn).isEqualTo(b.end + 5);
         assertThat(Files.size(seg)).as("cut back to the last intact record").isEqualTo(b.end);
@@ -98,8 +98,8 @@ class SegmentLogTest {
     void segmentsAreDeletedOldestFirstOnceNothingInThemIsNeeded() throws Exception {
         SegmentLog log = new SegmentLog(dir, 200); // a new segment every 200 bytes
         log.recover();
-        SegmentLog.Appended first = put(log, "M0", "x".repeat(150), true);
-        SegmentLog.Appended[] rest = new SegmentLog.Appended[5];
+        AppendedMessage first = put(log, "M0", "x".repeat(150), true);
+        AppendedMessage[] rest = new AppendedMessage[5];
         for (int i = 1; i <= 5; i++) {
             rest[i - 1] = put(log, "M" + i, "y".repeat(150), true);
         }

@@ -1,5 +1,7 @@
 package dev.mailkit.scan.internal;
 
+import dev.mailkit.core.Arguments;
+
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -27,10 +29,7 @@ public final class Endpoint {
         if (host.isEmpty() || host.chars().anyMatch(c -> c <= ' ' || c >= 127)) {
             throw new IllegalArgumentException("'" + host + "' is not a host name or address");
         }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port must be 1..65535, was " + port);
-        }
-        return new Endpoint(host, port, null);
+        return new Endpoint(host, Arguments.remotePort(port, "port"), null);
     }
 
     /** A Unix domain socket. */

@@ -11,6 +11,7 @@ import dev.mailkit.store.MailboxView;
 import dev.mailkit.store.SystemFlag;
 import dev.mailkit.store.ViewMode;
 import dev.mailkit.store.mime.MessageStructure;
+import dev.mailkit.testsupport.DirectoryTrees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -117,16 +118,7 @@ class MaildirRecoveryFuzzTest {
     }
 
     private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
+        DirectoryTrees.copy(from, to);
         Files.createDirectories(to.resolve("example.com/joe/tmp"));
         Files.createDirectories(to.resolve("example.com/joe/new"));
         Files.createDirectories(to.resolve("example.com/joe/cur"));

@@ -1,5 +1,6 @@
 package dev.mailkit.web.internal;
 
+import dev.mailkit.core.Arguments;
 import dev.mailkit.core.Envelope;
 import dev.mailkit.core.MailAddress;
 import dev.mailkit.core.MessageSource;
@@ -33,10 +34,7 @@ public final class SmtpSender implements MailSender {
 
     public SmtpSender(String host, int port, SSLContext trust, boolean startTls, String user, String password) {
         this.host = Objects.requireNonNull(host, "host");
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port must be 1..65535, was " + port);
-        }
-        this.port = port;
+        this.port = Arguments.remotePort(port, "port");
         this.trust = trust;
         this.startTls = startTls;
         this.user = user;
