@@ -1,31 +1,20 @@
 package dev.mailkit.imap;
 
-import dev.mailkit.core.MessageSource;
-import dev.mailkit.imap.testing.DovecotImap;
-import dev.mailkit.imap.testing.ImapConversation;
+import dev.mailkit.imap.testing.DovecotFixture;
 import dev.mailkit.store.MailStore;
-import dev.mailkit.store.Mailbox;
-import dev.mailkit.store.MailboxName;
-import dev.mailkit.store.maildir.MaildirMailStore;
 import dev.mailkit.store.memory.MemoryMailStore;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
-import static dev.mailkit.imap.DovecotDifferentialTest.JOE;
-
 /**
- * CATENATE (RFC 4469) against Dovecot 2.3: the same APPENDs over the same corpus, on the Maildir store (a copy of
- * the Maildir Dovecot served) and the memory store, and the same answers: the bytes each catenated message holds
- * (read back with {@code FETCH BODY.PEEK[]}: whole messages, TEXT, HEADER, HEADER.FIELDS (NOT), MIME headers, parts
- * of a multipart and of an attached message, partial ranges, TEXT literals and literal8s, several CATENATE messages
- * in one MULTIAPPEND), and the response codes of the refusals both make: {@code [BADURL url]} for a wrong
+ * CATENATE (RFC 4469) against Dovecot 2.3 (through {@link DovecotFixture}): the same APPENDs over the same corpus,
+ * on the Maildir store (a copy of the Maildir Dovecot served) and the memory store, and the same answers: the bytes
+ * each catenated message holds (read back with {@code FETCH BODY.PEEK[]}: whole messages, TEXT, HEADER,
+ * HEADER.FIELDS (NOT), MIME headers, parts of a multipart and of an attached message, partial ranges, TEXT literals
+ * and literal8s, several CATENATE messages in one MULTIAPPEND), and the response codes of the refusals both make: {@code [BADURL url]} for a wrong
  * UIDVALIDITY, an unknown UID or mailbox, UID 0, URLAUTH, a zero PARTIAL length, a message-list URL, an absolute URL
  * and a mailbox-relative URL with no mailbox selected; {@code [TRYCREATE]}; BAD for an empty list; and a MULTIAPPEND
  * with one bad URL that stores nothing. Left out on purpose, because the servers differ: a section the message does
@@ -45,7 +34,8 @@ class DovecotCatenateDifferentialTest {
             "APPEND INBOX CATENATE (URL \";UID=3/;SECTION=HEADER.FIELDS%20(From%20subject)\""
                     + " URL \";UID=3/;SECTION=2.HEADER\" URL \";UID=3/;SECTION=2.TEXT\")",
             "APPEND INBOX CATENATE (URL \";UID=3/;SECTION=HEADER.FIELDS.NOT%20(Subject)\" TEXT {4+}\r\nbody"
-                    + " URL \";UID=3/;SECTION=2.1\" URL \";UID=4/;SECTION=1.2\" URL \";UID=4/;SECTION=TEXT/;PARTIAL=5.20\")",
+                    + " URL \";UID=3/;SECTION=2.1\" URL \";UID=4/;SECTION=1.2\""
+                    + " URL \";UID=4/;SECTION=TEXT/;PARTIAL=5.20\")",
             "APPEND INBOX CATENATE (URL \"/INBOX/;UID=1/;PARTIAL=10\" URL \"/INBOX/;UID=1/;PARTIAL=0.8\")",
             "APPEND INBOX CATENATE (TEXT ~{14+}\r\nSubject: 8\r\n\r\n URL \";UID=2/;SECTION=1.MIME\")",
             "NOOP",
@@ -72,63 +62,26 @@ class DovecotCatenateDifferentialTest {
             "FETCH 5:* (UID FLAGS RFC822.SIZE BODY.PEEK[])");
 
     @TempDir
-    static Path dir;
-    static Path written;
-    static List<String> dovecot;
+    Path dir;
 
-    @BeforeAll
-    static void dovecotAnswersOverItsCopy() throws Exception {
-        DovecotImap.require();
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        written = dir.resolve("written");
-        try (MaildirMailStore store = MaildirMailStore.builder(written).fsync(false).hostName("mk").build();
-             Mailbox inbox = store.account(JOE).open(MailboxName.INBOX)) {
-            fill(inbox);
-        }
-        Path copy = DovecotDifferentialTest.copy(written, dir.resolve("dovecot"));
-        Process p = DovecotImap.start(copy.resolve("example.com").resolve("joe"));
-        try {
-            ImapConversation c = new ImapConversation(p.getInputStream(), p.getOutputStream());
-            c.response(); // PREAUTH
-            dovecot = DovecotDepthDifferentialTest.run(c, COMMANDS);
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
-    static void fill(Mailbox inbox) throws Exception {
+    DovecotFixture fixture() throws Exception {
+        DovecotFixture.Builder b = DovecotFixture.builder(dir);
         for (int i = 0; i < CORPUS.length; i++) {
-            inbox.append(MessageSource.of(DovecotDifferentialTest.crlf(DovecotDifferentialTest.load(CORPUS[i]))),
-                    DovecotDifferentialTest.flags("S"), DovecotDifferentialTest.date(i));
+            b.resource("/corpus/" + CORPUS[i], "S", DovecotFixture.day(i));
         }
+        return b.build();
     }
 
     @Test
-    void theMaildirStoreCatenatesLikeDovecot() throws Exception {
-        Path copy = DovecotDifferentialTest.copy(written, dir.resolve("mailkit"));
-        try (MailStore store = MaildirMailStore.builder(copy).fsync(false).hostName("mk").build()) {
-            DovecotDifferentialTest.compare("catenate-maildir", dovecot, mailkit(store));
+    void theMaildirAndMemoryStoresCatenateLikeDovecot() throws Exception {
+        DovecotFixture fx = fixture();
+        List<String> dovecot = fx.dovecot(COMMANDS);
+        try (MailStore store = fx.maildirCopy("mailkit")) {
+            DovecotFixture.compare("catenate-maildir", dovecot, fx.mailkit(store, COMMANDS));
         }
-    }
-
-    @Test
-    void theMemoryStoreCatenatesLikeDovecot() throws Exception {
         try (MailStore store = MemoryMailStore.builder().build()) {
-            try (Mailbox inbox = store.account(JOE).open(MailboxName.INBOX)) {
-                fill(inbox);
-            }
-            DovecotDifferentialTest.compare("catenate-memory", dovecot, mailkit(store));
-        }
-    }
-
-    static List<String> mailkit(MailStore store) throws Exception {
-        try (ImapServer server = ImapServerTest.plain().store(store).build().start();
-             Socket s = new Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout(20_000);
-            ImapConversation c = new ImapConversation(s.getInputStream(), s.getOutputStream());
-            c.response();
-            c.command("l", "LOGIN joe@example.com secret");
-            return DovecotDepthDifferentialTest.run(c, COMMANDS);
+            fx.fill(store);
+            DovecotFixture.compare("catenate-memory", dovecot, fx.mailkit(store, COMMANDS));
         }
     }
 }
