@@ -10,17 +10,17 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * CATENATE (RFC 4469) against Dovecot 2.3 (through {@link DovecotFixture}): the same APPENDs over the same corpus,
- * on the Maildir store (a copy of the Maildir Dovecot served) and the memory store, and the same answers: the bytes
- * each catenated message holds (read back with {@code FETCH BODY.PEEK[]}: whole messages, TEXT, HEADER,
- * HEADER.FIELDS (NOT), MIME headers, parts of a multipart and of an attached message, partial ranges, TEXT literals
- * and literal8s, several CATENATE messages in one MULTIAPPEND), and the response codes of the refusals both make: {@code [BADURL url]} for a wrong
- * UIDVALIDITY, an unknown UID or mailbox, UID 0, URLAUTH, a zero PARTIAL length, a message-list URL, an absolute URL
- * and a mailbox-relative URL with no mailbox selected; {@code [TRYCREATE]}; BAD for an empty list; and a MULTIAPPEND
- * with one bad URL that stores nothing. Left out on purpose, because the servers differ: a section the message does
- * not have (Dovecot appends it as an empty string; mailkit refuses it with {@code [BADURL]}, RFC 4469 5: "the server
- * MUST fail the APPEND if any URL does not resolve"), an absolute URL naming this server and user (Dovecot refuses
- * every absolute URL; mailkit takes its own), a URL with ']' (Dovecot echoes it raw inside its response code,
+ * CATENATE (RFC 4469) against Dovecot 2.3 (through {@link DovecotFixture}): the same APPENDs over the same corpus, on
+ * the Maildir store (a copy of the Maildir Dovecot served) and the memory store, and the same answers: the bytes each
+ * catenated message holds (read back with {@code FETCH BODY.PEEK[]}: whole messages, TEXT, HEADER, HEADER.FIELDS
+ * (NOT), MIME headers, parts of a multipart and of an attached message, partial ranges, TEXT literals and literal8s,
+ * several CATENATE messages in one MULTIAPPEND), and the response codes of the refusals both make: {@code [BADURL
+ * url]} for a wrong UIDVALIDITY, an unknown UID or mailbox, UID 0, URLAUTH, a zero PARTIAL length, a message-list URL,
+ * an absolute URL and a mailbox-relative URL with no mailbox selected; {@code [TRYCREATE]}; BAD for an empty list; and
+ * a MULTIAPPEND with one bad URL that stores nothing. Left out on purpose, because the servers differ: a section the
+ * message does not have (Dovecot appends it as an empty string; mailkit refuses it with {@code [BADURL]}, RFC 4469 5:
+ * "the server MUST fail the APPEND if any URL does not resolve"), an absolute URL naming this server and user (Dovecot
+ * refuses every absolute URL; mailkit takes its own), a URL with ']' (Dovecot echoes it raw inside its response code,
  * which ends the code early; mailkit %-encodes it), and NULs in a TEXT literal8 (Dovecot turns each into U+FFFD;
  * mailkit stores them as they are, as it does for a plain APPEND of a literal8, see {@link BinaryMultiappendTest}).
  */
