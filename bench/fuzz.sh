@@ -31,6 +31,7 @@ TARGETS=(
   mailkit-smtp:dev.mailkit.smtp.internal.ChunkReaderFuzzTest#chunks
   mailkit-smtp:dev.mailkit.smtp.internal.PathParserFuzzTest#path
   mailkit-imap:dev.mailkit.imap.internal.protocol.CommandParserFuzzTest#commands
+  mailkit-imap:dev.mailkit.imap.internal.protocol.ImapUrlParserFuzzTest#url
   mailkit-imap:dev.mailkit.imap.ImapSessionFuzzTest#session
   mailkit-imap:dev.mailkit.imap.internal.encode.AddressParserFuzzTest#addresses
   mailkit-pop3:dev.mailkit.pop3.Pop3SessionFuzzTest#session

@@ -11,8 +11,31 @@ import java.util.List;
  * messages' bytes were streamed into spooled {@link MessageSource}s while parsing; {@link #close()} releases them.
  */
 public record AppendCommand(String tag, String mailbox, List<Message> messages) implements Command, AutoCloseable {
-    /** One message to append; {@code date} is null when the client gave none. */
-    public record Message(MessageFlags flags, OffsetDateTime date, MessageSource content) {
+    /**
+     * One message to append; {@code date} is null when the client gave none. A CATENATE message (RFC 4469) has its
+     * {@code parts} and no {@code content} yet: the handler builds it from them.
+     */
+    public record Message(MessageFlags flags, OffsetDateTime date, MessageSource content, List<CatenatePart> parts) {
+        public Message {
+            parts = List.copyOf(parts);
+        }
+
+        /** A message sent whole as a literal. */
+        public Message(MessageFlags flags, OffsetDateTime date, MessageSource content) {
+            this(flags, date, content, List.of());
+        }
+
+        /** Releases its spooled bytes. */
+        public void close() {
+            if (content != null) {
+                content.close();
+            }
+            for (CatenatePart p : parts) {
+                if (p instanceof CatenatePart.Text t) {
+                    t.content().close();
+                }
+            }
+        }
     }
 
     public AppendCommand {
@@ -28,7 +51,7 @@ public record AppendCommand(String tag, String mailbox, List<Message> messages) 
     @Override
     public void close() {
         for (Message m : messages) {
-            m.content().close();
+            m.close();
         }
     }
 }

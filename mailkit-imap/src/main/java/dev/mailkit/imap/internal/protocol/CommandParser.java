@@ -84,6 +84,7 @@ public final class CommandParser {
     private final ListParser list;
     private final SortParser sort;
     private final MetadataParser metadata;
+    private final CatenateParser catenate;
     private MessageSpool spool;
     private long appendLimit;
 
@@ -96,6 +97,7 @@ public final class CommandParser {
         this.list = new ListParser(p);
         this.sort = new SortParser(p, search);
         this.metadata = new MetadataParser(p);
+        this.catenate = new CatenateParser(p);
         this.spool = spool;
         this.appendLimit = appendLimit;
     }
@@ -353,7 +355,9 @@ public final class CommandParser {
                 if (messages.size() == MAX_APPEND_MESSAGES) {
                     throw ParseException.no("LIMIT", "at most " + MAX_APPEND_MESSAGES + " messages per APPEND");
                 }
-                if (p.peek() == 'U' || p.peek() == 'u') {
+                if (catenate.atCatenate()) {
+                    messages.add(catenate.message(flags, date, spool, appendLimit));
+                } else if (p.peek() == 'U' || p.peek() == 'u') {
                     messages.add(new AppendCommand.Message(flags, date, utf8AppendData()));
                 } else if (p.tryChar('~')) {
                     // BINARY (RFC 3516): a literal8, stored as it is
@@ -365,7 +369,7 @@ public final class CommandParser {
             return new AppendCommand(tag, mailbox, messages);
         } catch (ParseException | IOException | RuntimeException e) {
             for (AppendCommand.Message m : messages) {
-                m.content().close();
+                m.close();
             }
             throw e;
         }
