@@ -200,14 +200,27 @@ public final class QueueManagement {
         return n;
     }
 
+    /** An action on one queued message, by id. */
+    private interface Action {
+        boolean apply(String id) throws IOException;
+    }
+
+    /**
+     * Runs the action, and once more after forgetting the local copy when the copy turns out stale (another node had
+     * claimed the message since: {@link LeaseLostException}), so that the second run takes it over afresh.
+     */
+    private boolean afresh(String id, Action action) throws IOException {
+        try {
+            return action.apply(id);
+        } catch (LeaseLostException e) {
+            forget(id);
+            return action.apply(id);
+        }
+    }
+
     /** Holds a message (durably); false if there is no such message. */
     public boolean hold(String id) throws IOException {
-        try {
-            return holdOnce(id);
-        } catch (LeaseLostException e) {
-            forget(id); // the copy here was stale: another node had claimed the message; take it over afresh
-            return holdOnce(id);
-        }
+        return afresh(id, this::holdOnce);
     }
 
     private boolean holdOnce(String id) throws IOException {
@@ -237,12 +250,7 @@ public final class QueueManagement {
 
     /** Releases a held message (durably) and attempts it now; false if there is no such message. */
     public boolean release(String id) throws IOException {
-        try {
-            return releaseOnce(id);
-        } catch (LeaseLostException e) {
-            forget(id); // the copy here was stale: another node had claimed the message; take it over afresh
-            return releaseOnce(id);
-        }
+        return afresh(id, this::releaseOnce);
     }
 
     private boolean releaseOnce(String id) throws IOException {
@@ -275,12 +283,7 @@ public final class QueueManagement {
 
     /** Deletes a message, durably when this returns; no DSN. False if there is no such message. */
     public boolean delete(String id) throws IOException {
-        try {
-            return deleteOnce(id);
-        } catch (LeaseLostException e) {
-            forget(id); // the copy here was stale: another node had claimed the message; take it over afresh
-            return deleteOnce(id);
-        }
+        return afresh(id, this::deleteOnce);
     }
 
     private boolean deleteOnce(String id) throws IOException {
