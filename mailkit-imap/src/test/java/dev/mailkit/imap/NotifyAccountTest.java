@@ -64,7 +64,7 @@ class NotifyAccountTest {
             assertThat(a.command("CAPABILITY").get(0)).contains(" NOTIFY");
             assertThat(a.tagged("NOTIFY SET (personal (MailboxName SubscriptionChange))"))
                     .isEqualTo("OK NOTIFY completed");
-            assertThat(b.tagged("CREATE Foo")).isEqualTo("OK Create completed");
+            assertThat(b.tagged("CREATE Foo")).matches(MailboxCommandsTest.CREATED);
             assertThat(awaitLine(a, "* LIST")).containsExactly("* LIST () \".\" Foo");
             assertThat(b.tagged("RENAME Foo Bar")).isEqualTo("OK Rename completed");
             assertThat(awaitLine(a, "* LIST")).containsExactly(
@@ -102,7 +102,7 @@ class NotifyAccountTest {
                     "* LIST () \".\" Lists");
             assertThat(a.tagged("NOTIFY NONE")).isEqualTo("OK NOTIFY completed");
             joe.create(MailboxName.of("Lists.After"));
-            assertThat(b.tagged("CREATE Lists.After2")).isEqualTo("OK Create completed");
+            assertThat(b.tagged("CREATE Lists.After2")).matches(MailboxCommandsTest.CREATED);
             assertThat(a.command("NOOP")).containsExactly("t4 OK NOOP completed");
         }
     }
@@ -114,8 +114,8 @@ class NotifyAccountTest {
              RawImap a = login(server); RawImap b = login(server)) {
             assertThat(a.tagged("NOTIFY SET (subtree Lists (MessageNew MessageExpunge)) (personal (MailboxName))"))
                     .isEqualTo("OK NOTIFY completed");
-            assertThat(b.tagged("CREATE Lists.Fresh")).isEqualTo("OK Create completed");
-            assertThat(b.tagged("CREATE Elsewhere")).isEqualTo("OK Create completed");
+            assertThat(b.tagged("CREATE Lists.Fresh")).matches(MailboxCommandsTest.CREATED);
+            assertThat(b.tagged("CREATE Elsewhere")).matches(MailboxCommandsTest.CREATED);
             assertThat(awaitLine(a, "* LIST")).containsExactly("* LIST () \".\" Elsewhere");
             NotifyTest.append(b, "Elsewhere");  // PERSONAL asks for MailboxName only: no STATUS
             NotifyTest.append(b, "Lists.Fresh");
@@ -126,7 +126,7 @@ class NotifyAccountTest {
             NotifyTest.append(b, "Lists.Moved");
             assertThat(awaitLine(a, "* STATUS")).containsExactly("* STATUS Lists.Moved (MESSAGES 2 UIDNEXT 3)");
             assertThat(b.tagged("DELETE Lists.Fresh")).isEqualTo("OK Delete completed");
-            assertThat(b.tagged("CREATE Lists.Fresh")).isEqualTo("OK Create completed");
+            assertThat(b.tagged("CREATE Lists.Fresh")).matches(MailboxCommandsTest.CREATED);
             NotifyTest.append(b, "Lists.Fresh"); // the new mailbox of the name, watched afresh
             assertThat(awaitLine(a, "* STATUS")).containsExactly("* STATUS Lists.Fresh (MESSAGES 1 UIDNEXT 2)");
             assertThat(a.command("NOOP")).containsExactly("t3 OK NOOP completed");
@@ -140,7 +140,7 @@ class NotifyAccountTest {
              RawImap a = login(server); RawImap b = login(server)) {
             assertThat(a.tagged("NOTIFY SET (mailboxes INBOX (MailboxMetadataChange ServerMetadataChange))"))
                     .isEqualTo("OK NOTIFY completed");
-            assertThat(b.tagged("CREATE Work")).isEqualTo("OK Create completed");
+            assertThat(b.tagged("CREATE Work")).matches(MailboxCommandsTest.CREATED);
             assertThat(b.tagged("SETMETADATA Work (/private/comment \"not watched\")"))
                     .isEqualTo("OK Setmetadata completed");
             assertThat(b.tagged("SETMETADATA INBOX (/private/comment \"hi\" /shared/comment \"all\")"))
