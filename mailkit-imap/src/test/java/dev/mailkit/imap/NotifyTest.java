@@ -168,6 +168,11 @@ class NotifyTest {
     @Test
     void refusedNotifyCommandsLeaveTheWatchAsItWas() throws Exception {
         account.create(MailboxName.of("Other"));
+        // made before any NOTIFY: created under a watch, 1001 account changes could pile up past the session's
+        // overflow bound before it reads them, and end its NOTIFY with [NOTIFICATIONOVERFLOW]
+        for (int i = 0; i < 1001; i++) {
+            account.create(MailboxName.of("Many." + i));
+        }
         try (RawImap a = login(); RawImap b = login()) {
             assertThat(a.tagged("NOTIFY SET (mailboxes Work (MessageNew MessageExpunge))"))
                     .isEqualTo("OK NOTIFY completed");
@@ -194,9 +199,6 @@ class NotifyTest {
             }
             assertThat(a.tagged(huge.append(") (MessageNew MessageExpunge))").toString()))
                     .isEqualTo("BAD more than 1000 mailbox names in one NOTIFY");
-            for (int i = 0; i < 1001; i++) {
-                account.create(MailboxName.of("Many." + i));
-            }
             assertThat(a.tagged("NOTIFY SET (personal (MessageNew MessageExpunge))")).startsWith(
                     "NO [LIMIT] NOTIFY may watch at most 1000 mailboxes");
             // only Work is still watched: Other (named by every refused command) is silent
